@@ -1,0 +1,132 @@
+//! The client side of the admin API: how a PHP process that hosts no server (php-fpm, a CLI
+//! script) runs a `Call` on the process that does (api.md 8). Blocking std I/O with timeouts:
+//! it runs on the PHP thread, and there is no tokio runtime in such a process.
+
+use crate::node::{Call, CallError};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct AdminClient {
+    /// `host:port` from `admin_url`.
+    authority: String,
+    url: String,
+    token: String,
+}
+
+impl AdminClient {
+    pub fn new(admin_url: &str, token: &str) -> Result<Self, CallError> {
+        let rest = admin_url.strip_prefix("http://").ok_or_else(|| {
+            CallError::InvalidArgument(format!(
+                "frankenphp_ws.admin_url must start with http://, got '{admin_url}'"
+            ))
+        })?;
+        let authority = rest.split('/').next().unwrap_or("").to_string();
+        if authority.is_empty() {
+            return Err(CallError::InvalidArgument(format!(
+                "frankenphp_ws.admin_url has no host: '{admin_url}'"
+            )));
+        }
+        Ok(AdminClient { authority, url: admin_url.to_string(), token: token.to_string() })
+    }
+
+    pub fn execute(&self, call: &Call) -> Result<Value, CallError> {
+        call.validate()?;
+        let request = call.to_request();
+        let (status, body) = self.exchange(request.method, &request.target(), &request.body)?;
+        let doc: Value = serde_json::from_slice(&body).map_err(|_| {
+            CallError::Failed(format!("the server at {} answered {status} with a body that is not JSON", self.url))
+        })?;
+        match status {
+            200 => Ok(doc.get("result").cloned().unwrap_or(Value::Null)),
+            400 => Err(CallError::InvalidArgument(error_text(&doc))),
+            401 => Err(CallError::Unreachable(format!(
+                "the server at {} refused the call (401): set frankenphp_ws.admin_token to its token",
+                self.url
+            ))),
+            _ => Err(CallError::Failed(format!("the server at {} answered {status}: {}", self.url, error_text(&doc)))),
+        }
+    }
+
+    fn unreachable(&self, why: impl std::fmt::Display) -> CallError {
+        CallError::Unreachable(format!(
+            "no frankenphp_ws server reachable at {} ({why}); start a worker that calls \
+             frankenphp_ws_start() or frankenphp_ws_get_event(), or set frankenphp_ws.admin_url",
+            self.url
+        ))
+    }
+
+    fn exchange(&self, method: &str, target: &str, body: &[u8]) -> Result<(u16, Vec<u8>), CallError> {
+        let addr = self
+            .authority
+            .to_socket_addrs()
+            .map_err(|e| self.unreachable(e))?
+            .next()
+            .ok_or_else(|| self.unreachable("the host has no address"))?;
+        let mut stream =
+            TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(|e| self.unreachable(e))?;
+        let _ = stream.set_nodelay(true);
+        stream.set_read_timeout(Some(IO_TIMEOUT)).map_err(|e| self.unreachable(e))?;
+        stream.set_write_timeout(Some(IO_TIMEOUT)).map_err(|e| self.unreachable(e))?;
+        let mut head = format!(
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+            self.authority,
+            body.len()
+        );
+        if !self.token.is_empty() {
+            head.push_str(&format!("Authorization: Bearer {}\r\n", self.token));
+        }
+        head.push_str("\r\n");
+        let mut request = head.into_bytes();
+        request.extend_from_slice(body);
+        stream.write_all(&request).map_err(|e| self.unreachable(e))?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).map_err(|e| self.unreachable(e))?;
+        parse_response(&response).ok_or_else(|| self.unreachable("malformed HTTP answer"))
+    }
+}
+
+fn error_text(doc: &Value) -> String {
+    doc.get("error").and_then(Value::as_str).unwrap_or("unknown error").to_string()
+}
+
+/// Splits an HTTP/1.1 response into status and body (Content-Length or read-to-close).
+fn parse_response(raw: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&raw[..end]).ok()?;
+    let status: u16 = head.split_whitespace().nth(1)?.parse().ok()?;
+    let body = &raw[end + 4..];
+    let length = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+    });
+    let body = match length {
+        Some(n) if n <= body.len() => &body[..n],
+        _ => body,
+    };
+    Some((status, body.to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_response() {
+        let raw = b"HTTP/1.1 200 OK\r\ncontent-length: 13\r\n\r\n{\"result\":1}\nextra";
+        assert_eq!(parse_response(raw), Some((200, b"{\"result\":1}\n".to_vec())));
+    }
+
+    #[test]
+    fn unreachable_server_is_reported_with_its_address() {
+        let client = AdminClient::new("http://127.0.0.1:1", "").unwrap();
+        match client.execute(&Call::ListRoutes) {
+            Err(CallError::Unreachable(m)) => assert!(m.contains("127.0.0.1:1"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

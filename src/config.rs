@@ -1,0 +1,184 @@
+//! Configuration: the `frankenphp_ws.*` INI directives (api.md 1) and their per-process overrides
+//! from `frankenphp_ws_start(array $options)`.
+//!
+//! `Config` is plain Rust so the tokio side can hold it; INI values are read on the PHP thread.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Every directive with its default, in the order of api.md 1. Names are without the prefix.
+pub const DIRECTIVES: &[(&str, &str)] = &[
+    ("listen", "127.0.0.1:8080"),
+    ("path", "/ws"),
+    ("admin_listen", "127.0.0.1:2019"),
+    ("admin_token", ""),
+    ("admin_url", "http://127.0.0.1:2019"),
+    ("driver", "memory"),
+    ("redis_address", "127.0.0.1:6379"),
+    ("auth_endpoint", ""),
+    ("allowed_origins", ""),
+    ("max_message_size", "1048576"),
+    ("ping_interval", "25"),
+    ("pong_timeout", "60"),
+    ("event_queue_size", "65536"),
+    ("send_buffer", "4194304"),
+    ("ghost_ttl", "0"),
+    ("ghost_buffer", "1000"),
+];
+
+pub const INI_PREFIX: &str = "frankenphp_ws.";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub listen: String,
+    pub path: String,
+    pub admin_listen: String,
+    pub admin_token: String,
+    pub admin_url: String,
+    pub driver: String,
+    pub redis_address: String,
+    pub auth_endpoint: String,
+    pub allowed_origins: Vec<String>,
+    pub max_message_size: usize,
+    pub ping_interval: Duration,
+    pub pong_timeout: Duration,
+    pub event_queue_size: usize,
+    pub send_buffer: usize,
+    pub ghost_ttl: Duration,
+    pub ghost_buffer: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_pairs(DIRECTIVES.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+            .expect("the built-in defaults are valid")
+    }
+}
+
+impl Config {
+    /// Builds a configuration from defaults overridden by `pairs` (name without prefix, value).
+    /// Unknown names and unparsable values are errors that say what to fix.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Config, String> {
+        let mut values: Vec<(&'static str, String)> =
+            DIRECTIVES.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        for (name, value) in pairs {
+            let name = name.strip_prefix(INI_PREFIX).unwrap_or(&name).to_string();
+            match values.iter_mut().find(|(k, _)| *k == name) {
+                Some(slot) => slot.1 = value,
+                None => {
+                    let known: Vec<&str> = DIRECTIVES.iter().map(|(k, _)| *k).collect();
+                    return Err(format!(
+                        "unknown option '{name}'; known options are: {}",
+                        known.join(", ")
+                    ));
+                }
+            }
+        }
+        let get = |name: &str| -> &str {
+            values.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        };
+        let number = |name: &str| -> Result<u64, String> {
+            let raw = get(name).trim();
+            raw.parse::<u64>().map_err(|_| {
+                format!("option '{name}' must be a non-negative integer, got '{raw}'")
+            })
+        };
+        let positive = |name: &str| -> Result<u64, String> {
+            match number(name)? {
+                0 => Err(format!("option '{name}' must be greater than 0")),
+                n => Ok(n),
+            }
+        };
+        let mut path = get("path").trim().to_string();
+        if !path.starts_with('/') {
+            return Err(format!("option 'path' must start with '/', got '{path}'"));
+        }
+        if path.len() > 1 && path.ends_with('/') {
+            path.pop();
+        }
+        let driver = get("driver").trim().to_string();
+        if driver != "memory" && driver != "redis" {
+            return Err(format!("option 'driver' must be 'memory' or 'redis', got '{driver}'"));
+        }
+        Ok(Config {
+            listen: get("listen").trim().to_string(),
+            path,
+            admin_listen: get("admin_listen").trim().to_string(),
+            admin_token: get("admin_token").to_string(),
+            admin_url: get("admin_url").trim().trim_end_matches('/').to_string(),
+            driver,
+            redis_address: get("redis_address").trim().to_string(),
+            auth_endpoint: get("auth_endpoint").trim().to_string(),
+            allowed_origins: get("allowed_origins").split_whitespace().map(str::to_string).collect(),
+            max_message_size: positive("max_message_size")? as usize,
+            ping_interval: Duration::from_secs(positive("ping_interval")?),
+            pong_timeout: Duration::from_secs(positive("pong_timeout")?),
+            event_queue_size: positive("event_queue_size")? as usize,
+            send_buffer: positive("send_buffer")? as usize,
+            ghost_ttl: Duration::from_secs(number("ghost_ttl")?),
+            ghost_buffer: number("ghost_buffer")? as usize,
+        })
+    }
+
+    /// The checks that make the server refuse to start (api.md 1 and 5).
+    pub fn validate_for_server(&self) -> Result<(SocketAddr, Option<SocketAddr>), String> {
+        let listen: SocketAddr = self.listen.parse().map_err(|_| {
+            format!("option 'listen' must be an ip:port address, got '{}'", self.listen)
+        })?;
+        if !listen.ip().is_loopback() && self.auth_endpoint.is_empty() {
+            return Err(format!(
+                "refusing to listen on non-loopback address {listen} without authentication: \
+                 set frankenphp_ws.auth_endpoint, or listen on 127.0.0.1"
+            ));
+        }
+        let admin = if self.admin_listen.is_empty() {
+            None
+        } else {
+            let admin: SocketAddr = self.admin_listen.parse().map_err(|_| {
+                format!(
+                    "option 'admin_listen' must be an ip:port address or empty, got '{}'",
+                    self.admin_listen
+                )
+            })?;
+            if !admin.ip().is_loopback() && self.admin_token.is_empty() {
+                return Err(format!(
+                    "refusing to serve the admin API on non-loopback address {admin} without a \
+                     token: set frankenphp_ws.admin_token, or use 127.0.0.1"
+                ));
+            }
+            Some(admin)
+        };
+        Ok((listen, admin))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let c = Config::default();
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert_eq!(c.path, "/ws");
+        assert_eq!(c.max_message_size, 1_048_576);
+        assert_eq!(c.event_queue_size, 65_536);
+        assert_eq!(c.ping_interval, Duration::from_secs(25));
+    }
+
+    #[test]
+    fn unknown_and_bad_values_are_explained() {
+        let e = Config::from_pairs([("nope".into(), "1".into())]).unwrap_err();
+        assert!(e.contains("unknown option 'nope'"), "{e}");
+        let e = Config::from_pairs([("send_buffer".into(), "-1".into())]).unwrap_err();
+        assert!(e.contains("non-negative integer"), "{e}");
+    }
+
+    #[test]
+    fn non_loopback_needs_auth_and_admin_token() {
+        let c = Config::from_pairs([("listen".into(), "0.0.0.0:0".into())]).unwrap();
+        assert!(c.validate_for_server().unwrap_err().contains("auth_endpoint"));
+        let c = Config::from_pairs([("admin_listen".into(), "0.0.0.0:0".into())]).unwrap();
+        assert!(c.validate_for_server().unwrap_err().contains("admin_token"));
+    }
+}

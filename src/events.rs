@@ -1,0 +1,147 @@
+//! Events from the server to the PHP worker loop (api.md 3) and the queue that carries them.
+//!
+//! Events are plain Rust: they are turned into PHP arrays on the PHP thread only. The queue is a
+//! bounded crossbeam channel of `event_queue_size`. Connection tasks wait for room when it is
+//! full, which pauses reading from their clients: backpressure, never a dropped event. Events
+//! raised by a PHP call itself (a `join` after `frankenphp_ws_subscribe`) cannot wait, since the
+//! PHP thread is the consumer: they go to a small overflow list that is drained first.
+
+use bytes::Bytes;
+use crossbeam_channel::{Receiver, Sender, TrySendError};
+use parking_lot::Mutex;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    Open {
+        headers: Vec<(String, String)>,
+        query: Vec<(String, String)>,
+        remote_addr: String,
+        user: Option<String>,
+    },
+    Message {
+        binary: bool,
+    },
+    BeforeClose {
+        code: u16,
+    },
+    Close {
+        code: u16,
+    },
+    Join {
+        channel: String,
+        user: Option<String>,
+    },
+    Leave {
+        channel: String,
+        user: Option<String>,
+    },
+}
+
+impl EventKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Open { .. } => "open",
+            EventKind::Message { .. } => "message",
+            EventKind::BeforeClose { .. } => "beforeClose",
+            EventKind::Close { .. } => "close",
+            EventKind::Join { .. } => "join",
+            EventKind::Leave { .. } => "leave",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: EventKind,
+    pub connection: Arc<str>,
+    pub route: Arc<str>,
+    pub payload: Option<Bytes>,
+}
+
+pub struct EventQueue {
+    tx: Sender<Event>,
+    rx: Receiver<Event>,
+    overflow: Mutex<VecDeque<Event>>,
+    /// Producers parked because the queue was full; the consumer wakes them after taking one.
+    parked: AtomicUsize,
+    room: Notify,
+}
+
+impl EventQueue {
+    pub fn new(capacity: usize) -> Self {
+        let (tx, rx) = crossbeam_channel::bounded(capacity);
+        EventQueue {
+            tx,
+            rx,
+            overflow: Mutex::new(VecDeque::new()),
+            parked: AtomicUsize::new(0),
+            room: Notify::new(),
+        }
+    }
+
+    /// Queues an event, waiting for room when the queue is full.
+    pub async fn push(&self, mut event: Event) {
+        loop {
+            match self.tx.try_send(event) {
+                Ok(()) => return,
+                Err(TrySendError::Disconnected(_)) => return,
+                Err(TrySendError::Full(back)) => event = back,
+            }
+            let notified = self.room.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            self.parked.fetch_add(1, Ordering::SeqCst);
+            // Re-check after registering, so a pop that happened in between is not missed.
+            let retry = self.tx.try_send(event);
+            match retry {
+                Ok(()) => {
+                    self.parked.fetch_sub(1, Ordering::SeqCst);
+                    return;
+                }
+                Err(TrySendError::Disconnected(_)) => {
+                    self.parked.fetch_sub(1, Ordering::SeqCst);
+                    return;
+                }
+                Err(TrySendError::Full(back)) => event = back,
+            }
+            notified.await;
+            self.parked.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Queues an event from the PHP thread, which must never wait.
+    pub fn push_now(&self, event: Event) {
+        if let Err(TrySendError::Full(event)) = self.tx.try_send(event) {
+            self.overflow.lock().push_back(event);
+        }
+    }
+
+    /// Takes the next event, waiting at most `timeout` (zero: do not wait).
+    pub fn pop(&self, timeout: Duration) -> Option<Event> {
+        if let Some(event) = self.overflow.lock().pop_front() {
+            return Some(event);
+        }
+        let event = if timeout.is_zero() {
+            self.rx.try_recv().ok()
+        } else {
+            self.rx.recv_timeout(timeout).ok()
+        };
+        if event.is_some() && self.parked.load(Ordering::SeqCst) > 0 {
+            self.room.notify_waiters();
+        }
+        event
+    }
+
+    pub fn len(&self) -> usize {
+        self.rx.len() + self.overflow.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

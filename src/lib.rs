@@ -1,0 +1,30 @@
+//! frankenphp_ws: a real-time WebSocket server inside a PHP process.
+//!
+//! Layout, from the outside in:
+//! - `php`: the extension's bindings (functions, INI, exceptions), thin over the rest.
+//! - `runtime`: the background tokio runtime, started on first use, stopped within bounds.
+//! - `config`: the `frankenphp_ws.*` directives and start-time checks.
+//! - `node`: the state one process serves, and `Call`, the list of operations PHP can ask.
+//! - `server`: the WebSocket listener, each client's reader/writer tasks, the admin API.
+//! - `hub`: connections, routes and channel subscriptions of this node; its counters.
+//! - `broker`: how a broadcast reaches every node (in-memory for one process).
+//! - `events`: what the worker loop receives, and the bounded queue that carries it.
+//! - `protocol`: the client's control messages and channel-name rules.
+//! - `admin_api` / `admin_client`: a `Call` over HTTP, for processes that host no server.
+//! - `shutdown`: the one-shot signal used to stop the server and close connections.
+//!
+//! Rule: nothing on a tokio thread touches Zend; events are plain Rust until the PHP thread
+//! turns them into arrays.
+
+pub mod admin_api;
+pub mod admin_client;
+pub mod broker;
+pub mod config;
+pub mod events;
+pub mod hub;
+pub mod node;
+pub mod php;
+pub mod protocol;
+pub mod runtime;
+pub mod server;
+pub mod shutdown;

@@ -1,0 +1,48 @@
+//! PHP exceptions: each `CallError` becomes the class api.md 6 names, with the message that
+//! says what to fix.
+
+use crate::node::CallError;
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::prelude::*;
+use ext_php_rs::zend::ClassEntry;
+
+fn spl(name: &str) -> &'static ClassEntry {
+    ClassEntry::try_find(name).unwrap_or_else(ext_php_rs::zend::ce::exception)
+}
+
+unsafe extern "C" {
+    // Exported by PHP (ext/spl). Read directly because the class table cannot be searched
+    // during MINIT, when our exception class is registered.
+    static spl_ce_RuntimeException: *mut ext_php_rs::ffi::zend_class_entry;
+}
+
+pub fn runtime_exception() -> &'static ClassEntry {
+    // SAFETY: SPL is always compiled in and registers its classes before any extension's MINIT.
+    unsafe { (spl_ce_RuntimeException as *const ClassEntry).as_ref() }
+        .unwrap_or_else(ext_php_rs::zend::ce::exception)
+}
+
+/// Thrown when a process that hosts no server cannot reach the one that does.
+#[php_class]
+#[php(name = "FrankenPhpWs\\ServerUnreachableException")]
+#[php(extends(ce = runtime_exception, stub = "\\RuntimeException"))]
+#[derive(Default)]
+pub struct ServerUnreachableException;
+
+pub fn invalid_argument(message: impl Into<String>) -> PhpException {
+    PhpException::new(message.into(), 0, spl("InvalidArgumentException"))
+}
+
+pub fn runtime(message: impl Into<String>) -> PhpException {
+    PhpException::new(message.into(), 0, runtime_exception())
+}
+
+impl From<CallError> for PhpException {
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::InvalidArgument(m) => invalid_argument(m),
+            CallError::Unreachable(m) => PhpException::from_class::<ServerUnreachableException>(m),
+            CallError::Failed(m) => runtime(m),
+        }
+    }
+}

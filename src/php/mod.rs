@@ -1,0 +1,49 @@
+//! The PHP extension: module registration, INI directives, `phpinfo()`, and module shutdown.
+//! The bindings stay thin; the work is done by plain Rust in the rest of the crate.
+
+pub mod errors;
+pub mod event_array;
+pub mod functions;
+pub mod ini;
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::zend::ModuleEntry;
+use ext_php_rs::{info_table_end, info_table_row, info_table_start};
+
+extern "C" fn startup(_ty: i32, module_number: i32) -> i32 {
+    ini::register(module_number);
+    0
+}
+
+/// MSHUTDOWN: stop a running server so the process exits promptly. A panic must not cross
+/// into the engine here, so it is caught and ignored.
+extern "C" fn shutdown(_ty: i32, _module_number: i32) -> i32 {
+    let _ = std::panic::catch_unwind(crate::runtime::stop);
+    0
+}
+
+extern "C" fn info(_module: *mut ModuleEntry) {
+    info_table_start!();
+    info_table_row!("frankenphp_ws support", "enabled");
+    info_table_row!("version", env!("CARGO_PKG_VERSION"));
+    let running = crate::runtime::current()
+        .map(|s| format!("listening on {}", s.listen))
+        .unwrap_or_else(|| "not started in this process".into());
+    info_table_row!("server", running.as_str());
+    // The directives with their values in effect, so `php --ri frankenphp_ws` lists them.
+    for (name, value) in ini::pairs() {
+        let key = format!("{}{name}", crate::config::INI_PREFIX);
+        info_table_row!(key.as_str(), value.as_str());
+    }
+    info_table_end!();
+}
+
+#[php_module]
+pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    let module = module
+        .startup_function(startup)
+        .shutdown_function(shutdown)
+        .info_function(info)
+        .class::<errors::ServerUnreachableException>();
+    functions::register(module)
+}

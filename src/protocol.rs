@@ -1,0 +1,218 @@
+//! The client protocol (api.md 4): control messages a client may send, the replies it gets, and
+//! the rules for channel names. Pure functions: no I/O, so the fuzzer and unit tests drive them.
+
+use serde_json::{json, Value};
+
+pub const MAX_CHANNEL_LEN: usize = 200;
+
+/// Checks a channel name: 1–200 bytes of `A-Z a-z 0-9 _ - = @ , . ; : /`.
+pub fn validate_channel(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("channel name must not be empty".into());
+    }
+    if name.len() > MAX_CHANNEL_LEN {
+        return Err(format!(
+            "channel name is {} bytes long; the limit is {MAX_CHANNEL_LEN}",
+            name.len()
+        ));
+    }
+    if let Some((pos, c)) = name.char_indices().find(|(_, c)| !is_channel_char(*c)) {
+        return Err(format!(
+            "channel name has the character {c:?} at byte {pos}; allowed are A-Z a-z 0-9 and _ - = @ , . ; : /"
+        ));
+    }
+    Ok(())
+}
+
+fn is_channel_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '=' | '@' | ',' | '.' | ';' | ':' | '/')
+}
+
+/// What a client's text message asks for.
+#[derive(Debug, PartialEq)]
+pub enum Control {
+    Subscribe(String),
+    Unsubscribe(String),
+    /// `{"sender":"client","subscriptions":[...]}`: replace the subscriptions with this list.
+    SetSubscriptions(Vec<String>),
+    /// `{"sender":"server","notification":{...}}`: the channel and the notification to forward.
+    Notify { channel: String, notification: String },
+}
+
+/// A control message that cannot be honoured: it gets an `error` reply.
+#[derive(Debug, PartialEq)]
+pub struct ProtocolError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ProtocolError {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        ProtocolError { code, message: message.into() }
+    }
+
+    pub fn to_json(&self) -> String {
+        json!({"event": "error", "code": self.code, "message": self.message}).to_string()
+    }
+}
+
+/// Classifies a text message: `None` if it is an application message for the worker,
+/// `Some(Ok)` for a control message, `Some(Err)` for a malformed control message.
+pub fn parse_control(text: &str) -> Option<Result<Control, ProtocolError>> {
+    // Cheap pre-check: control messages are JSON objects naming "action" or "sender".
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('{') || !(text.contains("\"action\"") || text.contains("\"sender\"")) {
+        return None;
+    }
+    let value: Value = serde_json::from_str(text).ok()?;
+    let object = value.as_object()?;
+    if let Some(action) = object.get("action") {
+        return Some(parse_action(action, object));
+    }
+    match object.get("sender").and_then(Value::as_str) {
+        Some("client") if object.contains_key("subscriptions") => {
+            Some(parse_subscriptions(&object["subscriptions"]))
+        }
+        Some("server") if object.contains_key("notification") => {
+            Some(parse_notification(&object["notification"]))
+        }
+        _ => None,
+    }
+}
+
+fn channel_field(object: &serde_json::Map<String, Value>) -> Result<String, ProtocolError> {
+    let channel = match object.get("channel") {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => return Err(ProtocolError::new("invalid_channel", "\"channel\" must be a string")),
+        None => return Err(ProtocolError::new("invalid_channel", "\"channel\" is missing")),
+    };
+    validate_channel(&channel).map_err(|m| ProtocolError::new("invalid_channel", m))?;
+    Ok(channel)
+}
+
+fn parse_action(
+    action: &Value,
+    object: &serde_json::Map<String, Value>,
+) -> Result<Control, ProtocolError> {
+    match action.as_str() {
+        Some("subscribe") => Ok(Control::Subscribe(channel_field(object)?)),
+        Some("unsubscribe") => Ok(Control::Unsubscribe(channel_field(object)?)),
+        Some(other) => Err(ProtocolError::new(
+            "unknown_action",
+            format!("unknown action {other:?}; known actions are \"subscribe\" and \"unsubscribe\""),
+        )),
+        None => Err(ProtocolError::new("unknown_action", "\"action\" must be a string")),
+    }
+}
+
+/// The most channels one `subscriptions` message may name.
+pub const MAX_SUBSCRIPTIONS: usize = 1000;
+
+fn parse_subscriptions(list: &Value) -> Result<Control, ProtocolError> {
+    let items = list.as_array().ok_or_else(|| {
+        ProtocolError::new("invalid_subscriptions", "\"subscriptions\" must be an array of channel names")
+    })?;
+    if items.len() > MAX_SUBSCRIPTIONS {
+        return Err(ProtocolError::new(
+            "invalid_subscriptions",
+            format!("at most {MAX_SUBSCRIPTIONS} channels per subscriptions message"),
+        ));
+    }
+    let mut channels = Vec::with_capacity(items.len());
+    for item in items {
+        let name = item.as_str().ok_or_else(|| {
+            ProtocolError::new("invalid_subscriptions", "every subscription must be a string")
+        })?;
+        validate_channel(name).map_err(|m| ProtocolError::new("invalid_channel", m))?;
+        if !channels.iter().any(|c| c == name) {
+            channels.push(name.to_string());
+        }
+    }
+    Ok(Control::SetSubscriptions(channels))
+}
+
+fn parse_notification(notification: &Value) -> Result<Control, ProtocolError> {
+    let object = notification.as_object().ok_or_else(|| {
+        ProtocolError::new("invalid_notification", "\"notification\" must be an object")
+    })?;
+    let channel = channel_field(object)
+        .map_err(|e| ProtocolError::new("invalid_notification", e.message))?;
+    Ok(Control::Notify { channel, notification: notification.to_string() })
+}
+
+/// `private-*` and `presence-*` channels are granted by the worker, never by the server alone.
+pub fn is_protected(channel: &str) -> bool {
+    channel.starts_with("private-") || channel.starts_with("presence-")
+}
+
+/// A client may subscribe itself to any channel that is not protected.
+pub fn check_client_may_subscribe(channel: &str) -> Result<(), ProtocolError> {
+    if is_protected(channel) {
+        return Err(forbidden(format!(
+            "channel {channel:?} is protected: private-* and presence-* channels are granted by the application"
+        )));
+    }
+    Ok(())
+}
+
+pub fn forbidden(message: impl Into<String>) -> ProtocolError {
+    ProtocolError::new("forbidden", message)
+}
+
+pub fn subscribed_reply(channel: &str) -> String {
+    json!({"event": "subscribed", "channel": channel}).to_string()
+}
+
+pub fn unsubscribed_reply(channel: &str) -> String {
+    json!({"event": "unsubscribed", "channel": channel}).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_rules() {
+        assert!(validate_channel("news").is_ok());
+        assert!(validate_channel("a-b_c=d@e,f.g;h:i/j").is_ok());
+        assert!(validate_channel("").is_err());
+        assert!(validate_channel(&"x".repeat(201)).is_err());
+        assert!(validate_channel(&"x".repeat(200)).is_ok());
+        assert!(validate_channel("with space").unwrap_err().contains("byte 4"));
+    }
+
+    #[test]
+    fn application_messages_are_not_control() {
+        assert_eq!(parse_control("hello"), None);
+        assert_eq!(parse_control("{\"type\":\"echo\"}"), None);
+        assert_eq!(parse_control("{\"action\": broken"), None);
+        assert_eq!(parse_control("{\"sender\":\"other\"}"), None);
+    }
+
+    #[test]
+    fn subscribe_and_errors() {
+        assert_eq!(
+            parse_control(r#"{"action":"subscribe","channel":"news"}"#),
+            Some(Ok(Control::Subscribe("news".into())))
+        );
+        let e = parse_control(r#"{"action":"subscribe"}"#).unwrap().unwrap_err();
+        assert_eq!(e.code, "invalid_channel");
+        let e = parse_control(r#"{"action":"subscribe","channel":5}"#).unwrap().unwrap_err();
+        assert_eq!(e.code, "invalid_channel");
+        let e = parse_control(r#"{"action":"dance"}"#).unwrap().unwrap_err();
+        assert_eq!(e.code, "unknown_action");
+        assert!(e.to_json().contains("\"event\":\"error\""));
+    }
+
+    #[test]
+    fn subscriptions_list_and_notification() {
+        assert_eq!(
+            parse_control(r#"{"sender":"client","subscriptions":["a","b","a"]}"#),
+            Some(Ok(Control::SetSubscriptions(vec!["a".into(), "b".into()])))
+        );
+        match parse_control(r#"{"sender":"server","notification":{"channel":"c","x":1}}"#) {
+            Some(Ok(Control::Notify { channel, .. })) => assert_eq!(channel, "c"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The background runtime: the tokio threads that host the listener, the hub and the broker in
+//! the process that first calls `frankenphp_ws_start()` or `frankenphp_ws_get_event()`
+//! (api.md 2). Never started at module load: php-fpm forks after MINIT, and threads do not
+//! survive a fork.
+
+use crate::broker::memory::MemoryBroker;
+use crate::config::Config;
+use crate::hub::connection::reason;
+use crate::hub::Hub;
+use crate::node::Node;
+use crate::server;
+use parking_lot::{Mutex, RwLock};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// How long `stop` waits for clients to take their close frames before the runtime goes.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+
+pub struct Server {
+    pub node: Arc<Node>,
+    pub listen: SocketAddr,
+    pub admin: Option<SocketAddr>,
+    runtime: Mutex<Option<tokio::runtime::Runtime>>,
+}
+
+static SERVER: RwLock<Option<Arc<Server>>> = RwLock::new(None);
+/// Serializes start and stop (the PHP thread, and MSHUTDOWN).
+static LIFECYCLE: Mutex<()> = Mutex::new(());
+
+/// The server this process hosts, if it started one.
+pub fn current() -> Option<Arc<Server>> {
+    SERVER.read().clone()
+}
+
+/// Starts the server with `config`, or returns the running one if its configuration is the
+/// same. A running server with another configuration is an error.
+pub fn start(config: Config) -> Result<Arc<Server>, String> {
+    let _guard = LIFECYCLE.lock();
+    if let Some(server) = current() {
+        if server.node.config == config {
+            return Ok(server);
+        }
+        return Err(
+            "the server is already running with other options; call frankenphp_ws_stop() first".into(),
+        );
+    }
+    let (listen, admin) = config.validate_for_server()?;
+    if config.driver != "memory" {
+        return Err(format!(
+            "driver '{}' is not available in this build; use driver=memory",
+            config.driver
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+        .thread_name("frankenphp-ws")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let (ws_listener, admin_listener) = runtime.block_on(async {
+        let ws = TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let admin = match admin {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| format!("cannot serve the admin API on {addr}: {e}"))?,
+            ),
+            None => None,
+        };
+        Ok::<_, String>((ws, admin))
+    })?;
+    let listen = ws_listener.local_addr().map_err(|e| e.to_string())?;
+    let admin = admin_listener.as_ref().and_then(|l| l.local_addr().ok());
+
+    let hub = Arc::new(Hub::new());
+    let broker = Box::new(MemoryBroker::new(hub.clone()));
+    let node = Arc::new(Node::new(config, hub, broker));
+    runtime.spawn(server::accept_loop(ws_listener, node.clone(), server::upgrade::serve));
+    if let Some(listener) = admin_listener {
+        runtime.spawn(server::accept_loop(listener, node.clone(), server::admin::serve));
+    }
+    let server = Arc::new(Server { node, listen, admin, runtime: Mutex::new(Some(runtime)) });
+    *SERVER.write() = Some(server.clone());
+    Ok(server)
+}
+
+/// Closes every client with 1001, waits a bounded time for the close frames to leave, then
+/// stops the runtime. Safe to call when nothing runs.
+pub fn stop() {
+    let _guard = LIFECYCLE.lock();
+    let Some(server) = SERVER.write().take() else { return };
+    let node = &server.node;
+    node.hub.close_all(1001, reason::SERVER_SHUTDOWN);
+    let deadline = Instant::now() + STOP_GRACE;
+    while node.hub.clients_count(None) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    node.shutdown.trigger();
+    let runtime = server.runtime.lock().take();
+    if let Some(runtime) = runtime {
+        runtime.shutdown_timeout(Duration::from_millis(500));
+    }
+}

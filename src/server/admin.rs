@@ -1,0 +1,93 @@
+//! The admin HTTP API on `admin_listen`: `/health`, `/stats`, `/metrics`, and one endpoint per
+//! PHP function under `/frankenphp_ws/` (see `admin_api`). Answers are JSON: `{"result": …}`
+//! or `{"error": …}`. With `admin_token` set, every request needs the bearer token.
+
+use super::http::{constant_time_eq, respond, Body};
+use crate::node::{Call, CallError, Node};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use serde_json::json;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+
+/// Bodies above this are refused: the admin API carries messages, not uploads.
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+pub async fn serve(stream: TcpStream, _remote: SocketAddr, node: Arc<Node>) {
+    let service = service_fn(move |req| {
+        let node = node.clone();
+        async move { Ok::<_, Infallible>(handle(req, node).await) }
+    });
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(10))
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+fn json_response(status: StatusCode, value: serde_json::Value) -> Response<Body> {
+    respond(status, "application/json", value.to_string())
+}
+
+fn authorized(req: &Request<Incoming>, token: &str) -> bool {
+    if token.is_empty() {
+        return true;
+    }
+    req.headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes()))
+}
+
+async fn handle(req: Request<Incoming>, node: Arc<Node>) -> Response<Body> {
+    if !authorized(&req, &node.config.admin_token) {
+        let mut response = json_response(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "missing or wrong bearer token: send Authorization: Bearer <frankenphp_ws.admin_token>"}),
+        );
+        response.headers_mut().insert("www-authenticate", "Bearer".parse().expect("static"));
+        return response;
+    }
+    let method = req.method().as_str().to_string();
+    let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    match (method.as_str(), req.uri().path()) {
+        ("GET", "/health") => return json_response(StatusCode::OK, json!({"status": "ok"})),
+        ("GET", "/stats") => return json_response(StatusCode::OK, node.stats_json()),
+        ("GET", "/metrics") => {
+            return respond(StatusCode::OK, "text/plain; version=0.0.4", node.metrics_text())
+        }
+        _ => {}
+    }
+    let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return json_response(StatusCode::PAYLOAD_TOO_LARGE, json!({"error": "request body too large or broken"}))
+        }
+    };
+    let call = match Call::from_request(&method, &target, body) {
+        Ok(Some(call)) => call,
+        Ok(None) => return json_response(StatusCode::NOT_FOUND, json!({"error": format!("no endpoint {target}")})),
+        Err(error) => return error_response(error),
+    };
+    match node.execute(call) {
+        Ok(result) => json_response(StatusCode::OK, json!({ "result": result })),
+        Err(error) => error_response(error),
+    }
+}
+
+fn error_response(error: CallError) -> Response<Body> {
+    let (status, kind, message) = match error {
+        CallError::InvalidArgument(m) => (StatusCode::BAD_REQUEST, "invalid_argument", m),
+        CallError::Unreachable(m) => (StatusCode::BAD_GATEWAY, "unreachable", m),
+        CallError::Failed(m) => (StatusCode::INTERNAL_SERVER_ERROR, "failed", m),
+    };
+    json_response(status, json!({"error": message, "kind": kind}))
+}

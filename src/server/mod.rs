@@ -1,0 +1,34 @@
+//! The network side: the WebSocket listener (`upgrade`), the tasks of each client (`client`)
+//! and the admin HTTP API (`admin`). Everything here runs on tokio threads and never touches
+//! Zend.
+
+pub mod admin;
+pub mod client;
+pub mod http;
+pub mod upgrade;
+
+use crate::node::Node;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Accepts TCP connections until the node shuts down; each is served by `serve`.
+pub async fn accept_loop<F, Fut>(listener: TcpListener, node: Arc<Node>, serve: F)
+where
+    F: Fn(tokio::net::TcpStream, std::net::SocketAddr, Arc<Node>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    loop {
+        let accepted = tokio::select! {
+            _ = node.shutdown.wait() => return,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((stream, remote)) => {
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(serve(stream, remote, node.clone()));
+            }
+            // Out of file descriptors or similar: back off instead of spinning.
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+        }
+    }
+}
