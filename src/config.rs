@@ -6,25 +6,39 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// Every directive with its default, in the order of api.md 1. Names are without the prefix.
-pub const DIRECTIVES: &[(&str, &str)] = &[
-    ("listen", "127.0.0.1:8080"),
-    ("path", "/ws"),
-    ("admin_listen", "127.0.0.1:2019"),
-    ("admin_token", ""),
-    ("admin_url", "http://127.0.0.1:2019"),
-    ("driver", "memory"),
-    ("redis_address", "127.0.0.1:6379"),
-    ("auth_endpoint", ""),
-    ("allowed_origins", ""),
-    ("max_message_size", "1048576"),
-    ("ping_interval", "25"),
-    ("pong_timeout", "60"),
-    ("event_queue_size", "65536"),
-    ("send_buffer", "4194304"),
-    ("ghost_ttl", "0"),
-    ("ghost_buffer", "1000"),
-];
+/// Calls `$m!` with every directive and its default, in the order of api.md 1 (names without
+/// the prefix). The one list both `DIRECTIVES` and the INI table (`php::ini`) are built from.
+#[macro_export]
+macro_rules! for_each_directive {
+    ($m:ident) => {
+        $m! {
+            "listen" = "127.0.0.1:8080",
+            "path" = "/ws",
+            "admin_listen" = "127.0.0.1:2019",
+            "admin_token" = "",
+            "admin_url" = "http://127.0.0.1:2019",
+            "driver" = "memory",
+            "redis_address" = "127.0.0.1:6379",
+            "auth_endpoint" = "",
+            "allowed_origins" = "",
+            "max_message_size" = "1048576",
+            "ping_interval" = "25",
+            "pong_timeout" = "60",
+            "event_queue_size" = "65536",
+            "send_buffer" = "4194304",
+            "ghost_ttl" = "0",
+            "ghost_buffer" = "1000",
+        }
+    };
+}
+
+macro_rules! directive_table {
+    ($($name:literal = $default:literal),* $(,)?) => {
+        /// Every directive with its default.
+        pub const DIRECTIVES: &[(&str, &str)] = &[$(($name, $default)),*];
+    };
+}
+for_each_directive!(directive_table);
 
 pub const INI_PREFIX: &str = "frankenphp_ws.";
 

@@ -27,25 +27,7 @@ macro_rules! entries {
     };
 }
 
-// Same list and defaults as `config::DIRECTIVES` (a unit test keeps them equal).
-entries! {
-    "listen" = "127.0.0.1:8080",
-    "path" = "/ws",
-    "admin_listen" = "127.0.0.1:2019",
-    "admin_token" = "",
-    "admin_url" = "http://127.0.0.1:2019",
-    "driver" = "memory",
-    "redis_address" = "127.0.0.1:6379",
-    "auth_endpoint" = "",
-    "allowed_origins" = "",
-    "max_message_size" = "1048576",
-    "ping_interval" = "25",
-    "pong_timeout" = "60",
-    "event_queue_size" = "65536",
-    "send_buffer" = "4194304",
-    "ghost_ttl" = "0",
-    "ghost_buffer" = "1000",
-}
+crate::for_each_directive!(entries);
 
 pub fn register(module_number: i32) {
     IniEntryDef::register(INI_ENTRIES.as_slice(), module_number);

@@ -1,0 +1,189 @@
+//! Shared harness for the integration tests: a real PHP process running
+//! `tests/integration/worker.php` with the built extension, and real WebSocket clients.
+#![allow(dead_code)]
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub fn extension() -> PathBuf {
+    let path = std::env::var("FRANKENPHP_WS_SO").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/libfrankenphp_ws.so")
+    });
+    assert!(path.exists(), "no extension at {} (run `make build`)", path.display());
+    path
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A PHP worker process; killed on drop.
+pub struct Worker {
+    child: Child,
+    pub listen: SocketAddr,
+    pub admin: SocketAddr,
+    events: Arc<(Mutex<Vec<Value>>, Condvar)>,
+}
+
+impl Worker {
+    pub fn start(options: Value) -> Worker {
+        let mut child = Command::new("php")
+            .arg("-n")
+            .arg("-d")
+            .arg(format!("extension={}", extension().display()))
+            .arg(root().join("tests/integration/worker.php"))
+            .env("WS_OPTIONS", options.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("php runs");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let ready = lines.next().expect("worker prints READY").expect("readable");
+        let parts: Vec<&str> = ready.split_whitespace().collect();
+        assert_eq!(parts[0], "READY", "worker said: {ready}");
+        let events = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
+        let sink = events.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if let Ok(value) = serde_json::from_str::<Value>(&line) {
+                    sink.0.lock().unwrap().push(value);
+                    sink.1.notify_all();
+                }
+            }
+        });
+        Worker {
+            child,
+            listen: parts[1].parse().unwrap(),
+            admin: parts[2].parse().unwrap(),
+            events,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("ws://{}{}", self.listen, path)
+    }
+
+    /// Waits for the first event (from the start) matching `pred`.
+    pub fn wait_event(&self, what: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + timeout;
+        let (lock, cv) = &*self.events;
+        let mut events = lock.lock().unwrap();
+        loop {
+            if let Some(found) = events.iter().find(|e| pred(e)) {
+                return found.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {what}; events: {:?}", *events);
+            events = cv.wait_timeout(events, left).unwrap().0;
+        }
+    }
+
+    pub fn events(&self) -> Vec<Value> {
+        self.events.0.lock().unwrap().clone()
+    }
+
+    /// The id of the connection that opened with this query string marker.
+    pub fn open_id(&self, marker: &str) -> String {
+        let e = self.wait_event(&format!("open {marker}"), Duration::from_secs(5), |e| {
+            e["type"] == "open" && e["query"]["tag"] == marker
+        });
+        e["connection"].as_str().unwrap().to_string()
+    }
+
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Connects from the loopback source address `127.0.0.<source>` (spreads ephemeral ports).
+pub async fn connect_from(url: &str, server: SocketAddr, source: u8) -> Client {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.bind(format!("127.0.0.{source}:0").parse().unwrap()).unwrap();
+    let stream = socket.connect(server).await.expect("tcp connect");
+    stream.set_nodelay(true).unwrap();
+    let (client, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
+        .await
+        .expect("websocket handshake");
+    client
+}
+
+pub async fn connect(url: &str) -> Client {
+    let (client, _) = tokio_tungstenite::connect_async(url).await.expect("websocket handshake");
+    client
+}
+
+pub async fn send_text(client: &mut Client, text: &str) {
+    client.send(Message::text(text)).await.expect("send");
+}
+
+/// The next text or binary message, skipping pings; panics after `timeout`.
+pub async fn next_data(client: &mut Client, timeout: Duration) -> Message {
+    tokio::time::timeout(timeout, async {
+        loop {
+            match client.next().await {
+                Some(Ok(Message::Ping(_))) | Some(Ok(Message::Pong(_))) => continue,
+                Some(Ok(m)) => return m,
+                other => panic!("connection ended: {other:?}"),
+            }
+        }
+    })
+    .await
+    .expect("a message in time")
+}
+
+/// Asserts that nothing but pings arrives within `window`.
+pub async fn expect_silence(client: &mut Client, window: Duration) {
+    let got = tokio::time::timeout(window, async {
+        loop {
+            match client.next().await {
+                Some(Ok(Message::Ping(_))) | Some(Ok(Message::Pong(_))) => continue,
+                other => return other,
+            }
+        }
+    })
+    .await;
+    assert!(got.is_err(), "expected nothing, got {got:?}");
+}
+
+pub async fn subscribe(client: &mut Client, channel: &str) {
+    send_text(client, &format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#)).await;
+    let reply = next_data(client, Duration::from_secs(5)).await;
+    assert_eq!(
+        reply.to_text().unwrap(),
+        format!(r#"{{"event":"subscribed","channel":"{channel}"}}"#)
+    );
+}
+
+/// The close frame's code the server sent, reading until the connection ends.
+pub async fn close_code(client: &mut Client, timeout: Duration) -> Option<u16> {
+    tokio::time::timeout(timeout, async {
+        while let Some(message) = client.next().await {
+            match message {
+                Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+        None
+    })
+    .await
+    .expect("the connection closes in time")
+}
