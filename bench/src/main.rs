@@ -1,1 +1,162 @@
-fn main() {}
+//! `ws-bench`: the load client behind `make bench`. It starts a real PHP worker with the built
+//! extension, drives it over loopback WebSockets, and prints figures. Nothing is asserted:
+//! speed is measured here, behaviour is checked by the tests.
+//!
+//! Clients speak raw RFC 6455 frames (masked text out, header-only parsing in) so the load
+//! client's own CPU stays small on a machine it shares with the server. Each client thread
+//! runs one current-thread tokio runtime; sources are spread over 127.0.0.x so no single
+//! source address runs out of ephemeral ports.
+
+mod client;
+mod worker;
+
+use client::{Conn, Pool};
+use std::time::{Duration, Instant};
+use worker::Worker;
+
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
+    let run = |name: &str| which == "all" || which == name;
+    println!("frankenphp_ws bench (loopback, {} cores)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    if run("php") {
+        php_side();
+    }
+    if run("burst") {
+        fan_out("fan-out burst", 1000, 1000, 64);
+    }
+    if run("wide") {
+        fan_out("fan-out wide", 10_000, 100, 64);
+    }
+    if run("latency") {
+        latency();
+    }
+    if run("memory") {
+        memory();
+    }
+    if run("shootout") {
+        shootout();
+    }
+}
+
+fn fmt_rate(n: f64) -> String {
+    if n >= 1e6 { format!("{:.2} M", n / 1e6) } else if n >= 1e3 { format!("{:.1} k", n / 1e3) } else { format!("{n:.0} ") }
+}
+
+/// 1,000 (or 10,000) subscribers; the worker broadcasts N messages as fast as it can.
+fn fan_out(title: &str, subscribers: usize, broadcasts: usize, size: usize) {
+    let worker = Worker::start("php/bench/fanout.php", &[]);
+    let pool = Pool::connect(worker.listen, subscribers, 2, Some("bench"));
+    let expected = (subscribers * broadcasts) as u64;
+    let mut control = Conn::blocking(worker.listen);
+    let cpu0 = worker.cpu_time();
+    let t0 = Instant::now();
+    control.send_text(&format!("burst:{broadcasts}:{size}"));
+    let done = pool.wait_received(expected, Duration::from_secs(60));
+    let elapsed = t0.elapsed();
+    let cpu = worker.cpu_time() - cpu0;
+    let got = pool.received();
+    println!(
+        "{title}: {subscribers} subscribers x {broadcasts} broadcasts of {size} B: {got} deliveries in {:.3} s = {}deliveries/s; server CPU {:.3} µs/delivery{}",
+        elapsed.as_secs_f64(),
+        fmt_rate(got as f64 / elapsed.as_secs_f64()),
+        cpu.as_secs_f64() * 1e6 / got.max(1) as f64,
+        if done { "" } else { " (INCOMPLETE: timed out)" }
+    );
+    pool.close();
+}
+
+/// 10 subscribers, 100 broadcasts per second; latency from the PHP broadcast() call (its
+/// hrtime stamp in the payload) to the client reading the frame.
+fn latency() {
+    let worker = Worker::start("php/bench/fanout.php", &[]);
+    let pool = Pool::connect(worker.listen, 10, 1, Some("bench"));
+    pool.record_latency(true);
+    let mut control = Conn::blocking(worker.listen);
+    let rounds = 1000;
+    let start = Instant::now();
+    for i in 0..rounds {
+        let due = start + Duration::from_millis(10 * i);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+        control.send_text("burst:1:64");
+    }
+    pool.wait_received(rounds * 10, Duration::from_secs(10));
+    let mut samples = pool.latencies();
+    samples.sort_unstable();
+    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)] as f64 / 1000.0;
+    println!(
+        "latency: 10 subscribers, 100 broadcasts/s for {} s: {} samples, p50 {:.0} µs, p99 {:.0} µs, p99.9 {:.0} µs (broadcast() call to client read)",
+        rounds / 100,
+        samples.len(),
+        pct(0.50),
+        pct(0.99),
+        pct(0.999)
+    );
+    pool.close();
+}
+
+/// 19,000 idle subscribed connections: resident memory per connection.
+fn memory() {
+    let n = 19_000;
+    let worker = Worker::start("php/bench/fanout.php", &[]);
+    std::thread::sleep(Duration::from_millis(300));
+    let before = worker.rss_kib();
+    let pool = Pool::connect(worker.listen, n, 2, Some("bench"));
+    std::thread::sleep(Duration::from_secs(2));
+    let after = worker.rss_kib();
+    println!(
+        "memory: {n} idle subscribed connections: server RSS {before} KiB -> {after} KiB = {:.2} KiB per connection",
+        (after.saturating_sub(before)) as f64 / n as f64
+    );
+    pool.close();
+}
+
+/// The websocket-shootout method: add 1,000 clients per step; at each step 4 senders make 25
+/// broadcasts each; stop when the 95th-percentile round trip (send to broadcastResult)
+/// passes 500 ms or the file limit is reached.
+fn shootout() {
+    let worker = Worker::start("php/bench/shootout.php", &[]);
+    let mut pool = Pool::empty(worker.listen, 2);
+    let limit = 19_000;
+    let mut best = 0;
+    println!("shootout: clients   p95 broadcast RTT (4 senders x 25)");
+    while pool.len() + 1000 <= limit {
+        pool.add(1000, None);
+        let mut rtts = Vec::new();
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let listen = worker.listen;
+                std::thread::spawn(move || {
+                    let mut sender = Conn::blocking(listen);
+                    (0..25).map(|i| sender.broadcast_rtt(i)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            rtts.extend(h.join().unwrap());
+        }
+        rtts.sort();
+        let p95 = rtts[(rtts.len() * 95 / 100).min(rtts.len() - 1)];
+        println!("shootout: {:>7}   {:>8.1} ms", pool.len() + 4, p95.as_secs_f64() * 1e3);
+        if p95 > Duration::from_millis(500) {
+            break;
+        }
+        best = pool.len() + 4;
+    }
+    println!("shootout: {best} clients with p95 broadcast round trip <= 500 ms (limit tried: {limit})");
+    pool.close();
+}
+
+/// The PHP side alone: broadcast() to an empty channel, and draining queued events.
+fn php_side() {
+    let worker = Worker::start("php/bench/php_side.php", &[]);
+    // php_side.php measures broadcast() by itself first, then waits while we fill its queue.
+    let pool = Pool::connect(worker.listen, 20, 2, None);
+    pool.flood(70_000 / 20, 32);
+    let lines = worker.wait_output(Duration::from_secs(60));
+    for line in lines {
+        println!("{line}");
+    }
+    pool.close();
+}

@@ -1,0 +1,100 @@
+//! The PHP worker under test: `php -n -d extension=… <script>` on a free loopback port, with
+//! its CPU time and resident memory read from /proc.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub struct Worker {
+    child: Child,
+    pub listen: SocketAddr,
+    output: Arc<Mutex<Vec<String>>>,
+}
+
+fn extension() -> String {
+    std::env::var("FRANKENPHP_WS_SO").unwrap_or_else(|_| "target/release/libfrankenphp_ws.so".into())
+}
+
+impl Worker {
+    pub fn start(script: &str, env: &[(&str, &str)]) -> Worker {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let listen: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let mut command = Command::new("php");
+        command
+            .args(["-n", "-d", &format!("extension={}", extension()), "-d", "memory_limit=-1", script])
+            .env("FRANKENPHP_WS_LISTEN", listen.to_string())
+            .env("FRANKENPHP_WS_ADMIN", "")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().expect("php runs");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = output.clone();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(listen).is_err() {
+            assert!(Instant::now() < deadline, "{script} did not listen on {listen}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Worker { child, listen, output }
+    }
+
+    fn stat_field(&self, file: &str) -> String {
+        std::fs::read_to_string(format!("/proc/{}/{file}", self.child.id())).unwrap_or_default()
+    }
+
+    /// User + system CPU time of the worker process (all its threads).
+    pub fn cpu_time(&self) -> Duration {
+        let stat = self.stat_field("stat");
+        let after_name = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        // Fields 14 and 15 of /proc/pid/stat; index 11 and 12 after the name.
+        let ticks: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0)
+            + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        Duration::from_nanos(ticks * 1_000_000_000 / hz)
+    }
+
+    pub fn rss_kib(&self) -> u64 {
+        self.stat_field("status")
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Waits until the worker prints `DONE`, returning what it printed before.
+    pub fn wait_output(&self, timeout: Duration) -> Vec<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            {
+                let lines = self.output.lock().unwrap();
+                if let Some(end) = lines.iter().position(|l| l == "DONE") {
+                    return lines[..end].to_vec();
+                }
+            }
+            if Instant::now() > deadline {
+                let mut lines = self.output.lock().unwrap().clone();
+                lines.push("(timed out waiting for the worker)".into());
+                return lines;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
