@@ -84,6 +84,14 @@ impl EventQueue {
         }
     }
 
+    /// Queues an event if there is room; gives it back otherwise.
+    pub fn try_push(&self, event: Event) -> Result<(), Event> {
+        match self.tx.try_send(event) {
+            Ok(()) | Err(TrySendError::Disconnected(_)) => Ok(()),
+            Err(TrySendError::Full(event)) => Err(event),
+        }
+    }
+
     /// Queues an event, waiting for room when the queue is full.
     pub async fn push(&self, mut event: Event) {
         loop {

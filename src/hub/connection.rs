@@ -1,16 +1,18 @@
 //! `Connection`: what the hub knows of one client, shared between its tasks and PHP calls.
 //!
-//! Frames for the client go through an unbounded queue to the connection's writer task; the
-//! bytes queued are counted, and a client that lets more than `send_buffer` pile up is closed
-//! (1008, `slow_consumer`) instead of growing memory without bound.
+//! Frames for the client go through the connection's outbox to its writer task, which takes
+//! the whole outbox at once. The bytes queued are counted, and a client that lets more than
+//! `send_buffer` pile up is closed (1008, `slow_consumer`) instead of growing memory without
+//! bound. The outbox is a plain `VecDeque`: it costs nothing until used, which matters at tens
+//! of thousands of mostly idle connections.
 
 use crate::shutdown::Shutdown;
 use parking_lot::Mutex;
-use std::collections::BTreeSet;
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Why a connection ended: the close code and the reason reported to the worker (api.md 3).
@@ -39,7 +41,9 @@ pub struct Connection {
     pub remote_addr: SocketAddr,
     /// The handshake carried the admin token: `{"sender":"server"}` notifications are honoured.
     pub trusted: bool,
-    outbox: UnboundedSender<Message>,
+    outbox: Mutex<VecDeque<Message>>,
+    /// Wakes the writer; `notify_one` keeps a permit, so a wake-up is never lost.
+    outbox_ready: Notify,
     queued_bytes: AtomicUsize,
     send_buffer: usize,
     /// False once the client is gone; the state stays readable until the worker saw `close`.
@@ -47,21 +51,20 @@ pub struct Connection {
     /// Fired when the server wants the connection closed; the writer sends `cause`.
     pub closing: Shutdown,
     cause: OnceLock<CloseCause>,
-    /// Channels, guarded by the hub's channel lock for writes so the index never disagrees.
-    pub(super) subscriptions: Mutex<BTreeSet<Arc<str>>>,
+    /// Channels, sorted; written under the hub's channel lock so the index never disagrees.
+    /// A small vector: most connections have a handful of channels.
+    subscriptions: Mutex<Vec<Arc<str>>>,
     /// Milliseconds (server clock) when the client was last heard from.
     last_seen_ms: AtomicU64,
 }
 
 impl Connection {
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: Arc<str>,
         route: Arc<str>,
         user: Option<String>,
         remote_addr: SocketAddr,
         trusted: bool,
-        outbox: UnboundedSender<Message>,
         send_buffer: usize,
         now_ms: u64,
     ) -> Self {
@@ -71,13 +74,14 @@ impl Connection {
             user,
             remote_addr,
             trusted,
-            outbox,
+            outbox: Mutex::new(VecDeque::new()),
+            outbox_ready: Notify::new(),
             queued_bytes: AtomicUsize::new(0),
             send_buffer,
             open: AtomicBool::new(true),
             closing: Shutdown::new(),
             cause: OnceLock::new(),
-            subscriptions: Mutex::new(BTreeSet::new()),
+            subscriptions: Mutex::new(Vec::new()),
             last_seen_ms: AtomicU64::new(now_ms),
         }
     }
@@ -102,7 +106,24 @@ impl Connection {
             self.close(1008, reason::SLOW_CONSUMER);
             return false;
         }
-        self.outbox.send(message).is_ok()
+        self.outbox.lock().push_back(message);
+        self.outbox_ready.notify_one();
+        true
+    }
+
+    /// Moves everything queued into `batch` (empty, keeping its capacity); false if nothing was.
+    pub fn take_outbox(&self, batch: &mut VecDeque<Message>) -> bool {
+        let mut outbox = self.outbox.lock();
+        if outbox.is_empty() {
+            return false;
+        }
+        std::mem::swap(&mut *outbox, batch);
+        true
+    }
+
+    /// Resolves when frames may have been queued since the last `take_outbox`.
+    pub async fn outbox_ready(&self) {
+        self.outbox_ready.notified().await
     }
 
     /// Called by the writer once frames left the queue.
@@ -143,5 +164,27 @@ impl Connection {
 
     pub fn subscriptions(&self) -> Vec<String> {
         self.subscriptions.lock().iter().map(|c| c.to_string()).collect()
+    }
+
+    pub(super) fn subscribed_channels(&self) -> Vec<Arc<str>> {
+        self.subscriptions.lock().clone()
+    }
+
+    pub(super) fn add_subscription(&self, channel: Arc<str>) {
+        let mut subs = self.subscriptions.lock();
+        if let Err(at) = subs.binary_search(&channel) {
+            subs.insert(at, channel);
+        }
+    }
+
+    pub(super) fn remove_subscription(&self, channel: &str) -> bool {
+        let mut subs = self.subscriptions.lock();
+        match subs.binary_search_by(|c| (**c).cmp(channel)) {
+            Ok(at) => {
+                subs.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
     }
 }

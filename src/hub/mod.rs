@@ -69,8 +69,8 @@ impl Hub {
             return;
         }
         let mut channels = self.channels.write();
-        for channel in conn.subscriptions.lock().iter() {
-            channels.remove(channel, &conn.id);
+        for channel in conn.subscribed_channels() {
+            channels.remove(&channel, &conn.id);
         }
         Stats::add(&self.stats.connections_closed, 1);
     }
@@ -89,7 +89,7 @@ impl Hub {
         }
         match channels.insert(channel, &conn) {
             Some(name) => {
-                conn.subscriptions.lock().insert(name);
+                conn.add_subscription(name);
                 Change::Done
             }
             None => Change::Unchanged,
@@ -99,7 +99,7 @@ impl Hub {
     pub fn unsubscribe(&self, id: &str, channel: &str) -> Change {
         let Some(conn) = self.get(id) else { return Change::NoSuchConnection };
         let mut channels = self.channels.write();
-        let was_member = conn.subscriptions.lock().remove(channel);
+        let was_member = conn.remove_subscription(channel);
         channels.remove(channel, id);
         if was_member { Change::Done } else { Change::Unchanged }
     }

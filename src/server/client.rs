@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::mpsc;
+use std::collections::VecDeque;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
@@ -24,8 +24,6 @@ use tokio_tungstenite::WebSocketStream;
 
 /// How long a closing connection waits for the peer's close frame, or for a stuck write.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
-/// Frames written between two flushes at most, so one busy client cannot hog a thread.
-const MAX_BATCH: usize = 512;
 
 /// What the handshake learned about the client.
 pub struct Handshake {
@@ -40,7 +38,7 @@ pub struct Handshake {
 /// Small buffers: most clients are idle most of the time, and memory per connection counts.
 fn socket_config(node: &Node) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(1024)
+        .read_buffer_size(512)
         // Frames collect up to this size before a write; `flush` at the end of a burst
         // sends the rest, so a burst of small frames costs few syscalls.
         .write_buffer_size(32 * 1024)
@@ -60,42 +58,57 @@ pub fn new_connection_id() -> Arc<str> {
     Arc::from(id)
 }
 
+/// Queues an event for the worker. When the queue is full (backpressure), returns the wait
+/// for room, which the caller awaits: boxed, so idle connections' tasks stay small.
+fn emit(node: &Arc<Node>, conn: &Connection, kind: EventKind, payload: Option<Bytes>) -> Option<BoxFuture> {
+    Stats::add(&node.hub.stats.events_queued, 1);
+    let event = Event { kind, connection: conn.id.clone(), route: conn.route.clone(), payload };
+    let event = node.events.try_push(event).err()?;
+    let node = node.clone();
+    Some(Box::pin(async move { node.events.push(event).await }))
+}
+
+type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// Emits and, under backpressure, waits: `emit!(node, conn, kind, payload)`.
+macro_rules! emit {
+    ($node:expr, $conn:expr, $kind:expr, $payload:expr) => {
+        if let Some(wait) = emit($node, $conn, $kind, $payload) {
+            wait.await;
+        }
+    };
+}
+
 pub async fn run<S>(io: S, handshake: Handshake, node: Arc<Node>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(socket_config(&node))).await;
     let (sink, stream) = ws.split();
-    let (outbox, queue) = mpsc::unbounded_channel();
     let conn = Arc::new(Connection::new(
         new_connection_id(),
         Arc::from(handshake.route.as_str()),
         handshake.user.clone(),
         handshake.remote,
         handshake.trusted,
-        outbox,
         node.config.send_buffer,
         node.now_ms(),
     ));
     node.hub.register(conn.clone());
-    emit(
-        &node,
-        &conn,
-        EventKind::Open {
-            headers: handshake.headers,
-            query: handshake.query,
-            remote_addr: handshake.remote.to_string(),
-            user: handshake.user,
-        },
-        None,
-    )
-    .await;
+    let open = EventKind::Open {
+        headers: handshake.headers,
+        query: handshake.query,
+        remote_addr: handshake.remote.to_string(),
+        user: handshake.user,
+    };
+    emit!(&node, &conn, open, None);
 
-    let writer = tokio::spawn(write_loop(conn.clone(), sink, queue, node.clone()));
-    read_loop(&conn, stream, &node).await;
+    let writer = tokio::spawn(write_loop(conn.clone(), sink, node.clone()));
+    Box::pin(read_loop(&conn, stream, &node)).await;
     conn.closing.trigger();
     let mut writer = writer;
-    if tokio::time::timeout(CLOSE_GRACE, &mut writer).await.is_err() {
+    let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
+    if finished.is_err() {
         writer.abort();
     }
 
@@ -112,15 +125,8 @@ where
         Stats::add(counter, 1);
     }
     let reason = Some(Bytes::from_static(cause.reason.as_bytes()));
-    emit(&node, &conn, EventKind::BeforeClose { code: cause.code }, reason.clone()).await;
-    emit(&node, &conn, EventKind::Close { code: cause.code }, reason).await;
-}
-
-async fn emit(node: &Node, conn: &Connection, kind: EventKind, payload: Option<Bytes>) {
-    Stats::add(&node.hub.stats.events_queued, 1);
-    node.events
-        .push(Event { kind, connection: conn.id.clone(), route: conn.route.clone(), payload })
-        .await;
+    emit!(&node, &conn, EventKind::BeforeClose { code: cause.code }, reason.clone());
+    emit!(&node, &conn, EventKind::Close { code: cause.code }, reason);
 }
 
 type Reader<S> = SplitStream<WebSocketStream<S>>;
@@ -135,9 +141,10 @@ where
             biased;
             _ = conn.closing.wait() => {
                 // Our close frame is on its way: give the peer a moment to answer it.
-                let _ = tokio::time::timeout(CLOSE_GRACE, async {
+                let _ = Box::pin(tokio::time::timeout(CLOSE_GRACE, async {
                     while let Some(Ok(_)) = stream.next().await {}
-                }).await;
+                }))
+                .await;
                 return;
             }
             next = stream.next() => next,
@@ -160,14 +167,14 @@ where
                 match protocol::parse_control(text.as_str()) {
                     None => {
                         let payload = Some(Bytes::from(text));
-                        emit(node, conn, EventKind::Message { binary: false }, payload).await;
+                        emit!(node, conn, EventKind::Message { binary: false }, payload);
                     }
-                    Some(control) => handle_control(conn, node, control).await,
+                    Some(control) => Box::pin(handle_control(conn, node, control)).await,
                 }
             }
             Message::Binary(data) => {
                 Stats::add(&node.hub.stats.messages_received, 1);
-                emit(node, conn, EventKind::Message { binary: true }, Some(data)).await;
+                emit!(node, conn, EventKind::Message { binary: true }, Some(data));
             }
             Message::Close(frame) => {
                 let code = frame.map(|f| u16::from(f.code)).unwrap_or(1005);
@@ -227,14 +234,14 @@ async fn handle_control(
             let change = hub.subscribe(&conn.id, &channel);
             conn.send(Message::text(protocol::subscribed_reply(&channel)));
             if change == crate::hub::Change::Done {
-                emit(node, conn, EventKind::Join { channel, user: user() }, None).await;
+                emit!(node, conn, EventKind::Join { channel, user: user() }, None);
             }
         }
         Control::Unsubscribe(channel) => {
             let change = hub.unsubscribe(&conn.id, &channel);
             conn.send(Message::text(protocol::unsubscribed_reply(&channel)));
             if change == crate::hub::Change::Done {
-                emit(node, conn, EventKind::Leave { channel, user: user() }, None).await;
+                emit!(node, conn, EventKind::Leave { channel, user: user() }, None);
             }
         }
         Control::SetSubscriptions(channels) => {
@@ -247,11 +254,11 @@ async fn handle_control(
             let (joined, left) = hub.set_subscriptions(&conn.id, &channels);
             for channel in left {
                 conn.send(Message::text(protocol::unsubscribed_reply(&channel)));
-                emit(node, conn, EventKind::Leave { channel, user: user() }, None).await;
+                emit!(node, conn, EventKind::Leave { channel, user: user() }, None);
             }
             for channel in joined {
                 conn.send(Message::text(protocol::subscribed_reply(&channel)));
-                emit(node, conn, EventKind::Join { channel, user: user() }, None).await;
+                emit!(node, conn, EventKind::Join { channel, user: user() }, None);
             }
         }
         Control::Notify { channel, notification } => {
@@ -266,47 +273,43 @@ async fn handle_control(
     }
 }
 
-async fn write_loop<S>(
-    conn: Arc<Connection>,
-    mut sink: Writer<S>,
-    mut queue: mpsc::UnboundedReceiver<Message>,
-    node: Arc<Node>,
-) where
+async fn write_loop<S>(conn: Arc<Connection>, mut sink: Writer<S>, node: Arc<Node>)
+where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let interval = node.config.ping_interval;
     let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let pong_timeout = node.config.pong_timeout.as_millis() as u64;
+    let mut batch = VecDeque::new();
+    let gone = |conn: &Connection| {
+        conn.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
+        conn.closing.trigger();
+    };
     loop {
+        if conn.take_outbox(&mut batch) {
+            let written = tokio::select! {
+                biased;
+                _ = conn.closing.wait() => break,
+                written = write_burst(&mut sink, &mut batch) => written,
+            };
+            match written {
+                Ok(bytes) => conn.sent(bytes),
+                Err(_) => return gone(&conn),
+            }
+            continue;
+        }
         tokio::select! {
             biased;
             _ = conn.closing.wait() => break,
-            first = queue.recv() => {
-                let Some(first) = first else { break };
-                let written = tokio::select! {
-                    biased;
-                    _ = conn.closing.wait() => break,
-                    written = write_burst(&mut sink, &mut queue, first) => written,
-                };
-                match written {
-                    Ok(bytes) => conn.sent(bytes),
-                    Err(_) => {
-                        conn.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
-                        conn.closing.trigger();
-                        return;
-                    }
-                }
-            }
+            _ = conn.outbox_ready() => {}
             _ = heartbeat.tick() => {
                 if node.now_ms().saturating_sub(conn.last_seen_ms()) > pong_timeout {
                     conn.close(1001, reason::TIMEOUT);
                     break;
                 }
                 if sink.send(Message::Ping(Bytes::new())).await.is_err() {
-                    conn.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
-                    conn.closing.trigger();
-                    return;
+                    return gone(&conn);
                 }
             }
         }
@@ -318,25 +321,15 @@ async fn write_loop<S>(
     }
 }
 
-/// Writes `first` and whatever else is queued (up to `MAX_BATCH`), then flushes once.
-async fn write_burst<S>(
-    sink: &mut Writer<S>,
-    queue: &mut mpsc::UnboundedReceiver<Message>,
-    first: Message,
-) -> Result<usize, WsError>
+/// Writes a batch of frames, then flushes once: a burst costs few syscalls.
+async fn write_burst<S>(sink: &mut Writer<S>, batch: &mut VecDeque<Message>) -> Result<usize, WsError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut bytes = first.len();
-    sink.feed(first).await?;
-    for _ in 1..MAX_BATCH {
-        match queue.try_recv() {
-            Ok(message) => {
-                bytes += message.len();
-                sink.feed(message).await?;
-            }
-            Err(_) => break,
-        }
+    let mut bytes = 0;
+    while let Some(message) = batch.pop_front() {
+        bytes += message.len();
+        sink.feed(message).await?;
     }
     sink.flush().await?;
     Ok(bytes)
