@@ -46,11 +46,15 @@ bench: build
 	$(CARGO) build --release -p frankenphp_ws_bench
 	FRANKENPHP_WS_SO=$(CURDIR)/$(SO) target/release/ws-bench all
 
-# IDE stubs from the debug build (cargo-php reads the module's own description).
+# IDE stubs from the debug build (cargo-php reads the module's own description). cargo-php
+# loads the module outside PHP, so PHP's symbols come from the embed library, preloaded.
+LIBPHP = /usr/lib/libphp8.2.so
 stubs: setup
 	@command -v cargo-php >/dev/null 2>&1 || $(CARGO) install cargo-php --locked --quiet
+	@[ -f $(LIBPHP) ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libphp8.2-embed >/dev/null
 	$(CARGO) build --lib
-	$(CARGO) php stubs --stdout > stubs/frankenphp_ws.stub.php
+	LD_PRELOAD=$(LIBPHP) $(CARGO) php stubs --stdout target/debug/libfrankenphp_ws.so > stubs/frankenphp_ws.stub.php
+	$(PHP) -l stubs/frankenphp_ws.stub.php
 
 clean:
 	$(CARGO) clean

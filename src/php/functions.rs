@@ -1,6 +1,9 @@
 //! The PHP functions of api.md 2, 3 and 6 (messaging and connections). Each is a thin shell:
 //! check and convert the arguments, build a `Call`, run it here or on the hosting process.
 
+// Parameter names are PHP's (named arguments are API): `$connectionId`, as in api.md.
+#![allow(non_snake_case)]
+
 use super::errors::{invalid_argument, runtime};
 use super::event_array;
 use super::ini;
@@ -84,68 +87,80 @@ pub fn broadcast(channel: String, message: Data) -> PhpResult<()> {
     execute(Call::Broadcast { channel, data: message.bytes() }).map(|_| ())
 }
 
+/// Sends `$data` to one connection (only if its route is `$route`, when given). False for an
+/// unknown or closed connection.
 #[php_function]
 #[php(name = "frankenphp_ws_send")]
-pub fn frankenphp_ws_send(connection_id: &str, data: Data, route: Option<String>) -> PhpResult<bool> {
-    let call = Call::Send { id: require_id(connection_id)?, data: data.bytes(), route: opt_route(route)?, binary: false };
+pub fn frankenphp_ws_send(connectionId: &str, data: Data, route: Option<String>) -> PhpResult<bool> {
+    let call = Call::Send { id: require_id(connectionId)?, data: data.bytes(), route: opt_route(route)?, binary: false };
     execute(call).map(as_bool)
 }
 
+/// Sends `$data` to one connection as a binary frame.
 #[php_function]
 #[php(name = "frankenphp_ws_sendBinary")]
-pub fn frankenphp_ws_send_binary(connection_id: &str, data: Data) -> PhpResult<bool> {
-    let call = Call::Send { id: require_id(connection_id)?, data: data.bytes(), route: None, binary: true };
+pub fn frankenphp_ws_send_binary(connectionId: &str, data: Data) -> PhpResult<bool> {
+    let call = Call::Send { id: require_id(connectionId)?, data: data.bytes(), route: None, binary: true };
     execute(call).map(as_bool)
 }
 
+/// Sends `$data` to every connection (of `$route`, when given); returns how many.
 #[php_function]
 #[php(name = "frankenphp_ws_sendAll")]
 pub fn frankenphp_ws_send_all(data: Data, route: Option<String>) -> PhpResult<i64> {
     execute(Call::SendAll { data: data.bytes(), route: opt_route(route)? }).map(as_int)
 }
 
+/// Ids of the open connections (of `$route`, when given).
 #[php_function]
 #[php(name = "frankenphp_ws_getClients")]
 pub fn frankenphp_ws_get_clients(route: Option<String>) -> PhpResult<Vec<String>> {
     execute(Call::GetClients { route: opt_route(route)? }).map(as_strings)
 }
 
+/// Number of open connections (of `$route`, when given).
 #[php_function]
 #[php(name = "frankenphp_ws_getClientsCount")]
 pub fn frankenphp_ws_get_clients_count(route: Option<String>) -> PhpResult<i64> {
     execute(Call::GetClientsCount { route: opt_route(route)? }).map(as_int)
 }
 
+/// Closes a connection with 1000, reason `killed`. False for an unknown id.
 #[php_function]
 #[php(name = "frankenphp_ws_killConnection")]
-pub fn frankenphp_ws_kill_connection(connection_id: &str) -> PhpResult<bool> {
-    execute(Call::KillConnection { id: require_id(connection_id)? }).map(as_bool)
+pub fn frankenphp_ws_kill_connection(connectionId: &str) -> PhpResult<bool> {
+    execute(Call::KillConnection { id: require_id(connectionId)? }).map(as_bool)
 }
 
+/// Routes (request paths) that have at least one open connection.
 #[php_function]
 #[php(name = "frankenphp_ws_listRoutes")]
 pub fn frankenphp_ws_list_routes() -> PhpResult<Vec<String>> {
     execute(Call::ListRoutes).map(as_strings)
 }
 
+/// Subscribes a connection to a channel (this also grants protected channels).
 #[php_function]
 #[php(name = "frankenphp_ws_subscribe")]
-pub fn frankenphp_ws_subscribe(connection_id: &str, channel: String) -> PhpResult<bool> {
-    execute(Call::Subscribe { id: require_id(connection_id)?, channel }).map(as_bool)
+pub fn frankenphp_ws_subscribe(connectionId: &str, channel: String) -> PhpResult<bool> {
+    execute(Call::Subscribe { id: require_id(connectionId)?, channel }).map(as_bool)
 }
 
+/// Unsubscribes a connection from a channel; false if it was not subscribed.
 #[php_function]
 #[php(name = "frankenphp_ws_unsubscribe")]
-pub fn frankenphp_ws_unsubscribe(connection_id: &str, channel: String) -> PhpResult<bool> {
-    execute(Call::Unsubscribe { id: require_id(connection_id)?, channel }).map(as_bool)
+pub fn frankenphp_ws_unsubscribe(connectionId: &str, channel: String) -> PhpResult<bool> {
+    execute(Call::Unsubscribe { id: require_id(connectionId)?, channel }).map(as_bool)
 }
 
+/// The channels a connection is subscribed to (readable during `beforeClose`).
 #[php_function]
 #[php(name = "frankenphp_ws_getSubscriptions")]
-pub fn frankenphp_ws_get_subscriptions(connection_id: &str) -> PhpResult<Vec<String>> {
-    execute(Call::GetSubscriptions { id: require_id(connection_id)? }).map(as_strings)
+pub fn frankenphp_ws_get_subscriptions(connectionId: &str) -> PhpResult<Vec<String>> {
+    execute(Call::GetSubscriptions { id: require_id(connectionId)? }).map(as_strings)
 }
 
+/// Channels with at least one subscriber on this node.
 #[php_function]
 #[php(name = "frankenphp_ws_getChannels")]
 pub fn frankenphp_ws_get_channels() -> PhpResult<Vec<String>> {
