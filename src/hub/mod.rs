@@ -27,7 +27,8 @@ pub fn frame_for(data: Bytes, binary: bool) -> Message {
     if std::str::from_utf8(&data).is_err() {
         return Message::Binary(data);
     }
-    Message::Text(tokio_tungstenite::tungstenite::Utf8Bytes::try_from(data).expect("checked UTF-8"))
+    // SAFETY: checked just above.
+    Message::Text(unsafe { tokio_tungstenite::tungstenite::Utf8Bytes::from_bytes_unchecked(data) })
 }
 
 /// What a subscription change did, so callers can report it (`join`/`leave` events).
