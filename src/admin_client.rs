@@ -36,8 +36,7 @@ impl AdminClient {
 
     pub fn execute(&self, call: &Call) -> Result<Value, CallError> {
         call.validate()?;
-        let request = call.to_request();
-        let (status, body) = self.exchange(request.method, &request.target(), &request.body)?;
+        let (status, body) = self.exchange(call.op.method(), &call.request_target(), &call.data)?;
         let doc: Value = serde_json::from_slice(&body).map_err(|_| {
             CallError::Failed(format!("the server at {} answered {status} with a body that is not JSON", self.url))
         })?;
@@ -124,7 +123,7 @@ mod tests {
     #[test]
     fn unreachable_server_is_reported_with_its_address() {
         let client = AdminClient::new("http://127.0.0.1:1", "").unwrap();
-        match client.execute(&Call::ListRoutes) {
+        match client.execute(&Call::new(crate::node::Op::ListRoutes)) {
             Err(CallError::Unreachable(m)) => assert!(m.contains("127.0.0.1:1"), "{m}"),
             other => panic!("{other:?}"),
         }

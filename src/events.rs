@@ -1,15 +1,14 @@
 //! Events from the server to the PHP worker loop (api.md 3) and the queue that carries them.
 //!
-//! Events are plain Rust: they are turned into PHP arrays on the PHP thread only. The queue is a
-//! bounded crossbeam channel of `event_queue_size`. Connection tasks wait for room when it is
-//! full, which pauses reading from their clients: backpressure, never a dropped event. Events
-//! raised by a PHP call itself (a `join` after `frankenphp_ws_subscribe`) cannot wait, since the
-//! PHP thread is the consumer: they go to a small overflow list that is drained first.
+//! Events are plain Rust: they are turned into PHP arrays on the PHP thread only. The queue is
+//! one FIFO, so the events of a connection keep their order whoever raised them. Connection
+//! tasks wait while `event_queue_size` events are pending, which pauses reading from their
+//! clients: backpressure, never a dropped event. Events raised by a PHP call itself (a
+//! `join` after `frankenphp_ws_subscribe`, a ghost's release) never wait, since the PHP thread
+//! is the consumer: they may take the queue past its size for a moment.
 
 use bytes::Bytes;
-use crossbeam_channel::{Receiver, Sender, TrySendError};
-use parking_lot::Mutex;
-use std::collections::VecDeque;
+use crossbeam_channel::{Receiver, Sender};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +39,10 @@ pub enum EventKind {
         channel: String,
         user: Option<String>,
     },
+    /// A dormant ghost was released; `beforeClose` and `close` follow.
+    GhostConnectionClose,
+    /// A client took a dormant ghost back; the payload is the number of replayed messages.
+    Resume,
 }
 
 impl EventKind {
@@ -51,6 +54,8 @@ impl EventKind {
             EventKind::Close { .. } => "close",
             EventKind::Join { .. } => "join",
             EventKind::Leave { .. } => "leave",
+            EventKind::GhostConnectionClose => "ghostConnectionClose",
+            EventKind::Resume => "resume",
         }
     }
 }
@@ -66,7 +71,7 @@ pub struct Event {
 pub struct EventQueue {
     tx: Sender<Event>,
     rx: Receiver<Event>,
-    overflow: Mutex<VecDeque<Event>>,
+    capacity: usize,
     /// Producers parked because the queue was full; the consumer wakes them after taking one.
     parked: AtomicUsize,
     room: Notify,
@@ -74,48 +79,38 @@ pub struct EventQueue {
 
 impl EventQueue {
     pub fn new(capacity: usize) -> Self {
-        let (tx, rx) = crossbeam_channel::bounded(capacity);
-        EventQueue {
-            tx,
-            rx,
-            overflow: Mutex::new(VecDeque::new()),
-            parked: AtomicUsize::new(0),
-            room: Notify::new(),
-        }
+        let (tx, rx) = crossbeam_channel::unbounded();
+        EventQueue { tx, rx, capacity, parked: AtomicUsize::new(0), room: Notify::new() }
     }
 
     /// Queues an event if there is room; gives it back otherwise.
     pub fn try_push(&self, event: Event) -> Result<(), Event> {
-        match self.tx.try_send(event) {
-            Ok(()) | Err(TrySendError::Disconnected(_)) => Ok(()),
-            Err(TrySendError::Full(event)) => Err(event),
+        if self.rx.len() >= self.capacity {
+            return Err(event);
         }
+        let _ = self.tx.send(event);
+        Ok(())
     }
 
     /// Queues an event, waiting for room when the queue is full.
     pub async fn push(&self, mut event: Event) {
         loop {
-            match self.tx.try_send(event) {
+            match self.try_push(event) {
                 Ok(()) => return,
-                Err(TrySendError::Disconnected(_)) => return,
-                Err(TrySendError::Full(back)) => event = back,
+                Err(back) => event = back,
             }
             let notified = self.room.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
             self.parked.fetch_add(1, Ordering::SeqCst);
             // Re-check after registering, so a pop that happened in between is not missed.
-            let retry = self.tx.try_send(event);
+            let retry = self.try_push(event);
             match retry {
                 Ok(()) => {
                     self.parked.fetch_sub(1, Ordering::SeqCst);
                     return;
                 }
-                Err(TrySendError::Disconnected(_)) => {
-                    self.parked.fetch_sub(1, Ordering::SeqCst);
-                    return;
-                }
-                Err(TrySendError::Full(back)) => event = back,
+                Err(back) => event = back,
             }
             notified.await;
             self.parked.fetch_sub(1, Ordering::SeqCst);
@@ -124,16 +119,11 @@ impl EventQueue {
 
     /// Queues an event from the PHP thread, which must never wait.
     pub fn push_now(&self, event: Event) {
-        if let Err(TrySendError::Full(event)) = self.tx.try_send(event) {
-            self.overflow.lock().push_back(event);
-        }
+        let _ = self.tx.send(event);
     }
 
     /// Takes the next event, waiting at most `timeout` (zero: do not wait).
     pub fn pop(&self, timeout: Duration) -> Option<Event> {
-        if let Some(event) = self.overflow.lock().pop_front() {
-            return Some(event);
-        }
         let event = if timeout.is_zero() {
             self.rx.try_recv().ok()
         } else {
@@ -146,10 +136,10 @@ impl EventQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.rx.len() + self.overflow.lock().len()
+        self.rx.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.rx.is_empty()
     }
 }

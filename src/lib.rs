@@ -6,8 +6,9 @@
 //! - `config`: the `frankenphp_ws.*` directives and start-time checks.
 //! - `node`: the state one process serves, and `Call`, the list of operations PHP can ask.
 //! - `server`: the WebSocket listener, each client's reader/writer tasks, the admin API.
-//! - `hub`: connections, routes and channel subscriptions of this node; its counters.
+//! - `hub`: connections (ghosts included), channels, tags, stored information; its counters.
 //! - `broker`: how a broadcast reaches every node (in-memory for one process).
+//! - `global_store`: the process-wide key/value store with expiry.
 //! - `events`: what the worker loop receives, and the bounded queue that carries it.
 //! - `protocol`: the client's control messages and channel-name rules.
 //! - `admin_api` / `admin_client`: a `Call` over HTTP, for processes that host no server.
@@ -21,6 +22,7 @@ pub mod admin_client;
 pub mod broker;
 pub mod config;
 pub mod events;
+pub mod global_store;
 pub mod hub;
 pub mod node;
 pub mod php;

@@ -1,45 +1,111 @@
 //! `Node`: the state this process serves, shared by the listener, connection tasks, the admin
-//! API and PHP calls; and `Call`, the one list of operations PHP can ask of a node.
+//! API and PHP calls; and `Call`, one operation PHP can ask of a node.
 //!
 //! A PHP process that hosts the server executes a `Call` on its `Node` directly; any other
 //! process sends the same `Call` to the admin API (`admin_client`), which executes it here.
-//! So the bindings, the admin routes and the remote client cannot drift apart.
+//! `Op` is the one table of operations: its name is the admin endpoint, its method the HTTP
+//! verb; a call's target (an id, a channel, a tag) is the path segment after the name, its
+//! other arguments the query string and its data the body. So the bindings, the admin routes
+//! and the remote client cannot drift apart.
 
 use crate::broker::Broker;
 use crate::config::Config;
 use crate::events::{Event, EventKind, EventQueue};
+use crate::global_store::GlobalStore;
+use crate::hub::connection::{reason, Connection};
+use crate::hub::search::Matcher;
 use crate::hub::stats::Stats;
-use crate::hub::{frame_for, Change, Hub};
+use crate::hub::tag_expression::{self, validate_tag};
+use crate::hub::{frame_for, Change, Ending, Hub};
 use crate::protocol::validate_channel;
 use crate::shutdown::Shutdown;
 use bytes::Bytes;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-pub struct Node {
-    pub config: Config,
-    pub hub: Arc<Hub>,
-    pub events: EventQueue,
-    pub broker: Box<dyn Broker>,
-    pub shutdown: Shutdown,
-    started: Instant,
+macro_rules! ops {
+    ($($variant:ident = $name:literal $method:literal,)*) => {
+        /// Every operation, with its admin endpoint name and HTTP method.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Op { $($variant,)* }
+
+        impl Op {
+            pub const ALL: &'static [Op] = &[$(Op::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Op::$variant => $name,)* }
+            }
+
+            pub fn method(self) -> &'static str {
+                match self { $(Op::$variant => $method,)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Op> {
+                match name { $($name => Some(Op::$variant),)* _ => None }
+            }
+        }
+    };
 }
 
-/// One operation of the PHP API (api.md 6, messaging and connections).
+ops! {
+    Broadcast = "broadcast" "POST",
+    Send = "send" "POST",
+    SendBinary = "sendBinary" "POST",
+    SendAll = "sendAll" "POST",
+    GetClients = "getClients" "GET",
+    GetClientsCount = "getClientsCount" "GET",
+    KillConnection = "killConnection" "POST",
+    ListRoutes = "listRoutes" "GET",
+    Subscribe = "subscribe" "POST",
+    Unsubscribe = "unsubscribe" "POST",
+    GetSubscriptions = "getSubscriptions" "GET",
+    GetChannels = "getChannels" "GET",
+    ActivateGhost = "activateGhost" "POST",
+    ReleaseGhost = "releaseGhost" "POST",
+    IsGhost = "isGhost" "GET",
+    GetResumeToken = "getResumeToken" "POST",
+    RenameConnection = "renameConnection" "POST",
+    TagClient = "tagClient" "POST",
+    UntagClient = "untagClient" "POST",
+    ClearTagClient = "clearTagClient" "POST",
+    GetTags = "getTags" "GET",
+    GetClientsByTag = "getClientsByTag" "GET",
+    GetTagCount = "getTagCount" "GET",
+    SendToTag = "sendToTag" "POST",
+    SendToTagExpression = "sendToTagExpression" "POST",
+    GetClientsByTagExpression = "getClientsByTagExpression" "GET",
+    SetStoredInformation = "setStoredInformation" "POST",
+    GetStoredInformation = "getStoredInformation" "GET",
+    DeleteStoredInformation = "deleteStoredInformation" "POST",
+    ClearStoredInformation = "clearStoredInformation" "POST",
+    HasStoredInformation = "hasStoredInformation" "GET",
+    ListStoredInformationKeys = "listStoredInformationKeys" "GET",
+    SearchStoredInformation = "searchStoredInformation" "GET",
+    GlobalSet = "global_set" "POST",
+    GlobalGet = "global_get" "GET",
+    GlobalHas = "global_has" "GET",
+    GlobalDelete = "global_delete" "POST",
+    EnablePing = "enablePing" "POST",
+    DisablePing = "disablePing" "POST",
+    GetClientPingTime = "getClientPingTime" "GET",
+    EnableQueueCounter = "enableQueueCounter" "POST",
+    DisableQueueCounter = "disableQueueCounter" "POST",
+    GetClientMessageCounter = "getClientMessageCounter" "GET",
+    GetClientMessageQueue = "getClientMessageQueue" "GET",
+    ClearClientMessageQueue = "clearClientMessageQueue" "POST",
+}
+
+/// One operation with its arguments.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Call {
-    Broadcast { channel: String, data: Bytes },
-    Send { id: String, data: Bytes, route: Option<String>, binary: bool },
-    SendAll { data: Bytes, route: Option<String> },
-    GetClients { route: Option<String> },
-    GetClientsCount { route: Option<String> },
-    KillConnection { id: String },
-    ListRoutes,
-    Subscribe { id: String, channel: String },
-    Unsubscribe { id: String, channel: String },
-    GetSubscriptions { id: String },
-    GetChannels,
+pub struct Call {
+    pub op: Op,
+    /// The path segment after the name: a connection id, a channel, a tag or a key.
+    pub target: Option<String>,
+    /// Named arguments (the query string over HTTP).
+    pub args: Vec<(String, String)>,
+    /// Message data (the body over HTTP).
+    pub data: Bytes,
 }
 
 /// Why a call failed; each maps to a PHP exception class.
@@ -53,26 +119,181 @@ pub enum CallError {
     Failed(String),
 }
 
+fn invalid(message: impl Into<String>) -> CallError {
+    CallError::InvalidArgument(message.into())
+}
+
 impl Call {
-    /// Checks arguments before anything is sent, so a bad call fails the same way everywhere.
+    pub fn new(op: Op) -> Call {
+        Call { op, target: None, args: Vec::new(), data: Bytes::new() }
+    }
+
+    pub fn target(mut self, target: impl Into<String>) -> Call {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub fn arg(mut self, name: &str, value: impl ToString) -> Call {
+        self.args.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn opt_arg(self, name: &str, value: Option<impl ToString>) -> Call {
+        match value {
+            Some(value) => self.arg(name, value),
+            None => self,
+        }
+    }
+
+    pub fn data(mut self, data: Bytes) -> Call {
+        self.data = data;
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.args.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn need(&self, name: &str) -> Result<&str, CallError> {
+        self.get(name).ok_or_else(|| invalid(format!("{}: argument '{name}' is missing", self.op.name())))
+    }
+
+    fn subject(&self) -> Result<&str, CallError> {
+        match self.target.as_deref() {
+            Some(t) if !t.is_empty() => Ok(t),
+            _ => Err(invalid(format!("{}: the {} must not be empty", self.op.name(), self.target_kind()))),
+        }
+    }
+
+    fn target_kind(&self) -> &'static str {
+        match self.op {
+            Op::Broadcast => "channel",
+            Op::GetClientsByTag | Op::GetTagCount | Op::SendToTag => "tag",
+            Op::GlobalSet | Op::GlobalGet | Op::GlobalHas | Op::GlobalDelete => "key",
+            _ => "connection id",
+        }
+    }
+
+    fn number(&self, name: &str, default: i64) -> Result<i64, CallError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(raw) => match raw.parse::<i64>() {
+                Ok(n) if n >= 0 => Ok(n),
+                _ => Err(invalid(format!("{}: '{name}' must be an integer >= 0, got '{raw}'", self.op.name()))),
+            },
+        }
+    }
+
+    fn route(&self) -> Result<Option<&str>, CallError> {
+        match self.get("route") {
+            Some(r) if !r.starts_with('/') => {
+                Err(invalid(format!("route must be a path starting with '/', got '{r}'")))
+            }
+            other => Ok(other),
+        }
+    }
+
+    fn tag_arg(&self, tag: &str) -> Result<(), CallError> {
+        validate_tag(tag).map_err(invalid)
+    }
+
+    fn expression(&self) -> Result<tag_expression::Expr, CallError> {
+        tag_expression::parse(self.need("expression")?).map_err(invalid)
+    }
+
+    fn matcher(&self) -> Result<Matcher, CallError> {
+        Matcher::new(self.need("op")?, self.need("value")?).map_err(invalid)
+    }
+
+    /// Checks the arguments before anything is sent, so a bad call fails the same way
+    /// wherever it runs.
     pub fn validate(&self) -> Result<(), CallError> {
-        let channel = match self {
-            Call::Broadcast { channel, .. }
-            | Call::Subscribe { channel, .. }
-            | Call::Unsubscribe { channel, .. } => Some(channel),
-            _ => None,
-        };
-        if let Some(channel) = channel {
-            validate_channel(channel).map_err(CallError::InvalidArgument)?;
+        self.route()?;
+        match self.op {
+            Op::GetClients | Op::GetClientsCount | Op::ListRoutes | Op::GetChannels | Op::SendAll => {}
+            Op::GetTags => {
+                if let Some(id) = &self.target {
+                    if id.is_empty() {
+                        return Err(invalid("getTags: the connection id must not be empty"));
+                    }
+                }
+            }
+            Op::Broadcast => validate_channel(self.subject()?).map_err(invalid)?,
+            Op::Subscribe | Op::Unsubscribe => {
+                self.subject()?;
+                validate_channel(self.need("channel")?).map_err(invalid)?;
+            }
+            Op::GetClientsByTag | Op::GetTagCount | Op::SendToTag => self.tag_arg(self.subject()?)?,
+            Op::TagClient | Op::UntagClient => {
+                self.subject()?;
+                self.tag_arg(self.need("tag")?)?;
+            }
+            Op::SendToTagExpression | Op::GetClientsByTagExpression => {
+                self.expression()?;
+            }
+            Op::SearchStoredInformation => {
+                self.need("key")?;
+                self.matcher()?;
+            }
+            Op::RenameConnection => {
+                self.subject()?;
+                if self.need("new_id")?.is_empty() {
+                    return Err(invalid("renameConnection: the new id must not be empty"));
+                }
+            }
+            Op::GlobalSet => {
+                self.subject()?;
+                self.need("value")?;
+                self.number("expire", 0)?;
+            }
+            Op::SetStoredInformation => {
+                self.subject()?;
+                self.need("key")?;
+                self.need("value")?;
+            }
+            Op::GetStoredInformation | Op::DeleteStoredInformation | Op::HasStoredInformation => {
+                self.subject()?;
+                self.need("key")?;
+            }
+            Op::EnablePing => {
+                self.subject()?;
+                self.number("interval", 0)?;
+            }
+            Op::EnableQueueCounter => {
+                self.subject()?;
+                self.number("max", 100)?;
+                self.number("max_time", 3600)?;
+            }
+            _ => {
+                self.subject()?;
+            }
         }
         Ok(())
     }
 }
 
+pub struct Node {
+    pub config: Config,
+    pub hub: Arc<Hub>,
+    pub events: EventQueue,
+    pub broker: Box<dyn Broker>,
+    pub global: GlobalStore,
+    pub shutdown: Shutdown,
+    started: Instant,
+}
+
 impl Node {
     pub fn new(config: Config, hub: Arc<Hub>, broker: Box<dyn Broker>) -> Self {
         let events = EventQueue::new(config.event_queue_size);
-        Node { config, hub, events, broker, shutdown: Shutdown::new(), started: Instant::now() }
+        Node {
+            config,
+            hub,
+            events,
+            broker,
+            global: GlobalStore::default(),
+            shutdown: Shutdown::new(),
+            started: Instant::now(),
+        }
     }
 
     /// Milliseconds since the node started: the clock for heartbeats.
@@ -80,42 +301,150 @@ impl Node {
         self.started.elapsed().as_millis() as u64
     }
 
+    /// Nanoseconds since the node started: the clock for ping round trips.
+    pub fn now_ns(&self) -> u64 {
+        self.started.elapsed().as_nanos() as u64
+    }
+
     pub fn execute(&self, call: Call) -> Result<Value, CallError> {
         call.validate()?;
         let hub = &self.hub;
-        Ok(match call {
-            Call::Broadcast { channel, data } => {
+        let route = call.route()?;
+        let id = call.target.as_deref().unwrap_or("");
+        let arg = |name: &str| call.get(name).unwrap_or("");
+        let number = |name: &str, default: i64| call.number(name, default).unwrap_or(default);
+        Ok(match call.op {
+            Op::Broadcast => {
                 Stats::add(&hub.stats.broadcasts, 1);
-                self.broker.publish(&channel, data);
+                self.broker.publish(id, call.data.clone());
                 Value::Null
             }
-            Call::Send { id, data, route, binary } => {
-                json!(hub.send(&id, frame_for(data, binary), route.as_deref()))
+            Op::Send | Op::SendBinary => {
+                json!(hub.send(id, frame_for(call.data.clone(), call.op == Op::SendBinary), route))
             }
-            Call::SendAll { data, route } => {
-                json!(hub.send_all(&frame_for(data, false), route.as_deref()))
+            Op::SendAll => json!(hub.send_all(&frame_for(call.data.clone(), false), route)),
+            Op::GetClients => json!(hub.clients(route)),
+            Op::GetClientsCount => json!(hub.clients_count(route)),
+            Op::KillConnection => {
+                let ending = hub.kill(id);
+                self.report_ending(id, &ending, reason::KILLED, false);
+                json!(ending != Ending::None)
             }
-            Call::GetClients { route } => json!(hub.clients(route.as_deref())),
-            Call::GetClientsCount { route } => json!(hub.clients_count(route.as_deref())),
-            Call::KillConnection { id } => json!(hub.kill(&id)),
-            Call::ListRoutes => json!(hub.routes()),
-            Call::Subscribe { id, channel } => {
-                let change = hub.subscribe(&id, &channel);
+            Op::ListRoutes => json!(hub.routes()),
+            Op::Subscribe => {
+                let change = hub.subscribe(id, arg("channel"));
                 if change == Change::Done {
-                    self.membership_event(&id, &channel, true);
+                    self.membership_event(id, arg("channel"), true);
                 }
                 json!(change != Change::NoSuchConnection)
             }
-            Call::Unsubscribe { id, channel } => {
-                let change = hub.unsubscribe(&id, &channel);
+            Op::Unsubscribe => {
+                let change = hub.unsubscribe(id, arg("channel"));
                 if change == Change::Done {
-                    self.membership_event(&id, &channel, false);
+                    self.membership_event(id, arg("channel"), false);
                 }
                 json!(change == Change::Done)
             }
-            Call::GetSubscriptions { id } => json!(hub.subscriptions(&id)),
-            Call::GetChannels => json!(hub.channels()),
+            Op::GetSubscriptions => json!(hub.subscriptions(id)),
+            Op::GetChannels => json!(hub.channels()),
+            Op::ActivateGhost => json!(hub.activate_ghost(id)),
+            Op::ReleaseGhost => {
+                let ending = hub.release_ghost(id);
+                self.report_ending(id, &ending, reason::GHOST_RELEASED, true);
+                json!(ending != Ending::None)
+            }
+            Op::IsGhost => json!(hub.is_ghost(id)),
+            Op::GetResumeToken => json!(hub.resume_token(id)),
+            Op::RenameConnection => json!(hub.rename(id, arg("new_id"))),
+            Op::TagClient => json!(hub.tag(id, arg("tag"))),
+            Op::UntagClient => json!(hub.untag(id, arg("tag"))),
+            Op::ClearTagClient => json!(hub.clear_tags(id)),
+            Op::GetTags => match &call.target {
+                Some(id) => json!(hub.tags_of(id)),
+                None => json!(hub.all_tags()),
+            },
+            Op::GetClientsByTag => json!(hub.clients_by_tag(id)),
+            Op::GetTagCount => json!(hub.tag_count(id)),
+            Op::SendToTag => json!(hub.send_to_tag(id, &frame_for(call.data.clone(), false), route)),
+            Op::SendToTagExpression => {
+                let expr = call.expression()?;
+                json!(hub.send_to_expression(&expr, &frame_for(call.data.clone(), false), route))
+            }
+            Op::GetClientsByTagExpression => json!(hub.clients_by_expression(&call.expression()?)),
+            Op::SetStoredInformation => json!(hub.set_info(id, arg("key"), arg("value"))),
+            Op::GetStoredInformation => json!(hub.get_info(id, arg("key"))),
+            Op::DeleteStoredInformation => json!(hub.delete_info(id, arg("key"))),
+            Op::ClearStoredInformation => json!(hub.clear_info(id)),
+            Op::HasStoredInformation => json!(hub.has_info(id, arg("key"))),
+            Op::ListStoredInformationKeys => json!(hub.info_keys(id)),
+            Op::SearchStoredInformation => json!(hub.search_info(arg("key"), &call.matcher()?, route)),
+            Op::GlobalSet => {
+                let expire = Duration::from_secs(number("expire", 0) as u64);
+                self.global.set(id, arg("value"), expire);
+                Value::Null
+            }
+            Op::GlobalGet => json!(self.global.get(id).unwrap_or_default()),
+            Op::GlobalHas => json!(self.global.get(id).is_some()),
+            Op::GlobalDelete => json!(self.global.delete(id)),
+            Op::EnablePing => json!(hub.with_open(id, |c| c.enable_ping(number("interval", 0) as u64)).is_some()),
+            Op::DisablePing => json!(hub.with_open(id, Connection::disable_ping).is_some()),
+            Op::GetClientPingTime => json!(hub.get(id).map_or(0, |c| c.rtt_ns())),
+            Op::EnableQueueCounter => json!(hub.enable_history(
+                id,
+                number("max", 100) as usize,
+                Duration::from_secs(number("max_time", 3600) as u64)
+            )),
+            Op::DisableQueueCounter => json!(hub.with_open(id, |c| c.set_history(None)).is_some()),
+            Op::GetClientMessageCounter => json!(hub
+                .get(id)
+                .and_then(|c| c.read_extra(|e| e.and_then(|e| e.history.as_ref().map(|h| h.counter()))))
+                .unwrap_or(0)),
+            Op::GetClientMessageQueue => {
+                let entries = hub.get(id).map(|c| {
+                    c.with_extra(|e| match e.history.as_mut() {
+                        Some(h) => h
+                            .entries()
+                            .iter()
+                            .map(|m| json!({"id": m.id, "time": m.time, "data": String::from_utf8_lossy(&m.data)}))
+                            .collect::<Vec<_>>(),
+                        None => Vec::new(),
+                    })
+                });
+                json!(entries.unwrap_or_default())
+            }
+            Op::ClearClientMessageQueue => json!(hub
+                .get(id)
+                .is_some_and(|c| c.with_extra(|e| e.history.as_mut().map(|h| h.clear()).is_some()))),
         })
+    }
+
+    /// Reports a connection that `kill` or a release ended while it was dormant:
+    /// `ghostConnectionClose` (for a release), `beforeClose`, `close`, in that order.
+    fn report_ending(&self, id: &str, ending: &Ending, why: &'static str, released: bool) {
+        let Ending::Retired { code } = *ending else { return };
+        let Some(conn) = self.hub.get(id) else { return };
+        let reason = Some(Bytes::from_static(why.as_bytes()));
+        if released {
+            self.push_now(&conn, EventKind::GhostConnectionClose, reason.clone());
+        }
+        self.push_now(&conn, EventKind::BeforeClose { code }, reason.clone());
+        self.push_now(&conn, EventKind::Close { code }, reason);
+    }
+
+    /// Releases ghosts dormant longer than `ghost_ttl` (same events as a release).
+    pub fn release_expired_ghosts(&self) {
+        if self.config.ghost_ttl.is_zero() {
+            return;
+        }
+        for id in self.hub.expired_ghosts(self.config.ghost_ttl) {
+            let ending = self.hub.release_ghost(&id);
+            self.report_ending(&id, &ending, reason::GHOST_RELEASED, true);
+        }
+    }
+
+    fn push_now(&self, conn: &Connection, kind: EventKind, payload: Option<Bytes>) {
+        Stats::add(&self.hub.stats.events_queued, 1);
+        self.events.push_now(Event { kind, connection: conn.id(), route: conn.route.clone(), payload });
     }
 
     /// A `join`/`leave` caused by a PHP call: queued without waiting (the caller is the worker).
@@ -128,12 +457,7 @@ impl Node {
         } else {
             EventKind::Leave { channel, user }
         };
-        self.events.push_now(Event {
-            kind,
-            connection: conn.id.clone(),
-            route: conn.route.clone(),
-            payload: None,
-        });
+        self.push_now(&conn, kind, None);
     }
 
     /// The `/stats` document: seed 004's shape plus the counters.

@@ -80,6 +80,9 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
     let broker = Box::new(MemoryBroker::new(hub.clone()));
     let node = Arc::new(Node::new(config, hub, broker));
     runtime.spawn(server::accept_loop(ws_listener, node.clone(), server::upgrade::serve));
+    if !node.config.ghost_ttl.is_zero() {
+        runtime.spawn(sweep_ghosts(node.clone()));
+    }
     if let Some(listener) = admin_listener {
         runtime.spawn(server::accept_loop(listener, node.clone(), server::admin::serve));
     }
@@ -96,12 +99,24 @@ pub fn stop() {
     let node = &server.node;
     node.hub.close_all(1001, reason::SERVER_SHUTDOWN);
     let deadline = Instant::now() + STOP_GRACE;
-    while node.hub.clients_count(None) > 0 && Instant::now() < deadline {
+    while node.hub.live_count() > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
     node.shutdown.trigger();
     let runtime = server.runtime.lock().take();
     if let Some(runtime) = runtime {
         runtime.shutdown_timeout(Duration::from_millis(500));
+    }
+}
+
+/// Releases ghosts dormant longer than `ghost_ttl`, checking a few times per TTL.
+async fn sweep_ghosts(node: Arc<Node>) {
+    let every = (node.config.ghost_ttl / 4).clamp(Duration::from_millis(100), Duration::from_secs(1));
+    let mut ticker = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = node.shutdown.wait() => return,
+            _ = ticker.tick() => node.release_expired_ghosts(),
+        }
     }
 }

@@ -12,6 +12,26 @@ namespace FrankenPhpWs {
 }
 
 namespace {
+    const FRANKENPHP_WS_OP_CONTAINS = 'contains';
+
+    const FRANKENPHP_WS_OP_EQ = 'eq';
+
+    const FRANKENPHP_WS_OP_ICONTAINS = 'icontains';
+
+    const FRANKENPHP_WS_OP_IEQ = 'ieq';
+
+    const FRANKENPHP_WS_OP_IPREFIX = 'iprefix';
+
+    const FRANKENPHP_WS_OP_ISUFFIX = 'isuffix';
+
+    const FRANKENPHP_WS_OP_NEQ = 'neq';
+
+    const FRANKENPHP_WS_OP_PREFIX = 'prefix';
+
+    const FRANKENPHP_WS_OP_REGEX = 'regex';
+
+    const FRANKENPHP_WS_OP_SUFFIX = 'suffix';
+
     /**
      * Publishes `$message` to every client subscribed to `$channel`, on every node.
      *
@@ -22,6 +42,84 @@ namespace {
     function broadcast(string $channel, string $message): void {}
 
     /**
+     * Marks a connection as a ghost: if its client disconnects, nothing is reported and its
+     * state stays (it is dormant) until a client resumes it or it is released.
+     *
+     * @param string $connectionId
+     * @return bool
+     */
+    function frankenphp_ws_activateGhost(string $connectionId): bool {}
+
+    /**
+     * Forgets the kept messages (the counter goes on).
+     *
+     * @param string $connectionId
+     * @return bool
+     */
+    function frankenphp_ws_clearClientMessageQueue(string $connectionId): bool {}
+
+    /**
+     * Deletes every stored key of a connection.
+     *
+     * @param string $connectionId
+     * @return bool
+     */
+    function frankenphp_ws_clearStoredInformation(string $connectionId): bool {}
+
+    /**
+     * Removes every tag of a connection.
+     *
+     * @param string $connectionId
+     * @return bool
+     */
+    function frankenphp_ws_clearTagClient(string $connectionId): bool {}
+
+    /**
+     * Deletes `$key`; false if it was absent.
+     *
+     * @param string $connectionId
+     * @param string $key
+     * @return bool
+     */
+    function frankenphp_ws_deleteStoredInformation(string $connectionId, string $key): bool {}
+
+    /**
+     * Stops the pings of `enablePing` (the server's heartbeat goes on).
+     *
+     * @param string $connectionId
+     * @return bool
+     */
+    function frankenphp_ws_disablePing(string $connectionId): bool {}
+
+    /**
+     * Stops counting and forgets the kept messages.
+     *
+     * @param string $connectionId
+     * @return bool
+     */
+    function frankenphp_ws_disableQueueCounter(string $connectionId): bool {}
+
+    /**
+     * Pings the client every `$intervalMs` (0: once, now) and records the round trip.
+     *
+     * @param string $connectionId
+     * @param int $intervalMs
+     * @return bool
+     */
+    function frankenphp_ws_enablePing(string $connectionId, int $intervalMs = 0): bool {}
+
+    /**
+     * Counts the messages sent to a connection from now on and keeps the last `$maxMessages`
+     * of them for `$maxTimeSeconds`.
+     *
+     * @param string $connectionId
+     * @param int $maxMessages
+     * @param int $maxTimeSeconds
+     * @return bool
+     */
+    function frankenphp_ws_enableQueueCounter(string $connectionId, int $maxMessages = 100, int $maxTimeSeconds = 3600): bool {}
+
+    /**
      * Channels with at least one subscriber on this node.
      *
      * @return array
@@ -29,7 +127,31 @@ namespace {
     function frankenphp_ws_getChannels(): array {}
 
     /**
-     * Ids of the open connections (of `$route`, when given).
+     * Messages sent to the connection since the counter was enabled.
+     *
+     * @param string $connectionId
+     * @return int
+     */
+    function frankenphp_ws_getClientMessageCounter(string $connectionId): int {}
+
+    /**
+     * The kept messages, oldest first: `['id' => int, 'time' => int, 'data' => string]`.
+     *
+     * @param string $connectionId
+     * @return array
+     */
+    function frankenphp_ws_getClientMessageQueue(string $connectionId): array {}
+
+    /**
+     * The last ping round trip in nanoseconds; 0 if none yet.
+     *
+     * @param string $connectionId
+     * @return int
+     */
+    function frankenphp_ws_getClientPingTime(string $connectionId): int {}
+
+    /**
+     * Ids of the open connections (of `$route`, when given), dormant ghosts included.
      *
      * @param string|null $route
      * @return array
@@ -37,12 +159,46 @@ namespace {
     function frankenphp_ws_getClients(?string $route = null): array {}
 
     /**
-     * Number of open connections (of `$route`, when given).
+     * Ids of the connections with this tag.
+     *
+     * @param string $tag
+     * @return array
+     */
+    function frankenphp_ws_getClientsByTag(string $tag): array {}
+
+    /**
+     * Ids of the connections a tag expression selects.
+     *
+     * @param string $expression
+     * @return array
+     */
+    function frankenphp_ws_getClientsByTagExpression(string $expression): array {}
+
+    /**
+     * Number of open connections (of `$route`, when given), dormant ghosts included.
      *
      * @param string|null $route
      * @return int
      */
     function frankenphp_ws_getClientsCount(?string $route = null): int {}
+
+    /**
+     * The secret a client passes as `?resume=TOKEN` to take this ghost back once dormant; a
+     * new one after each takeover. Null for an unknown connection.
+     *
+     * @param string $connectionId
+     * @return string|null
+     */
+    function frankenphp_ws_getResumeToken(string $connectionId): ?string {}
+
+    /**
+     * The value stored under `$key`, or `''` when absent.
+     *
+     * @param string $connectionId
+     * @param string $key
+     * @return string
+     */
+    function frankenphp_ws_getStoredInformation(string $connectionId, string $key): string {}
 
     /**
      * The channels a connection is subscribed to (readable during `beforeClose`).
@@ -53,6 +209,22 @@ namespace {
     function frankenphp_ws_getSubscriptions(string $connectionId): array {}
 
     /**
+     * Number of connections with this tag.
+     *
+     * @param string $tag
+     * @return int
+     */
+    function frankenphp_ws_getTagCount(string $tag): int {}
+
+    /**
+     * The tags of a connection; without an id, every tag in use.
+     *
+     * @param string|null $connectionId
+     * @return array
+     */
+    function frankenphp_ws_getTags(?string $connectionId = null): array {}
+
+    /**
      * The next event, waiting at most `$timeout` seconds; null if none came.
      *
      * @param float $timeout
@@ -61,7 +233,58 @@ namespace {
     function frankenphp_ws_get_event(float $timeout = 0.0): ?array {}
 
     /**
-     * Closes a connection with 1000, reason `killed`. False for an unknown id.
+     * Deletes a process-wide value; false if it was absent.
+     *
+     * @param string $key
+     * @return bool
+     */
+    function frankenphp_ws_global_delete(string $key): bool {}
+
+    /**
+     * A process-wide value, or `''` when absent or expired.
+     *
+     * @param string $key
+     * @return string
+     */
+    function frankenphp_ws_global_get(string $key): string {}
+
+    /**
+     * Whether a process-wide value exists and has not expired.
+     *
+     * @param string $key
+     * @return bool
+     */
+    function frankenphp_ws_global_has(string $key): bool {}
+
+    /**
+     * Stores a process-wide value; `$expireSeconds` of 0 keeps it until deleted.
+     *
+     * @param string $key
+     * @param string $value
+     * @param int $expireSeconds
+     * @return void
+     */
+    function frankenphp_ws_global_set(string $key, string $value, int $expireSeconds = 0): void {}
+
+    /**
+     * Whether `$key` is stored on a connection.
+     *
+     * @param string $connectionId
+     * @param string $key
+     * @return bool
+     */
+    function frankenphp_ws_hasStoredInformation(string $connectionId, string $key): bool {}
+
+    /**
+     * Whether the connection is a ghost (dormant or not).
+     *
+     * @param string $connectionId
+     * @return bool
+     */
+    function frankenphp_ws_isGhost(string $connectionId): bool {}
+
+    /**
+     * Closes a connection for good, ghost or not: 1000, reason `killed`. False for an unknown id.
      *
      * @param string $connectionId
      * @return bool
@@ -74,6 +297,44 @@ namespace {
      * @return array
      */
     function frankenphp_ws_listRoutes(): array {}
+
+    /**
+     * The stored keys of a connection, sorted.
+     *
+     * @param string $connectionId
+     * @return array
+     */
+    function frankenphp_ws_listStoredInformationKeys(string $connectionId): array {}
+
+    /**
+     * Clears the ghost mark. A dormant ghost then ends: `ghostConnectionClose`, `beforeClose`,
+     * `close`. False if the connection was not a ghost.
+     *
+     * @param string $connectionId
+     * @return bool
+     */
+    function frankenphp_ws_releaseGhost(string $connectionId): bool {}
+
+    /**
+     * Gives a connection a new id, with all its state; false if `$newId` is taken.
+     *
+     * @param string $currentId
+     * @param string $newId
+     * @return bool
+     */
+    function frankenphp_ws_renameConnection(string $currentId, string $newId): bool {}
+
+    /**
+     * Ids of the connections whose `$key` compares with `$value` by `$op` (a
+     * `FRANKENPHP_WS_OP_*` constant). An unknown operator or a bad regex throws.
+     *
+     * @param string $key
+     * @param string $op
+     * @param string $value
+     * @param string|null $route
+     * @return array
+     */
+    function frankenphp_ws_searchStoredInformation(string $key, string $op, string $value, ?string $route = null): array {}
 
     /**
      * Sends `$data` to one connection (only if its route is `$route`, when given). False for an
@@ -105,6 +366,37 @@ namespace {
     function frankenphp_ws_sendBinary(string $connectionId, string $data): bool {}
 
     /**
+     * Sends `$data` to every connection with this tag (of `$route`, when given); returns how many.
+     *
+     * @param string $tag
+     * @param string $data
+     * @param string|null $route
+     * @return int
+     */
+    function frankenphp_ws_sendToTag(string $tag, string $data, ?string $route = null): int {}
+
+    /**
+     * Sends `$data` to the connections a tag expression selects (`&`, `|`, `!`, parentheses,
+     * `*` wildcards); returns how many. A malformed expression throws, naming the position.
+     *
+     * @param string $expression
+     * @param string $data
+     * @param string|null $route
+     * @return int
+     */
+    function frankenphp_ws_sendToTagExpression(string $expression, string $data, ?string $route = null): int {}
+
+    /**
+     * Stores `$value` under `$key` on a connection.
+     *
+     * @param string $connectionId
+     * @param string $key
+     * @param string $value
+     * @return bool
+     */
+    function frankenphp_ws_setStoredInformation(string $connectionId, string $key, string $value): bool {}
+
+    /**
      * Starts the server in this process (api.md 2); returns the bound addresses.
      *
      * @param array|null $options
@@ -129,6 +421,15 @@ namespace {
     function frankenphp_ws_subscribe(string $connectionId, string $channel): bool {}
 
     /**
+     * Adds a tag to a connection.
+     *
+     * @param string $connectionId
+     * @param string $tag
+     * @return bool
+     */
+    function frankenphp_ws_tagClient(string $connectionId, string $tag): bool {}
+
+    /**
      * Unsubscribes a connection from a channel; false if it was not subscribed.
      *
      * @param string $connectionId
@@ -136,4 +437,13 @@ namespace {
      * @return bool
      */
     function frankenphp_ws_unsubscribe(string $connectionId, string $channel): bool {}
+
+    /**
+     * Removes a tag from a connection; false if it did not have it.
+     *
+     * @param string $connectionId
+     * @param string $tag
+     * @return bool
+     */
+    function frankenphp_ws_untagClient(string $connectionId, string $tag): bool {}
 }

@@ -1,21 +1,31 @@
-//! `Connection`: what the hub knows of one client, shared between its tasks and PHP calls.
+//! `Connection`: what the hub knows of one client, shared between its tasks and PHP calls; and
+//! `Socket`: one network attachment of it.
 //!
-//! Frames for the client go through the connection's outbox to its writer task, which takes
-//! the whole outbox at once. The bytes queued are counted, and a client that lets more than
-//! `send_buffer` pile up is closed (1008, `slow_consumer`) instead of growing memory without
-//! bound. The outbox is a plain `VecDeque`: it costs nothing until used, which matters at tens
-//! of thousands of mostly idle connections.
+//! A connection normally lives exactly as long as its socket. A *ghost* outlives it: when its
+//! socket ends it becomes dormant, keeps its id, state and subscriptions, and buffers what is
+//! sent to it (up to `ghost_buffer`) until a client resumes it with a new socket (api.md 7).
+//! Every change of `Life` happens under one lock, so a disconnect, a release and a resume that
+//! race are ordered, and each close is reported exactly once.
+//!
+//! Frames for the client go through the outbox to the writer task of the live socket, which
+//! takes the whole outbox at once. The bytes queued are counted, and a client that lets more
+//! than `send_buffer` pile up is closed (1008, `slow_consumer`). The outbox is a plain
+//! `VecDeque`: it costs nothing until used, which matters at tens of thousands of mostly idle
+//! connections. Rarely used state (tags, stored information, history) sits behind one lazily
+//! allocated box for the same reason.
 
+use super::history::History;
 use crate::shutdown::Shutdown;
-use parking_lot::Mutex;
-use std::collections::VecDeque;
+use parking_lot::{Mutex, RwLock};
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Message;
 
-/// Why a connection ended: the close code and the reason reported to the worker (api.md 3).
+/// Why a socket ended: the close code and the reason reported to the worker (api.md 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CloseCause {
     pub code: u16,
@@ -32,30 +42,96 @@ pub mod reason {
     pub const SERVER_SHUTDOWN: &str = "server_shutdown";
     pub const MESSAGE_TOO_BIG: &str = "message_too_big";
     pub const PROTOCOL_ERROR: &str = "protocol_error";
+    pub const GHOST_RELEASED: &str = "ghost_released";
+}
+
+/// One network attachment: its close request and why it ended.
+#[derive(Default)]
+pub struct Socket {
+    /// Fired when the server wants this socket closed; the writer sends `cause`.
+    pub closing: Shutdown,
+    cause: OnceLock<CloseCause>,
+}
+
+impl Socket {
+    pub fn new() -> Arc<Socket> {
+        Arc::new(Socket::default())
+    }
+
+    /// Asks the socket's tasks to close it with this code; the first cause wins.
+    pub fn close(&self, code: u16, reason: &'static str) {
+        self.end(CloseCause { code, reason, send_frame: true });
+        self.closing.trigger();
+    }
+
+    /// Records why the socket ended, if nothing was recorded before.
+    pub fn end(&self, cause: CloseCause) {
+        let _ = self.cause.set(cause);
+    }
+
+    /// The client went away without a close handshake.
+    pub fn dropped(&self) {
+        self.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
+        self.closing.trigger();
+    }
+
+    pub fn cause(&self) -> CloseCause {
+        self.cause.get().copied().unwrap_or(CloseCause {
+            code: 1006,
+            reason: reason::CLIENT_CLOSED,
+            send_frame: false,
+        })
+    }
+}
+
+pub(super) enum Life {
+    Live(Arc<Socket>),
+    /// A ghost whose socket ended with `code`; it waits for a resume or a release.
+    Dormant { since: Instant, code: u16 },
+    Gone,
+}
+
+const LIVE: u8 = 0;
+const DORMANT: u8 = 1;
+const GONE: u8 = 2;
+
+/// State most connections never use: allocated on first use.
+#[derive(Default)]
+pub struct Extra {
+    pub tags: Vec<Arc<str>>,
+    pub info: HashMap<String, String>,
+    pub history: Option<History>,
 }
 
 pub struct Connection {
-    pub id: Arc<str>,
+    id: RwLock<Arc<str>>,
     pub route: Arc<str>,
     pub user: Option<String>,
     pub remote_addr: SocketAddr,
     /// The handshake carried the admin token: `{"sender":"server"}` notifications are honoured.
     pub trusted: bool,
     outbox: Mutex<VecDeque<Message>>,
-    /// Wakes the writer; `notify_one` keeps a permit, so a wake-up is never lost.
-    outbox_ready: Notify,
+    /// Wakes the writer (frames queued, ping settings changed); `notify_one` keeps a permit,
+    /// so a wake-up is never lost.
+    attention: Notify,
     queued_bytes: AtomicUsize,
     send_buffer: usize,
-    /// False once the client is gone; the state stays readable until the worker saw `close`.
-    open: AtomicBool,
-    /// Fired when the server wants the connection closed; the writer sends `cause`.
-    pub closing: Shutdown,
-    cause: OnceLock<CloseCause>,
+    ghost_buffer: usize,
+    /// Mirrors `life` for lock-free reads on the send path.
+    mode: AtomicU8,
+    pub(super) life: Mutex<Life>,
+    pub(super) ghost: AtomicBool,
+    pub(super) resume_token: Mutex<Option<Arc<str>>>,
     /// Channels, sorted; written under the hub's channel lock so the index never disagrees.
-    /// A small vector: most connections have a handful of channels.
     subscriptions: Mutex<Vec<Arc<str>>>,
+    extra: Mutex<Option<Box<Extra>>>,
+    history_on: AtomicBool,
     /// Milliseconds (server clock) when the client was last heard from.
     last_seen_ms: AtomicU64,
+    /// Application ping period in ms: 0 = the server's heartbeat only.
+    ping_interval_ms: AtomicU64,
+    ping_now: AtomicBool,
+    last_rtt_ns: AtomicU64,
 }
 
 impl Connection {
@@ -65,49 +141,114 @@ impl Connection {
         user: Option<String>,
         remote_addr: SocketAddr,
         trusted: bool,
-        send_buffer: usize,
+        socket: Arc<Socket>,
+        limits: (usize, usize),
         now_ms: u64,
     ) -> Self {
+        let (send_buffer, ghost_buffer) = limits;
         Connection {
-            id,
+            id: RwLock::new(id),
             route,
             user,
             remote_addr,
             trusted,
             outbox: Mutex::new(VecDeque::new()),
-            outbox_ready: Notify::new(),
+            attention: Notify::new(),
             queued_bytes: AtomicUsize::new(0),
             send_buffer,
-            open: AtomicBool::new(true),
-            closing: Shutdown::new(),
-            cause: OnceLock::new(),
+            ghost_buffer,
+            mode: AtomicU8::new(LIVE),
+            life: Mutex::new(Life::Live(socket)),
+            ghost: AtomicBool::new(false),
+            resume_token: Mutex::new(None),
             subscriptions: Mutex::new(Vec::new()),
+            extra: Mutex::new(None),
+            history_on: AtomicBool::new(false),
             last_seen_ms: AtomicU64::new(now_ms),
+            ping_interval_ms: AtomicU64::new(0),
+            ping_now: AtomicBool::new(false),
+            last_rtt_ns: AtomicU64::new(0),
         }
     }
 
+    pub fn id(&self) -> Arc<str> {
+        self.id.read().clone()
+    }
+
+    pub(super) fn set_id(&self, id: Arc<str>) {
+        *self.id.write() = id;
+    }
+
+    /// Live or dormant: the connection exists for the application.
     pub fn is_open(&self) -> bool {
-        self.open.load(Ordering::Acquire)
+        self.mode.load(Ordering::Acquire) != GONE
     }
 
-    pub(super) fn mark_gone(&self) -> bool {
-        self.open.swap(false, Ordering::AcqRel)
+    pub fn is_dormant(&self) -> bool {
+        self.mode.load(Ordering::Acquire) == DORMANT
     }
 
-    /// Queues a frame for the client. False if the connection is gone or was just closed for
-    /// being a slow consumer.
-    pub fn send(&self, message: Message) -> bool {
-        if !self.is_open() || self.closing.is_triggered() {
-            return false;
+    pub fn is_ghost(&self) -> bool {
+        self.ghost.load(Ordering::Acquire)
+    }
+
+    pub(super) fn set_life(&self, life: &mut Life, next: Life) {
+        let mode = match next {
+            Life::Live(_) => LIVE,
+            Life::Dormant { .. } => DORMANT,
+            Life::Gone => GONE,
+        };
+        *life = next;
+        self.mode.store(mode, Ordering::Release);
+    }
+
+    /// The live socket, if any.
+    pub fn socket(&self) -> Option<Arc<Socket>> {
+        match &*self.life.lock() {
+            Life::Live(socket) => Some(socket.clone()),
+            _ => None,
         }
+    }
+
+    /// Queues an application frame for the client. A dormant ghost keeps it (up to
+    /// `ghost_buffer`, oldest dropped first). False if the connection is gone or was just
+    /// closed for being a slow consumer.
+    pub fn send(&self, message: Message) -> bool {
+        if self.history_on.load(Ordering::Relaxed) {
+            self.record(&message);
+        }
+        match self.mode.load(Ordering::Acquire) {
+            LIVE => self.send_live(message),
+            DORMANT => {
+                let mut outbox = self.outbox.lock();
+                while outbox.len() >= self.ghost_buffer.max(1) {
+                    outbox.pop_front();
+                }
+                if self.ghost_buffer > 0 {
+                    outbox.push_back(message);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Queues a protocol reply (subscribed, error, …): not application data, not recorded.
+    pub fn reply(&self, message: Message) -> bool {
+        self.mode.load(Ordering::Acquire) == LIVE && self.send_live(message)
+    }
+
+    fn send_live(&self, message: Message) -> bool {
         let len = message.len();
         let queued = self.queued_bytes.fetch_add(len, Ordering::Relaxed) + len;
         if queued > self.send_buffer {
-            self.close(1008, reason::SLOW_CONSUMER);
+            if let Some(socket) = self.socket() {
+                socket.close(1008, reason::SLOW_CONSUMER);
+            }
             return false;
         }
         self.outbox.lock().push_back(message);
-        self.outbox_ready.notify_one();
+        self.attention.notify_one();
         true
     }
 
@@ -121,37 +262,36 @@ impl Connection {
         true
     }
 
-    /// Resolves when frames may have been queued since the last `take_outbox`.
-    pub async fn outbox_ready(&self) {
-        self.outbox_ready.notified().await
+    /// Puts frames a dying writer could not write back at the front, so a ghost keeps them.
+    pub fn requeue_front(&self, batch: &mut VecDeque<Message>) {
+        if batch.is_empty() {
+            return;
+        }
+        let mut outbox = self.outbox.lock();
+        while let Some(message) = batch.pop_back() {
+            outbox.push_front(message);
+        }
+    }
+
+    /// Number of frames waiting; on resume, they are replayed first.
+    pub(super) fn restart_outbox(&self) -> usize {
+        let outbox = self.outbox.lock();
+        let bytes = outbox.iter().map(Message::len).sum();
+        self.queued_bytes.store(bytes, Ordering::Relaxed);
+        if !outbox.is_empty() {
+            self.attention.notify_one();
+        }
+        outbox.len()
+    }
+
+    /// Resolves when frames were queued or the ping settings changed.
+    pub async fn attention(&self) {
+        self.attention.notified().await
     }
 
     /// Called by the writer once frames left the queue.
     pub fn sent(&self, bytes: usize) {
-        self.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
-    }
-
-    pub fn queued_bytes(&self) -> usize {
-        self.queued_bytes.load(Ordering::Relaxed)
-    }
-
-    /// Asks the connection's tasks to close it with this code; the first cause wins.
-    pub fn close(&self, code: u16, reason: &'static str) -> bool {
-        self.end(CloseCause { code, reason, send_frame: true });
-        self.closing.trigger()
-    }
-
-    /// Records why the connection ended, if nothing was recorded before.
-    pub fn end(&self, cause: CloseCause) {
-        let _ = self.cause.set(cause);
-    }
-
-    pub fn cause(&self) -> CloseCause {
-        self.cause.get().copied().unwrap_or(CloseCause {
-            code: 1006,
-            reason: reason::CLIENT_CLOSED,
-            send_frame: false,
-        })
+        self.queued_bytes.fetch_sub(bytes.min(self.queued_bytes.load(Ordering::Relaxed)), Ordering::Relaxed);
     }
 
     pub fn heard_from(&self, now_ms: u64) {
@@ -186,5 +326,70 @@ impl Connection {
             }
             Err(_) => false,
         }
+    }
+
+    /// Runs `f` on the rarely used state, allocating it on first use.
+    pub fn with_extra<R>(&self, f: impl FnOnce(&mut Extra) -> R) -> R {
+        let mut extra = self.extra.lock();
+        f(extra.get_or_insert_with(Default::default))
+    }
+
+    /// Reads the rarely used state without allocating it.
+    pub fn read_extra<R>(&self, f: impl FnOnce(Option<&Extra>) -> R) -> R {
+        f(self.extra.lock().as_deref())
+    }
+
+    pub fn tags(&self) -> Vec<String> {
+        self.read_extra(|e| e.map(|e| e.tags.iter().map(|t| t.to_string()).collect()).unwrap_or_default())
+    }
+
+    pub fn set_history(&self, history: Option<History>) {
+        let on = history.is_some();
+        self.with_extra(|e| e.history = history);
+        self.history_on.store(on, Ordering::Release);
+    }
+
+    fn record(&self, message: &Message) {
+        let data = match message {
+            Message::Text(t) => bytes::Bytes::from(t.clone()),
+            Message::Binary(b) => b.clone(),
+            _ => return,
+        };
+        self.with_extra(|e| {
+            if let Some(history) = e.history.as_mut() {
+                history.record(data);
+            }
+        });
+    }
+
+    /// Application pings: `interval_ms` 0 sends one ping now; otherwise one every interval.
+    pub fn enable_ping(&self, interval_ms: u64) {
+        if interval_ms == 0 {
+            self.ping_now.store(true, Ordering::Release);
+        } else {
+            self.ping_interval_ms.store(interval_ms, Ordering::Release);
+        }
+        self.attention.notify_one();
+    }
+
+    pub fn disable_ping(&self) {
+        self.ping_interval_ms.store(0, Ordering::Release);
+        self.attention.notify_one();
+    }
+
+    pub fn ping_interval_ms(&self) -> u64 {
+        self.ping_interval_ms.load(Ordering::Acquire)
+    }
+
+    pub fn take_ping_now(&self) -> bool {
+        self.ping_now.swap(false, Ordering::AcqRel)
+    }
+
+    pub fn set_rtt_ns(&self, ns: u64) {
+        self.last_rtt_ns.store(ns.max(1), Ordering::Release);
+    }
+
+    pub fn rtt_ns(&self) -> u64 {
+        self.last_rtt_ns.load(Ordering::Acquire)
     }
 }

@@ -1,21 +1,31 @@
-//! The `Hub`: every connection of this node, their routes and their channel subscriptions.
+//! The `Hub`: every connection of this node, their routes, channel subscriptions, tags, resume
+//! tokens and per-connection state.
 //!
-//! Two locks, each held briefly and never together except in the fixed order
-//! `connections` → `channels`: the connection map (id → `Connection`) and the channel index.
-//! A connection stays in the map after its client left, until the worker has seen its `close`
-//! event, so its state is readable while `beforeClose` is handled (api.md 3).
+//! Locks, each held briefly, always taken in this order when nested: `connections` →
+//! `channels` → `tags` → `tokens`. A connection's own `life` lock is never held while taking
+//! one of these. A connection stays in the map after its socket ended, until the worker has
+//! seen its `close` event, so its state is readable while `beforeClose` is handled (api.md 3).
+//! The hub reports what happened (a close, a dormancy, a release); the `Node` turns that into
+//! events.
 
-pub mod channels;
 pub mod connection;
+pub mod history;
+pub mod index;
+pub mod search;
 pub mod stats;
+pub mod tag_expression;
 
 use bytes::Bytes;
-use channels::ChannelRegistry;
-use connection::Connection;
-use parking_lot::RwLock;
+use connection::{reason, CloseCause, Connection, Life, Socket};
+use history::History;
+use index::{MemberIndex, Members};
+use parking_lot::{Mutex, RwLock};
+use search::Matcher;
 use stats::Stats;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tag_expression::Expr;
 use tokio_tungstenite::tungstenite::Message;
 
 /// A frame encoded once and shared by every recipient: cloning it only bumps a reference count.
@@ -39,10 +49,40 @@ pub enum Change {
     NoSuchConnection,
 }
 
+/// What became of a connection whose socket ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// Closed for good: report `beforeClose` then `close` with this cause.
+    Closed(CloseCause),
+    /// A ghost: it sleeps, nothing is reported.
+    Dormant,
+    /// Already handled elsewhere (killed or released while dormant).
+    Stale,
+}
+
+/// What `kill` or `release_ghost` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// No such connection (or, for a release, not a ghost).
+    None,
+    /// The live socket was asked to close, or the ghost mark was cleared: its tasks report.
+    Handled,
+    /// A dormant ghost ended here: report its close with this code.
+    Retired { code: u16 },
+}
+
+pub fn random_hex_128() -> String {
+    let mut raw = [0u8; 16];
+    getrandom::fill(&mut raw).expect("the OS random source is available");
+    raw.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[derive(Default)]
 pub struct Hub {
     connections: RwLock<HashMap<Arc<str>, Arc<Connection>>>,
-    channels: RwLock<ChannelRegistry>,
+    channels: RwLock<MemberIndex>,
+    tags: RwLock<MemberIndex>,
+    tokens: Mutex<HashMap<Arc<str>, Arc<Connection>>>,
     pub stats: Stats,
 }
 
@@ -52,7 +92,7 @@ impl Hub {
     }
 
     pub fn register(&self, conn: Arc<Connection>) {
-        self.connections.write().insert(conn.id.clone(), conn);
+        self.connections.write().insert(conn.id(), conn);
         Stats::add(&self.stats.connections_opened, 1);
     }
 
@@ -64,27 +104,59 @@ impl Hub {
         self.get(id).filter(|c| c.is_open())
     }
 
-    /// The client is gone: the connection leaves the fan-out index but keeps its state.
-    pub fn disconnected(&self, conn: &Arc<Connection>) {
-        if !conn.mark_gone() {
-            return;
+    /// A socket ended: a ghost goes dormant, anything else closes for good.
+    pub fn socket_ended(&self, conn: &Arc<Connection>, socket: &Arc<Socket>) -> Ended {
+        let cause = socket.cause();
+        {
+            let mut life = conn.life.lock();
+            match &*life {
+                Life::Live(current) if Arc::ptr_eq(current, socket) => {}
+                _ => return Ended::Stale,
+            }
+            // A kill or a stop ends a ghost too; anything else only puts it to sleep.
+            let deliberate = matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN);
+            if conn.is_ghost() && !deliberate {
+                conn.set_life(&mut life, Life::Dormant { since: Instant::now(), code: cause.code });
+                return Ended::Dormant;
+            }
+            conn.set_life(&mut life, Life::Gone);
         }
-        let mut channels = self.channels.write();
-        for channel in conn.subscribed_channels() {
-            channels.remove(&channel, &conn.id);
+        self.retire(conn);
+        Ended::Closed(cause)
+    }
+
+    /// A connection is gone: it leaves every index; its own state stays readable.
+    fn retire(&self, conn: &Arc<Connection>) {
+        {
+            let mut channels = self.channels.write();
+            for channel in conn.subscribed_channels() {
+                channels.remove(&channel, conn);
+            }
+        }
+        {
+            let mut tags = self.tags.write();
+            for tag in conn.read_extra(|e| e.map(|e| e.tags.clone()).unwrap_or_default()) {
+                tags.remove(&tag, conn);
+            }
+        }
+        if let Some(token) = conn.resume_token.lock().take() {
+            self.tokens.lock().remove(&token);
         }
         Stats::add(&self.stats.connections_closed, 1);
     }
 
     /// The worker has handled the connection's `close`: its state goes.
     pub fn forget(&self, id: &str) {
-        self.connections.write().remove(id);
+        let mut connections = self.connections.write();
+        if connections.get(id).is_some_and(|c| !c.is_open()) {
+            connections.remove(id);
+        }
     }
 
     pub fn subscribe(&self, id: &str, channel: &str) -> Change {
         let Some(conn) = self.get_open(id) else { return Change::NoSuchConnection };
         let mut channels = self.channels.write();
-        // Checked under the channel lock: `disconnected` empties the index under it too.
+        // Checked under the channel lock: `retire` empties the index under it too.
         if !conn.is_open() {
             return Change::NoSuchConnection;
         }
@@ -101,54 +173,52 @@ impl Hub {
         let Some(conn) = self.get(id) else { return Change::NoSuchConnection };
         let mut channels = self.channels.write();
         let was_member = conn.remove_subscription(channel);
-        channels.remove(channel, id);
+        channels.remove(channel, &conn);
         if was_member { Change::Done } else { Change::Unchanged }
     }
 
     /// Sets the subscriptions to exactly `wanted`; returns (joined, left).
     pub fn set_subscriptions(&self, id: &str, wanted: &[String]) -> (Vec<String>, Vec<String>) {
         let Some(conn) = self.get_open(id) else { return (vec![], vec![]) };
-        let current: HashSet<String> = conn.subscriptions().into_iter().collect();
         let left: Vec<String> =
-            current.iter().filter(|c| !wanted.contains(c)).cloned().collect();
-        let mut joined = Vec::new();
+            conn.subscriptions().into_iter().filter(|c| !wanted.contains(c)).collect();
         for channel in &left {
             self.unsubscribe(id, channel);
         }
-        for channel in wanted {
-            if self.subscribe(id, channel) == Change::Done {
-                joined.push(channel.clone());
-            }
-        }
+        let joined = wanted
+            .iter()
+            .filter(|channel| self.subscribe(id, channel) == Change::Done)
+            .cloned()
+            .collect();
         (joined, left)
     }
 
-    /// Queues `message` for every open subscriber of `channel` on this node.
-    pub fn fan_out(&self, channel: &str, message: &Message) -> usize {
-        let channels = self.channels.read();
-        let Some(members) = channels.members(channel) else { return 0 };
-        let delivered = members.values().filter(|c| c.send(message.clone())).count();
-        drop(channels);
+    fn deliver<'a>(&self, recipients: impl Iterator<Item = &'a Arc<Connection>>, message: &Message, route: Option<&str>) -> usize {
+        let delivered = recipients
+            .filter(|c| route.is_none_or(|r| *c.route == *r))
+            .filter(|c| c.send(message.clone()))
+            .count();
         Stats::add(&self.stats.deliveries, delivered as u64);
         delivered
     }
 
+    /// Queues `message` for every subscriber of `channel` on this node.
+    pub fn fan_out(&self, channel: &str, message: &Message) -> usize {
+        let channels = self.channels.read();
+        let Some(members) = channels.members(channel) else { return 0 };
+        self.deliver(members.values(), message, None)
+    }
+
     pub fn send(&self, id: &str, message: Message, route: Option<&str>) -> bool {
         match self.get_open(id) {
-            Some(conn) if route.is_none_or(|r| *conn.route == *r) => {
-                let sent = conn.send(message);
-                Stats::add(&self.stats.deliveries, sent as u64);
-                sent
-            }
-            _ => false,
+            Some(conn) => self.deliver(std::iter::once(&conn), &message, route) == 1,
+            None => false,
         }
     }
 
     pub fn send_all(&self, message: &Message, route: Option<&str>) -> usize {
         let recipients = self.open_connections(route);
-        let delivered = recipients.iter().filter(|c| c.send(message.clone())).count();
-        Stats::add(&self.stats.deliveries, delivered as u64);
-        delivered
+        self.deliver(recipients.iter(), message, None)
     }
 
     fn open_connections(&self, route: Option<&str>) -> Vec<Arc<Connection>> {
@@ -160,8 +230,9 @@ impl Hub {
             .collect()
     }
 
+    /// Open connections (dormant ghosts included), by id.
     pub fn clients(&self, route: Option<&str>) -> Vec<String> {
-        self.open_connections(route).iter().map(|c| c.id.to_string()).collect()
+        self.open_connections(route).iter().map(|c| c.id().to_string()).collect()
     }
 
     pub fn clients_count(&self, route: Option<&str>) -> usize {
@@ -172,6 +243,11 @@ impl Hub {
             .count()
     }
 
+    /// Connections whose socket is live (what `stop` waits for).
+    pub fn live_count(&self) -> usize {
+        self.connections.read().values().filter(|c| c.is_open() && !c.is_dormant()).count()
+    }
+
     pub fn routes(&self) -> Vec<String> {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for conn in self.connections.read().values().filter(|c| c.is_open()) {
@@ -180,14 +256,108 @@ impl Hub {
         counts.into_keys().collect()
     }
 
-    pub fn kill(&self, id: &str) -> bool {
+    /// Closes a connection for good, ghost or not (reason `killed`).
+    pub fn kill(&self, id: &str) -> Ending {
+        let Some(conn) = self.get(id) else { return Ending::None };
+        conn.ghost.store(false, std::sync::atomic::Ordering::Release);
+        self.end_dormant_or(&conn, |socket| socket.close(1000, reason::KILLED))
+    }
+
+    /// Clears the ghost mark. A dormant ghost ends here; a live one becomes normal.
+    pub fn release_ghost(&self, id: &str) -> Ending {
+        let Some(conn) = self.get(id) else { return Ending::None };
+        if !conn.ghost.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            return Ending::None;
+        }
+        self.end_dormant_or(&conn, |_| {})
+    }
+
+    fn end_dormant_or(&self, conn: &Arc<Connection>, live: impl FnOnce(&Socket)) -> Ending {
+        let code = {
+            let mut life = conn.life.lock();
+            match &*life {
+                Life::Live(socket) => {
+                    live(socket);
+                    return Ending::Handled;
+                }
+                Life::Gone => return Ending::None,
+                Life::Dormant { code, .. } => {
+                    let code = *code;
+                    conn.set_life(&mut life, Life::Gone);
+                    code
+                }
+            }
+        };
+        self.retire(conn);
+        Ending::Retired { code }
+    }
+
+    pub fn activate_ghost(&self, id: &str) -> bool {
         match self.get_open(id) {
             Some(conn) => {
-                conn.close(1000, connection::reason::KILLED);
+                conn.ghost.store(true, std::sync::atomic::Ordering::Release);
                 true
             }
             None => false,
         }
+    }
+
+    pub fn is_ghost(&self, id: &str) -> bool {
+        self.get_open(id).is_some_and(|c| c.is_ghost())
+    }
+
+    /// Ids of ghosts dormant for at least `ttl`.
+    pub fn expired_ghosts(&self, ttl: Duration) -> Vec<String> {
+        self.connections
+            .read()
+            .values()
+            .filter(|c| c.is_dormant())
+            .filter(|c| matches!(&*c.life.lock(), Life::Dormant { since, .. } if since.elapsed() >= ttl))
+            .map(|c| c.id().to_string())
+            .collect()
+    }
+
+    /// The connection's resume secret, made on first request.
+    pub fn resume_token(&self, id: &str) -> Option<String> {
+        let conn = self.get_open(id)?;
+        let mut token = conn.resume_token.lock();
+        if token.is_none() {
+            let fresh: Arc<str> = Arc::from(random_hex_128());
+            self.tokens.lock().insert(fresh.clone(), conn.clone());
+            *token = Some(fresh);
+        }
+        token.as_ref().map(|t| t.to_string())
+    }
+
+    /// A client presents `token`: if it names a dormant ghost, `socket` takes it over. The token
+    /// is spent. Returns the connection and the number of kept frames it will replay.
+    pub fn resume(&self, token: &str, socket: Arc<Socket>) -> Option<(Arc<Connection>, usize)> {
+        let conn = self.tokens.lock().get(token).cloned()?;
+        {
+            let mut life = conn.life.lock();
+            if !matches!(&*life, Life::Dormant { .. }) || !conn.is_ghost() {
+                return None;
+            }
+            conn.set_life(&mut life, Life::Live(socket));
+        }
+        if let Some(spent) = conn.resume_token.lock().take() {
+            self.tokens.lock().remove(&spent);
+        }
+        Some((conn.clone(), conn.restart_outbox()))
+    }
+
+    /// Gives a connection a new id; false if `new` is taken or `old` unknown.
+    pub fn rename(&self, old: &str, new: &str) -> bool {
+        let mut connections = self.connections.write();
+        if connections.contains_key(new) {
+            return false;
+        }
+        let Some(conn) = connections.get(old).filter(|c| c.is_open()).cloned() else { return false };
+        connections.remove(old);
+        let id: Arc<str> = Arc::from(new);
+        conn.set_id(id.clone());
+        connections.insert(id, conn);
+        true
     }
 
     pub fn subscriptions(&self, id: &str) -> Vec<String> {
@@ -198,9 +368,145 @@ impl Hub {
         self.channels.read().names()
     }
 
+    // Tags.
+
+    pub fn tag(&self, id: &str, tag: &str) -> bool {
+        let Some(conn) = self.get_open(id) else { return false };
+        let mut tags = self.tags.write();
+        if !conn.is_open() {
+            return false;
+        }
+        if let Some(name) = tags.insert(tag, &conn) {
+            conn.with_extra(|e| e.tags.push(name));
+        }
+        true
+    }
+
+    pub fn untag(&self, id: &str, tag: &str) -> bool {
+        let Some(conn) = self.get(id) else { return false };
+        let mut tags = self.tags.write();
+        tags.remove(tag, &conn);
+        conn.with_extra(|e| {
+            let before = e.tags.len();
+            e.tags.retain(|t| &**t != tag);
+            before != e.tags.len()
+        })
+    }
+
+    pub fn clear_tags(&self, id: &str) -> bool {
+        let Some(conn) = self.get(id) else { return false };
+        let mut tags = self.tags.write();
+        for tag in conn.with_extra(|e| std::mem::take(&mut e.tags)) {
+            tags.remove(&tag, &conn);
+        }
+        true
+    }
+
+    pub fn tags_of(&self, id: &str) -> Vec<String> {
+        self.get(id).map(|c| c.tags()).unwrap_or_default()
+    }
+
+    pub fn all_tags(&self) -> Vec<String> {
+        self.tags.read().names()
+    }
+
+    fn ids(members: &Members) -> Vec<String> {
+        let mut ids: Vec<String> = members.values().map(|c| c.id().to_string()).collect();
+        ids.sort();
+        ids
+    }
+
+    pub fn clients_by_tag(&self, tag: &str) -> Vec<String> {
+        self.tags.read().members(tag).map(Self::ids).unwrap_or_default()
+    }
+
+    pub fn tag_count(&self, tag: &str) -> usize {
+        self.tags.read().members(tag).map_or(0, |m| m.len())
+    }
+
+    pub fn send_to_tag(&self, tag: &str, message: &Message, route: Option<&str>) -> usize {
+        let tags = self.tags.read();
+        let Some(members) = tags.members(tag) else { return 0 };
+        self.deliver(members.values(), message, route)
+    }
+
+    fn select(&self, expr: &Expr) -> Members {
+        let everyone = || {
+            self.open_connections(None).into_iter().map(|c| (index::key(&c), c)).collect()
+        };
+        tag_expression::select(expr, &self.tags.read(), everyone)
+    }
+
+    pub fn clients_by_expression(&self, expr: &Expr) -> Vec<String> {
+        Self::ids(&self.select(expr))
+    }
+
+    pub fn send_to_expression(&self, expr: &Expr, message: &Message, route: Option<&str>) -> usize {
+        let selected = self.select(expr);
+        self.deliver(selected.values(), message, route)
+    }
+
+    // Stored information.
+
+    pub fn set_info(&self, id: &str, key: &str, value: &str) -> bool {
+        self.get_open(id).map(|c| c.with_extra(|e| e.info.insert(key.into(), value.into()))).is_some()
+    }
+
+    pub fn get_info(&self, id: &str, key: &str) -> String {
+        self.get(id)
+            .and_then(|c| c.read_extra(|e| e.and_then(|e| e.info.get(key).cloned())))
+            .unwrap_or_default()
+    }
+
+    pub fn has_info(&self, id: &str, key: &str) -> bool {
+        self.get(id).is_some_and(|c| c.read_extra(|e| e.is_some_and(|e| e.info.contains_key(key))))
+    }
+
+    pub fn delete_info(&self, id: &str, key: &str) -> bool {
+        self.get(id).is_some_and(|c| c.with_extra(|e| e.info.remove(key).is_some()))
+    }
+
+    pub fn clear_info(&self, id: &str) -> bool {
+        self.get(id).map(|c| c.with_extra(|e| e.info.clear())).is_some()
+    }
+
+    pub fn info_keys(&self, id: &str) -> Vec<String> {
+        let mut keys = self
+            .get(id)
+            .map(|c| c.read_extra(|e| e.map(|e| e.info.keys().cloned().collect()).unwrap_or_default()))
+            .unwrap_or_else(Vec::new);
+        keys.sort();
+        keys
+    }
+
+    /// Ids of open connections whose stored `key` matches (a scan: stored information is not
+    /// indexed).
+    pub fn search_info(&self, key: &str, matcher: &Matcher, route: Option<&str>) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .open_connections(route)
+            .iter()
+            .filter(|c| c.read_extra(|e| e.and_then(|e| e.info.get(key)).is_some_and(|v| matcher.matches(v))))
+            .map(|c| c.id().to_string())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    // Liveness and history.
+
+    pub fn with_open<R>(&self, id: &str, f: impl FnOnce(&Connection) -> R) -> Option<R> {
+        self.get_open(id).map(|c| f(&c))
+    }
+
+    pub fn enable_history(&self, id: &str, max: usize, max_age: Duration) -> bool {
+        self.with_open(id, |c| c.set_history(Some(History::new(max, max_age)))).is_some()
+    }
+
     pub fn close_all(&self, code: u16, reason: &'static str) {
         for conn in self.open_connections(None) {
-            conn.close(code, reason);
+            if let Some(socket) = conn.socket() {
+                socket.close(code, reason);
+            }
         }
     }
 

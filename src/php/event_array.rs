@@ -58,6 +58,7 @@ pub fn to_array(event: Event) -> ZBox<ZendHashTable> {
             let _ = ht.insert("channel", channel.as_str());
             let _ = ht.insert("user", optional(&user));
         }
+        EventKind::GhostConnectionClose | EventKind::Resume => {}
     }
     ht
 }

@@ -45,5 +45,10 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .shutdown_function(shutdown)
         .info_function(info)
         .class::<errors::ServerUnreachableException>();
+    // FRANKENPHP_WS_OP_EQ = 'eq', …: the operators of searchStoredInformation.
+    let module = crate::hub::search::OPERATORS.iter().fold(module, |module, op| {
+        let name = format!("FRANKENPHP_WS_OP_{}", op.to_uppercase());
+        module.constant((name.as_str(), *op, &[] as ext_php_rs::describe::DocComments))
+    });
     functions::register(module)
 }

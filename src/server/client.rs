@@ -1,9 +1,12 @@
-//! The two tasks of one client: the reader turns frames into events and control replies, the
-//! writer drains the connection's queue into the socket, one flush per burst, and keeps the
-//! heartbeat. When either side ends, both end, and the worker gets `beforeClose` then `close`.
+//! The two tasks of one client socket: the reader turns frames into events and control
+//! replies, the writer drains the connection's outbox into the socket, one flush per burst,
+//! and sends pings (the heartbeat, and the application's `enablePing`). When either side ends,
+//! both end; then the worker gets `beforeClose` and `close`, unless the connection is a ghost,
+//! which goes dormant until a client resumes it (`?resume=TOKEN`).
 
 use crate::events::{Event, EventKind};
-use crate::hub::connection::{reason, CloseCause, Connection};
+use crate::hub::connection::{reason, CloseCause, Connection, Socket};
+use crate::hub::Ended;
 use crate::hub::stats::Stats;
 use crate::node::Node;
 use crate::protocol::{self, Control};
@@ -33,6 +36,8 @@ pub struct Handshake {
     pub remote: SocketAddr,
     pub user: Option<String>,
     pub trusted: bool,
+    /// `?resume=TOKEN`: the client asks to take a dormant ghost back.
+    pub resume: Option<String>,
 }
 
 /// Small buffers: most clients are idle most of the time, and memory per connection counts.
@@ -49,20 +54,14 @@ fn socket_config(node: &Node) -> WebSocketConfig {
 
 /// 128 random bits as 32 hex digits: connection ids cannot be guessed (api.md 3).
 pub fn new_connection_id() -> Arc<str> {
-    let mut raw = [0u8; 16];
-    getrandom::fill(&mut raw).expect("the OS random source is available");
-    let mut id = String::with_capacity(32);
-    for b in raw {
-        id.push_str(&format!("{b:02x}"));
-    }
-    Arc::from(id)
+    Arc::from(crate::hub::random_hex_128())
 }
 
 /// Queues an event for the worker. When the queue is full (backpressure), returns the wait
 /// for room, which the caller awaits: boxed, so idle connections' tasks stay small.
 fn emit(node: &Arc<Node>, conn: &Connection, kind: EventKind, payload: Option<Bytes>) -> Option<BoxFuture> {
     Stats::add(&node.hub.stats.events_queued, 1);
-    let event = Event { kind, connection: conn.id.clone(), route: conn.route.clone(), payload };
+    let event = Event { kind, connection: conn.id(), route: conn.route.clone(), payload };
     let event = node.events.try_push(event).err()?;
     let node = node.clone();
     Some(Box::pin(async move { node.events.push(event).await }))
@@ -85,35 +84,48 @@ where
 {
     let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(socket_config(&node))).await;
     let (sink, stream) = ws.split();
-    let conn = Arc::new(Connection::new(
-        new_connection_id(),
-        Arc::from(handshake.route.as_str()),
-        handshake.user.clone(),
-        handshake.remote,
-        handshake.trusted,
-        node.config.send_buffer,
-        node.now_ms(),
-    ));
-    node.hub.register(conn.clone());
-    let open = EventKind::Open {
-        headers: handshake.headers,
-        query: handshake.query,
-        remote_addr: handshake.remote.to_string(),
-        user: handshake.user,
+    let socket = Socket::new();
+    let resumed = handshake.resume.as_deref().and_then(|token| node.hub.resume(token, socket.clone()));
+    let conn = match resumed {
+        Some((conn, replayed)) => {
+            let count = Some(Bytes::from(replayed.to_string()));
+            emit!(&node, &conn, EventKind::Resume, count);
+            conn
+        }
+        None => {
+            let conn = Arc::new(Connection::new(
+                new_connection_id(),
+                Arc::from(handshake.route.as_str()),
+                handshake.user.clone(),
+                handshake.remote,
+                handshake.trusted,
+                socket.clone(),
+                (node.config.send_buffer, node.config.ghost_buffer),
+                node.now_ms(),
+            ));
+            node.hub.register(conn.clone());
+            let open = EventKind::Open {
+                headers: handshake.headers,
+                query: handshake.query,
+                remote_addr: handshake.remote.to_string(),
+                user: handshake.user,
+            };
+            emit!(&node, &conn, open, None);
+            conn
+        }
     };
-    emit!(&node, &conn, open, None);
+    conn.heard_from(node.now_ms());
 
-    let writer = tokio::spawn(write_loop(conn.clone(), sink, node.clone()));
-    Box::pin(read_loop(&conn, stream, &node)).await;
-    conn.closing.trigger();
+    let writer = tokio::spawn(write_loop(conn.clone(), socket.clone(), sink, node.clone()));
+    Box::pin(read_loop(&conn, &socket, stream, &node)).await;
+    socket.closing.trigger();
     let mut writer = writer;
     let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
     if finished.is_err() {
         writer.abort();
     }
 
-    node.hub.disconnected(&conn);
-    let cause = conn.cause();
+    let Ended::Closed(cause) = node.hub.socket_ended(&conn, &socket) else { return };
     let counter = match cause.reason {
         reason::SLOW_CONSUMER => Some(&node.hub.stats.slow_consumer_closes),
         reason::MESSAGE_TOO_BIG => Some(&node.hub.stats.oversize_closes),
@@ -132,14 +144,14 @@ where
 type Reader<S> = SplitStream<WebSocketStream<S>>;
 type Writer<S> = SplitSink<WebSocketStream<S>, Message>;
 
-async fn read_loop<S>(conn: &Arc<Connection>, mut stream: Reader<S>, node: &Arc<Node>)
+async fn read_loop<S>(conn: &Arc<Connection>, socket: &Socket, mut stream: Reader<S>, node: &Arc<Node>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     loop {
         let next = tokio::select! {
             biased;
-            _ = conn.closing.wait() => {
+            _ = socket.closing.wait() => {
                 // Our close frame is on its way: give the peer a moment to answer it.
                 let _ = Box::pin(tokio::time::timeout(CLOSE_GRACE, async {
                     while let Some(Ok(_)) = stream.next().await {}
@@ -152,11 +164,11 @@ where
         let message = match next {
             Some(Ok(message)) => message,
             Some(Err(error)) => {
-                fail(conn, &error);
+                fail(socket, &error);
                 continue;
             }
             None => {
-                conn.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
+                socket.dropped();
                 return;
             }
         };
@@ -178,34 +190,30 @@ where
             }
             Message::Close(frame) => {
                 let code = frame.map(|f| u16::from(f.code)).unwrap_or(1005);
-                conn.end(CloseCause { code, reason: reason::CLIENT_CLOSED, send_frame: false });
+                socket.end(CloseCause { code, reason: reason::CLIENT_CLOSED, send_frame: false });
                 // tungstenite answers the close; the stream ends on the next read.
             }
-            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+            Message::Pong(payload) => {
+                // Our pings carry the node clock in ns: the round trip is the difference.
+                if let Ok(sent) = <[u8; 8]>::try_from(payload.as_ref()) {
+                    conn.set_rtt_ns(node.now_ns().saturating_sub(u64::from_be_bytes(sent)));
+                }
+            }
+            Message::Ping(_) | Message::Frame(_) => {}
         }
     }
 }
 
-/// Maps a read error to the RFC 6455 close code; only this connection is affected.
-fn fail(conn: &Connection, error: &WsError) {
+/// Maps a read error to the RFC 6455 close code; only this socket is affected.
+fn fail(socket: &Socket, error: &WsError) {
     match error {
         WsError::Capacity(CapacityError::MessageTooLong { .. }) => {
-            conn.close(1009, reason::MESSAGE_TOO_BIG);
+            socket.close(1009, reason::MESSAGE_TOO_BIG);
         }
-        WsError::Utf8(_) => {
-            conn.close(1007, reason::PROTOCOL_ERROR);
-        }
-        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
-            conn.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
-            conn.closing.trigger();
-        }
-        WsError::Protocol(_) | WsError::Capacity(_) => {
-            conn.close(1002, reason::PROTOCOL_ERROR);
-        }
-        _ => {
-            conn.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
-            conn.closing.trigger();
-        }
+        WsError::Utf8(_) => socket.close(1007, reason::PROTOCOL_ERROR),
+        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => socket.dropped(),
+        WsError::Protocol(_) | WsError::Capacity(_) => socket.close(1002, reason::PROTOCOL_ERROR),
+        _ => socket.dropped(),
     }
 }
 
@@ -219,7 +227,7 @@ async fn handle_control(
         Ok(control) => control,
         Err(error) => {
             Stats::add(&hub.stats.control_errors, 1);
-            conn.send(Message::text(error.to_json()));
+            conn.reply(Message::text(error.to_json()));
             return;
         }
     };
@@ -228,18 +236,18 @@ async fn handle_control(
     match control {
         Control::Subscribe(channel) => {
             if let Err(error) = protocol::check_client_may_subscribe(&channel) {
-                conn.send(Message::text(error.to_json()));
+                conn.reply(Message::text(error.to_json()));
                 return;
             }
-            let change = hub.subscribe(&conn.id, &channel);
-            conn.send(Message::text(protocol::subscribed_reply(&channel)));
+            let change = hub.subscribe(&conn.id(), &channel);
+            conn.reply(Message::text(protocol::subscribed_reply(&channel)));
             if change == crate::hub::Change::Done {
                 emit!(node, conn, EventKind::Join { channel, user: user() }, None);
             }
         }
         Control::Unsubscribe(channel) => {
-            let change = hub.unsubscribe(&conn.id, &channel);
-            conn.send(Message::text(protocol::unsubscribed_reply(&channel)));
+            let change = hub.unsubscribe(&conn.id(), &channel);
+            conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
             if change == crate::hub::Change::Done {
                 emit!(node, conn, EventKind::Leave { channel, user: user() }, None);
             }
@@ -248,23 +256,23 @@ async fn handle_control(
             if let Some(error) =
                 channels.iter().find_map(|c| protocol::check_client_may_subscribe(c).err())
             {
-                conn.send(Message::text(error.to_json()));
+                conn.reply(Message::text(error.to_json()));
                 return;
             }
-            let (joined, left) = hub.set_subscriptions(&conn.id, &channels);
+            let (joined, left) = hub.set_subscriptions(&conn.id(), &channels);
             for channel in left {
-                conn.send(Message::text(protocol::unsubscribed_reply(&channel)));
+                conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
                 emit!(node, conn, EventKind::Leave { channel, user: user() }, None);
             }
             for channel in joined {
-                conn.send(Message::text(protocol::subscribed_reply(&channel)));
+                conn.reply(Message::text(protocol::subscribed_reply(&channel)));
                 emit!(node, conn, EventKind::Join { channel, user: user() }, None);
             }
         }
         Control::Notify { channel, notification } => {
             if !conn.trusted {
                 let error = protocol::forbidden("server notifications need the admin token in the handshake");
-                conn.send(Message::text(error.to_json()));
+                conn.reply(Message::text(error.to_json()));
                 return;
             }
             Stats::add(&hub.stats.broadcasts, 1);
@@ -273,48 +281,69 @@ async fn handle_control(
     }
 }
 
-async fn write_loop<S>(conn: Arc<Connection>, mut sink: Writer<S>, node: Arc<Node>)
+async fn write_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut sink: Writer<S>, node: Arc<Node>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let interval = node.config.ping_interval;
-    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    let every = node.config.ping_interval;
+    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let pong_timeout = node.config.pong_timeout.as_millis() as u64;
+    let mut app_ping_ms = 0;
+    let mut app_ping: Option<Box<tokio::time::Interval>> = None;
     let mut batch = VecDeque::new();
-    let gone = |conn: &Connection| {
-        conn.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
-        conn.closing.trigger();
-    };
+    let ping = |node: &Node| Message::Ping(Bytes::copy_from_slice(&node.now_ns().to_be_bytes()));
     loop {
         if conn.take_outbox(&mut batch) {
             let written = tokio::select! {
                 biased;
-                _ = conn.closing.wait() => break,
+                _ = socket.closing.wait() => {
+                    conn.requeue_front(&mut batch);
+                    break;
+                }
                 written = write_burst(&mut sink, &mut batch) => written,
             };
             match written {
                 Ok(bytes) => conn.sent(bytes),
-                Err(_) => return gone(&conn),
+                Err(_) => {
+                    conn.requeue_front(&mut batch);
+                    return socket.dropped();
+                }
             }
             continue;
         }
+        if conn.take_ping_now() && sink.send(ping(&node)).await.is_err() {
+            return socket.dropped();
+        }
+        let wanted = conn.ping_interval_ms();
+        if wanted != app_ping_ms {
+            app_ping_ms = wanted;
+            app_ping = (wanted > 0).then(|| {
+                let period = Duration::from_millis(wanted);
+                Box::new(tokio::time::interval_at(tokio::time::Instant::now() + period, period))
+            });
+        }
         tokio::select! {
             biased;
-            _ = conn.closing.wait() => break,
-            _ = conn.outbox_ready() => {}
+            _ = socket.closing.wait() => break,
+            _ = conn.attention() => {}
             _ = heartbeat.tick() => {
                 if node.now_ms().saturating_sub(conn.last_seen_ms()) > pong_timeout {
-                    conn.close(1001, reason::TIMEOUT);
+                    socket.close(1001, reason::TIMEOUT);
                     break;
                 }
-                if sink.send(Message::Ping(Bytes::new())).await.is_err() {
-                    return gone(&conn);
+                if sink.send(ping(&node)).await.is_err() {
+                    return socket.dropped();
+                }
+            }
+            _ = async { app_ping.as_mut().expect("guarded").tick().await }, if app_ping.is_some() => {
+                if sink.send(ping(&node)).await.is_err() {
+                    return socket.dropped();
                 }
             }
         }
     }
-    let cause = conn.cause();
+    let cause = socket.cause();
     if cause.send_frame {
         let frame = CloseFrame { code: CloseCode::from(cause.code), reason: cause.reason.into() };
         let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(frame)))).await;

@@ -88,9 +88,12 @@ fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Node>) ->
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|t| constant_time_eq(t.as_bytes(), config.admin_token.as_bytes()));
+    let query = parse_query(req.uri().query().unwrap_or(""));
+    let resume = query.iter().find(|(k, _)| k == "resume").map(|(_, v)| v.clone());
     let handshake = client::Handshake {
         route: path,
-        query: parse_query(req.uri().query().unwrap_or("")),
+        query,
+        resume,
         headers: req
             .headers()
             .iter()

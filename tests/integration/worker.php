@@ -2,7 +2,8 @@
 // The worker the Rust integration tests drive: starts the server with the JSON options in
 // WS_OPTIONS on free ports, prints "READY <listen> <admin>", then one JSON line per event.
 // Commands arrive as client messages: "broadcast:<channel>:<data>", "echo:<data>",
-// "kill:<id>", "sleep:<ms>" (the worker stops draining events), "stop".
+// "kill:<id>", "sleep:<ms>" (the worker stops draining events), "eval:<php expression>"
+// (answers the sender with its JSON value), "stop".
 $options = json_decode(getenv('WS_OPTIONS') ?: '{}', true) + [
     'listen' => '127.0.0.1:0',
     'admin_listen' => '127.0.0.1:0',
@@ -40,6 +41,9 @@ while (true) {
         frankenphp_ws_killConnection(substr($payload, 5));
     } elseif (str_starts_with($payload, 'sleep:')) {
         usleep(1000 * (int) substr($payload, 6));
+    } elseif (str_starts_with($payload, 'eval:')) {
+        // Test-only: run PHP in the worker and answer the sender with the JSON result.
+        frankenphp_ws_send($event['connection'], json_encode(eval('return ' . substr($payload, 5) . ';')));
     } elseif ($payload === 'stop') {
         frankenphp_ws_stop();
         echo json_encode(['type' => 'stopped']), "\n";

@@ -1,0 +1,101 @@
+//! `MemberIndex`: which connections belong to which name; the channel registry and the tag
+//! index are both one. Members are keyed by the connection's address, not its id, so a
+//! renamed connection stays where it is, and a fan-out walks one name's members and nothing
+//! else.
+
+use super::connection::Connection;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub type Members = HashMap<usize, Arc<Connection>>;
+
+pub fn key(conn: &Arc<Connection>) -> usize {
+    Arc::as_ptr(conn) as usize
+}
+
+#[derive(Default)]
+pub struct MemberIndex {
+    names: HashMap<Arc<str>, Members>,
+}
+
+impl MemberIndex {
+    /// Adds a member; returns the interned name if it was not a member yet.
+    pub fn insert(&mut self, name: &str, conn: &Arc<Connection>) -> Option<Arc<str>> {
+        let interned = match self.names.get_key_value(name) {
+            Some((interned, _)) => interned.clone(),
+            None => Arc::from(name),
+        };
+        let members = self.names.entry(interned.clone()).or_default();
+        members.insert(key(conn), conn.clone()).is_none().then_some(interned)
+    }
+
+    pub fn remove(&mut self, name: &str, conn: &Arc<Connection>) -> bool {
+        let Some(members) = self.names.get_mut(name) else { return false };
+        let removed = members.remove(&key(conn)).is_some();
+        if members.is_empty() {
+            self.names.remove(name);
+        }
+        removed
+    }
+
+    pub fn members(&self, name: &str) -> Option<&Members> {
+        self.names.get(name)
+    }
+
+    /// Every (name, members) whose name matches `pattern` (`*` matches any run of bytes).
+    pub fn matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a Members> + 'a {
+        self.names.iter().filter(move |(name, _)| glob(pattern, name)).map(|(_, m)| m)
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.names.keys().map(|k| k.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// Glob match with `*` only.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn glob_matches_stars_only() {
+        assert!(glob("premium*", "premium-gold"));
+        assert!(glob("premium*", "premium"));
+        assert!(glob("*-gold", "premium-gold"));
+        assert!(glob("a*c*e", "abcde"));
+        assert!(!glob("premium*", "basic"));
+        assert!(!glob("abc", "abcd"));
+    }
+}
