@@ -5,9 +5,32 @@
 
 use super::connection::Connection;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-pub type Members = HashMap<usize, Arc<Connection>>;
+/// Hashes a connection's address: already unique, so one multiply spreads it (SipHash would
+/// cost more than the rest of a membership test).
+#[derive(Default)]
+pub struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = ((n as u64) >> 4).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+pub type ByAddress = BuildHasherDefault<AddressHasher>;
+pub type Members = HashMap<usize, Arc<Connection>, ByAddress>;
 
 pub fn key(conn: &Arc<Connection>) -> usize {
     Arc::as_ptr(conn) as usize
@@ -43,8 +66,8 @@ impl MemberIndex {
     }
 
     /// Every (name, members) whose name matches `pattern` (`*` matches any run of bytes).
-    pub fn matching<'a>(&'a self, pattern: &'a str) -> impl Iterator<Item = &'a Members> + 'a {
-        self.names.iter().filter(move |(name, _)| glob(pattern, name)).map(|(_, m)| m)
+    pub fn matching(&self, pattern: &str) -> Vec<&Members> {
+        self.names.iter().filter(|(name, _)| glob(pattern, name)).map(|(_, m)| m).collect()
     }
 
     pub fn names(&self) -> Vec<String> {

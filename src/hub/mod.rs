@@ -430,20 +430,26 @@ impl Hub {
         self.deliver(members.values(), message, route)
     }
 
-    fn select(&self, expr: &Expr) -> Members {
-        let everyone = || {
-            self.open_connections(None).into_iter().map(|c| (index::key(&c), c)).collect()
-        };
-        tag_expression::select(expr, &self.tags.read(), everyone)
-    }
-
     pub fn clients_by_expression(&self, expr: &Expr) -> Vec<String> {
-        Self::ids(&self.select(expr))
+        let connections = self.connections.read();
+        let tags = self.tags.read();
+        let mut ids = Vec::new();
+        tag_expression::for_each_selected(expr, &tags, connections.values(), |c| ids.push(c.id().to_string()));
+        ids.sort();
+        ids
     }
 
     pub fn send_to_expression(&self, expr: &Expr, message: &Message, route: Option<&str>) -> usize {
-        let selected = self.select(expr);
-        self.deliver(selected.values(), message, route)
+        let connections = self.connections.read();
+        let tags = self.tags.read();
+        let mut delivered = 0;
+        tag_expression::for_each_selected(expr, &tags, connections.values(), |c| {
+            if route.is_none_or(|r| *c.route == *r) && c.send(message.clone()) {
+                delivered += 1;
+            }
+        });
+        Stats::add(&self.stats.deliveries, delivered as u64);
+        delivered
     }
 
     // Stored information.

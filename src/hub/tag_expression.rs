@@ -1,9 +1,12 @@
 //! Tag expressions (api.md 6): `&` (and), `|` (or), `!` (not), parentheses, and `*` as a
-//! wildcard inside a tag (`premium*`). Parsing is pure; evaluation works on the tag index, so
-//! it costs the members of the tags named, not the size of the server (`!` alone excepted: it
-//! needs every connection).
+//! wildcard inside a tag (`premium*`). Parsing is pure; evaluation works on the tag index: it
+//! visits the members of the tags named, each once, and tests the expression by membership
+//! lookups, so it costs those members, not the size of the server (an expression that a
+//! connection with none of the tags satisfies, like `!vip`, excepted: it needs everyone).
 
-use super::index::{MemberIndex, Members};
+use super::connection::Connection;
+use super::index::{self, MemberIndex, Members};
+use std::sync::Arc;
 
 pub const MAX_TAG_LEN: usize = 200;
 const OPERATORS: &[char] = &['&', '|', '!', '(', ')'];
@@ -118,56 +121,88 @@ impl Parser<'_> {
     }
 }
 
-/// A set of connections, or the complement of one (what `!` yields).
-enum Set {
-    Only(Members),
-    AllBut(Members),
+/// An expression bound to the tag index: each tag resolved to its member maps once.
+enum Bound<'a> {
+    Tags(Vec<&'a Members>),
+    Not(Box<Bound<'a>>),
+    And(Box<Bound<'a>>, Box<Bound<'a>>),
+    Or(Box<Bound<'a>>, Box<Bound<'a>>),
 }
 
-fn union(mut a: Members, b: &Members) -> Members {
-    for (k, v) in b {
-        a.entry(*k).or_insert_with(|| v.clone());
-    }
-    a
-}
-
-fn intersect(a: &Members, b: &Members) -> Members {
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    small.iter().filter(|(k, _)| large.contains_key(k)).map(|(k, v)| (*k, v.clone())).collect()
-}
-
-fn minus(a: &Members, b: &Members) -> Members {
-    a.iter().filter(|(k, _)| !b.contains_key(k)).map(|(k, v)| (*k, v.clone())).collect()
-}
-
-fn eval(expr: &Expr, index: &MemberIndex) -> Set {
-    match expr {
-        Expr::Tag(tag) if tag.contains('*') => {
-            Set::Only(index.matching(tag).fold(Members::new(), |acc, m| union(acc, m)))
+impl<'a> Bound<'a> {
+    fn new(expr: &Expr, index: &'a MemberIndex) -> Bound<'a> {
+        match expr {
+            Expr::Tag(tag) if tag.contains('*') => Bound::Tags(index.matching(tag)),
+            Expr::Tag(tag) => Bound::Tags(index.members(tag).into_iter().collect()),
+            Expr::Not(e) => Bound::Not(Box::new(Bound::new(e, index))),
+            Expr::And(a, b) => Bound::And(Box::new(Bound::new(a, index)), Box::new(Bound::new(b, index))),
+            Expr::Or(a, b) => Bound::Or(Box::new(Bound::new(a, index)), Box::new(Bound::new(b, index))),
         }
-        Expr::Tag(tag) => Set::Only(index.members(tag).cloned().unwrap_or_default()),
-        Expr::Not(inner) => match eval(inner, index) {
-            Set::Only(s) => Set::AllBut(s),
-            Set::AllBut(s) => Set::Only(s),
-        },
-        Expr::And(a, b) => match (eval(a, index), eval(b, index)) {
-            (Set::Only(x), Set::Only(y)) => Set::Only(intersect(&x, &y)),
-            (Set::Only(x), Set::AllBut(y)) | (Set::AllBut(y), Set::Only(x)) => Set::Only(minus(&x, &y)),
-            (Set::AllBut(x), Set::AllBut(y)) => Set::AllBut(union(x, &y)),
-        },
-        Expr::Or(a, b) => match (eval(a, index), eval(b, index)) {
-            (Set::Only(x), Set::Only(y)) => Set::Only(union(x, &y)),
-            (Set::Only(x), Set::AllBut(y)) | (Set::AllBut(y), Set::Only(x)) => Set::AllBut(minus(&y, &x)),
-            (Set::AllBut(x), Set::AllBut(y)) => Set::AllBut(intersect(&x, &y)),
-        },
+    }
+
+    /// Whether the connection at `key` satisfies the expression.
+    fn test(&self, key: usize) -> bool {
+        match self {
+            Bound::Tags(maps) => maps.iter().any(|m| m.contains_key(&key)),
+            Bound::Not(e) => !e.test(key),
+            Bound::And(a, b) => a.test(key) && b.test(key),
+            Bound::Or(a, b) => a.test(key) || b.test(key),
+        }
+    }
+
+    /// The member maps of the tags that appear under an even number of `!`. When a
+    /// connection with none of the tags does not match, every match is in one of these: the
+    /// expression can only lose by adding a tag that appears negated.
+    fn positive_maps(&self, positive: bool, out: &mut Vec<&'a Members>) {
+        match self {
+            Bound::Tags(maps) if positive => {
+                for m in maps {
+                    if !out.iter().any(|seen| std::ptr::eq(*seen, *m)) {
+                        out.push(m);
+                    }
+                }
+            }
+            Bound::Tags(_) => {}
+            Bound::Not(e) => e.positive_maps(!positive, out),
+            Bound::And(a, b) | Bound::Or(a, b) => {
+                a.positive_maps(positive, out);
+                b.positive_maps(positive, out);
+            }
+        }
     }
 }
 
-/// The connections the expression selects; `everyone` is called only for a complement.
-pub fn select(expr: &Expr, index: &MemberIndex, everyone: impl FnOnce() -> Members) -> Members {
-    match eval(expr, index) {
-        Set::Only(s) => s,
-        Set::AllBut(s) => minus(&everyone(), &s),
+/// Calls `f` once for every connection the expression selects, borrowed from the index.
+/// Only the members of the tags named without negation are visited, unless a connection with
+/// none of the tags would match (as for `!vip`): then `everyone` is walked.
+pub fn for_each_selected<'a>(
+    expr: &Expr,
+    index: &'a MemberIndex,
+    everyone: impl IntoIterator<Item = &'a Arc<Connection>>,
+    mut f: impl FnMut(&'a Arc<Connection>),
+) {
+    let bound = Bound::new(expr, index);
+    // No connection lives at usize::MAX, so this asks: does "in none of the tags" match?
+    if bound.test(usize::MAX) {
+        for conn in everyone {
+            if conn.is_open() && bound.test(index::key(conn)) {
+                f(conn);
+            }
+        }
+        return;
+    }
+    let mut maps = Vec::new();
+    bound.positive_maps(true, &mut maps);
+    for (i, members) in maps.iter().enumerate() {
+        for (key, conn) in members.iter() {
+            // Visited already through an earlier tag?
+            if maps[..i].iter().any(|m| m.contains_key(key)) {
+                continue;
+            }
+            if bound.test(*key) {
+                f(conn);
+            }
+        }
     }
 }
 

@@ -345,8 +345,20 @@ where
     }
     let cause = socket.cause();
     if cause.send_frame {
+        // A deliberate close (kill, stop, timeout, …) first writes what was queued before it:
+        // a "goodbye" sent just before a kill arrives. A slow consumer's backlog is dropped:
+        // writing it is what we refused to do, and a ghost that only goes dormant keeps its
+        // frames for the client that resumes it. All of it within the close grace period.
+        let final_close = !conn.is_ghost() || matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN);
+        let drain = final_close && cause.reason != reason::SLOW_CONSUMER;
         let frame = CloseFrame { code: CloseCode::from(cause.code), reason: cause.reason.into() };
-        let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(frame)))).await;
+        let _ = tokio::time::timeout(CLOSE_GRACE, async {
+            while drain && conn.take_outbox(&mut batch) {
+                write_burst(&mut sink, &mut batch).await?;
+            }
+            sink.send(Message::Close(Some(frame))).await
+        })
+        .await;
     }
 }
 
