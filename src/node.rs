@@ -368,9 +368,10 @@ impl Node {
             Op::SendToTag => json!(hub.send_to_tag(id, &frame_for(call.data.clone(), false), route)),
             Op::SendToTagExpression => {
                 let expr = call.expression()?;
-                json!(hub.send_to_expression(&expr, &frame_for(call.data.clone(), false), route))
+                let frame = frame_for(call.data.clone(), false);
+                json!(hub.send_to_expression(arg("expression"), &expr, &frame, route))
             }
-            Op::GetClientsByTagExpression => json!(hub.clients_by_expression(&call.expression()?)),
+            Op::GetClientsByTagExpression => json!(hub.clients_by_expression(arg("expression"), &call.expression()?)),
             Op::SetStoredInformation => json!(hub.set_info(id, arg("key"), arg("value"))),
             Op::GetStoredInformation => json!(hub.get_info(id, arg("key"))),
             Op::DeleteStoredInformation => json!(hub.delete_info(id, arg("key"))),

@@ -77,12 +77,22 @@ pub fn random_hex_128() -> String {
     raw.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The last tag expression's selection, valid while the tag index is at `version`.
+struct CachedSelection {
+    expression: String,
+    version: u64,
+    selected: Arc<[Arc<Connection>]>,
+}
+
 #[derive(Default)]
 pub struct Hub {
     connections: RwLock<HashMap<Arc<str>, Arc<Connection>>>,
     channels: RwLock<MemberIndex>,
     tags: RwLock<MemberIndex>,
     tokens: Mutex<HashMap<Arc<str>, Arc<Connection>>>,
+    /// Bumped by every change a tag expression can see: tags, and connections coming and going.
+    selection_version: std::sync::atomic::AtomicU64,
+    last_selection: Mutex<Option<CachedSelection>>,
     pub stats: Stats,
 }
 
@@ -91,8 +101,13 @@ impl Hub {
         Self::default()
     }
 
+    fn selections_changed(&self) {
+        self.selection_version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
     pub fn register(&self, conn: Arc<Connection>) {
         self.connections.write().insert(conn.id(), conn);
+        self.selections_changed();
         Stats::add(&self.stats.connections_opened, 1);
     }
 
@@ -142,6 +157,7 @@ impl Hub {
         if let Some(token) = conn.resume_token.lock().take() {
             self.tokens.lock().remove(&token);
         }
+        self.selections_changed();
         Stats::add(&self.stats.connections_closed, 1);
     }
 
@@ -378,6 +394,7 @@ impl Hub {
         }
         if let Some(name) = tags.insert(tag, &conn) {
             conn.with_extra(|e| e.tags.push(name));
+            self.selections_changed();
         }
         true
     }
@@ -386,6 +403,7 @@ impl Hub {
         let Some(conn) = self.get(id) else { return false };
         let mut tags = self.tags.write();
         tags.remove(tag, &conn);
+        self.selections_changed();
         conn.with_extra(|e| {
             let before = e.tags.len();
             e.tags.retain(|t| &**t != tag);
@@ -399,6 +417,7 @@ impl Hub {
         for tag in conn.with_extra(|e| std::mem::take(&mut e.tags)) {
             tags.remove(&tag, &conn);
         }
+        self.selections_changed();
         true
     }
 
@@ -430,26 +449,37 @@ impl Hub {
         self.deliver(members.values(), message, route)
     }
 
-    pub fn clients_by_expression(&self, expr: &Expr) -> Vec<String> {
-        let connections = self.connections.read();
-        let tags = self.tags.read();
-        let mut ids = Vec::new();
-        tag_expression::for_each_selected(expr, &tags, connections.values(), |c| ids.push(c.id().to_string()));
+    /// The connections `expr` selects. The last selection is kept until the tag index or the
+    /// set of connections changes, so repeated sends to one segment cost what a channel
+    /// broadcast costs.
+    fn select(&self, text: &str, expr: &Expr) -> Arc<[Arc<Connection>]> {
+        let version = self.selection_version.load(std::sync::atomic::Ordering::Acquire);
+        if let Some(hit) = self.last_selection.lock().as_ref() {
+            if hit.version == version && hit.expression == text {
+                return hit.selected.clone();
+            }
+        }
+        let selected: Arc<[Arc<Connection>]> = {
+            let connections = self.connections.read();
+            let tags = self.tags.read();
+            let mut selected = Vec::new();
+            tag_expression::for_each_selected(expr, &tags, connections.values(), |c| selected.push(c.clone()));
+            selected.into()
+        };
+        // Stamped with the version read before selecting: a change meanwhile invalidates it.
+        *self.last_selection.lock() =
+            Some(CachedSelection { expression: text.to_string(), version, selected: selected.clone() });
+        selected
+    }
+
+    pub fn clients_by_expression(&self, text: &str, expr: &Expr) -> Vec<String> {
+        let mut ids: Vec<String> = self.select(text, expr).iter().map(|c| c.id().to_string()).collect();
         ids.sort();
         ids
     }
 
-    pub fn send_to_expression(&self, expr: &Expr, message: &Message, route: Option<&str>) -> usize {
-        let connections = self.connections.read();
-        let tags = self.tags.read();
-        let mut delivered = 0;
-        tag_expression::for_each_selected(expr, &tags, connections.values(), |c| {
-            if route.is_none_or(|r| *c.route == *r) && c.send(message.clone()) {
-                delivered += 1;
-            }
-        });
-        Stats::add(&self.stats.deliveries, delivered as u64);
-        delivered
+    pub fn send_to_expression(&self, text: &str, expr: &Expr, message: &Message, route: Option<&str>) -> usize {
+        self.deliver(self.select(text, expr).iter(), message, route)
     }
 
     // Stored information.
