@@ -37,13 +37,25 @@ pub struct Worker {
 }
 
 impl Worker {
+    /// The test worker with these start options.
     pub fn start(options: Value) -> Worker {
-        let mut child = Command::new("php")
+        Worker::start_script("tests/integration/worker.php", &[("WS_OPTIONS", &options.to_string())])
+    }
+
+    /// Any worker script that prints `READY <listen> <admin>`, then JSON lines of events.
+    pub fn start_script(script: &str, env: &[(&str, &str)]) -> Worker {
+        let mut command = Command::new("php");
+        command
             .arg("-n")
             .arg("-d")
             .arg(format!("extension={}", extension().display()))
-            .arg(root().join("tests/integration/worker.php"))
-            .env("WS_OPTIONS", options.to_string())
+            .arg(root().join(script))
+            .env("FRANKENPHP_WS_LISTEN", "127.0.0.1:0")
+            .env("FRANKENPHP_WS_ADMIN", "127.0.0.1:0");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -83,6 +95,18 @@ impl Worker {
             if let Some(found) = events.iter().find(|e| pred(e)) {
                 return found.clone();
             }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "timed out waiting for {what}; events: {:?}", *events);
+            events = cv.wait_timeout(events, left).unwrap().0;
+        }
+    }
+
+    /// Waits until `done` holds for the events seen so far.
+    pub fn wait_until(&self, what: &str, timeout: Duration, done: impl Fn(&[Value]) -> bool) {
+        let deadline = Instant::now() + timeout;
+        let (lock, cv) = &*self.events;
+        let mut events = lock.lock().unwrap();
+        while !done(&events) {
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(!left.is_zero(), "timed out waiting for {what}; events: {:?}", *events);
             events = cv.wait_timeout(events, left).unwrap().0;
