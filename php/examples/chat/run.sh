@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Starts the chat example: the worker loop (WebSocket on :8080, admin API on :2019) and the
+# pages with `php -S` on :8000 (HTTP_PORT). Ctrl-C stops both.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+so="${FRANKENPHP_WS_SO:-$here/../../../target/release/libfrankenphp_ws.so}"
+so="$(cd "$(dirname "$so")" && pwd)/$(basename "$so")"
+[ -f "$so" ] || { echo "run.sh: no extension at $so (run make build)" >&2; exit 1; }
+port="${HTTP_PORT:-8000}"
+
+php -d "extension=$so" "$here/worker.php" &
+worker=$!
+php -d "extension=$so" -S "127.0.0.1:$port" -t "$here/public" >/dev/null 2>&1 &
+pages=$!
+stop() {
+  trap - INT TERM EXIT
+  kill -TERM "$worker" "$pages" 2>/dev/null || true
+  wait "$worker" "$pages" 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+echo "chat: open http://127.0.0.1:$port/ (WebSocket ws://127.0.0.1:8080/ws). Ctrl-C stops."
+wait -n "$worker" "$pages" || true

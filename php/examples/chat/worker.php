@@ -1,0 +1,71 @@
+<?php
+// The chat example's worker loop: hosts ws://127.0.0.1:8080/ws (or FRANKENPHP_WS_LISTEN) and
+// the admin API that send.php reaches from the `php -S` process. Clients subscribe to a room
+// themselves ({"action":"subscribe","channel":"lobby"}) and send
+// {"type":"chat","room":"lobby","name":"Ada","text":"hello"}; the worker checks it and
+// broadcasts it to the room. One log line per event.
+$options = [];
+if (($listen = getenv('FRANKENPHP_WS_LISTEN')) !== false) {
+    $options['listen'] = $listen;
+}
+if (($admin = getenv('FRANKENPHP_WS_ADMIN')) !== false) {
+    $options['admin_listen'] = $admin;
+}
+$bound = frankenphp_ws_start($options);
+echo "chat worker: WebSocket on ws://{$bound['listen']}/ws, admin API on " . ($bound['admin'] ?? 'off') . "\n";
+
+$running = true;
+if (function_exists('pcntl_signal')) {
+    pcntl_async_signals(true);
+    $stop = function () use (&$running) { $running = false; };
+    pcntl_signal(SIGINT, $stop);
+    pcntl_signal(SIGTERM, $stop);
+}
+
+/** The first $max characters of a UTF-8 string (PCRE: no mbstring needed). */
+function clip(string $text, int $max): string
+{
+    return preg_match('/^.{0,' . $max . '}/us', $text, $m) ? $m[0] : '';
+}
+
+function reply(string $id, array $message): void
+{
+    frankenphp_ws_send($id, json_encode($message));
+}
+
+while ($running) {
+    $event = frankenphp_ws_get_event(0.5);
+    if ($event === null) {
+        continue;
+    }
+    $id = $event['connection'];
+    echo date('H:i:s'), " {$event['type']} {$id}", isset($event['channel']) ? " {$event['channel']}" : '', "\n";
+    switch ($event['type']) {
+        case 'open':
+            reply($id, ['event' => 'welcome', 'id' => $id, 'online' => frankenphp_ws_getClientsCount()]);
+            break;
+        case 'message':
+            $message = json_decode((string) $event['payload'], true);
+            $room = $message['room'] ?? '';
+            $text = trim((string) ($message['text'] ?? ''));
+            if (!is_array($message) || ($message['type'] ?? '') !== 'chat' || $text === '' || !preg_match('/^[A-Za-z0-9_-]{1,64}$/', $room)) {
+                reply($id, ['event' => 'error', 'message' => 'send {"type":"chat","room":"lobby","name":"you","text":"…"}']);
+                break;
+            }
+            broadcast($room, json_encode([
+                'event' => 'chat',
+                'room' => $room,
+                'name' => clip((string) ($message['name'] ?? 'anonymous'), 32),
+                'text' => clip($text, 2000),
+                'time' => date('c'),
+            ]));
+            break;
+        case 'join':
+        case 'leave':
+            broadcast($event['channel'], json_encode(['event' => $event['type'], 'room' => $event['channel'],
+                'online' => count(frankenphp_ws_getClients())]));
+            break;
+    }
+}
+frankenphp_ws_stop();
+echo "chat worker: stopped\n";
