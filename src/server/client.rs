@@ -43,7 +43,7 @@ pub struct Handshake {
 /// Small buffers: most clients are idle most of the time, and memory per connection counts.
 fn socket_config(node: &Node) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(512)
+        .read_buffer_size(256)
         // Frames collect up to this size before a write; `flush` at the end of a burst
         // sends the rest, so a burst of small frames costs few syscalls.
         .write_buffer_size(32 * 1024)

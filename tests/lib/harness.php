@@ -165,11 +165,10 @@ function admin_request(string $method, string $path, ?string $body = null, ?stri
 }
 
 /**
- * Runs a PHP snippet in a separate PHP process with the extension loaded (and no php.ini) and
- * the given INI settings. Returns ['out' => stdout, 'err' => stderr, 'status' => exit code];
- * the process is killed after $timeout seconds (status -1 then).
+ * The command line that runs $code (a snippet, `<?php` optional) in a separate PHP process
+ * with the extension loaded, no php.ini and the given INI settings; and the script's path.
  */
-function run_php(string $code, array $ini = [], float $timeout = 10.0): array
+function php_command(string $code, array $ini): array
 {
     if (!str_starts_with(ltrim($code), '<?php')) {
         $code = "<?php\n" . $code;
@@ -182,6 +181,17 @@ function run_php(string $code, array $ini = [], float $timeout = 10.0): array
         $cmd[] = "$name=$value";
     }
     $cmd[] = $file;
+    return [$cmd, $file];
+}
+
+/**
+ * Runs a PHP snippet in a separate PHP process with the extension loaded (and no php.ini) and
+ * the given INI settings. Returns ['out' => stdout, 'err' => stderr, 'status' => exit code];
+ * the process is killed after $timeout seconds (status -1 then).
+ */
+function run_php(string $code, array $ini = [], float $timeout = 10.0): array
+{
+    [$cmd, $file] = php_command($code, $ini);
     $proc = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
     if (!is_resource($proc)) {
         ws_fail('cannot start ' . PHP_BINARY);
@@ -227,17 +237,7 @@ function run_php(string $code, array $ini = [], float $timeout = 10.0): array
  */
 function spawn_php(string $code, array $ini = []): array
 {
-    if (!str_starts_with(ltrim($code), '<?php')) {
-        $code = "<?php\n" . $code;
-    }
-    $file = tempnam(sys_get_temp_dir(), 'fws') . '.php';
-    file_put_contents($file, $code);
-    $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . ws_so(), '-d', 'display_errors=stderr'];
-    foreach ($ini as $name => $value) {
-        $cmd[] = '-d';
-        $cmd[] = "$name=$value";
-    }
-    $cmd[] = $file;
+    [$cmd, $file] = php_command($code, $ini);
     $proc = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => STDERR], $pipes);
     if (!is_resource($proc)) {
         ws_fail('cannot start ' . PHP_BINARY);
