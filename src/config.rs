@@ -28,6 +28,17 @@ macro_rules! for_each_directive {
             "send_buffer" = "4194304",
             "ghost_ttl" = "0",
             "ghost_buffer" = "1000",
+            "auth_timeout" = "2",
+            "auth_concurrency" = "64",
+            "auth_jwt_secret" = "",
+            "max_connections" = "0",
+            "max_connections_per_ip" = "0",
+            "handshake_rate" = "0",
+            "message_rate" = "100",
+            "message_burst" = "200",
+            "max_subscriptions" = "128",
+            "tls_cert" = "",
+            "tls_key" = "",
         }
     };
 }
@@ -60,6 +71,21 @@ pub struct Config {
     pub send_buffer: usize,
     pub ghost_ttl: Duration,
     pub ghost_buffer: usize,
+    pub auth_timeout: Duration,
+    pub auth_concurrency: usize,
+    pub auth_jwt_secret: String,
+    /// 0: no limit (the process's file limit applies).
+    pub max_connections: usize,
+    pub max_connections_per_ip: usize,
+    /// Handshakes per second per client IP; 0: no limit.
+    pub handshake_rate: u32,
+    /// Messages per second per connection, with `message_burst` allowed at once; 0: no limit.
+    pub message_rate: u32,
+    pub message_burst: u32,
+    /// Channels one client may subscribe itself to (the worker's own grants are not counted).
+    pub max_subscriptions: usize,
+    pub tls_cert: String,
+    pub tls_key: String,
 }
 
 impl Default for Config {
@@ -103,6 +129,12 @@ impl Config {
                 n => Ok(n),
             }
         };
+        let small = |name: &str| -> Result<u32, String> {
+            u32::try_from(number(name)?).map_err(|_| format!("option '{name}' must be at most {}", u32::MAX))
+        };
+        if (get("tls_cert").trim().is_empty()) != (get("tls_key").trim().is_empty()) {
+            return Err("options 'tls_cert' and 'tls_key' go together: set both (PEM files) or neither".into());
+        }
         let mut path = get("path").trim().to_string();
         if !path.starts_with('/') {
             return Err(format!("option 'path' must start with '/', got '{path}'"));
@@ -131,7 +163,23 @@ impl Config {
             send_buffer: positive("send_buffer")? as usize,
             ghost_ttl: Duration::from_secs(number("ghost_ttl")?),
             ghost_buffer: number("ghost_buffer")? as usize,
+            auth_timeout: Duration::from_secs(positive("auth_timeout")?),
+            auth_concurrency: positive("auth_concurrency")? as usize,
+            auth_jwt_secret: get("auth_jwt_secret").to_string(),
+            max_connections: number("max_connections")? as usize,
+            max_connections_per_ip: number("max_connections_per_ip")? as usize,
+            handshake_rate: small("handshake_rate")?,
+            message_rate: small("message_rate")?,
+            message_burst: small("message_burst")?,
+            max_subscriptions: positive("max_subscriptions")? as usize,
+            tls_cert: get("tls_cert").trim().to_string(),
+            tls_key: get("tls_key").trim().to_string(),
         })
+    }
+
+    /// Whether handshakes are authenticated (api.md 5): by the PHP endpoint or a JWT.
+    pub fn authenticates(&self) -> bool {
+        !self.auth_endpoint.is_empty() || !self.auth_jwt_secret.is_empty()
     }
 
     /// The checks that make the server refuse to start (api.md 1 and 5).
@@ -139,10 +187,16 @@ impl Config {
         let listen: SocketAddr = self.listen.parse().map_err(|_| {
             format!("option 'listen' must be an ip:port address, got '{}'", self.listen)
         })?;
-        if !listen.ip().is_loopback() && self.auth_endpoint.is_empty() {
+        if !listen.ip().is_loopback() && !self.authenticates() {
             return Err(format!(
                 "refusing to listen on non-loopback address {listen} without authentication: \
-                 set frankenphp_ws.auth_endpoint, or listen on 127.0.0.1"
+                 set frankenphp_ws.auth_endpoint or frankenphp_ws.auth_jwt_secret, or listen on 127.0.0.1"
+            ));
+        }
+        if !self.auth_endpoint.is_empty() && !self.auth_endpoint.starts_with("http://") {
+            return Err(format!(
+                "option 'auth_endpoint' must be an http:// URL (the PHP endpoint next to the worker), got '{}'",
+                self.auth_endpoint
             ));
         }
         let admin = if self.admin_listen.is_empty() {
@@ -192,6 +246,11 @@ mod tests {
     fn non_loopback_needs_auth_and_admin_token() {
         let c = Config::from_pairs([("listen".into(), "0.0.0.0:0".into())]).unwrap();
         assert!(c.validate_for_server().unwrap_err().contains("auth_endpoint"));
+        let c = Config::from_pairs([("listen".into(), "0.0.0.0:0".into()), ("auth_jwt_secret".into(), "k".into())]).unwrap();
+        assert!(c.validate_for_server().is_ok(), "a JWT secret authenticates too");
+        let c = Config::from_pairs([("listen".into(), "0.0.0.0:0".into()), ("auth_endpoint".into(), "https://x/".into())]).unwrap();
+        assert!(c.validate_for_server().unwrap_err().contains("http://"));
+        assert!(Config::from_pairs([("tls_cert".into(), "a.pem".into())]).unwrap_err().contains("go together"));
         let c = Config::from_pairs([("admin_listen".into(), "0.0.0.0:0".into())]).unwrap();
         assert!(c.validate_for_server().unwrap_err().contains("admin_token"));
     }

@@ -5,7 +5,9 @@
 //! - `runtime`: the background tokio runtime, started on first use, stopped within bounds.
 //! - `config`: the `frankenphp_ws.*` directives and start-time checks.
 //! - `node`: the state one process serves, and `Call`, the list of operations PHP can ask.
-//! - `server`: the WebSocket listener, each client's reader/writer tasks, the admin API.
+//! - `server`: the WebSocket listener (admission limits, TLS), each client's reader/writer
+//!   tasks, the admin API.
+//! - `auth`: handshake authentication: the PHP `auth_endpoint` or an HS256 JWT.
 //! - `hub`: connections (ghosts included), channels, tags, stored information; its counters.
 //! - `broker`: how a broadcast reaches every node (in-memory for one process).
 //! - `global_store`: the process-wide key/value store with expiry.
@@ -19,6 +21,7 @@
 
 pub mod admin_api;
 pub mod admin_client;
+pub mod auth;
 pub mod broker;
 pub mod config;
 pub mod events;

@@ -8,6 +8,7 @@
 //! other arguments the query string and its data the body. So the bindings, the admin routes
 //! and the remote client cannot drift apart.
 
+use crate::auth::Authenticator;
 use crate::broker::Broker;
 use crate::config::Config;
 use crate::events::{Event, EventKind, EventQueue};
@@ -18,6 +19,7 @@ use crate::hub::stats::Stats;
 use crate::hub::tag_expression::{self, validate_tag};
 use crate::hub::{frame_for, Change, Ending, Hub};
 use crate::protocol::validate_channel;
+use crate::server::admission::Admission;
 use crate::shutdown::Shutdown;
 use bytes::Bytes;
 use serde_json::{json, Value};
@@ -279,21 +281,28 @@ pub struct Node {
     pub broker: Box<dyn Broker>,
     pub global: GlobalStore,
     pub shutdown: Shutdown,
+    /// Connection limits and handshake rate, met before authentication.
+    pub admission: Arc<Admission>,
+    pub auth: Authenticator,
     started: Instant,
 }
 
 impl Node {
-    pub fn new(config: Config, hub: Arc<Hub>, broker: Box<dyn Broker>) -> Self {
+    pub fn new(config: Config, hub: Arc<Hub>, broker: Box<dyn Broker>) -> Result<Self, String> {
         let events = EventQueue::new(config.event_queue_size);
-        Node {
+        let admission = Admission::new(config.max_connections, config.max_connections_per_ip, config.handshake_rate);
+        let auth = Authenticator::new(&config)?;
+        Ok(Node {
             config,
             hub,
             events,
             broker,
             global: GlobalStore::default(),
             shutdown: Shutdown::new(),
+            admission,
+            auth,
             started: Instant::now(),
-        }
+        })
     }
 
     /// Milliseconds since the node started: the clock for heartbeats.

@@ -53,6 +53,10 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
             config.driver
         ));
     }
+    let tls = match config.tls_cert.as_str() {
+        "" => None,
+        cert => Some(server::tls::acceptor(cert, &config.tls_key)?),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
         .thread_name("frankenphp-ws")
@@ -78,8 +82,13 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
 
     let hub = Arc::new(Hub::new());
     let broker = Box::new(MemoryBroker::new(hub.clone()));
-    let node = Arc::new(Node::new(config, hub, broker));
-    runtime.spawn(server::accept_loop(ws_listener, node.clone(), server::upgrade::serve));
+    let node = Arc::new(Node::new(config, hub, broker)?);
+    match tls {
+        Some(acceptor) => runtime.spawn(server::accept_loop(ws_listener, node.clone(), move |stream, remote, node| {
+            server::tls::serve(acceptor.clone(), stream, remote, node)
+        })),
+        None => runtime.spawn(server::accept_loop(ws_listener, node.clone(), server::upgrade::serve)),
+    };
     if !node.config.ghost_ttl.is_zero() {
         runtime.spawn(sweep_ghosts(node.clone()));
     }

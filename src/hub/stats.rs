@@ -33,6 +33,14 @@ counters! {
     protocol_error_closes: "connections closed for breaking RFC 6455",
     timeout_closes: "connections closed for missing heartbeats",
     events_queued: "events queued for the worker",
+    origin_refused: "handshakes refused for their Origin (403)",
+    connection_limit_refused: "handshakes refused by max_connections or max_connections_per_ip (503)",
+    handshake_rate_refused: "handshakes refused by handshake_rate (429)",
+    auth_refused: "handshakes the application refused (bad token, endpoint said no)",
+    auth_unavailable: "handshakes refused because authentication was unavailable (503)",
+    messages_rate_limited: "client messages refused by message_rate",
+    rate_limit_closes: "connections closed for going on past message_rate (1008)",
+    subscription_limit_errors: "subscribe requests refused by max_subscriptions",
 }
 
 impl Stats {

@@ -1,10 +1,12 @@
-//! The network side: the WebSocket listener (`upgrade`), the tasks of each client (`client`)
-//! and the admin HTTP API (`admin`). Everything here runs on tokio threads and never touches
+//! The network side: the WebSocket listener (`upgrade`, behind `admission` limits and, for
+//! wss://, `tls`), the tasks of each client (`client`) and the admin HTTP API (`admin`). Everything here runs on tokio threads and never touches
 //! Zend.
 
 pub mod admin;
+pub mod admission;
 pub mod client;
 pub mod http;
+pub mod tls;
 pub mod upgrade;
 
 use crate::node::Node;

@@ -1,8 +1,13 @@
 //! The WebSocket handshake: hyper serves HTTP/1.1 on `listen`; a request at or under `path`
 //! that asks for an upgrade gets `101 Switching Protocols` and its socket is handed to
-//! `client::run`. Everything else is refused before any WebSocket exists.
+//! `client::run`. Everything else is refused before any WebSocket exists: a bad request, a
+//! foreign Origin, a handshake over the admission limits, one the application does not vouch
+//! for (api.md 5).
 
+use super::admission::Refusal;
 use super::client;
+use crate::auth::endpoint::Credentials;
+use crate::auth::Verdict;
 use super::http::{constant_time_eq, parse_query, text, Body};
 use crate::hub::stats::Stats;
 use crate::node::Node;
@@ -16,16 +21,19 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
 /// A client must finish sending its request headers within this time (slow-loris guard).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub async fn serve(stream: TcpStream, remote: SocketAddr, node: Arc<Node>) {
+pub async fn serve<S>(stream: S, remote: SocketAddr, node: Arc<Node>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = service_fn(move |req| {
         let node = node.clone();
-        async move { Ok::<_, Infallible>(handshake(req, remote, node)) }
+        async move { Ok::<_, Infallible>(handshake(req, remote, node).await) }
     });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
@@ -51,10 +59,17 @@ fn header_has_token(req: &Request<Incoming>, name: hyper::header::HeaderName, to
     })
 }
 
-fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Node>) -> Response<Body> {
+fn header(req: &Request<Incoming>, name: &str) -> Option<String> {
+    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// The request's checks, in order of cost: the request itself, the Origin, the admission
+/// limits, then authentication (which may call out). Only then the upgrade.
+async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Node>) -> Response<Body> {
     let config = &node.config;
+    let stats = &node.hub.stats;
     let reject = |status: StatusCode, why: &str| {
-        Stats::add(&node.hub.stats.handshakes_rejected, 1);
+        Stats::add(&stats.handshakes_rejected, 1);
         text(status, why.to_string())
     };
     let path = req.uri().path().to_string();
@@ -75,20 +90,48 @@ fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Node>) ->
     let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).cloned() else {
         return reject(StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is missing\n");
     };
-    if !config.allowed_origins.is_empty() {
-        let origin = req.headers().get("origin").and_then(|v| v.to_str().ok()).unwrap_or("");
-        if !config.allowed_origins.iter().any(|o| o == origin) {
-            return reject(StatusCode::FORBIDDEN, "origin not allowed\n");
-        }
+    let origin = header(&req, "origin");
+    if !config.allowed_origins.is_empty() && !config.allowed_origins.iter().any(|o| Some(o) == origin.as_ref()) {
+        Stats::add(&stats.origin_refused, 1);
+        return reject(StatusCode::FORBIDDEN, "origin not allowed\n");
     }
+    let slot = match node.admission.admit(remote.ip()) {
+        Ok(slot) => slot,
+        Err(Refusal::Full) => {
+            Stats::add(&stats.connection_limit_refused, 1);
+            return reject(StatusCode::SERVICE_UNAVAILABLE, "too many connections\n");
+        }
+        Err(Refusal::TooFast) => {
+            Stats::add(&stats.handshake_rate_refused, 1);
+            return reject(StatusCode::TOO_MANY_REQUESTS, "too many handshakes from your address\n");
+        }
+    };
+    let authorization = header(&req, "authorization");
+    let bearer = authorization.as_deref().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
     let trusted = !config.admin_token.is_empty()
-        && req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|t| constant_time_eq(t.as_bytes(), config.admin_token.as_bytes()));
+        && bearer.is_some_and(|t| constant_time_eq(t.as_bytes(), config.admin_token.as_bytes()));
     let query = parse_query(req.uri().query().unwrap_or(""));
+    let user = if trusted {
+        // The application's own server side, holding the admin token.
+        None
+    } else {
+        let token = query.iter().find(|(k, _)| k == "token").map(|(_, v)| v.as_str()).or(bearer);
+        let forwarded_for = match header(&req, "x-forwarded-for") {
+            Some(chain) => format!("{chain}, {}", remote.ip()),
+            None => remote.ip().to_string(),
+        };
+        let credentials = Credentials {
+            cookie: header(&req, "cookie"),
+            authorization: authorization.clone(),
+            origin,
+            forwarded_for,
+            uri: req.uri().path_and_query().map_or(path.clone(), |p| p.to_string()),
+        };
+        match node.auth.authenticate(token, credentials, stats).await {
+            Verdict::Accept(user) => user,
+            Verdict::Refuse(status, why) => return reject(status, &why),
+        }
+    };
     let resume = query.iter().find(|(k, _)| k == "resume").map(|(_, v)| v.clone());
     let handshake = client::Handshake {
         route: path,
@@ -100,11 +143,13 @@ fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Node>) ->
             .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect(),
         remote,
-        user: None,
+        user,
         trusted,
     };
     let on_upgrade = hyper::upgrade::on(&mut req);
     tokio::spawn(async move {
+        // The admission slot lives as long as the socket.
+        let _slot = slot;
         if let Ok(upgraded) = on_upgrade.await {
             client::run(TokioIo::new(upgraded), handshake, node).await;
         }

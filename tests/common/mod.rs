@@ -211,3 +211,78 @@ pub async fn close_code(client: &mut Client, timeout: Duration) -> Option<u16> {
     .await
     .expect("the connection closes in time")
 }
+
+/// `php -S` serving `tests/integration/` on a free loopback port, with `workers` processes
+/// (PHP_CLI_SERVER_WORKERS); killed on drop.
+pub struct PhpServer {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl PhpServer {
+    pub fn start(workers: usize) -> PhpServer {
+        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let child = Command::new("php")
+            .arg("-n")
+            .arg("-S")
+            .arg(addr.to_string())
+            .arg("-t")
+            .arg(root().join("tests/integration"))
+            .env("PHP_CLI_SERVER_WORKERS", workers.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("php -S runs");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::net::TcpStream::connect(addr).is_err() {
+            assert!(Instant::now() < deadline, "php -S did not listen on {addr}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        PhpServer { child, addr }
+    }
+
+    pub fn url(&self, script: &str) -> String {
+        format!("http://{}/{script}", self.addr)
+    }
+}
+
+impl Drop for PhpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A handshake with extra headers: the 101 client, or the refusal's status and body.
+pub async fn try_connect(url: &str, headers: &[(&str, &str)]) -> Result<Client, (u16, String)> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Error;
+    let mut request = url.into_client_request().unwrap();
+    for (name, value) in headers {
+        request.headers_mut().insert(
+            tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((client, _)) => Ok(client),
+        Err(Error::Http(response)) => {
+            let body = response.body().as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+            Err((response.status().as_u16(), body))
+        }
+        Err(other) => panic!("handshake failed without an HTTP answer: {other}"),
+    }
+}
+
+/// `GET path` on the worker's admin API; the JSON answer.
+pub async fn admin_get(worker: &Worker, path: &str) -> Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(worker.admin).await.expect("admin API");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", worker.admin);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
+}

@@ -23,6 +23,17 @@ $defaults = [
     'send_buffer' => '4194304',
     'ghost_ttl' => '0',
     'ghost_buffer' => '1000',
+    'auth_timeout' => '2',
+    'auth_concurrency' => '64',
+    'auth_jwt_secret' => '',
+    'max_connections' => '0',
+    'max_connections_per_ip' => '0',
+    'handshake_rate' => '0',
+    'message_rate' => '100',
+    'message_burst' => '200',
+    'max_subscriptions' => '128',
+    'tls_cert' => '',
+    'tls_key' => '',
 ];
 // A fresh process without php.ini, so the defaults are the module's own.
 $r = run_php(<<<'PHP'
@@ -62,5 +73,16 @@ frankenphp_ws.event_queue_size: default ok
 frankenphp_ws.send_buffer: default ok
 frankenphp_ws.ghost_ttl: default ok
 frankenphp_ws.ghost_buffer: default ok
+frankenphp_ws.auth_timeout: default ok
+frankenphp_ws.auth_concurrency: default ok
+frankenphp_ws.auth_jwt_secret: default ok
+frankenphp_ws.max_connections: default ok
+frankenphp_ws.max_connections_per_ip: default ok
+frankenphp_ws.handshake_rate: default ok
+frankenphp_ws.message_rate: default ok
+frankenphp_ws.message_burst: default ok
+frankenphp_ws.max_subscriptions: default ok
+frankenphp_ws.tls_cert: default ok
+frankenphp_ws.tls_key: default ok
 extra directives: []
 php --ri lists every directive: true []
