@@ -39,6 +39,11 @@ pub enum EventKind {
         channel: String,
         user: Option<String>,
     },
+    /// A client asks for a protected channel; the worker grants or denies it (api.md 6).
+    Subscribe {
+        channel: String,
+        user: Option<String>,
+    },
     /// A dormant ghost was released; `beforeClose` and `close` follow.
     GhostConnectionClose,
     /// A client took a dormant ghost back; the payload is the number of replayed messages.
@@ -54,6 +59,7 @@ impl EventKind {
             EventKind::Close { .. } => "close",
             EventKind::Join { .. } => "join",
             EventKind::Leave { .. } => "leave",
+            EventKind::Subscribe { .. } => "subscribe",
             EventKind::GhostConnectionClose => "ghostConnectionClose",
             EventKind::Resume => "resume",
         }

@@ -18,7 +18,8 @@ use crate::hub::search::Matcher;
 use crate::hub::stats::Stats;
 use crate::hub::tag_expression::{self, validate_tag};
 use crate::hub::{frame_for, Change, Ending, Hub};
-use crate::protocol::validate_channel;
+use crate::protocol::{self, validate_channel};
+use tokio_tungstenite::tungstenite::Message;
 use crate::server::admission::Admission;
 use crate::shutdown::Shutdown;
 use bytes::Bytes;
@@ -60,9 +61,16 @@ ops! {
     KillConnection = "killConnection" "POST",
     ListRoutes = "listRoutes" "GET",
     Subscribe = "subscribe" "POST",
+    DenySubscription = "denySubscription" "POST",
     Unsubscribe = "unsubscribe" "POST",
     GetSubscriptions = "getSubscriptions" "GET",
     GetChannels = "getChannels" "GET",
+    BroadcastToUser = "broadcastToUser" "POST",
+    DisconnectUser = "disconnectUser" "POST",
+    GetChannelUsers = "getChannelUsers" "GET",
+    GetUserConnections = "getUserConnections" "GET",
+    SetPresence = "setPresence" "POST",
+    GetPresence = "getPresence" "GET",
     ActivateGhost = "activateGhost" "POST",
     ReleaseGhost = "releaseGhost" "POST",
     IsGhost = "isGhost" "GET",
@@ -169,7 +177,8 @@ impl Call {
 
     fn target_kind(&self) -> &'static str {
         match self.op {
-            Op::Broadcast => "channel",
+            Op::Broadcast | Op::GetChannelUsers => "channel",
+            Op::BroadcastToUser | Op::DisconnectUser | Op::GetUserConnections | Op::GetPresence => "user id",
             Op::GetClientsByTag | Op::GetTagCount | Op::SendToTag => "tag",
             Op::GlobalSet | Op::GlobalGet | Op::GlobalHas | Op::GlobalDelete => "key",
             _ => "connection id",
@@ -220,8 +229,12 @@ impl Call {
                     }
                 }
             }
-            Op::Broadcast => validate_channel(self.subject()?).map_err(invalid)?,
-            Op::Subscribe | Op::Unsubscribe => {
+            Op::Broadcast | Op::GetChannelUsers => validate_channel(self.subject()?).map_err(invalid)?,
+            Op::SetPresence => {
+                self.subject()?;
+                protocol::presence_status(self.need("status")?).map_err(invalid)?;
+            }
+            Op::Subscribe | Op::Unsubscribe | Op::DenySubscription => {
                 self.subject()?;
                 validate_channel(self.need("channel")?).map_err(invalid)?;
             }
@@ -346,11 +359,30 @@ impl Node {
             }
             Op::ListRoutes => json!(hub.routes()),
             Op::Subscribe => {
-                let change = hub.subscribe(id, arg("channel"));
+                let channel = arg("channel");
+                let change = hub.subscribe(id, channel);
+                if change != Change::NoSuchConnection {
+                    // A grant of a protected channel the client asked for: tell the client.
+                    if let Some(conn) = hub.get(id).filter(|c| c.take_grant_request(channel)) {
+                        conn.reply(Message::text(protocol::subscribed_reply(channel)));
+                    }
+                }
                 if change == Change::Done {
-                    self.membership_event(id, arg("channel"), true);
+                    self.membership_event(id, channel, true);
                 }
                 json!(change != Change::NoSuchConnection)
+            }
+            Op::DenySubscription => {
+                let channel = arg("channel");
+                let denied = hub.get(id).filter(|c| c.take_grant_request(channel));
+                if let Some(conn) = &denied {
+                    let reason = match arg("reason") {
+                        "" => "the application refused this channel",
+                        reason => reason,
+                    };
+                    conn.reply(Message::text(protocol::channel_error("subscription_denied", channel, reason)));
+                }
+                json!(denied.is_some())
             }
             Op::Unsubscribe => {
                 let change = hub.unsubscribe(id, arg("channel"));
@@ -361,6 +393,28 @@ impl Node {
             }
             Op::GetSubscriptions => json!(hub.subscriptions(id)),
             Op::GetChannels => json!(hub.channels()),
+            Op::BroadcastToUser => {
+                Stats::add(&hub.stats.broadcasts, 1);
+                self.broker.send_to_user(id, call.data.clone());
+                Value::Null
+            }
+            Op::DisconnectUser => {
+                let connections = hub.user_connections(id);
+                let mut closed = 0;
+                for connection in &connections {
+                    let ending = hub.kill(connection);
+                    self.report_ending(connection, &ending, reason::KILLED, false);
+                    closed += usize::from(ending != Ending::None);
+                }
+                json!(closed)
+            }
+            Op::GetChannelUsers => json!(hub.channel_users(id)),
+            Op::GetUserConnections => json!(hub.user_connections(id)),
+            Op::SetPresence => {
+                let status = protocol::presence_status(arg("status")).map_err(invalid)?;
+                json!(hub.with_open(id, |c| c.set_presence(status)).is_some())
+            }
+            Op::GetPresence => json!(hub.presence(id)),
             Op::ActivateGhost => json!(hub.activate_ghost(id)),
             Op::ReleaseGhost => {
                 let ending = hub.release_ghost(id);
@@ -452,7 +506,7 @@ impl Node {
             return;
         }
         for id in self.hub.expired_ghosts(self.config.ghost_ttl) {
-            let ending = self.hub.release_ghost(&id);
+            let ending = self.hub.release_expired(&id, self.config.ghost_ttl);
             self.report_ending(&id, &ending, reason::GHOST_RELEASED, true);
         }
     }

@@ -35,6 +35,8 @@ pub enum Control {
     Unsubscribe(String),
     /// `{"sender":"client","subscriptions":[...]}`: replace the subscriptions with this list.
     SetSubscriptions(Vec<String>),
+    /// `{"action":"presence","status":S}`: the client sets its presence status.
+    Presence(&'static str),
     /// `{"sender":"server","notification":{...}}`: the channel and the notification to forward.
     Notify { channel: String, notification: String },
 }
@@ -64,7 +66,10 @@ pub fn parse_control(text: &str) -> Option<Result<Control, ProtocolError>> {
     if !trimmed.starts_with('{') || !(text.contains("\"action\"") || text.contains("\"sender\"")) {
         return None;
     }
-    let value: Value = serde_json::from_str(text).ok()?;
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        // It names "action" or "sender" like a control message, but is not JSON.
+        return Some(Err(ProtocolError::new("invalid_json", "the message looks like a control message but is not valid JSON")));
+    };
     let object = value.as_object()?;
     if let Some(action) = object.get("action") {
         return Some(parse_action(action, object));
@@ -97,9 +102,14 @@ fn parse_action(
     match action.as_str() {
         Some("subscribe") => Ok(Control::Subscribe(channel_field(object)?)),
         Some("unsubscribe") => Ok(Control::Unsubscribe(channel_field(object)?)),
+        Some("presence") => match object.get("status").and_then(Value::as_str).map(presence_status) {
+            Some(Ok(status)) => Ok(Control::Presence(status)),
+            Some(Err(message)) => Err(ProtocolError::new("invalid_presence", message)),
+            None => Err(ProtocolError::new("invalid_presence", "\"status\" must be a string")),
+        },
         Some(other) => Err(ProtocolError::new(
             "unknown_action",
-            format!("unknown action {other:?}; known actions are \"subscribe\" and \"unsubscribe\""),
+            format!("unknown action {other:?}; known actions are \"subscribe\", \"unsubscribe\" and \"presence\""),
         )),
         None => Err(ProtocolError::new("unknown_action", "\"action\" must be a string")),
     }
@@ -140,23 +150,34 @@ fn parse_notification(notification: &Value) -> Result<Control, ProtocolError> {
     Ok(Control::Notify { channel, notification: notification.to_string() })
 }
 
+/// Presence statuses (api.md 6), most available first.
+pub const PRESENCE_STATUSES: [&str; 4] = ["online", "busy", "away", "offline"];
+
+/// Checks a presence status; gives the canonical `&'static str`.
+pub fn presence_status(status: &str) -> Result<&'static str, String> {
+    PRESENCE_STATUSES
+        .iter()
+        .find(|s| **s == status)
+        .copied()
+        .ok_or_else(|| format!("presence status must be one of online, away, busy, offline; got {status:?}"))
+}
+
+pub fn presence_reply(status: &str) -> String {
+    json!({"event": "presence", "status": status}).to_string()
+}
+
 /// `private-*` and `presence-*` channels are granted by the worker, never by the server alone.
 pub fn is_protected(channel: &str) -> bool {
     channel.starts_with("private-") || channel.starts_with("presence-")
 }
 
-/// A client may subscribe itself to any channel that is not protected.
-pub fn check_client_may_subscribe(channel: &str) -> Result<(), ProtocolError> {
-    if is_protected(channel) {
-        return Err(forbidden(format!(
-            "channel {channel:?} is protected: private-* and presence-* channels are granted by the application"
-        )));
-    }
-    Ok(())
-}
-
 pub fn forbidden(message: impl Into<String>) -> ProtocolError {
     ProtocolError::new("forbidden", message)
+}
+
+/// An `error` reply about one channel (a refused or unanswered subscription).
+pub fn channel_error(code: &str, channel: &str, message: &str) -> String {
+    json!({"event": "error", "code": code, "channel": channel, "message": message}).to_string()
 }
 
 pub fn subscribed_reply(channel: &str) -> String {
@@ -185,7 +206,6 @@ mod tests {
     fn application_messages_are_not_control() {
         assert_eq!(parse_control("hello"), None);
         assert_eq!(parse_control("{\"type\":\"echo\"}"), None);
-        assert_eq!(parse_control("{\"action\": broken"), None);
         assert_eq!(parse_control("{\"sender\":\"other\"}"), None);
     }
 
@@ -202,6 +222,8 @@ mod tests {
         let e = parse_control(r#"{"action":"dance"}"#).unwrap().unwrap_err();
         assert_eq!(e.code, "unknown_action");
         assert!(e.to_json().contains("\"event\":\"error\""));
+        let e = parse_control("{\"action\": broken").unwrap().unwrap_err();
+        assert_eq!(e.code, "invalid_json");
     }
 
     #[test]

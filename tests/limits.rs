@@ -68,7 +68,8 @@ async fn oversize_message_closes_with_1009() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_consumer_is_closed_with_1008_and_others_keep_receiving() {
-    let worker = Worker::start(json!({"send_buffer": 65536}));
+    // The fast client publishes 400 messages as fast as it can: no message_rate here.
+    let worker = Worker::start(json!({"send_buffer": 65536, "message_rate": 0}));
     let mut slow = mute_client(&worker, "/ws?tag=slow").await;
     let slow_id = worker.open_id("slow");
     // Subscribe the mute client through its socket: one masked text frame.

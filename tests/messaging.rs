@@ -132,7 +132,7 @@ async fn killed_connection_gets_1000_and_others_stay() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_event_queue_pauses_readers_and_loses_nothing() {
-    let worker = Worker::start(json!({"event_queue_size": 4}));
+    let worker = Worker::start(json!({"event_queue_size": 4, "message_rate": 0}));
     let mut client = connect(&worker.url("/ws?tag=q")).await;
     let id = worker.open_id("q");
     send_text(&mut client, "sleep:1000").await;

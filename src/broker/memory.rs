@@ -19,4 +19,8 @@ impl Broker for MemoryBroker {
     fn publish(&self, channel: &str, data: Bytes) -> usize {
         self.hub.fan_out(channel, &frame_for(data, false))
     }
+
+    fn send_to_user(&self, user: &str, data: Bytes) -> usize {
+        self.hub.send_to_user(user, &frame_for(data, false))
+    }
 }

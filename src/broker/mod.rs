@@ -10,4 +10,7 @@ use bytes::Bytes;
 pub trait Broker: Send + Sync {
     /// Publishes `data` to `channel`; returns the deliveries made on this node.
     fn publish(&self, channel: &str, data: Bytes) -> usize;
+
+    /// Sends `data` to every connection of `user`; returns the deliveries made on this node.
+    fn send_to_user(&self, user: &str, data: Bytes) -> usize;
 }

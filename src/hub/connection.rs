@@ -43,6 +43,7 @@ pub mod reason {
     pub const MESSAGE_TOO_BIG: &str = "message_too_big";
     pub const PROTOCOL_ERROR: &str = "protocol_error";
     pub const GHOST_RELEASED: &str = "ghost_released";
+    pub const RATE_LIMITED: &str = "rate_limited";
 }
 
 /// One network attachment: its close request and why it ended.
@@ -101,6 +102,10 @@ pub struct Extra {
     pub tags: Vec<Arc<str>>,
     pub info: HashMap<String, String>,
     pub history: Option<History>,
+    /// Protected channels this client asked for and the worker has not answered yet.
+    pub grant_requests: Vec<String>,
+    /// `None`: online.
+    pub presence: Option<&'static str>,
 }
 
 pub struct Connection {
@@ -227,6 +232,13 @@ impl Connection {
                 if self.ghost_buffer > 0 {
                     outbox.push_back(message);
                 }
+                // A resume may have happened since `mode` was read, its replay count taken
+                // before this frame: then the new writer must be woken for it.
+                if self.mode.load(Ordering::Acquire) == LIVE {
+                    let bytes = outbox.iter().map(Message::len).sum();
+                    self.queued_bytes.store(bytes, Ordering::Relaxed);
+                    self.attention.notify_one();
+                }
                 true
             }
             _ => false,
@@ -341,6 +353,41 @@ impl Connection {
 
     pub fn tags(&self) -> Vec<String> {
         self.read_extra(|e| e.map(|e| e.tags.iter().map(|t| t.to_string()).collect()).unwrap_or_default())
+    }
+
+    /// The status set by `setPresence` or the client's `presence` action; `online` by default.
+    pub fn presence(&self) -> &'static str {
+        self.read_extra(|e| e.and_then(|e| e.presence)).unwrap_or("online")
+    }
+
+    pub fn set_presence(&self, status: &'static str) {
+        self.with_extra(|e| e.presence = Some(status));
+    }
+
+    /// Records a request for a protected channel; false if one is already pending.
+    pub fn request_grant(&self, channel: &str) -> bool {
+        self.with_extra(|e| {
+            if e.grant_requests.iter().any(|c| c == channel) {
+                return false;
+            }
+            e.grant_requests.push(channel.to_string());
+            true
+        })
+    }
+
+    /// Takes the pending request for `channel`, if any: the worker answered it, or it timed out.
+    pub fn take_grant_request(&self, channel: &str) -> bool {
+        self.read_extra(|e| e.is_some_and(|e| e.grant_requests.iter().any(|c| c == channel)))
+            && self.with_extra(|e| {
+                let before = e.grant_requests.len();
+                e.grant_requests.retain(|c| c != channel);
+                before != e.grant_requests.len()
+            })
+    }
+
+    /// Channels subscribed plus protected channels asked for: what `max_subscriptions` bounds.
+    pub fn subscription_load(&self) -> usize {
+        self.subscriptions.lock().len() + self.read_extra(|e| e.map_or(0, |e| e.grant_requests.len()))
     }
 
     pub fn set_history(&self, history: Option<History>) {

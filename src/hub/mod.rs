@@ -1,8 +1,11 @@
 //! The `Hub`: every connection of this node, their routes, channel subscriptions, tags, resume
 //! tokens and per-connection state.
 //!
+//! Users: each connection's user id (from its handshake) is indexed, so user sends and
+//! presence cost that user's connections.
+//!
 //! Locks, each held briefly, always taken in this order when nested: `connections` →
-//! `channels` → `tags` → `tokens`. A connection's own `life` lock is never held while taking
+//! `channels` → `tags` → `users` → `tokens`. A connection's own `life` lock is never held while taking
 //! one of these. A connection stays in the map after its socket ended, until the worker has
 //! seen its `close` event, so its state is readable while `beforeClose` is handled (api.md 3).
 //! The hub reports what happened (a close, a dormancy, a release); the `Node` turns that into
@@ -25,6 +28,7 @@ use stats::Stats;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use crate::protocol::PRESENCE_STATUSES;
 use tag_expression::Expr;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -89,6 +93,8 @@ pub struct Hub {
     connections: RwLock<HashMap<Arc<str>, Arc<Connection>>>,
     channels: RwLock<MemberIndex>,
     tags: RwLock<MemberIndex>,
+    /// Connections by the user id their handshake authentication gave.
+    users: RwLock<MemberIndex>,
     tokens: Mutex<HashMap<Arc<str>, Arc<Connection>>>,
     /// Bumped by every change a tag expression can see: tags, and connections coming and going.
     selection_version: std::sync::atomic::AtomicU64,
@@ -106,6 +112,9 @@ impl Hub {
     }
 
     pub fn register(&self, conn: Arc<Connection>) {
+        if let Some(user) = &conn.user {
+            self.users.write().insert(user, &conn);
+        }
         self.connections.write().insert(conn.id(), conn);
         self.selections_changed();
         Stats::add(&self.stats.connections_opened, 1);
@@ -154,9 +163,10 @@ impl Hub {
                 tags.remove(&tag, conn);
             }
         }
-        if let Some(token) = conn.resume_token.lock().take() {
-            self.tokens.lock().remove(&token);
+        if let Some(user) = &conn.user {
+            self.users.write().remove(user, conn);
         }
+        self.forget_token(conn);
         self.selections_changed();
         Stats::add(&self.stats.connections_closed, 1);
     }
@@ -186,7 +196,9 @@ impl Hub {
     }
 
     pub fn unsubscribe(&self, id: &str, channel: &str) -> Change {
-        let Some(conn) = self.get(id) else { return Change::NoSuchConnection };
+        // A connection that ended keeps its list readable for `beforeClose`, unchanged: no
+        // `leave` may follow its `close`.
+        let Some(conn) = self.get_open(id) else { return Change::NoSuchConnection };
         let mut channels = self.channels.write();
         let was_member = conn.remove_subscription(channel);
         channels.remove(channel, &conn);
@@ -272,40 +284,67 @@ impl Hub {
         counts.into_keys().collect()
     }
 
-    /// Closes a connection for good, ghost or not (reason `killed`).
+    /// Closes a connection for good, ghost or not (1000, reason `killed`).
     pub fn kill(&self, id: &str) -> Ending {
         let Some(conn) = self.get(id) else { return Ending::None };
-        conn.ghost.store(false, std::sync::atomic::Ordering::Release);
-        self.end_dormant_or(&conn, |socket| socket.close(1000, reason::KILLED))
+        let ending = self.end(&conn, |_| true, |socket| socket.close(1000, reason::KILLED));
+        // A dormant ghost has no socket to send 1000 on; it is reported as killed all the same.
+        match ending {
+            Ending::Retired { .. } => Ending::Retired { code: 1000 },
+            other => other,
+        }
     }
 
-    /// Clears the ghost mark. A dormant ghost ends here; a live one becomes normal.
+    /// Clears the ghost mark. A dormant ghost ends here; a live one becomes normal. Either way
+    /// its resume token dies.
     pub fn release_ghost(&self, id: &str) -> Ending {
         let Some(conn) = self.get(id) else { return Ending::None };
-        if !conn.ghost.swap(false, std::sync::atomic::Ordering::AcqRel) {
-            return Ending::None;
-        }
-        self.end_dormant_or(&conn, |_| {})
+        self.end(&conn, |_| conn.is_ghost(), |_| {})
     }
 
-    fn end_dormant_or(&self, conn: &Arc<Connection>, live: impl FnOnce(&Socket)) -> Ending {
-        let code = {
+    /// Releases a ghost if it is still dormant and has been for `ttl` (checked under its life
+    /// lock, so a resume that just happened wins).
+    pub fn release_expired(&self, id: &str, ttl: Duration) -> Ending {
+        let Some(conn) = self.get(id) else { return Ending::None };
+        let expired = |life: &Life| matches!(life, Life::Dormant { since, .. } if since.elapsed() >= ttl);
+        self.end(&conn, expired, |_| unreachable!("only dormant ghosts expire"))
+    }
+
+    /// Ends `conn` if `applies` (checked under its life lock): the ghost mark and the resume
+    /// token go; a live socket is handed to `live` (its tasks report the close), a dormant
+    /// ghost is retired here and reported by the caller.
+    fn end(&self, conn: &Arc<Connection>, applies: impl FnOnce(&Life) -> bool, live: impl FnOnce(&Socket)) -> Ending {
+        let ending = {
             let mut life = conn.life.lock();
+            if !applies(&life) {
+                return Ending::None;
+            }
+            // Under the life lock: a disconnect racing this sees the mark already cleared.
+            conn.ghost.store(false, std::sync::atomic::Ordering::Release);
             match &*life {
                 Life::Live(socket) => {
                     live(socket);
-                    return Ending::Handled;
+                    Ending::Handled
                 }
                 Life::Gone => return Ending::None,
                 Life::Dormant { code, .. } => {
                     let code = *code;
                     conn.set_life(&mut life, Life::Gone);
-                    code
+                    Ending::Retired { code }
                 }
             }
         };
-        self.retire(conn);
-        Ending::Retired { code }
+        match ending {
+            Ending::Retired { .. } => self.retire(conn),
+            _ => self.forget_token(conn),
+        }
+        ending
+    }
+
+    fn forget_token(&self, conn: &Connection) {
+        if let Some(token) = conn.resume_token.lock().take() {
+            self.tokens.lock().remove(&token);
+        }
     }
 
     pub fn activate_ghost(&self, id: &str) -> bool {
@@ -480,6 +519,39 @@ impl Hub {
 
     pub fn send_to_expression(&self, text: &str, expr: &Expr, message: &Message, route: Option<&str>) -> usize {
         self.deliver(self.select(text, expr).iter(), message, route)
+    }
+
+    // Users and presence.
+
+    pub fn send_to_user(&self, user: &str, message: &Message) -> usize {
+        let users = self.users.read();
+        let Some(members) = users.members(user) else { return 0 };
+        self.deliver(members.values(), message, None)
+    }
+
+    pub fn user_connections(&self, user: &str) -> Vec<String> {
+        self.users.read().members(user).map(Self::ids).unwrap_or_default()
+    }
+
+    /// Distinct users subscribed to `channel` (anonymous connections are not counted).
+    pub fn channel_users(&self, channel: &str) -> Vec<String> {
+        let channels = self.channels.read();
+        let Some(members) = channels.members(channel) else { return Vec::new() };
+        let users: std::collections::BTreeSet<&str> = members.values().filter_map(|c| c.user.as_deref()).collect();
+        users.into_iter().map(str::to_string).collect()
+    }
+
+    /// A user's presence: the most available status among its connected (not dormant)
+    /// connections, `offline` without any.
+    pub fn presence(&self, user: &str) -> &'static str {
+        let users = self.users.read();
+        let statuses = users
+            .members(user)
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter(|c| !c.is_dormant())
+            .map(|c| c.presence());
+        statuses.min_by_key(|s| PRESENCE_STATUSES.iter().position(|p| p == s)).unwrap_or("offline")
     }
 
     // Stored information.

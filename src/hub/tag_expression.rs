@@ -9,6 +9,12 @@ use super::index::{self, MemberIndex, Members};
 use std::sync::Arc;
 
 pub const MAX_TAG_LEN: usize = 200;
+/// The deepest nesting of `(` and `!`, and the most tags, an expression may have. Parsing,
+/// evaluating and dropping an expression recurse once per level of its tree, so without
+/// these a long run of `(` or `!`, or a long chain `a|a|…`, overflows the stack and aborts
+/// the whole process.
+pub const MAX_NESTING: usize = 64;
+pub const MAX_TAGS: usize = 1000;
 const OPERATORS: &[char] = &['&', '|', '!', '(', ')'];
 
 /// Checks a tag: 1–200 bytes, no white space, none of `& | ! ( ) *`.
@@ -36,7 +42,7 @@ pub enum Expr {
 
 /// Parses an expression; the error names the byte position of the problem.
 pub fn parse(input: &str) -> Result<Expr, String> {
-    let mut parser = Parser { input, pos: 0 };
+    let mut parser = Parser { input, pos: 0, nesting: 0, tags: 0 };
     let expr = parser.or()?;
     parser.skip_space();
     if parser.pos < input.len() {
@@ -48,6 +54,8 @@ pub fn parse(input: &str) -> Result<Expr, String> {
 struct Parser<'a> {
     input: &'a str,
     pos: usize,
+    nesting: usize,
+    tags: usize,
 }
 
 impl Parser<'_> {
@@ -74,6 +82,16 @@ impl Parser<'_> {
         }
     }
 
+    /// Enters one level of `(` or `!`, the operator just eaten.
+    fn nest(&mut self) -> Result<(), String> {
+        if self.nesting == MAX_NESTING {
+            self.pos -= 1;
+            return Err(self.error(&format!("more than {MAX_NESTING} levels of nesting at")));
+        }
+        self.nesting += 1;
+        Ok(())
+    }
+
     fn or(&mut self) -> Result<Expr, String> {
         let mut left = self.and()?;
         while self.eat('|') {
@@ -92,17 +110,22 @@ impl Parser<'_> {
 
     fn not(&mut self) -> Result<Expr, String> {
         if self.eat('!') {
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            self.nest()?;
+            let inner = self.not()?;
+            self.nesting -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.atom()
     }
 
     fn atom(&mut self) -> Result<Expr, String> {
         if self.eat('(') {
+            self.nest()?;
             let inner = self.or()?;
             if !self.eat(')') {
                 return Err(self.error("expected ')' but found"));
             }
+            self.nesting -= 1;
             return Ok(inner);
         }
         self.skip_space();
@@ -116,6 +139,10 @@ impl Parser<'_> {
         if tag.len() > MAX_TAG_LEN {
             return Err(self.error("tag too long"));
         }
+        if self.tags == MAX_TAGS {
+            return Err(self.error(&format!("more than {MAX_TAGS} tags at")));
+        }
+        self.tags += 1;
         self.pos += len;
         Ok(Expr::Tag(tag.to_string()))
     }
@@ -231,6 +258,28 @@ mod tests {
         assert!(parse("a b").unwrap_err().contains("position 2"));
         assert!(parse("").unwrap_err().contains("position 0"));
         assert!(parse("a & )").unwrap_err().contains("position 4"));
+    }
+
+    /// Found by fuzz/fuzz_targets/tag_expression.rs: the parser recursed once per `(` and `!`,
+    /// and evaluation and drop once per tree level, so 10,000 `(` (or 50,000 `!`, or a chain
+    /// of 200,000 tags) overflowed a 2 MiB thread stack and aborted the process.
+    #[test]
+    fn deep_or_long_expressions_are_errors_not_stack_overflows() {
+        let nested = |n| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested(MAX_NESTING)).is_ok());
+        let e = parse(&nested(MAX_NESTING + 1)).unwrap_err();
+        assert!(e.ends_with("levels of nesting at '(' at position 64"), "{e}");
+        assert!(parse(&format!("{}a", "!".repeat(MAX_NESTING))).is_ok());
+        assert!(parse(&format!("{}a", "! ".repeat(MAX_NESTING + 1))).unwrap_err().ends_with("'!' at position 128"));
+        // Nesting counts open levels only: siblings do not add up.
+        assert!(parse(&vec![nested(MAX_NESTING); 3].join(" & ")).is_ok());
+        assert!(parse(&"(".repeat(100_000)).is_err());
+        assert!(parse(&"!".repeat(100_000)).is_err());
+
+        let chain = |n| vec!["a"; n].join("|");
+        assert!(parse(&chain(MAX_TAGS)).is_ok());
+        assert!(parse(&chain(MAX_TAGS + 1)).unwrap_err().ends_with("tags at 'a' at position 2000"));
+        assert!(parse(&chain(200_000)).is_err());
     }
 
     #[test]

@@ -54,7 +54,9 @@ pub fn to_array(event: Event) -> ZBox<ZendHashTable> {
         EventKind::BeforeClose { code } | EventKind::Close { code } => {
             let _ = ht.insert("code", i64::from(code));
         }
-        EventKind::Join { channel, user } | EventKind::Leave { channel, user } => {
+        EventKind::Join { channel, user }
+        | EventKind::Leave { channel, user }
+        | EventKind::Subscribe { channel, user } => {
             let _ = ht.insert("channel", channel.as_str());
             let _ = ht.insert("user", optional(&user));
         }

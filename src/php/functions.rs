@@ -36,6 +36,35 @@ impl Data<'_> {
     fn bytes(&self) -> Bytes {
         Bytes::copy_from_slice(self.0)
     }
+
+    /// The string as text, for values kept as text (stored information, the global store).
+    fn text(&self, name: &str) -> PhpResult<&str> {
+        std::str::from_utf8(self.0).map_err(|e| {
+            invalid_argument(format!(
+                "${name} must be UTF-8 text (invalid byte at offset {}); base64_encode() binary data first",
+                e.valid_up_to()
+            ))
+        })
+    }
+}
+
+/// A user id: PHP `int|string` (api.md 6), carried as its decimal or string form.
+pub struct UserId(String);
+
+impl<'a> FromZval<'a> for UserId {
+    const TYPE: DataType = DataType::Mixed;
+
+    fn from_zval(zval: &'a Zval) -> Option<Self> {
+        if let Some(n) = zval.long() {
+            return Some(UserId(n.to_string()));
+        }
+        zval.str().map(|s| UserId(s.to_string()))
+    }
+}
+
+/// A call about one user.
+fn for_user(op: Op, user: &UserId) -> Call {
+    Call::new(op).target(user.0.as_str())
 }
 
 /// Runs a call on the server this process hosts, or sends it to the one that hosts it.
@@ -95,6 +124,48 @@ pub fn broadcast(channel: &str, message: Data) -> PhpResult<()> {
     execute(Call::new(Op::Broadcast).target(channel).data(message.bytes())).map(|_| ())
 }
 
+/// Sends `$message` to every connection of a user (the id its handshake authentication gave).
+#[php_function]
+#[php(name = "broadcastToUser")]
+pub fn broadcast_to_user(userId: UserId, message: Data) -> PhpResult<()> {
+    execute(for_user(Op::BroadcastToUser, &userId).data(message.bytes())).map(|_| ())
+}
+
+/// Closes every connection of a user (1000, reason `killed`); returns how many.
+#[php_function]
+#[php(name = "disconnectUser")]
+pub fn disconnect_user(userId: UserId) -> PhpResult<i64> {
+    execute(for_user(Op::DisconnectUser, &userId)).map(as_int)
+}
+
+/// Distinct user ids subscribed to `$channel`.
+#[php_function]
+#[php(name = "getChannelUsers")]
+pub fn get_channel_users(channel: &str) -> PhpResult<Vec<String>> {
+    execute(Call::new(Op::GetChannelUsers).target(channel)).map(as_strings)
+}
+
+/// Ids of a user's connections.
+#[php_function]
+#[php(name = "frankenphp_ws_getUserConnections")]
+pub fn frankenphp_ws_get_user_connections(userId: UserId) -> PhpResult<Vec<String>> {
+    execute(for_user(Op::GetUserConnections, &userId)).map(as_strings)
+}
+
+/// Sets a connection's presence: `online`, `away`, `busy` or `offline`.
+#[php_function]
+#[php(name = "frankenphp_ws_setPresence")]
+pub fn frankenphp_ws_set_presence(connectionId: &str, status: &str) -> PhpResult<bool> {
+    execute(on(Op::SetPresence, connectionId).arg("status", status)).map(as_bool)
+}
+
+/// A user's presence: the most available status of its connections; `offline` without any.
+#[php_function]
+#[php(name = "frankenphp_ws_getPresence")]
+pub fn frankenphp_ws_get_presence(userId: UserId) -> PhpResult<String> {
+    execute(for_user(Op::GetPresence, &userId)).map(as_string)
+}
+
 /// Sends `$data` to one connection (only if its route is `$route`, when given). False for an
 /// unknown or closed connection.
 #[php_function]
@@ -145,11 +216,21 @@ pub fn frankenphp_ws_list_routes() -> PhpResult<Vec<String>> {
     execute(Call::new(Op::ListRoutes)).map(as_strings)
 }
 
-/// Subscribes a connection to a channel (this also grants protected channels).
+/// Subscribes a connection to a channel. This is how the worker grants a protected channel a
+/// client asked for (a `subscribe` event): the client then gets `subscribed`.
 #[php_function]
 #[php(name = "frankenphp_ws_subscribe")]
 pub fn frankenphp_ws_subscribe(connectionId: &str, channel: &str) -> PhpResult<bool> {
     execute(on(Op::Subscribe, connectionId).arg("channel", channel)).map(as_bool)
+}
+
+/// Refuses a client's pending request for a protected channel (a `subscribe` event): the client
+/// gets an `error` reply with `$reason`. False if no such request is pending.
+#[php_function]
+#[php(name = "frankenphp_ws_denySubscription")]
+#[php(defaults(reason = "\"\""))]
+pub fn frankenphp_ws_deny_subscription(connectionId: &str, channel: &str, reason: &str) -> PhpResult<bool> {
+    execute(on(Op::DenySubscription, connectionId).arg("channel", channel).arg("reason", reason)).map(as_bool)
 }
 
 /// Unsubscribes a connection from a channel; false if it was not subscribed.
@@ -283,8 +364,8 @@ pub fn frankenphp_ws_get_clients_by_tag_expression(expression: &str) -> PhpResul
 /// Stores `$value` under `$key` on a connection.
 #[php_function]
 #[php(name = "frankenphp_ws_setStoredInformation")]
-pub fn frankenphp_ws_set_stored_information(connectionId: &str, key: &str, value: &str) -> PhpResult<bool> {
-    execute(on(Op::SetStoredInformation, connectionId).arg("key", key).arg("value", value)).map(as_bool)
+pub fn frankenphp_ws_set_stored_information(connectionId: &str, key: &str, value: Data) -> PhpResult<bool> {
+    execute(on(Op::SetStoredInformation, connectionId).arg("key", key).arg("value", value.text("value")?)).map(as_bool)
 }
 
 /// The value stored under `$key`, or `''` when absent.
@@ -335,8 +416,8 @@ pub fn frankenphp_ws_search_stored_information(key: &str, op: &str, value: &str,
 #[php_function]
 #[php(name = "frankenphp_ws_global_set")]
 #[php(defaults(expireSeconds = 0))]
-pub fn frankenphp_ws_global_set(key: &str, value: &str, expireSeconds: i64) -> PhpResult<()> {
-    let call = Call::new(Op::GlobalSet).target(key).arg("value", value);
+pub fn frankenphp_ws_global_set(key: &str, value: Data, expireSeconds: i64) -> PhpResult<()> {
+    let call = Call::new(Op::GlobalSet).target(key).arg("value", value.text("value")?);
     execute(call.arg("expire", count("expireSeconds", expireSeconds)?)).map(|_| ())
 }
 
@@ -510,6 +591,12 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(frankenphp_ws_start))
         .function(wrap_function!(frankenphp_ws_stop))
         .function(wrap_function!(frankenphp_ws_get_event))
+        .function(wrap_function!(broadcast_to_user))
+        .function(wrap_function!(disconnect_user))
+        .function(wrap_function!(get_channel_users))
+        .function(wrap_function!(frankenphp_ws_get_user_connections))
+        .function(wrap_function!(frankenphp_ws_set_presence))
+        .function(wrap_function!(frankenphp_ws_get_presence))
         .function(wrap_function!(frankenphp_ws_send))
         .function(wrap_function!(frankenphp_ws_send_binary))
         .function(wrap_function!(frankenphp_ws_send_all))
@@ -518,6 +605,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(frankenphp_ws_kill_connection))
         .function(wrap_function!(frankenphp_ws_list_routes))
         .function(wrap_function!(frankenphp_ws_subscribe))
+        .function(wrap_function!(frankenphp_ws_deny_subscription))
         .function(wrap_function!(frankenphp_ws_unsubscribe))
         .function(wrap_function!(frankenphp_ws_get_subscriptions))
         .function(wrap_function!(frankenphp_ws_get_channels))

@@ -1,7 +1,8 @@
 //! `Admission`: the limits a handshake meets before any authentication or WebSocket exists
 //! (seed 002): `max_connections` in all, `max_connections_per_ip`, and `handshake_rate`
 //! handshakes per second per client IP. An admitted handshake holds a `Slot` for as long as
-//! its socket lives; dropping it gives the place back.
+//! its socket lives; dropping it gives the place back. Once connected, each client's messages
+//! meet its own `MessageRate`.
 
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -97,6 +98,51 @@ impl Drop for Slot {
     }
 }
 
+/// Refused messages past which a client that keeps going over `message_rate` is closed.
+const STRIKES: u32 = 10;
+
+/// What a client message meets: `message_rate` per second, `message_burst` at once. A client
+/// over it gets an error reply per refused message; one that goes on for `STRIKES` refused
+/// messages before its bucket refills is closed (1008). Owned by the connection's reader: no
+/// shared state.
+pub struct MessageRate {
+    rate: f64,
+    burst: f64,
+    tokens: f64,
+    refilled: Instant,
+    strikes: u32,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum MessageVerdict {
+    Pass,
+    Refuse,
+    Close,
+}
+
+impl MessageRate {
+    /// `None` when `rate` is 0 (no limit).
+    pub fn new(rate: u32, burst: u32) -> Option<MessageRate> {
+        let burst = burst.max(1) as f64;
+        (rate > 0).then(|| MessageRate { rate: rate as f64, burst, tokens: burst, refilled: Instant::now(), strikes: 0 })
+    }
+
+    pub fn check(&mut self, now: Instant) -> MessageVerdict {
+        let elapsed = now.saturating_duration_since(self.refilled).as_secs_f64();
+        self.refilled = now;
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        if self.tokens >= self.burst {
+            self.strikes = 0;
+        }
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            return MessageVerdict::Pass;
+        }
+        self.strikes += 1;
+        if self.strikes > STRIKES { MessageVerdict::Close } else { MessageVerdict::Refuse }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +161,20 @@ mod tests {
         assert_eq!(admission.admit(ip(3)).err(), Some(Refusal::Full), "3 in all");
         drop(a);
         assert!(admission.admit(ip(1)).is_ok());
+    }
+
+    #[test]
+    fn message_rate_refuses_then_closes_a_client_that_goes_on() {
+        let mut rate = MessageRate::new(10, 3).unwrap();
+        let t = Instant::now();
+        assert!((0..3).all(|_| rate.check(t) == MessageVerdict::Pass), "the burst");
+        assert_eq!(rate.check(t), MessageVerdict::Refuse);
+        assert_eq!(rate.check(t + std::time::Duration::from_millis(100)), MessageVerdict::Pass, "refilled one");
+        let verdicts: Vec<_> = (0..STRIKES).map(|_| rate.check(t + std::time::Duration::from_millis(100))).collect();
+        assert_eq!(verdicts.last(), Some(&MessageVerdict::Close));
+        let mut calm = MessageRate::new(10, 3).unwrap();
+        assert_eq!(calm.check(t), MessageVerdict::Pass);
+        assert!(MessageRate::new(0, 5).is_none());
     }
 
     #[test]

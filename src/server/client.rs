@@ -9,6 +9,7 @@ use crate::hub::connection::{reason, CloseCause, Connection, Socket};
 use crate::hub::Ended;
 use crate::hub::stats::Stats;
 use crate::node::Node;
+use crate::server::admission::{MessageRate, MessageVerdict};
 use crate::protocol::{self, Control};
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
@@ -131,6 +132,7 @@ where
         reason::MESSAGE_TOO_BIG => Some(&node.hub.stats.oversize_closes),
         reason::PROTOCOL_ERROR => Some(&node.hub.stats.protocol_error_closes),
         reason::TIMEOUT => Some(&node.hub.stats.timeout_closes),
+        reason::RATE_LIMITED => Some(&node.hub.stats.rate_limit_closes),
         _ => None,
     };
     if let Some(counter) = counter {
@@ -148,6 +150,9 @@ async fn read_loop<S>(conn: &Arc<Connection>, socket: &Socket, mut stream: Reade
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    // The application's own server side (admin token) is not rate limited.
+    let mut limiter =
+        if conn.trusted { None } else { MessageRate::new(node.config.message_rate, node.config.message_burst) };
     loop {
         let next = tokio::select! {
             biased;
@@ -173,6 +178,24 @@ where
             }
         };
         conn.heard_from(node.now_ms());
+        if let (Some(rate), Message::Text(_) | Message::Binary(_)) = (limiter.as_mut(), &message) {
+            match rate.check(std::time::Instant::now()) {
+                MessageVerdict::Pass => {}
+                MessageVerdict::Refuse => {
+                    Stats::add(&node.hub.stats.messages_rate_limited, 1);
+                    let error = protocol::ProtocolError {
+                        code: "rate_limited",
+                        message: format!("more than {} messages per second; this one was dropped", node.config.message_rate),
+                    };
+                    conn.reply(Message::text(error.to_json()));
+                    continue;
+                }
+                MessageVerdict::Close => {
+                    socket.close(1008, reason::RATE_LIMITED);
+                    continue;
+                }
+            }
+        }
         match message {
             Message::Text(text) => {
                 Stats::add(&node.hub.stats.messages_received, 1);
@@ -233,10 +256,21 @@ async fn handle_control(
     };
     Stats::add(&hub.stats.control_messages, 1);
     let user = || conn.user.clone();
+    let limit = node.config.max_subscriptions;
     match control {
         Control::Subscribe(channel) => {
-            if let Err(error) = protocol::check_client_may_subscribe(&channel) {
-                conn.reply(Message::text(error.to_json()));
+            if conn.subscriptions().contains(&channel) {
+                conn.reply(Message::text(protocol::subscribed_reply(&channel)));
+                return;
+            }
+            if conn.subscription_load() >= limit {
+                refuse_over_limit(conn, node, limit);
+                return;
+            }
+            if protocol::is_protected(&channel) {
+                if let Some(wait) = request_grant(conn, node, channel) {
+                    wait.await;
+                }
                 return;
             }
             let change = hub.subscribe(&conn.id(), &channel);
@@ -247,19 +281,25 @@ async fn handle_control(
         }
         Control::Unsubscribe(channel) => {
             let change = hub.unsubscribe(&conn.id(), &channel);
+            conn.take_grant_request(&channel);
             conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
             if change == crate::hub::Change::Done {
                 emit!(node, conn, EventKind::Leave { channel, user: user() }, None);
             }
         }
         Control::SetSubscriptions(channels) => {
-            if let Some(error) =
-                channels.iter().find_map(|c| protocol::check_client_may_subscribe(c).err())
-            {
-                conn.reply(Message::text(error.to_json()));
+            // Protected channels already granted stay; the others are asked of the worker.
+            let current = conn.subscriptions();
+            let (protected, open): (Vec<String>, Vec<String>) =
+                channels.into_iter().partition(|c| protocol::is_protected(c));
+            let (granted, to_ask): (Vec<String>, Vec<String>) =
+                protected.into_iter().partition(|c| current.contains(c));
+            if open.len() + granted.len() + to_ask.len() > limit {
+                refuse_over_limit(conn, node, limit);
                 return;
             }
-            let (joined, left) = hub.set_subscriptions(&conn.id(), &channels);
+            let keep: Vec<String> = open.into_iter().chain(granted).collect();
+            let (joined, left) = hub.set_subscriptions(&conn.id(), &keep);
             for channel in left {
                 conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
                 emit!(node, conn, EventKind::Leave { channel, user: user() }, None);
@@ -268,6 +308,15 @@ async fn handle_control(
                 conn.reply(Message::text(protocol::subscribed_reply(&channel)));
                 emit!(node, conn, EventKind::Join { channel, user: user() }, None);
             }
+            for channel in to_ask {
+                if let Some(wait) = request_grant(conn, node, channel) {
+                    wait.await;
+                }
+            }
+        }
+        Control::Presence(status) => {
+            conn.set_presence(status);
+            conn.reply(Message::text(protocol::presence_reply(status)));
         }
         Control::Notify { channel, notification } => {
             if !conn.trusted {
@@ -279,6 +328,35 @@ async fn handle_control(
             node.broker.publish(&channel, Bytes::from(notification));
         }
     }
+}
+
+/// How long the worker has to grant or deny a protected channel (api.md 6).
+const GRANT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A client asks for a protected channel: the worker gets a `subscribe` event and answers with
+/// `frankenphp_ws_subscribe()` or `frankenphp_ws_denySubscription()`; unanswered, it is refused.
+fn request_grant(conn: &Arc<Connection>, node: &Arc<Node>, channel: String) -> Option<BoxFuture> {
+    if !conn.request_grant(&channel) {
+        return None;
+    }
+    let (timer_conn, timer_channel) = (conn.clone(), channel.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(GRANT_TIMEOUT).await;
+        if timer_conn.take_grant_request(&timer_channel) {
+            let why = "the application did not answer in time";
+            timer_conn.reply(Message::text(protocol::channel_error("subscription_timeout", &timer_channel, why)));
+        }
+    });
+    emit(node, conn, EventKind::Subscribe { channel, user: conn.user.clone() }, None)
+}
+
+fn refuse_over_limit(conn: &Connection, node: &Node, limit: usize) {
+    Stats::add(&node.hub.stats.subscription_limit_errors, 1);
+    let error = protocol::ProtocolError {
+        code: "too_many_subscriptions",
+        message: format!("a connection may hold at most {limit} channels"),
+    };
+    conn.reply(Message::text(error.to_json()));
 }
 
 async fn write_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut sink: Writer<S>, node: Arc<Node>)

@@ -6,7 +6,7 @@ frankenphp_ws
 <?php
 require __DIR__ . '/../lib/harness.php';
 
-ws_start(['event_queue_size' => 16]);
+ws_start(['event_queue_size' => 16, 'message_rate' => 0]);
 [$a, $openA] = ws_connect();
 [$b, $openB] = ws_connect();
 for ($i = 0; $i < 200; $i++) {

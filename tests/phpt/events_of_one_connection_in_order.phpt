@@ -6,7 +6,7 @@ frankenphp_ws
 <?php
 require __DIR__ . '/../lib/harness.php';
 
-ws_start();
+ws_start(['message_rate' => 0]); // 300 messages at once
 $client = WsClient::connect(ws_url());
 for ($i = 0; $i < 300; $i++) {
     $i % 3 === 0 ? $client->sendBinary("m$i") : $client->send("m$i");
