@@ -80,6 +80,12 @@ impl Conn {
         self.stream.write_all(&text_frame(text.as_bytes())).unwrap();
     }
 
+    /// Sends every message, as many frames, in one write: a client publishing as fast as it can.
+    pub fn send_texts(&mut self, texts: impl Iterator<Item = String>) {
+        let frames: Vec<u8> = texts.flat_map(|t| text_frame(t.as_bytes())).collect();
+        self.stream.write_all(&frames).unwrap();
+    }
+
     /// The next data frame's payload.
     pub fn read_text(&mut self) -> Vec<u8> {
         loop {

@@ -23,7 +23,9 @@ impl Worker {
         let listen: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let mut command = Command::new("php");
         command
-            .args(["-n", "-d", &format!("extension={}", extension()), "-d", "memory_limit=-1", script])
+            // The load client is the application's own publisher: no per-client message rate.
+            .args(["-n", "-d", &format!("extension={}", extension()), "-d", "memory_limit=-1"])
+            .args(["-d", "frankenphp_ws.message_rate=0", script])
             .env("FRANKENPHP_WS_LISTEN", listen.to_string())
             .env("FRANKENPHP_WS_ADMIN", "")
             .stdout(Stdio::piped())
