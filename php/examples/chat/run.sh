@@ -8,7 +8,8 @@ so="$(cd "$(dirname "$so")" && pwd)/$(basename "$so")"
 [ -f "$so" ] || { echo "run.sh: no extension at $so (run make build)" >&2; exit 1; }
 port="${HTTP_PORT:-8000}"
 
-php -d "extension=$so" "$here/worker.php" &
+# The worker asks the pages' auth.php about every handshake (the session cookie).
+FRANKENPHP_WS_AUTH_ENDPOINT="http://127.0.0.1:$port/auth.php" php -d "extension=$so" "$here/worker.php" &
 worker=$!
 php -d "extension=$so" -S "127.0.0.1:$port" -t "$here/public" >/dev/null 2>&1 &
 pages=$!

@@ -2,8 +2,9 @@
 // The chat example's worker loop: hosts ws://127.0.0.1:8080/ws (or FRANKENPHP_WS_LISTEN) and
 // the admin API that send.php reaches from the `php -S` process. Clients subscribe to a room
 // themselves ({"action":"subscribe","channel":"lobby"}) and send
-// {"type":"chat","room":"lobby","name":"Ada","text":"hello"}; the worker checks it and
-// broadcasts it to the room. One log line per event.
+// {"type":"chat","room":"lobby","text":"hello"}; the worker checks it and broadcasts it to the
+// room under the sender's user id (from auth.php: never what the client claims). One log line
+// per event.
 $options = [];
 if (($listen = getenv('FRANKENPHP_WS_LISTEN')) !== false) {
     $options['listen'] = $listen;
@@ -11,10 +12,15 @@ if (($listen = getenv('FRANKENPHP_WS_LISTEN')) !== false) {
 if (($admin = getenv('FRANKENPHP_WS_ADMIN')) !== false) {
     $options['admin_listen'] = $admin;
 }
+// Every handshake is vouched for by the app's auth.php (the session cookie says who it is).
+if (($auth = getenv('FRANKENPHP_WS_AUTH_ENDPOINT')) !== false) {
+    $options['auth_endpoint'] = $auth;
+}
 $bound = frankenphp_ws_start($options);
 echo "chat worker: WebSocket on ws://{$bound['listen']}/ws, admin API on " . ($bound['admin'] ?? 'off') . "\n";
 
 $running = true;
+$users = []; // connection id => user id, from the open event
 if (function_exists('pcntl_signal')) {
     pcntl_async_signals(true);
     $stop = function () use (&$running) { $running = false; };
@@ -42,23 +48,28 @@ while ($running) {
     echo date('H:i:s'), " {$event['type']} {$id}", isset($event['channel']) ? " {$event['channel']}" : '', "\n";
     switch ($event['type']) {
         case 'open':
-            reply($id, ['event' => 'welcome', 'id' => $id, 'online' => frankenphp_ws_getClientsCount()]);
+            $users[$id] = $event['user'] ?? 'anonymous';
+            reply($id, ['event' => 'welcome', 'id' => $id, 'user' => $event['user'] ?? 'anonymous',
+                'online' => frankenphp_ws_getClientsCount()]);
             break;
         case 'message':
             $message = json_decode((string) $event['payload'], true);
             $room = $message['room'] ?? '';
             $text = trim((string) ($message['text'] ?? ''));
             if (!is_array($message) || ($message['type'] ?? '') !== 'chat' || $text === '' || !preg_match('/^[A-Za-z0-9_-]{1,64}$/', $room)) {
-                reply($id, ['event' => 'error', 'message' => 'send {"type":"chat","room":"lobby","name":"you","text":"…"}']);
+                reply($id, ['event' => 'error', 'message' => 'send {"type":"chat","room":"lobby","text":"…"}']);
                 break;
             }
             broadcast($room, json_encode([
                 'event' => 'chat',
                 'room' => $room,
-                'name' => clip((string) ($message['name'] ?? 'anonymous'), 32),
+                'name' => $users[$id] ?? 'anonymous',
                 'text' => clip($text, 2000),
                 'time' => date('c'),
             ]));
+            break;
+        case 'close':
+            unset($users[$id]);
             break;
         case 'join':
         case 'leave':

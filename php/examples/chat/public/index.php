@@ -1,5 +1,17 @@
 <?php
-// The chat page. The WebSocket address defaults to this host on port 8080.
+// The chat page. The visitor's name lives in the PHP session; the WebSocket handshake carries
+// the session cookie to auth.php (the worker's auth_endpoint), so the server knows who speaks.
+// The WebSocket address defaults to this host on port 8080.
+session_start();
+$wanted = trim((string) ($_POST['name'] ?? ''));
+if (preg_match('/^[A-Za-z0-9_.-]{1,32}$/', $wanted)) {
+    $_SESSION['name'] = $wanted;
+    header('Location: ' . strtok($_SERVER['REQUEST_URI'] ?? '/', '?'));
+    return;
+}
+$_SESSION['name'] ??= 'guest' . random_int(100, 999);
+$name = $_SESSION['name'];
+session_write_close();
 $wsUrl = getenv('FRANKENPHP_WS_PUBLIC_URL') ?: 'ws://' . explode(':', $_SERVER['HTTP_HOST'] ?? '127.0.0.1')[0] . ':8080/ws';
 ?><!doctype html>
 <html lang="en">
@@ -19,8 +31,9 @@ $wsUrl = getenv('FRANKENPHP_WS_PUBLIC_URL') ?: 'ws://' . explode(':', $_SERVER['
 </head>
 <body>
 <header><h1>frankenphp_ws chat</h1><span id="state">connecting…</span></header>
+<form method="post"><label>You are <input name="name" value="<?= htmlspecialchars($name) ?>" size="12"></label>
+  <button>Rename</button> <span class="meta">(the session cookie tells the server; reconnects)</span></form>
 <form id="join"><label>Room <input name="room" value="lobby" size="10"></label>
-  <label>Name <input name="name" value="guest<?= random_int(100, 999) ?>" size="10"></label>
   <button>Join</button></form>
 <div id="log"></div>
 <form id="say"><input name="text" placeholder="Say something" autocomplete="off"><button>Send</button></form>
@@ -46,7 +59,7 @@ function connect() {
     if (m.event === 'chat') show(`<b>${esc(m.name)}</b> ${esc(m.text)} <span class="meta">${esc(m.time.slice(11, 19))}</span>`);
     else if (m.event === 'subscribed') show(`joined #${esc(m.channel)}`, 'sys');
     else if (m.event === 'join' || m.event === 'leave') show(`someone ${m.event === 'join' ? 'joined' : 'left'} (${m.online} online)`, 'sys');
-    else if (m.event === 'welcome') show(`connected as ${esc(m.id.slice(0, 8))}…, ${m.online} online`, 'sys');
+    else if (m.event === 'welcome') show(`connected as ${esc(m.user)}, ${m.online} online`, 'sys');
     else if (m.event === 'error') show(`error: ${esc(m.message)}`, 'sys');
   };
 }
@@ -62,7 +75,7 @@ document.getElementById('join').onsubmit = (e) => {
 document.getElementById('say').onsubmit = (e) => {
   e.preventDefault();
   const text = e.target.text.value.trim(); if (!text || ws.readyState !== 1) return;
-  ws.send(JSON.stringify({type: 'chat', room, name: document.querySelector('[name=name]').value, text}));
+  ws.send(JSON.stringify({type: 'chat', room, text}));
   e.target.text.value = '';
 };
 document.getElementById('viaphp').onclick = async (e) => {
