@@ -5,19 +5,13 @@
 mod common;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
 const T: Duration = Duration::from_secs(5);
 
 /// Runs a PHP expression in the worker through `control`; returns its JSON value.
-async fn php(control: &mut Client, expr: &str) -> Value {
-    send_text(control, &format!("eval:{expr}")).await;
-    let reply = next_data(control, T).await;
-    serde_json::from_str(reply.to_text().unwrap()).unwrap()
-}
-
 fn events_of(worker: &Worker, id: &str) -> Vec<String> {
     worker
         .events()

@@ -14,12 +14,6 @@ async fn reply(client: &mut Client) -> Value {
     serde_json::from_str(next_data(client, T).await.to_text().unwrap()).unwrap()
 }
 
-/// Runs a PHP expression in the worker, through a control client.
-async fn php(control: &mut Client, expr: &str) -> Value {
-    send_text(control, &format!("eval:{expr}")).await;
-    reply(control).await
-}
-
 fn subscribe_event(worker: &Worker, id: &str, channel: &str) -> Value {
     worker.wait_event(&format!("subscribe {channel}"), T, |e| {
         e["type"] == "subscribe" && e["connection"] == id && e["channel"] == channel

@@ -4,17 +4,11 @@
 mod common;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
 const T: Duration = Duration::from_secs(5);
-
-async fn php(control: &mut Client, expr: &str) -> Value {
-    send_text(control, &format!("eval:{expr}")).await;
-    let reply = next_data(control, T).await;
-    serde_json::from_str(reply.to_text().unwrap()).unwrap_or(Value::Null)
-}
 
 /// Runs PHP in a separate process that hosts no server: every call goes through the admin API.
 fn php_elsewhere(worker: &Worker, code: &str) -> String {

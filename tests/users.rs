@@ -17,11 +17,6 @@ async fn as_user(worker: &Worker, user: Value, tag: &str) -> (Client, String) {
     (client, worker.open_id(tag))
 }
 
-async fn php(control: &mut Client, expr: &str) -> Value {
-    send_text(control, &format!("eval:{expr}")).await;
-    serde_json::from_str(next_data(control, T).await.to_text().unwrap()).unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_sends_channel_users_presence_and_disconnect() {
     let worker = Worker::start(json!({"auth_jwt_secret": SECRET}));

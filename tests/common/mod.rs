@@ -286,3 +286,11 @@ pub async fn admin_get(worker: &Worker, path: &str) -> Value {
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
 }
+
+/// Runs a PHP expression in the test worker (its `eval:` command) through `control`; the
+/// JSON of its value.
+pub async fn php(control: &mut Client, expr: &str) -> Value {
+    send_text(control, &format!("eval:{expr}")).await;
+    let reply = next_data(control, Duration::from_secs(5)).await;
+    serde_json::from_str(reply.to_text().unwrap()).unwrap()
+}
