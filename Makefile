@@ -7,7 +7,7 @@ SO        := target/release/libfrankenphp_ws.so
 EXT_DIR    = $(shell php-config --extension-dir)
 SCAN_DIR   = $(shell $(PHP) -r 'echo PHP_CONFIG_FILE_SCAN_DIR;')
 
-.PHONY: all setup build install test test-rust test-phpt run bench stubs clean
+.PHONY: all setup build install test test-rust test-phpt run bench fuzz stubs clean
 
 all: build
 
@@ -45,6 +45,11 @@ run: build
 bench: build
 	$(CARGO) build --release -p frankenphp_ws_bench
 	FRANKENPHP_WS_SO=$(CURDIR)/$(SO) target/release/ws-bench all
+
+# Bounded fuzzing of the client's control messages and of tag expressions (FUZZ_SECONDS each,
+# default 60); fails on a crash. Not part of `make test`.
+fuzz: setup
+	scripts/fuzz.sh
 
 # IDE stubs from the debug build (cargo-php reads the module's own description). cargo-php
 # loads the module outside PHP, so PHP's symbols come from the embed library, preloaded.
