@@ -68,8 +68,8 @@ final class WsClient
     public static function handshake(string $url, array $headers = [], float $timeout = 3.0): array
     {
         $u = parse_url($url);
-        if ($u === false || ($u['scheme'] ?? '') !== 'ws' || !isset($u['host'], $u['port'])) {
-            throw new InvalidArgumentException("bad url $url (want ws://host:port/path)");
+        if ($u === false || !in_array($u['scheme'] ?? '', ['ws', 'wss'], true) || !isset($u['host'], $u['port'])) {
+            throw new InvalidArgumentException("bad url $url (want ws:// or wss://host:port/path)");
         }
         $target = ($u['path'] ?? '/') . (isset($u['query']) ? '?' . $u['query'] : '');
         $key = base64_encode(random_bytes(16));
@@ -87,7 +87,7 @@ final class WsClient
         $request = implode("\r\n", $lines) . "\r\n\r\n";
 
         $deadline = microtime(true) + $timeout;
-        $sock = self::open($u['host'], (int) $u['port'], $timeout);
+        $sock = self::open($u['host'], (int) $u['port'], $timeout, $u['scheme'] === 'wss' ? self::$tls : null);
         $client = new self($sock);
         $client->writeAll($request, $deadline);
         $head = $client->readHead($deadline);
@@ -145,12 +145,17 @@ final class WsClient
         return [trim(substr($hostPort, 0, $i), '[]'), (int) substr($hostPort, $i + 1)];
     }
 
+    /** The `ssl` stream context options for wss:// (e.g. ['cafile' => …, 'peer_name' => …]). */
+    public static array $tls = [];
+
     /** @return resource */
-    private static function open(string $host, int $port, float $timeout)
+    private static function open(string $host, int $port, float $timeout, ?array $tls = null)
     {
-        $sock = @stream_socket_client("tcp://$host:$port", $errno, $errstr, $timeout);
+        $context = stream_context_create($tls === null ? [] : ['ssl' => $tls]);
+        $scheme = $tls === null ? 'tcp' : 'tls';
+        $sock = @stream_socket_client("$scheme://$host:$port", $errno, $errstr, $timeout, STREAM_CLIENT_CONNECT, $context);
         if ($sock === false) {
-            throw new RuntimeException("cannot connect to $host:$port: $errstr ($errno)");
+            throw new RuntimeException("cannot connect to $scheme://$host:$port: $errstr ($errno)");
         }
         stream_set_blocking($sock, false);
         return $sock;

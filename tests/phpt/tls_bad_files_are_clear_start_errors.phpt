@@ -1,0 +1,34 @@
+--TEST--
+A TLS file that cannot be used stops frankenphp_ws_start() with a RuntimeException naming the file; tls_cert without tls_key is an InvalidArgumentException
+--EXTENSIONS--
+frankenphp_ws
+--FILE--
+<?php
+require __DIR__ . '/../lib/harness.php';
+
+$dir = sys_get_temp_dir() . '/fws-badtls-' . getmypid();
+@mkdir($dir);
+file_put_contents("$dir/garbage.pem", "not a certificate\n");
+$cases = [
+    'missing cert' => ['tls_cert' => "$dir/none.pem", 'tls_key' => "$dir/none.pem"],
+    'garbage cert' => ['tls_cert' => "$dir/garbage.pem", 'tls_key' => "$dir/garbage.pem"],
+    'cert without key' => ['tls_cert' => "$dir/garbage.pem"],
+];
+foreach ($cases as $name => $options) {
+    try {
+        ws_start($options);
+        echo "$name: started?!\n";
+        frankenphp_ws_stop();
+    } catch (Throwable $e) {
+        echo "$name: ", get_class($e), ': ', str_replace($dir, 'DIR', $e->getMessage()), "\n";
+    }
+}
+var_dump(frankenphp_ws_getClientsCount() === 0);
+array_map('unlink', glob("$dir/*"));
+rmdir($dir);
+?>
+--EXPECTF--
+missing cert: RuntimeException: tls_cert 'DIR/none.pem': %s
+garbage cert: RuntimeException: tls_cert 'DIR/garbage.pem' holds no PEM certificate
+cert without key: InvalidArgumentException: options 'tls_cert' and 'tls_key' go together: set both (PEM files) or neither
+bool(true)
