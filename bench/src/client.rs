@@ -14,6 +14,11 @@ use tokio::sync::mpsc;
 const REQUEST: &str = "GET /ws HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
 Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
+/// The upgrade request for another path (and query).
+fn request(path: &str) -> String {
+    REQUEST.replacen("GET /ws ", &format!("GET {path} "), 1)
+}
+
 /// A masked client text frame (the mask key is fixed: servers only require that one is set).
 pub fn text_frame(payload: &[u8]) -> Vec<u8> {
     let key = [0x12u8, 0x34, 0x56, 0x78];
@@ -126,7 +131,7 @@ struct Shared {
 }
 
 enum Command {
-    Add { count: usize, first: usize, channel: Option<String> },
+    Add { count: usize, first: usize, channel: Option<String>, request: Arc<str>, in_flight: usize },
     Flood { per_conn: usize, size: usize },
 }
 
@@ -135,6 +140,9 @@ pub struct Pool {
     shared: Arc<Shared>,
     threads: Vec<(mpsc::UnboundedSender<Command>, std::thread::JoinHandle<()>)>,
     total: usize,
+    request: Arc<str>,
+    /// Handshakes in flight per client thread while connections are added.
+    in_flight: usize,
 }
 
 impl Pool {
@@ -154,7 +162,19 @@ impl Pool {
                 (tx, handle)
             })
             .collect();
-        Pool { listen, shared, threads, total: 0 }
+        Pool { listen, shared, threads, total: 0, request: Arc::from(REQUEST), in_flight: 256 }
+    }
+
+    /// At most `n` handshakes in flight per client thread from now on.
+    pub fn with_in_flight(mut self, n: usize) -> Pool {
+        self.in_flight = n;
+        self
+    }
+
+    /// Connections added from now on ask for `path` (with its query: a token, say).
+    pub fn with_path(mut self, path: &str) -> Pool {
+        self.request = Arc::from(request(path));
+        self
     }
 
     pub fn connect(listen: SocketAddr, n: usize, threads: usize, channel: Option<&str>) -> Pool {
@@ -175,7 +195,9 @@ impl Pool {
             let count = per.min(left);
             left -= count;
             let first = self.total + n - left - count;
-            let _ = tx.send(Command::Add { count, first, channel: channel.map(str::to_string) });
+            let request = self.request.clone();
+            let in_flight = self.in_flight;
+            let _ = tx.send(Command::Add { count, first, channel: channel.map(str::to_string), request, in_flight });
         }
         let target = self.total + n;
         let deadline = Instant::now() + Duration::from_secs(180);
@@ -227,15 +249,15 @@ async fn client_thread(listen: SocketAddr, mut commands: mpsc::UnboundedReceiver
     let mut writers: Vec<OwnedWriteHalf> = Vec::new();
     while let Some(command) = commands.recv().await {
         match command {
-            Command::Add { count, first, channel } => {
-                let gate = Arc::new(tokio::sync::Semaphore::new(256));
+            Command::Add { count, first, channel, request, in_flight } => {
+                let gate = Arc::new(tokio::sync::Semaphore::new(in_flight));
                 let mut pending = Vec::with_capacity(count);
                 for k in 0..count {
-                    let (gate, shared, channel) = (gate.clone(), shared.clone(), channel.clone());
+                    let (gate, shared, channel, request) = (gate.clone(), shared.clone(), channel.clone(), request.clone());
                     let source = 2 + ((first + k) % 200) as u8;
                     pending.push(tokio::spawn(async move {
                         let _permit = gate.acquire_owned().await.unwrap();
-                        open(listen, source, channel.as_deref(), shared).await
+                        open(listen, source, &request, channel.as_deref(), shared).await
                     }));
                 }
                 for p in pending {
@@ -253,19 +275,23 @@ async fn client_thread(listen: SocketAddr, mut commands: mpsc::UnboundedReceiver
     }
 }
 
-async fn open(listen: SocketAddr, source: u8, channel: Option<&str>, shared: Arc<Shared>) -> OwnedWriteHalf {
+async fn open(listen: SocketAddr, source: u8, request: &str, channel: Option<&str>, shared: Arc<Shared>) -> OwnedWriteHalf {
     let socket = TcpSocket::new_v4().unwrap();
     socket.bind(format!("127.0.0.{source}:0").parse().unwrap()).unwrap();
     let mut stream = socket.connect(listen).await.expect("connect");
     stream.set_nodelay(true).unwrap();
-    stream.write_all(REQUEST.as_bytes()).await.unwrap();
-    let mut head = Vec::with_capacity(256);
-    while !head.ends_with(b"\r\n\r\n") {
-        head.push(stream.read_u8().await.unwrap());
-    }
-    assert!(head.starts_with(b"HTTP/1.1 101"));
-    let (mut reader, mut writer) = stream.into_split();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    // Read the answer in chunks (not a syscall per byte): the client's CPU is the server's too.
     let mut buf = Vec::with_capacity(4096);
+    let end = loop {
+        assert!(stream.read_buf(&mut buf).await.unwrap() > 0, "closed during the handshake");
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+    };
+    assert!(buf.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&buf[..end]));
+    buf.drain(..end);
+    let (mut reader, mut writer) = stream.into_split();
     if let Some(channel) = channel {
         let sub = format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#);
         writer.write_all(&text_frame(sub.as_bytes())).await.unwrap();

@@ -100,3 +100,36 @@ impl Drop for Worker {
         let _ = self.child.wait();
     }
 }
+
+/// `php -S` serving a directory of the repository on a free loopback port with `workers` PHP
+/// processes (PHP_CLI_SERVER_WORKERS); killed on drop.
+pub struct PhpServer {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl PhpServer {
+    pub fn start(dir: &str, workers: usize) -> PhpServer {
+        let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let child = Command::new("php")
+            .args(["-n", "-S", &addr.to_string(), "-t", dir])
+            .env("PHP_CLI_SERVER_WORKERS", workers.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("php -S runs");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while TcpStream::connect(addr).is_err() {
+            assert!(Instant::now() < deadline, "php -S did not listen on {addr}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        PhpServer { child, addr }
+    }
+}
+
+impl Drop for PhpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
