@@ -47,8 +47,16 @@ impl Admission {
         Arc::new(Admission { max_total, max_per_ip, rate, ..Default::default() })
     }
 
-    /// Admits a handshake from `ip`, or says why not.
-    pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, Refusal> {
+    /// Admits a handshake from `ip`, or says why not. Without any limit configured there is
+    /// nothing to count: no slot.
+    pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Option<Slot>, Refusal> {
+        if self.max_total == 0 && self.max_per_ip == 0 && self.rate == 0 {
+            return Ok(None);
+        }
+        self.admit_counted(ip).map(Some)
+    }
+
+    fn admit_counted(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, Refusal> {
         let total = self.total.fetch_add(1, Ordering::AcqRel) + 1;
         // From here on the slot exists: any refusal below gives the place back by dropping it.
         let mut slot = Slot { admission: self.clone(), ip: None };
@@ -154,6 +162,7 @@ mod tests {
     #[test]
     fn total_and_per_ip_limits_give_places_back() {
         let admission = Admission::new(3, 2, 0);
+        assert!(Admission::new(0, 0, 0).admit(ip(1)).unwrap().is_none(), "nothing to count");
         let a = admission.admit(ip(1)).unwrap();
         let _b = admission.admit(ip(1)).unwrap();
         assert_eq!(admission.admit(ip(1)).err(), Some(Refusal::Full));

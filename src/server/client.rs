@@ -9,7 +9,7 @@ use crate::hub::connection::{reason, CloseCause, Connection, Socket};
 use crate::hub::Ended;
 use crate::hub::stats::Stats;
 use crate::node::Node;
-use crate::server::admission::{MessageRate, MessageVerdict};
+use crate::server::admission::{MessageRate, MessageVerdict, Slot};
 use crate::protocol::{self, Control};
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
@@ -39,6 +39,8 @@ pub struct Handshake {
     pub trusted: bool,
     /// `?resume=TOKEN`: the client asks to take a dormant ghost back.
     pub resume: Option<String>,
+    /// The admission place, held as long as the socket lives (none when nothing is limited).
+    pub slot: Option<Slot>,
 }
 
 /// Small buffers: most clients are idle most of the time, and memory per connection counts.
@@ -116,9 +118,25 @@ where
         }
     };
     conn.heard_from(node.now_ms());
+    // The connection's life goes on in a task of its own, holding only what it needs: this
+    // one (with the handshake's headers, query and the rest) ends here and frees its memory.
+    tokio::spawn(live(conn, socket, sink, stream, node, handshake.slot));
+}
 
+/// A connection's life: its writer task, its reader here, then the report of its end.
+async fn live<S>(
+    conn: Arc<Connection>,
+    socket: Arc<Socket>,
+    sink: Writer<S>,
+    stream: Reader<S>,
+    node: Arc<Node>,
+    slot: Option<Slot>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let _slot = slot;
     let writer = tokio::spawn(write_loop(conn.clone(), socket.clone(), sink, node.clone()));
-    Box::pin(read_loop(&conn, &socket, stream, &node)).await;
+    read_loop(&conn, &socket, stream, &node).await;
     socket.closing.trigger();
     let mut writer = writer;
     let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;

@@ -145,11 +145,10 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
         remote,
         user,
         trusted,
+        slot,
     };
     let on_upgrade = hyper::upgrade::on(&mut req);
     tokio::spawn(async move {
-        // The admission slot lives as long as the socket.
-        let _slot = slot;
         if let Ok(upgraded) = on_upgrade.await {
             client::run(TokioIo::new(upgraded), handshake, node).await;
         }
