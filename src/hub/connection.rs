@@ -259,8 +259,14 @@ impl Connection {
             }
             return false;
         }
-        self.outbox.lock().push_back(message);
-        self.attention.notify_one();
+        let mut outbox = self.outbox.lock();
+        outbox.push_back(message);
+        // Only the first frame of a batch wakes the writer: it takes the whole outbox at once,
+        // so frames queued behind it need no wake-up of their own.
+        if outbox.len() == 1 {
+            drop(outbox);
+            self.attention.notify_one();
+        }
         true
     }
 
