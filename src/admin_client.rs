@@ -10,6 +10,9 @@ use std::time::Duration;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Arguments travel in the request line, which the admin API reads up to 64 KiB; message data
+/// travels in the body and is not bounded here.
+const MAX_TARGET: usize = 60 * 1024;
 
 pub struct AdminClient {
     /// `host:port` from `admin_url`.
@@ -36,7 +39,17 @@ impl AdminClient {
 
     pub fn execute(&self, call: &Call) -> Result<Value, CallError> {
         call.validate()?;
-        let (status, body) = self.exchange(call.op.method(), &call.request_target(), &call.data)?;
+        let target = call.request_target();
+        if target.len() > MAX_TARGET {
+            return Err(CallError::InvalidArgument(format!(
+                "{}: the arguments are too long to send to the server at {} ({} bytes encoded, at most \
+                 {MAX_TARGET}); only message data may be large outside the worker process",
+                call.op.name(),
+                self.url,
+                target.len()
+            )));
+        }
+        let (status, body) = self.exchange(call.op.method(), &target, &call.data)?;
         let doc: Value = serde_json::from_slice(&body).map_err(|_| {
             CallError::Failed(format!("the server at {} answered {status} with a body that is not JSON", self.url))
         })?;

@@ -29,19 +29,36 @@ pub fn runtime_exception() -> &'static ClassEntry {
 #[derive(Default)]
 pub struct ServerUnreachableException;
 
+/// Messages quote the caller's arguments, which may hold NUL bytes (the engine cannot carry
+/// those in a message: the exception would turn into a plain `Error`) or be megabytes long.
+const MAX_MESSAGE: usize = 1024;
+
+fn printable(message: String) -> String {
+    let mut message = if message.contains('\0') { message.replace('\0', "\\0") } else { message };
+    if message.len() > MAX_MESSAGE {
+        let mut cut = MAX_MESSAGE;
+        while !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        message.truncate(cut);
+        message.push_str("… (cut)");
+    }
+    message
+}
+
 pub fn invalid_argument(message: impl Into<String>) -> PhpException {
-    PhpException::new(message.into(), 0, spl("InvalidArgumentException"))
+    PhpException::new(printable(message.into()), 0, spl("InvalidArgumentException"))
 }
 
 pub fn runtime(message: impl Into<String>) -> PhpException {
-    PhpException::new(message.into(), 0, runtime_exception())
+    PhpException::new(printable(message.into()), 0, runtime_exception())
 }
 
 impl From<CallError> for PhpException {
     fn from(error: CallError) -> Self {
         match error {
             CallError::InvalidArgument(m) => invalid_argument(m),
-            CallError::Unreachable(m) => PhpException::from_class::<ServerUnreachableException>(m),
+            CallError::Unreachable(m) => PhpException::from_class::<ServerUnreachableException>(printable(m)),
             CallError::Failed(m) => runtime(m),
         }
     }

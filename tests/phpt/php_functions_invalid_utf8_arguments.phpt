@@ -1,0 +1,144 @@
+--TEST--
+Every string parameter of every registered function given bytes that are not UTF-8 (and a NUL byte): a typed exception where text is required, bytes taken as they are for data, never a crash
+--EXTENSIONS--
+frankenphp_ws
+--FILE--
+<?php
+require __DIR__ . '/../lib/harness.php';
+require __DIR__ . '/hostile_arguments.inc';
+
+ws_start();
+[$client, $open] = ws_connect();
+$id = $open['connection'];
+frankenphp_ws_tagClient($id, 'hostile-tag');
+
+$invoke = static fn (string $f, array $args) => $f(...$args);
+[$functions, $line] = hostile_functions();
+echo $line, "\n";
+// The well-formed arguments name the live connection, so a hostile *other* argument meets a
+// real target. Each line lists the outcome per value when they differ: '\xff' (a lone invalid
+// byte), 'truncated' (a cut multi-byte sequence), 'surrogate' (an encoded UTF-16 surrogate),
+// 'overlong' (an overlong '/'), 'NUL' (valid UTF-8 with a zero byte).
+// Text parameters (&str in Rust) refuse non-UTF-8 with a TypeError before anything runs; data
+// parameters take bytes. A route with a NUL byte is not a path: InvalidArgumentException (the
+// message naming it must not turn it into a plain Error).
+$valid = hostile_valid(['id' => $id]);
+// A rename that went through is undone, so every call meets the live connection.
+$renamedBack = [];
+$undoRename = static function () use ($id, &$renamedBack): void {
+    foreach (frankenphp_ws_getClients() as $other) {
+        if ($other !== $id) {
+            $renamedBack[] = bin2hex($other);
+            frankenphp_ws_renameConnection($other, $id);
+        }
+    }
+};
+foreach (hostile_strings($invoke, $functions, $valid, hostile_non_utf8(), [], $undoRename) as $l) {
+    echo $l, "\n";
+}
+
+// What those calls left on the connection, and the server still works.
+echo 'renamed back from (hex): ', json_encode($renamedBack), "\n";
+echo 'connection afterwards: ', json_encode([
+    'alive' => frankenphp_ws_getClients() === [$id],
+    'tags' => frankenphp_ws_getTags($id),
+    'keys' => frankenphp_ws_listStoredInformationKeys($id),
+    'subscriptions' => frankenphp_ws_getSubscriptions($id),
+    'ghost' => frankenphp_ws_isGhost($id),
+    'global hostile-key' => frankenphp_ws_global_get('hostile-key'),
+]), "\n";
+$got = [];
+while (($m = $client->receive(0.3)) !== null && $m['type'] !== 'eof') {
+    $got[] = $m['type'] . ':' . bin2hex($m['data'] ?? '');
+}
+echo 'client got: ', implode(' ', $got), "\n";
+echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')), "\n";
+?>
+--EXPECT--
+functions: 55 registered (added: none; removed: none)
+broadcast($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+broadcast($message): null
+frankenphp_ws_start: no string parameter
+frankenphp_ws_stop: no string parameter
+frankenphp_ws_get_event: no string parameter
+broadcastToUser($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
+broadcastToUser($message): null
+disconnectUser($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+getChannelUsers($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_getUserConnections($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_setPresence($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_setPresence($status): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_getPresence($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 'offline'
+frankenphp_ws_send($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_send($data): true
+frankenphp_ws_send($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_sendBinary($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_sendBinary($data): true
+frankenphp_ws_sendAll($data): 1
+frankenphp_ws_sendAll($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_getClients($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_getClientsCount($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_killConnection($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_listRoutes: no string parameter
+frankenphp_ws_subscribe($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_subscribe($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_denySubscription($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_denySubscription($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_denySubscription($reason): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_unsubscribe($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_unsubscribe($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_getSubscriptions($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_getChannels: no string parameter
+frankenphp_ws_activateGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_releaseGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_isGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_getResumeToken($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
+frankenphp_ws_renameConnection($currentId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_renameConnection($newId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
+frankenphp_ws_tagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_tagClient($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
+frankenphp_ws_untagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_untagClient($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
+frankenphp_ws_clearTagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_getTags($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_getClientsByTag($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_getTagCount($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_sendToTag($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_sendToTag($data): 1
+frankenphp_ws_sendToTag($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_sendToTagExpression($expression): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_sendToTagExpression($data): 1
+frankenphp_ws_sendToTagExpression($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_getClientsByTagExpression($expression): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_setStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_setStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
+frankenphp_ws_setStoredInformation($value): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_getStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → ''
+frankenphp_ws_getStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 'value'
+frankenphp_ws_deleteStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_deleteStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
+frankenphp_ws_clearStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_hasStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_hasStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_listStoredInformationKeys($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_searchStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_searchStoredInformation($op): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_searchStoredInformation($value): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → array(1)
+frankenphp_ws_searchStoredInformation($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+frankenphp_ws_global_set($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
+frankenphp_ws_global_set($value): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_global_get($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 'value'
+frankenphp_ws_global_has($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
+frankenphp_ws_global_delete($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
+frankenphp_ws_enablePing($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_disablePing($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_getClientPingTime($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_enableQueueCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_disableQueueCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_getClientMessageCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_getClientMessageQueue($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_clearClientMessageQueue($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+renamed back from (hex): ["610062"]
+connection afterwards: {"alive":true,"tags":["hostile-tag"],"keys":["hostile-key"],"subscriptions":[],"ghost":false,"global hostile-key":"a\u0000b"}
+client got: binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af binary:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062
+events meanwhile: []
