@@ -352,11 +352,7 @@ impl Node {
             Op::SendAll => json!(hub.send_all(&frame_for(call.data.clone(), false), route)),
             Op::GetClients => json!(hub.clients(route)),
             Op::GetClientsCount => json!(hub.clients_count(route)),
-            Op::KillConnection => {
-                let ending = hub.kill(id);
-                self.report_ending(id, &ending, reason::KILLED, false);
-                json!(ending != Ending::None)
-            }
+            Op::KillConnection => json!(self.kill(id)),
             Op::ListRoutes => json!(hub.routes()),
             Op::Subscribe => {
                 let channel = arg("channel");
@@ -398,16 +394,7 @@ impl Node {
                 self.broker.send_to_user(id, call.data.clone());
                 Value::Null
             }
-            Op::DisconnectUser => {
-                let connections = hub.user_connections(id);
-                let mut closed = 0;
-                for connection in &connections {
-                    let ending = hub.kill(connection);
-                    self.report_ending(connection, &ending, reason::KILLED, false);
-                    closed += usize::from(ending != Ending::None);
-                }
-                json!(closed)
-            }
+            Op::DisconnectUser => json!(hub.user_connections(id).iter().filter(|c| self.kill(c)).count()),
             Op::GetChannelUsers => json!(hub.channel_users(id)),
             Op::GetUserConnections => json!(hub.user_connections(id)),
             Op::SetPresence => {
@@ -485,6 +472,14 @@ impl Node {
                 .get(id)
                 .is_some_and(|c| c.with_extra(|e| e.history.as_mut().map(|h| h.clear()).is_some()))),
         })
+    }
+
+    /// Closes a connection for good (1000, `killed`); a dormant ghost's close is reported here,
+    /// a live socket's by its tasks. False for an unknown connection.
+    fn kill(&self, id: &str) -> bool {
+        let ending = self.hub.kill(id);
+        self.report_ending(id, &ending, reason::KILLED, false);
+        ending != Ending::None
     }
 
     /// Reports a connection that `kill` or a release ended while it was dormant:

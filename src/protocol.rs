@@ -49,7 +49,7 @@ pub struct ProtocolError {
 }
 
 impl ProtocolError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         ProtocolError { code, message: message.into() }
     }
 

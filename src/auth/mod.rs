@@ -56,8 +56,8 @@ impl Authenticator {
 
     /// Authenticates a handshake that presented `token` (`?token=` or a bearer token) and
     /// these credentials. A token is checked when a JWT secret is set; otherwise, or without a
-    /// token, the endpoint decides.
-    pub async fn authenticate(&self, token: Option<&str>, credentials: Credentials, stats: &Stats) -> Verdict {
+    /// token, the endpoint decides; `credentials` are gathered only then.
+    pub async fn authenticate(&self, token: Option<&str>, credentials: impl FnOnce() -> Credentials, stats: &Stats) -> Verdict {
         if let (Some(secret), Some(token)) = (&self.jwt_secret, token) {
             let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
             return match jwt::verify(token, secret, now) {
@@ -76,7 +76,7 @@ impl Authenticator {
             }
             return Verdict::Accept(None);
         };
-        let verdict = self.ask(endpoint, credentials).await;
+        let verdict = self.ask(endpoint, credentials()).await;
         match &verdict {
             Verdict::Refuse(StatusCode::SERVICE_UNAVAILABLE, _) => Stats::add(&stats.auth_unavailable, 1),
             Verdict::Refuse(..) => Stats::add(&stats.auth_refused, 1),

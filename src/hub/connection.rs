@@ -324,6 +324,10 @@ impl Connection {
         self.subscriptions.lock().iter().map(|c| c.to_string()).collect()
     }
 
+    pub fn is_subscribed(&self, channel: &str) -> bool {
+        self.subscriptions.lock().binary_search_by(|c| (**c).cmp(channel)).is_ok()
+    }
+
     pub(super) fn subscribed_channels(&self) -> Vec<Arc<str>> {
         self.subscriptions.lock().clone()
     }
@@ -383,12 +387,12 @@ impl Connection {
 
     /// Takes the pending request for `channel`, if any: the worker answered it, or it timed out.
     pub fn take_grant_request(&self, channel: &str) -> bool {
-        self.read_extra(|e| e.is_some_and(|e| e.grant_requests.iter().any(|c| c == channel)))
-            && self.with_extra(|e| {
-                let before = e.grant_requests.len();
-                e.grant_requests.retain(|c| c != channel);
-                before != e.grant_requests.len()
-            })
+        // Without allocating the rarely used state: every `frankenphp_ws_subscribe()` asks.
+        let mut extra = self.extra.lock();
+        let Some(requests) = extra.as_deref_mut().map(|e| &mut e.grant_requests) else { return false };
+        let before = requests.len();
+        requests.retain(|c| c != channel);
+        before != requests.len()
     }
 
     /// Channels subscribed plus protected channels asked for: what `max_subscriptions` bounds.

@@ -18,6 +18,7 @@ pub mod search;
 pub mod stats;
 pub mod tag_expression;
 
+use crate::protocol::PRESENCE_STATUSES;
 use bytes::Bytes;
 use connection::{reason, CloseCause, Connection, Life, Socket};
 use history::History;
@@ -28,7 +29,6 @@ use stats::Stats;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use crate::protocol::PRESENCE_STATUSES;
 use tag_expression::Expr;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -307,7 +307,8 @@ impl Hub {
     pub fn release_expired(&self, id: &str, ttl: Duration) -> Ending {
         let Some(conn) = self.get(id) else { return Ending::None };
         let expired = |life: &Life| matches!(life, Life::Dormant { since, .. } if since.elapsed() >= ttl);
-        self.end(&conn, expired, |_| unreachable!("only dormant ghosts expire"))
+        // `expired` holds only for a dormant ghost: there is never a live socket to close.
+        self.end(&conn, expired, |_| {})
     }
 
     /// Ends `conn` if `applies` (checked under its life lock): the ghost mark and the resume

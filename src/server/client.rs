@@ -201,10 +201,8 @@ where
                 MessageVerdict::Pass => {}
                 MessageVerdict::Refuse => {
                     Stats::add(&node.hub.stats.messages_rate_limited, 1);
-                    let error = protocol::ProtocolError {
-                        code: "rate_limited",
-                        message: format!("more than {} messages per second; this one was dropped", node.config.message_rate),
-                    };
+                    let why = format!("more than {} messages per second; this one was dropped", node.config.message_rate);
+                    let error = protocol::ProtocolError::new("rate_limited", why);
                     conn.reply(Message::text(error.to_json()));
                     continue;
                 }
@@ -277,7 +275,7 @@ async fn handle_control(
     let limit = node.config.max_subscriptions;
     match control {
         Control::Subscribe(channel) => {
-            if conn.subscriptions().contains(&channel) {
+            if conn.is_subscribed(&channel) {
                 conn.reply(Message::text(protocol::subscribed_reply(&channel)));
                 return;
             }
@@ -370,10 +368,8 @@ fn request_grant(conn: &Arc<Connection>, node: &Arc<Node>, channel: String) -> O
 
 fn refuse_over_limit(conn: &Connection, node: &Node, limit: usize) {
     Stats::add(&node.hub.stats.subscription_limit_errors, 1);
-    let error = protocol::ProtocolError {
-        code: "too_many_subscriptions",
-        message: format!("a connection may hold at most {limit} channels"),
-    };
+    let why = format!("a connection may hold at most {limit} channels");
+    let error = protocol::ProtocolError::new("too_many_subscriptions", why);
     conn.reply(Message::text(error.to_json()));
 }
 

@@ -116,15 +116,14 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
         None
     } else {
         let token = query.iter().find(|(k, _)| k == "token").map(|(_, v)| v.as_str()).or(bearer);
-        let forwarded_for = match header(&req, "x-forwarded-for") {
-            Some(chain) => format!("{chain}, {}", remote.ip()),
-            None => remote.ip().to_string(),
-        };
-        let credentials = Credentials {
+        let credentials = || Credentials {
             cookie: header(&req, "cookie"),
             authorization: authorization.clone(),
             origin,
-            forwarded_for,
+            forwarded_for: match header(&req, "x-forwarded-for") {
+                Some(chain) => format!("{chain}, {}", remote.ip()),
+                None => remote.ip().to_string(),
+            },
             uri: req.uri().path_and_query().map_or(path.clone(), |p| p.to_string()),
         };
         match node.auth.authenticate(token, credentials, stats).await {
