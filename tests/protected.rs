@@ -189,3 +189,17 @@ async fn malformed_json_unknown_actions_and_wrong_types_get_errors_and_the_conne
     send_text(&mut client, "echo:alive").await;
     assert_eq!(next_data(&mut client, T).await.to_text().unwrap(), "alive");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_applications_own_trusted_connection_is_not_rate_limited() {
+    let worker = Worker::start(json!({"message_rate": 5, "message_burst": 5, "admin_token": "t0ken"}));
+    let mut server_side = try_connect(&worker.url("/ws?tag=trusted"), &[("authorization", "Bearer t0ken")]).await.expect("accepted");
+    let id = worker.open_id("trusted");
+    for i in 0..40 {
+        send_text(&mut server_side, &format!("m{i}")).await;
+    }
+    worker.wait_until("40 messages", T, |events| {
+        events.iter().filter(|e| e["type"] == "message" && e["connection"] == id.as_str()).count() == 40
+    });
+    expect_silence(&mut server_side, Duration::from_millis(300)).await;
+}
