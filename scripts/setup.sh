@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian bookworm: PHP 8.2 cli/dev, libclang (for
-# bindgen) and redis-server. Idempotent and quiet: does nothing when everything is present.
+# bindgen), redis-server, and for the browser test Chromium, Node.js and puppeteer-core (under
+# tests/browser, from its lock file). Idempotent and quiet: does nothing when everything is
+# present.
 set -euo pipefail
 
 need=()
@@ -10,6 +12,9 @@ command -v php-config >/dev/null 2>&1 || need+=(php8.2-dev)
 compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null || compgen -G '/usr/lib/*/libclang-[0-9]*.so*' >/dev/null \
   || need+=(libclang-dev)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
@@ -18,4 +23,10 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq >/dev/null
   $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+browser="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+if [ ! -f "$browser/node_modules/puppeteer-core/package.json" ]; then
+  echo "setup: installing puppeteer-core under tests/browser"
+  npm ci --prefix "$browser" --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -28,11 +28,14 @@ impl AdminClient {
                 "frankenphp_ws.admin_url must start with http://, got '{admin_url}'"
             ))
         })?;
-        let authority = rest.split('/').next().unwrap_or("").to_string();
+        let mut authority = rest.split('/').next().unwrap_or("").to_string();
         if authority.is_empty() {
             return Err(CallError::InvalidArgument(format!(
                 "frankenphp_ws.admin_url has no host: '{admin_url}'"
             )));
+        }
+        if !authority.rsplit_once(':').is_some_and(|(_, port)| !port.contains(']')) {
+            authority.push_str(":80");
         }
         Ok(AdminClient { authority, url: admin_url.to_string(), token: token.to_string() })
     }
@@ -73,20 +76,28 @@ impl AdminClient {
     }
 
     fn exchange(&self, method: &str, target: &str, body: &[u8]) -> Result<(u16, Vec<u8>), CallError> {
-        let addr = self
-            .authority
-            .to_socket_addrs()
-            .map_err(|e| self.unreachable(e))?
-            .next()
-            .ok_or_else(|| self.unreachable("the host has no address"))?;
-        let mut stream =
-            TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).map_err(|e| self.unreachable(e))?;
+        // `localhost` may resolve to ::1 first while the server listens on 127.0.0.1: try each.
+        let mut failure = self.unreachable("the host has no address");
+        let mut connected = None;
+        for addr in self.authority.to_socket_addrs().map_err(|e| self.unreachable(e))? {
+            match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
+                Ok(stream) => {
+                    connected = Some((stream, addr));
+                    break;
+                }
+                Err(e) => failure = self.unreachable(e),
+            }
+        }
+        let (mut stream, addr) = connected.ok_or(failure)?;
+        // Without an IPv6 scope id: `Host` has no room for one.
+        let addr = std::net::SocketAddr::new(addr.ip(), addr.port());
         let _ = stream.set_nodelay(true);
         stream.set_read_timeout(Some(IO_TIMEOUT)).map_err(|e| self.unreachable(e))?;
         stream.set_write_timeout(Some(IO_TIMEOUT)).map_err(|e| self.unreachable(e))?;
+        // Host is the address connected to, not the name in admin_url: the admin API answers
+        // only to its own address and loopback names (its guard against DNS rebinding).
         let mut head = format!(
-            "{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
-            self.authority,
+            "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
             body.len()
         );
         if !self.token.is_empty() {

@@ -3,6 +3,8 @@
 //!
 //! `Config` is plain Rust so the tokio side can hold it; INI values are read on the PHP thread.
 
+use crate::server::origin::OriginList;
+use crate::server::proxies::TrustedProxies;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -21,6 +23,8 @@ macro_rules! for_each_directive {
             "redis_address" = "127.0.0.1:6379",
             "auth_endpoint" = "",
             "allowed_origins" = "",
+            "trusted_proxies" = "",
+            "admin_allowed_origins" = "",
             "max_message_size" = "1048576",
             "ping_interval" = "25",
             "pong_timeout" = "60",
@@ -39,6 +43,8 @@ macro_rules! for_each_directive {
             "max_subscriptions" = "128",
             "tls_cert" = "",
             "tls_key" = "",
+            "log_level" = "warn",
+            "log_file" = "",
         }
     };
 }
@@ -63,7 +69,13 @@ pub struct Config {
     pub driver: String,
     pub redis_address: String,
     pub auth_endpoint: String,
-    pub allowed_origins: Vec<String>,
+    /// Pages of other origins that may open a WebSocket (a page of the server's own origin
+    /// always may; see `server::origin`).
+    pub allowed_origins: OriginList,
+    /// Peers whose `X-Forwarded-Host`/`-Proto` are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Pages that may call the admin API; none by default, so browsers are refused.
+    pub admin_allowed_origins: OriginList,
     pub max_message_size: usize,
     pub ping_interval: Duration,
     pub pong_timeout: Duration,
@@ -86,6 +98,9 @@ pub struct Config {
     pub max_subscriptions: usize,
     pub tls_cert: String,
     pub tls_key: String,
+    pub log_level: crate::log::Level,
+    /// Empty: stderr.
+    pub log_file: String,
 }
 
 impl Default for Config {
@@ -155,7 +170,9 @@ impl Config {
             driver,
             redis_address: get("redis_address").trim().to_string(),
             auth_endpoint: get("auth_endpoint").trim().to_string(),
-            allowed_origins: get("allowed_origins").split_whitespace().map(str::to_string).collect(),
+            allowed_origins: OriginList::parse("allowed_origins", get("allowed_origins"))?,
+            trusted_proxies: TrustedProxies::parse(get("trusted_proxies"))?,
+            admin_allowed_origins: OriginList::parse("admin_allowed_origins", get("admin_allowed_origins"))?,
             max_message_size: positive("max_message_size")? as usize,
             ping_interval: Duration::from_secs(positive("ping_interval")?),
             pong_timeout: Duration::from_secs(positive("pong_timeout")?),
@@ -174,6 +191,8 @@ impl Config {
             max_subscriptions: positive("max_subscriptions")? as usize,
             tls_cert: get("tls_cert").trim().to_string(),
             tls_key: get("tls_key").trim().to_string(),
+            log_level: crate::log::Level::parse(get("log_level"))?,
+            log_file: get("log_file").trim().to_string(),
         })
     }
 

@@ -14,6 +14,7 @@
 //! - `events`: what the worker loop receives, and the bounded queue that carries it.
 //! - `protocol`: the client's control messages and channel-name rules.
 //! - `admin_api` / `admin_client`: a `Call` over HTTP, for processes that host no server.
+//! - `log`: the `tracing` subscriber (`log_level`, `log_file`).
 //! - `shutdown`: the one-shot signal used to stop the server and close connections.
 //!
 //! Rule: nothing on a tokio thread touches Zend; events are plain Rust until the PHP thread
@@ -27,6 +28,7 @@ pub mod config;
 pub mod events;
 pub mod global_store;
 pub mod hub;
+pub mod log;
 pub mod node;
 pub mod php;
 pub mod protocol;

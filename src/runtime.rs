@@ -47,6 +47,7 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
         );
     }
     let (listen, admin) = config.validate_for_server()?;
+    crate::log::install(config.log_level, &config.log_file)?;
     if config.driver != "memory" {
         return Err(format!(
             "driver '{}' is not available in this build; use driver=memory",
@@ -95,6 +96,12 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
     if let Some(listener) = admin_listener {
         runtime.spawn(server::accept_loop(listener, node.clone(), server::admin::serve));
     }
+    tracing::info!(
+        "frankenphp_ws started: WebSocket on {}://{listen}{}, admin API on {}",
+        if node.config.tls_cert.is_empty() { "ws" } else { "wss" },
+        node.config.path,
+        admin.map_or("off".to_string(), |a| a.to_string())
+    );
     let server = Arc::new(Server { node, listen, admin, runtime: Mutex::new(Some(runtime)) });
     *SERVER.write() = Some(server.clone());
     Ok(server)
@@ -116,6 +123,7 @@ pub fn stop() {
     if let Some(runtime) = runtime {
         runtime.shutdown_timeout(Duration::from_millis(500));
     }
+    tracing::info!("frankenphp_ws stopped (was on {})", server.listen);
 }
 
 /// Releases ghosts dormant longer than `ghost_ttl`, checking a few times per TTL.

@@ -38,7 +38,7 @@ async fn the_endpoint_names_the_user_or_refuses_with_its_own_status() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_endpoint_gets_cookie_authorization_origin_forwarded_for_and_path() {
     let php = PhpServer::start(1);
-    let worker = Worker::start(json!({"auth_endpoint": php.url("auth_endpoint.php")}));
+    let worker = Worker::start(json!({"auth_endpoint": php.url("auth_endpoint.php"), "allowed_origins": "https://app.example"}));
     let headers = [
         ("cookie", "PHPSESSID=abc"),
         ("authorization", "Basic dXNlcjpwdw=="),

@@ -34,6 +34,7 @@ counters! {
     timeout_closes: "connections closed for missing heartbeats",
     events_queued: "events queued for the worker",
     origin_refused: "handshakes refused for their Origin (403)",
+    admin_refused: "admin API requests refused for a browser Origin or a foreign Host (403)",
     connection_limit_refused: "handshakes refused by max_connections or max_connections_per_ip (503)",
     handshake_rate_refused: "handshakes refused by handshake_rate (429)",
     auth_refused: "handshakes the application refused (bad token, endpoint said no)",

@@ -1,8 +1,17 @@
 //! The admin HTTP API on `admin_listen`: `/health`, `/stats`, `/metrics`, and one endpoint per
 //! PHP function under `/frankenphp_ws/` (see `admin_api`). Answers are JSON: `{"result": …}`
 //! or `{"error": …}`. With `admin_token` set, every request needs the bearer token.
+//!
+//! Browsers are kept out whatever the token: see `admin_guard`.
 
 use super::http::{constant_time_eq, respond, Body};
+use super::admin_guard::{self, Verdict};
+use crate::log::LogLimiter;
+use hyper::header::{
+    HeaderValue, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_MAX_AGE, VARY,
+};
+use crate::hub::stats::Stats;
 use crate::node::{Call, CallError, Node};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
@@ -20,16 +29,49 @@ use tokio::net::TcpStream;
 /// Bodies above this are refused: the admin API carries messages, not uploads.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
-pub async fn serve(stream: TcpStream, _remote: SocketAddr, node: Arc<Node>) {
+pub async fn serve(stream: TcpStream, remote: SocketAddr, node: Arc<Node>) {
     let service = service_fn(move |req| {
         let node = node.clone();
-        async move { Ok::<_, Infallible>(handle(req, node).await) }
+        async move {
+            let cors = match admin_guard::check(req.method(), req.headers(), &node.config.admin_allowed_origins) {
+                Verdict::Refuse(why) => {
+                    Stats::add(&node.hub.stats.admin_refused, 1);
+                    if let Some(suppressed) = REFUSALS_LOGGED.allow() {
+                        tracing::warn!(client = %remote, suppressed, "admin API request {} {} refused (403): {why}", req.method(), req.uri().path());
+                    }
+                    return Ok::<_, Infallible>(json_response(StatusCode::FORBIDDEN, json!({"error": why})));
+                }
+                Verdict::Preflight(origin) => return Ok(preflight(origin)),
+                Verdict::Serve(cors) => cors,
+            };
+            let mut response = handle(req, node).await;
+            if let Some(origin) = cors {
+                response.headers_mut().insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                response.headers_mut().insert(VARY, HeaderValue::from_static("Origin"));
+            }
+            Ok(response)
+        }
     });
     let _ = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(10))
         .serve_connection(TokioIo::new(stream), service)
         .await;
+}
+
+/// Refused requests logged at most once a second: a hostile page can send many.
+static REFUSALS_LOGGED: LogLimiter = LogLimiter::new();
+
+/// A listed page's CORS preflight: it may send the token and a body.
+fn preflight(origin: HeaderValue) -> Response<Body> {
+    let mut response = respond(StatusCode::NO_CONTENT, "text/plain", "");
+    let headers = response.headers_mut();
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST"));
+    headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("authorization, content-type"));
+    headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    headers.insert(VARY, HeaderValue::from_static("Origin"));
+    response
 }
 
 fn json_response(status: StatusCode, value: serde_json::Value) -> Response<Body> {
@@ -91,3 +133,4 @@ fn error_response(error: CallError) -> Response<Body> {
     };
     json_response(status, json!({"error": message, "kind": kind}))
 }
+

@@ -3,9 +3,12 @@
 //! Zend.
 
 pub mod admin;
+pub mod admin_guard;
 pub mod admission;
 pub mod client;
 pub mod http;
+pub mod origin;
+pub mod proxies;
 pub mod tls;
 pub mod upgrade;
 
@@ -30,7 +33,10 @@ where
                 tokio::spawn(serve(stream, remote, node.clone()));
             }
             // Out of file descriptors or similar: back off instead of spinning.
-            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+            Err(error) => {
+                tracing::error!("accept failed on {:?}: {error}; retrying in 20 ms", listener.local_addr().ok());
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use super::admission::Refusal;
 use super::client;
+use super::origin;
 use crate::auth::endpoint::Credentials;
 use crate::auth::Verdict;
 use super::http::{constant_time_eq, parse_query, text, Body};
@@ -23,6 +24,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+
+/// Origin refusals logged at most once a second: a hostile page can make many.
+static ORIGIN_REFUSALS_LOGGED: crate::log::LogLimiter = crate::log::LogLimiter::new();
 
 /// A client must finish sending its request headers within this time (slow-loris guard).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -90,11 +94,15 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
     let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).cloned() else {
         return reject(StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is missing\n");
     };
-    let origin = header(&req, "origin");
-    if !config.allowed_origins.is_empty() && !config.allowed_origins.iter().any(|o| Some(o) == origin.as_ref()) {
+    let tls = !config.tls_cert.is_empty();
+    if let Err(why) = origin::check_handshake(req.headers(), remote.ip(), tls, &config.allowed_origins, &config.trusted_proxies) {
         Stats::add(&stats.origin_refused, 1);
-        return reject(StatusCode::FORBIDDEN, "origin not allowed\n");
+        if let Some(suppressed) = ORIGIN_REFUSALS_LOGGED.allow() {
+            tracing::warn!(client = %remote, path = %path, suppressed, "WebSocket handshake refused (403): {why}");
+        }
+        return reject(StatusCode::FORBIDDEN, "origin not allowed: add this page's origin to frankenphp_ws.allowed_origins\n");
     }
+    let origin = header(&req, "origin");
     let slot = match node.admission.admit(remote.ip()) {
         Ok(slot) => slot,
         Err(Refusal::Full) => {

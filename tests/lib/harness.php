@@ -37,6 +37,8 @@ function ws_start(array $options = []): array
     $bound = frankenphp_ws_start($options + [
         'listen' => '127.0.0.1:0',
         'admin_listen' => '127.0.0.1:0',
+        // Server logs go to stderr, which phpt compares with the expected output.
+        'log_level' => 'off',
     ]);
     $GLOBALS['__ws_bound'] = $bound;
     $GLOBALS['__ws_options'] = $options;

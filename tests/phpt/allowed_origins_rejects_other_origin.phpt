@@ -1,5 +1,5 @@
 --TEST--
-With allowed_origins set, a handshake from another Origin gets 403 before the upgrade; listed origins are accepted
+A handshake from a page of another origin gets 403 before the upgrade; listed origins, the server's own origin and clients without Origin are accepted
 --EXTENSIONS--
 frankenphp_ws
 --FILE--
@@ -8,19 +8,23 @@ require __DIR__ . '/../lib/harness.php';
 
 $keep = [];
 ws_start(['allowed_origins' => 'https://app.example http://localhost:3000']);
-foreach (['https://app.example', 'http://localhost:3000', 'https://evil.example', 'http://app.example', 'https://app.example.evil.test'] as $origin) {
-    $r = WsClient::handshake(ws_url('/ws'), ['Origin' => $origin]);
+$own = 'http://' . parse_url(ws_url('/ws'), PHP_URL_HOST) . ':' . parse_url(ws_url('/ws'), PHP_URL_PORT);
+foreach (['https://app.example', 'http://localhost:3000', 'https://evil.example', 'http://app.example', 'https://app.example.evil.test', $own, null] as $origin) {
+    $r = WsClient::handshake(ws_url('/ws'), $origin === null ? [] : ['Origin' => $origin]);
+    $origin = $origin === $own ? 'own origin' : ($origin ?? 'no Origin');
     $keep[] = $r['client'];
-    echo "$origin: {$r['status']}", $r['client'] ? ' ' . wait_event('open')['headers']['origin'] : '', "\n";
+    echo "$origin: {$r['status']}", $r['client'] ? ' ' . (wait_event('open')['headers']['origin'] ?? '-') : '', "\n";
 }
 // Refused handshakes are no connections and no events.
 var_dump(frankenphp_ws_getClientsCount(), poll_event(0.2));
 ?>
---EXPECT--
+--EXPECTF--
 https://app.example: 101 https://app.example
 http://localhost:3000: 101 http://localhost:3000
 https://evil.example: 403
 http://app.example: 403
 https://app.example.evil.test: 403
-int(2)
+own origin: 101 %s
+no Origin: 101 -
+int(4)
 NULL

@@ -16,6 +16,8 @@ $defaults = [
     'redis_address' => '127.0.0.1:6379',
     'auth_endpoint' => '',
     'allowed_origins' => '',
+    'trusted_proxies' => '',
+    'admin_allowed_origins' => '',
     'max_message_size' => '1048576',
     'ping_interval' => '25',
     'pong_timeout' => '60',
@@ -34,6 +36,8 @@ $defaults = [
     'max_subscriptions' => '128',
     'tls_cert' => '',
     'tls_key' => '',
+    'log_level' => 'warn',
+    'log_file' => '',
 ];
 // A fresh process without php.ini, so the defaults are the module's own.
 $r = run_php(<<<'PHP'
@@ -66,6 +70,8 @@ frankenphp_ws.driver: default ok
 frankenphp_ws.redis_address: default ok
 frankenphp_ws.auth_endpoint: default ok
 frankenphp_ws.allowed_origins: default ok
+frankenphp_ws.trusted_proxies: default ok
+frankenphp_ws.admin_allowed_origins: default ok
 frankenphp_ws.max_message_size: default ok
 frankenphp_ws.ping_interval: default ok
 frankenphp_ws.pong_timeout: default ok
@@ -84,5 +90,7 @@ frankenphp_ws.message_burst: default ok
 frankenphp_ws.max_subscriptions: default ok
 frankenphp_ws.tls_cert: default ok
 frankenphp_ws.tls_key: default ok
+frankenphp_ws.log_level: default ok
+frankenphp_ws.log_file: default ok
 extra directives: []
 php --ri lists every directive: true []

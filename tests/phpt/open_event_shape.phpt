@@ -6,7 +6,7 @@ frankenphp_ws
 <?php
 require __DIR__ . '/../lib/harness.php';
 
-ws_start();
+ws_start(['allowed_origins' => 'http://example.test']);
 $client = WsClient::connect(ws_url('/ws/chat?room=lobby%201&tag=a%2Bb&empty='), [
     'X-Custom-Header' => 'Some Value',
     'Cookie' => 'session=abc',

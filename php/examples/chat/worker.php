@@ -16,6 +16,12 @@ if (($admin = getenv('FRANKENPHP_WS_ADMIN')) !== false) {
 if (($auth = getenv('FRANKENPHP_WS_AUTH_ENDPOINT')) !== false) {
     $options['auth_endpoint'] = $auth;
 }
+// The page (http://127.0.0.1:8000) and the socket (:8080) are different origins, since the
+// port is part of an origin: list exactly the app's own pages, and other sites' pages, which
+// the browser would send the session cookie from too, get 403.
+if (($origins = getenv('FRANKENPHP_WS_ALLOWED_ORIGINS')) !== false) {
+    $options['allowed_origins'] = $origins;
+}
 $bound = frankenphp_ws_start($options);
 echo "chat worker: WebSocket on ws://{$bound['listen']}/ws, admin API on " . ($bound['admin'] ?? 'off') . "\n";
 
