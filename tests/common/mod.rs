@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -231,6 +232,7 @@ impl PhpServer {
             .env("PHP_CLI_SERVER_WORKERS", workers.to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .expect("php -S runs");
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -247,7 +249,30 @@ impl PhpServer {
 }
 
 impl Drop for PhpServer {
+    /// Ends the whole process group: killing only the master would leave the
+    /// PHP_CLI_SERVER_WORKERS children orphaned and still listening.
     fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        // `kill SIG -- -pgid`; true if some process of the group got it.
+        let signal = |sig: &str| {
+            Command::new("kill")
+                .args([sig, "--", &group])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        signal("-TERM");
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let master_gone = self.child.try_wait().ok().flatten().is_some();
+            if (master_gone && !signal("-0")) || Instant::now() >= deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Whatever is left of the group (the master if it ignored TERM, or its workers).
+        signal("-KILL");
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
