@@ -18,6 +18,7 @@ macro_rules! for_each_directive {
             "path" = "/ws",
             "admin_listen" = "127.0.0.1:2019",
             "admin_token" = "",
+            "admin_token_file" = "",
             "admin_url" = "http://127.0.0.1:2019",
             "driver" = "memory",
             "redis_address" = "127.0.0.1:6379",
@@ -35,6 +36,7 @@ macro_rules! for_each_directive {
             "auth_timeout" = "2",
             "auth_concurrency" = "64",
             "auth_jwt_secret" = "",
+            "auth_jwt_secret_file" = "",
             "max_connections" = "0",
             "max_connections_per_ip" = "0",
             "handshake_rate" = "0",
@@ -59,11 +61,50 @@ for_each_directive!(directive_table);
 
 pub const INI_PREFIX: &str = "frankenphp_ws.";
 
+/// The directives whose values are secrets. Each may instead be read from a file named by the
+/// directive of the same name with `_file` appended.
+pub const SECRET_DIRECTIVES: &[&str] = &["admin_token", "auth_jwt_secret"];
+
+/// How `phpinfo()` / `php --ri` show a directive's value: a secret as `********` when set
+/// (nothing when not), as php-src shows `odbc.default_pw`; every other value as it is.
+/// `ini_get()` still returns the real value, as it does for PHP's own password directives.
+pub fn displayed_value<'a>(name: &str, value: &'a str) -> &'a str {
+    let name = name.strip_prefix(INI_PREFIX).unwrap_or(name);
+    match (SECRET_DIRECTIVES.contains(&name), value.is_empty()) {
+        (false, _) | (true, true) => value,
+        (true, false) => "********",
+    }
+}
+
+/// The secret `name`: its directive's value, or the trimmed content of the file that
+/// `<name>_file` names. Setting both, or a file that cannot be read or is empty, is an error.
+fn secret(get: impl Fn(&str) -> String, name: &str) -> Result<String, String> {
+    let file_option = format!("{name}_file");
+    let value = get(name);
+    let path = get(&file_option).trim().to_string();
+    if path.is_empty() {
+        return Ok(value);
+    }
+    if !value.is_empty() {
+        return Err(format!(
+            "options '{name}' and '{file_option}' exclude each other: set the secret or the file that holds it, not both"
+        ));
+    }
+    let content = std::fs::read_to_string(&path)
+        .map_err(|e| format!("option '{file_option}': cannot read '{path}': {e}"))?;
+    let content = content.trim();
+    if content.is_empty() {
+        return Err(format!("option '{file_option}': '{path}' is empty"));
+    }
+    Ok(content.to_string())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub listen: String,
     pub path: String,
     pub admin_listen: String,
+    /// `admin_token`, or the content of `admin_token_file`.
     pub admin_token: String,
     pub admin_url: String,
     pub driver: String,
@@ -85,6 +126,7 @@ pub struct Config {
     pub ghost_buffer: usize,
     pub auth_timeout: Duration,
     pub auth_concurrency: usize,
+    /// `auth_jwt_secret`, or the content of `auth_jwt_secret_file`.
     pub auth_jwt_secret: String,
     /// 0: no limit (the process's file limit applies).
     pub max_connections: usize,
@@ -157,6 +199,8 @@ impl Config {
         if path.len() > 1 && path.ends_with('/') {
             path.pop();
         }
+        let admin_token = secret(|n| get(n).to_string(), "admin_token")?;
+        let auth_jwt_secret = secret(|n| get(n).to_string(), "auth_jwt_secret")?;
         let driver = get("driver").trim().to_string();
         if driver != "memory" && driver != "redis" {
             return Err(format!("option 'driver' must be 'memory' or 'redis', got '{driver}'"));
@@ -165,7 +209,7 @@ impl Config {
             listen: get("listen").trim().to_string(),
             path,
             admin_listen: get("admin_listen").trim().to_string(),
-            admin_token: get("admin_token").to_string(),
+            admin_token,
             admin_url: get("admin_url").trim().trim_end_matches('/').to_string(),
             driver,
             redis_address: get("redis_address").trim().to_string(),
@@ -182,7 +226,7 @@ impl Config {
             ghost_buffer: number("ghost_buffer")? as usize,
             auth_timeout: Duration::from_secs(positive("auth_timeout")?),
             auth_concurrency: positive("auth_concurrency")? as usize,
-            auth_jwt_secret: get("auth_jwt_secret").to_string(),
+            auth_jwt_secret,
             max_connections: number("max_connections")? as usize,
             max_connections_per_ip: number("max_connections_per_ip")? as usize,
             handshake_rate: small("handshake_rate")?,
@@ -272,5 +316,33 @@ mod tests {
         assert!(Config::from_pairs([("tls_cert".into(), "a.pem".into())]).unwrap_err().contains("go together"));
         let c = Config::from_pairs([("admin_listen".into(), "0.0.0.0:0".into())]).unwrap();
         assert!(c.validate_for_server().unwrap_err().contains("admin_token"));
+    }
+
+    #[test]
+    fn secrets_come_from_the_value_or_a_file_and_are_masked_for_display() {
+        let dir = std::env::temp_dir().join(format!("fws-config-secret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("token");
+        std::fs::write(&file, "  s3cret\n").unwrap();
+        let path = file.display().to_string();
+        let pairs = |list: &[(&str, &str)]| Config::from_pairs(list.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+
+        let c = pairs(&[("admin_token_file", &path), ("auth_jwt_secret_file", &path)]).unwrap();
+        assert_eq!((c.admin_token.as_str(), c.auth_jwt_secret.as_str()), ("s3cret", "s3cret"));
+        let c = pairs(&[("admin_token", "direct")]).unwrap();
+        assert_eq!(c.admin_token, "direct");
+        let e = pairs(&[("admin_token", "direct"), ("admin_token_file", &path)]).unwrap_err();
+        assert!(e.contains("'admin_token' and 'admin_token_file' exclude each other"), "{e}");
+        let missing = dir.join("none").display().to_string();
+        let e = pairs(&[("auth_jwt_secret_file", &missing)]).unwrap_err();
+        assert!(e.contains("option 'auth_jwt_secret_file': cannot read") && e.contains(&missing), "{e}");
+        std::fs::write(&file, " \n").unwrap();
+        assert!(pairs(&[("admin_token_file", &path)]).unwrap_err().contains("is empty"));
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        assert_eq!(displayed_value("frankenphp_ws.admin_token", "x"), "********");
+        assert_eq!(displayed_value("auth_jwt_secret", ""), "");
+        assert_eq!(displayed_value("admin_token_file", "/run/secret"), "/run/secret");
+        assert_eq!(displayed_value("listen", "127.0.0.1:1"), "127.0.0.1:1");
     }
 }

@@ -53,7 +53,7 @@ pub fn pairs() -> Vec<(String, String)> {
 pub fn config() -> Result<&'static Config, String> {
     static CONFIG: OnceLock<Result<Config, String>> = OnceLock::new();
     CONFIG
-        .get_or_init(|| Config::from_pairs(pairs()).map_err(|e| format!("php.ini: frankenphp_ws.{e}")))
+        .get_or_init(|| Config::from_pairs(pairs()).map_err(|e| format!("php.ini: {e}")))
         .as_ref()
         .map_err(Clone::clone)
 }

@@ -30,10 +30,12 @@ extern "C" fn info(_module: *mut ModuleEntry) {
         .map(|s| format!("listening on {}", s.listen))
         .unwrap_or_else(|| "not started in this process".into());
     info_table_row!("server", running.as_str());
-    // The directives with their values in effect, so `php --ri frankenphp_ws` lists them.
+    // The directives with their values in effect, so `php --ri frankenphp_ws` lists them;
+    // secrets masked (ini_get() still returns them, as for PHP's own password directives).
     for (name, value) in ini::pairs() {
         let key = format!("{}{name}", crate::config::INI_PREFIX);
-        info_table_row!(key.as_str(), value.as_str());
+        let shown = crate::config::displayed_value(&name, &value);
+        info_table_row!(key.as_str(), shown);
     }
     info_table_end!();
 }

@@ -11,6 +11,7 @@ $defaults = [
     'path' => '/ws',
     'admin_listen' => '127.0.0.1:2019',
     'admin_token' => '',
+    'admin_token_file' => '',
     'admin_url' => 'http://127.0.0.1:2019',
     'driver' => 'memory',
     'redis_address' => '127.0.0.1:6379',
@@ -28,6 +29,7 @@ $defaults = [
     'auth_timeout' => '2',
     'auth_concurrency' => '64',
     'auth_jwt_secret' => '',
+    'auth_jwt_secret_file' => '',
     'max_connections' => '0',
     'max_connections_per_ip' => '0',
     'handshake_rate' => '0',
@@ -65,6 +67,7 @@ frankenphp_ws.listen: default ok
 frankenphp_ws.path: default ok
 frankenphp_ws.admin_listen: default ok
 frankenphp_ws.admin_token: default ok
+frankenphp_ws.admin_token_file: default ok
 frankenphp_ws.admin_url: default ok
 frankenphp_ws.driver: default ok
 frankenphp_ws.redis_address: default ok
@@ -82,6 +85,7 @@ frankenphp_ws.ghost_buffer: default ok
 frankenphp_ws.auth_timeout: default ok
 frankenphp_ws.auth_concurrency: default ok
 frankenphp_ws.auth_jwt_secret: default ok
+frankenphp_ws.auth_jwt_secret_file: default ok
 frankenphp_ws.max_connections: default ok
 frankenphp_ws.max_connections_per_ip: default ok
 frankenphp_ws.handshake_rate: default ok
