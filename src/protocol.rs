@@ -72,7 +72,9 @@ pub fn parse_control(text: &str) -> Option<Result<Control, ProtocolError>> {
     };
     let object = value.as_object()?;
     if let Some(action) = object.get("action") {
-        return Some(parse_action(action, object));
+        // Only the server's own actions are control messages: an application may use
+        // "action" for its own messages, which reach the worker unchanged.
+        return parse_action(action, object);
     }
     match object.get("sender").and_then(Value::as_str) {
         Some("client") if object.contains_key("subscriptions") => {
@@ -95,24 +97,17 @@ fn channel_field(object: &serde_json::Map<String, Value>) -> Result<String, Prot
     Ok(channel)
 }
 
-fn parse_action(
-    action: &Value,
-    object: &serde_json::Map<String, Value>,
-) -> Result<Control, ProtocolError> {
-    match action.as_str() {
-        Some("subscribe") => Ok(Control::Subscribe(channel_field(object)?)),
-        Some("unsubscribe") => Ok(Control::Unsubscribe(channel_field(object)?)),
-        Some("presence") => match object.get("status").and_then(Value::as_str).map(presence_status) {
+fn parse_action(action: &Value, object: &serde_json::Map<String, Value>) -> Option<Result<Control, ProtocolError>> {
+    Some(match action.as_str()? {
+        "subscribe" => channel_field(object).map(Control::Subscribe),
+        "unsubscribe" => channel_field(object).map(Control::Unsubscribe),
+        "presence" => match object.get("status").and_then(Value::as_str).map(presence_status) {
             Some(Ok(status)) => Ok(Control::Presence(status)),
             Some(Err(message)) => Err(ProtocolError::new("invalid_presence", message)),
             None => Err(ProtocolError::new("invalid_presence", "\"status\" must be a string")),
         },
-        Some(other) => Err(ProtocolError::new(
-            "unknown_action",
-            format!("unknown action {other:?}; known actions are \"subscribe\", \"unsubscribe\" and \"presence\""),
-        )),
-        None => Err(ProtocolError::new("unknown_action", "\"action\" must be a string")),
-    }
+        _ => return None,
+    })
 }
 
 /// The most channels one `subscriptions` message may name.
@@ -219,8 +214,9 @@ mod tests {
         assert_eq!(e.code, "invalid_channel");
         let e = parse_control(r#"{"action":"subscribe","channel":5}"#).unwrap().unwrap_err();
         assert_eq!(e.code, "invalid_channel");
-        let e = parse_control(r#"{"action":"dance"}"#).unwrap().unwrap_err();
-        assert_eq!(e.code, "unknown_action");
+        assert_eq!(parse_control(r#"{"action":"dance"}"#), None, "the application's own action");
+        assert_eq!(parse_control(r#"{"action":5}"#), None);
+        let e = parse_control(r#"{"action":"presence","status":1}"#).unwrap().unwrap_err();
         assert!(e.to_json().contains("\"event\":\"error\""));
         let e = parse_control("{\"action\": broken").unwrap().unwrap_err();
         assert_eq!(e.code, "invalid_json");
