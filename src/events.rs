@@ -7,6 +7,7 @@
 //! `join` after `frankenphp_ws_subscribe`, a ghost's release) never wait, since the PHP thread
 //! is the consumer: they may take the queue past its size for a moment.
 
+use crate::hub::connection::Connection;
 use bytes::Bytes;
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -72,6 +73,35 @@ pub struct Event {
     pub connection: Arc<str>,
     pub route: Arc<str>,
     pub payload: Option<Bytes>,
+}
+
+impl Event {
+    pub fn of(conn: &Connection, kind: EventKind, payload: Option<Bytes>) -> Event {
+        Event { kind, connection: conn.id(), route: conn.route.clone(), payload }
+    }
+
+    /// A channel gained or lost `conn`, whoever caused it (the client or a PHP call).
+    pub fn membership(conn: &Connection, channel: String, joined: bool) -> Event {
+        let user = conn.user.clone();
+        let kind = if joined { EventKind::Join { channel, user } } else { EventKind::Leave { channel, user } };
+        Event::of(conn, kind, None)
+    }
+
+    /// How the worker learns that a connection ended, whatever ended it, in this order:
+    /// `ghostConnectionClose` (a released ghost only), `beforeClose` (its state is still
+    /// readable), a `leave` for each channel it held (so presence kept from join and leave
+    /// stays right), then `close`.
+    pub fn ending(conn: &Connection, code: u16, reason: &'static str, released: bool) -> Vec<Event> {
+        let reason = Some(Bytes::from_static(reason.as_bytes()));
+        let mut events = Vec::new();
+        if released {
+            events.push(Event::of(conn, EventKind::GhostConnectionClose, reason.clone()));
+        }
+        events.push(Event::of(conn, EventKind::BeforeClose { code }, reason.clone()));
+        events.extend(conn.subscriptions().into_iter().map(|channel| Event::membership(conn, channel, false)));
+        events.push(Event::of(conn, EventKind::Close { code }, reason));
+        events
+    }
 }
 
 pub struct EventQueue {

@@ -11,7 +11,7 @@
 use crate::auth::Authenticator;
 use crate::broker::Broker;
 use crate::config::Config;
-use crate::events::{Event, EventKind, EventQueue};
+use crate::events::{Event, EventQueue};
 use crate::global_store::GlobalStore;
 use crate::hub::connection::{reason, Connection};
 use crate::hub::search::Matcher;
@@ -482,17 +482,14 @@ impl Node {
         ending != Ending::None
     }
 
-    /// Reports a connection that `kill` or a release ended while it was dormant:
-    /// `ghostConnectionClose` (for a release), `beforeClose`, `close`, in that order.
+    /// Reports a connection that `kill` or a release ended while it was dormant (a live
+    /// socket's end is reported by its tasks).
     fn report_ending(&self, id: &str, ending: &Ending, why: &'static str, released: bool) {
         let Ending::Retired { code } = *ending else { return };
         let Some(conn) = self.hub.get(id) else { return };
-        let reason = Some(Bytes::from_static(why.as_bytes()));
-        if released {
-            self.push_now(&conn, EventKind::GhostConnectionClose, reason.clone());
+        for event in Event::ending(&conn, code, why, released) {
+            self.push_now(event);
         }
-        self.push_now(&conn, EventKind::BeforeClose { code }, reason.clone());
-        self.push_now(&conn, EventKind::Close { code }, reason);
     }
 
     /// Releases ghosts dormant longer than `ghost_ttl` (same events as a release).
@@ -506,22 +503,15 @@ impl Node {
         }
     }
 
-    fn push_now(&self, conn: &Connection, kind: EventKind, payload: Option<Bytes>) {
+    fn push_now(&self, event: Event) {
         Stats::add(&self.hub.stats.events_queued, 1);
-        self.events.push_now(Event { kind, connection: conn.id(), route: conn.route.clone(), payload });
+        self.events.push_now(event);
     }
 
     /// A `join`/`leave` caused by a PHP call: queued without waiting (the caller is the worker).
     fn membership_event(&self, id: &str, channel: &str, joined: bool) {
         let Some(conn) = self.hub.get(id) else { return };
-        let channel = channel.to_string();
-        let user = conn.user.clone();
-        let kind = if joined {
-            EventKind::Join { channel, user }
-        } else {
-            EventKind::Leave { channel, user }
-        };
-        self.push_now(&conn, kind, None);
+        self.push_now(Event::membership(&conn, channel.to_string(), joined));
     }
 
     /// The `/stats` document: seed 004's shape plus the counters.

@@ -58,7 +58,7 @@ async fn a_dropped_ghost_resumes_with_its_token_and_misses_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn releasing_a_dormant_ghost_reports_three_events_in_order_with_state_readable() {
+async fn releasing_a_dormant_ghost_reports_its_end_in_order_with_state_readable() {
     let worker = Worker::start(json!({}));
     let mut control = connect(&worker.url("/ws?tag=control")).await;
     let mut client = connect(&worker.url("/ws?tag=g")).await;
@@ -70,7 +70,7 @@ async fn releasing_a_dormant_ghost_reports_three_events_in_order_with_state_read
     assert_eq!(events_of(&worker, &id), vec!["open", "join"], "a ghost's disconnect reports nothing");
     assert_eq!(php(&mut control, &format!("frankenphp_ws_releaseGhost('{id}')")).await, json!(true));
     worker.wait_event("close", T, |e| e["type"] == "close" && e["connection"] == id.as_str());
-    assert_eq!(events_of(&worker, &id), vec!["open", "join", "ghostConnectionClose", "beforeClose", "state", "close"]);
+    assert_eq!(events_of(&worker, &id), vec!["open", "join", "ghostConnectionClose", "beforeClose", "state", "leave", "close"]);
     let state = worker.wait_event("state", T, |e| e["type"] == "state");
     assert_eq!(state["subscriptions"], json!(["alpha"]));
     let ghost_close = worker.wait_event("ghostConnectionClose", T, |e| e["type"] == "ghostConnectionClose");

@@ -31,6 +31,11 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// For logs.
+    pub fn url(&self) -> String {
+        format!("http://{}{}", self.authority, self.path_and_query)
+    }
+
     pub fn parse(url: &str) -> Result<Endpoint, String> {
         let rest = url
             .strip_prefix("http://")

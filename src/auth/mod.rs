@@ -101,24 +101,39 @@ impl Authenticator {
             }
             Ok(Ok((status, body))) => {
                 if status.is_server_error() {
-                    self.breaker.failed();
+                    self.failed(endpoint, &format!("it answered {status}"));
                 } else {
                     self.breaker.succeeded();
                 }
                 let text = String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned();
                 Verdict::Refuse(status, text)
             }
-            Ok(Err(_)) => {
-                self.breaker.failed();
+            Ok(Err(error)) => {
+                self.failed(endpoint, &format!("unreachable: {error}"));
                 unavailable("the authentication endpoint is unreachable")
             }
             Err(_) => {
-                self.breaker.failed();
+                self.failed(endpoint, &format!("no answer within {:?}", self.timeout));
                 unavailable("the authentication endpoint did not answer in time")
             }
         }
     }
+
+    /// An endpoint failure: logged (at most once a second), and counted by the breaker.
+    fn failed(&self, endpoint: &Endpoint, why: &str) {
+        if let Some(suppressed) = ENDPOINT_FAILURES_LOGGED.allow() {
+            tracing::warn!(endpoint = %endpoint.url(), suppressed, "auth_endpoint failed: {why}; the handshake got 503");
+        }
+        if self.breaker.failed() {
+            tracing::error!(
+                endpoint = %endpoint.url(),
+                "auth_endpoint failed {BREAKER_THRESHOLD} times in a row: handshakes get 503 at once for {BREAKER_COOL_DOWN:?}, then one probe goes through"
+            );
+        }
+    }
 }
+
+static ENDPOINT_FAILURES_LOGGED: crate::log::LogLimiter = crate::log::LogLimiter::new();
 
 /// Counts consecutive endpoint failures; past the threshold it opens for a cool-down, after
 /// which one probe goes through (a success closes it, a failure opens it again).
@@ -142,15 +157,19 @@ impl Breaker {
         }
     }
 
-    fn failed(&self) {
+    /// True when this failure opened the breaker (it was closed).
+    fn failed(&self) -> bool {
         if self.failures.fetch_add(1, Ordering::AcqRel) + 1 >= BREAKER_THRESHOLD {
-            *self.open_until.lock() = Some(Instant::now() + BREAKER_COOL_DOWN);
+            return self.open_until.lock().replace(Instant::now() + BREAKER_COOL_DOWN).is_none();
         }
+        false
     }
 
     fn succeeded(&self) {
         self.failures.store(0, Ordering::Release);
-        *self.open_until.lock() = None;
+        if self.open_until.lock().take().is_some() {
+            tracing::warn!("auth_endpoint answers again: the circuit breaker is closed");
+        }
     }
 }
 

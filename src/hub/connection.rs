@@ -44,6 +44,8 @@ pub mod reason {
     pub const PROTOCOL_ERROR: &str = "protocol_error";
     pub const GHOST_RELEASED: &str = "ghost_released";
     pub const RATE_LIMITED: &str = "rate_limited";
+    /// A bug: the connection's task panicked (1011).
+    pub const INTERNAL_ERROR: &str = "internal_error";
 }
 
 /// One network attachment: its close request and why it ended.

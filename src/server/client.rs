@@ -10,6 +10,7 @@ use crate::hub::Ended;
 use crate::hub::stats::Stats;
 use crate::node::Node;
 use crate::server::admission::{MessageRate, MessageVerdict, Slot};
+use crate::log::LogLimiter;
 use crate::protocol::{self, Control};
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
@@ -63,8 +64,11 @@ pub fn new_connection_id() -> Arc<str> {
 /// Queues an event for the worker. When the queue is full (backpressure), returns the wait
 /// for room, which the caller awaits: boxed, so idle connections' tasks stay small.
 fn emit(node: &Arc<Node>, conn: &Connection, kind: EventKind, payload: Option<Bytes>) -> Option<BoxFuture> {
+    emit_event(node, Event::of(conn, kind, payload))
+}
+
+fn emit_event(node: &Arc<Node>, event: Event) -> Option<BoxFuture> {
     Stats::add(&node.hub.stats.events_queued, 1);
-    let event = Event { kind, connection: conn.id(), route: conn.route.clone(), payload };
     let event = node.events.try_push(event).err()?;
     let node = node.clone();
     Some(Box::pin(async move { node.events.push(event).await }))
@@ -76,6 +80,11 @@ type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
 macro_rules! emit {
     ($node:expr, $conn:expr, $kind:expr, $payload:expr) => {
         if let Some(wait) = emit($node, $conn, $kind, $payload) {
+            wait.await;
+        }
+    };
+    ($node:expr, $event:expr) => {
+        if let Some(wait) = emit_event($node, $event) {
             wait.await;
         }
     };
@@ -135,8 +144,8 @@ async fn live<S>(
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let _slot = slot;
-    let writer = tokio::spawn(write_loop(conn.clone(), socket.clone(), sink, node.clone()));
-    read_loop(&conn, &socket, stream, &node).await;
+    let writer = tokio::spawn(survive_panic(conn.clone(), socket.clone(), write_loop(conn.clone(), socket.clone(), sink, node.clone())));
+    survive_panic(conn.clone(), socket.clone(), read_loop(conn.clone(), socket.clone(), stream, node.clone())).await;
     socket.closing.trigger();
     let mut writer = writer;
     let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
@@ -156,18 +165,54 @@ async fn live<S>(
     if let Some(counter) = counter {
         Stats::add(counter, 1);
     }
-    let reason = Some(Bytes::from_static(cause.reason.as_bytes()));
-    emit!(&node, &conn, EventKind::BeforeClose { code: cause.code }, reason.clone());
-    emit!(&node, &conn, EventKind::Close { code: cause.code }, reason);
+    log_close(&conn, cause.code, cause.reason);
+    for event in Event::ending(&conn, cause.code, cause.reason, false) {
+        emit!(&node, event);
+    }
+}
+
+/// Runs one of a connection's tasks; if it panics (a bug), the panic is logged and the
+/// connection closes with 1011 `internal_error`, and its end is reported as any other: the
+/// worker still gets `beforeClose` and `close`, and the connection's state is freed.
+async fn survive_panic(conn: Arc<Connection>, socket: Arc<Socket>, task: impl std::future::Future<Output = ()>) {
+    use futures_util::FutureExt;
+    if let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-string panic".into());
+        tracing::error!(connection = %conn.id(), "a connection task panicked: {what}; closing it with 1011");
+        socket.close(1011, reason::INTERNAL_ERROR);
+    }
+}
+
+/// Closes that clients cause at will are logged at most once a second per cause.
+static SLOW_CONSUMERS_LOGGED: LogLimiter = LogLimiter::new();
+static RATE_LIMITS_LOGGED: LogLimiter = LogLimiter::new();
+
+fn log_close(conn: &Connection, code: u16, why: &str) {
+    let limiter = match why {
+        reason::SLOW_CONSUMER => &SLOW_CONSUMERS_LOGGED,
+        reason::RATE_LIMITED => &RATE_LIMITS_LOGGED,
+        _ => {
+            tracing::debug!(connection = %conn.id(), remote = %conn.remote_addr, "connection closed ({code}, {why})");
+            return;
+        }
+    };
+    if let Some(suppressed) = limiter.allow() {
+        tracing::warn!(connection = %conn.id(), remote = %conn.remote_addr, suppressed, "connection closed ({code}, {why})");
+    }
 }
 
 type Reader<S> = SplitStream<WebSocketStream<S>>;
 type Writer<S> = SplitSink<WebSocketStream<S>, Message>;
 
-async fn read_loop<S>(conn: &Arc<Connection>, socket: &Socket, mut stream: Reader<S>, node: &Arc<Node>)
+async fn read_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut stream: Reader<S>, node: Arc<Node>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
+    let (conn, socket, node) = (&conn, &socket, &node);
     // The application's own server side (admin token) is not rate limited.
     let mut limiter =
         if conn.trusted { None } else { MessageRate::new(node.config.message_rate, node.config.message_burst) };
@@ -271,7 +316,6 @@ async fn handle_control(
         }
     };
     Stats::add(&hub.stats.control_messages, 1);
-    let user = || conn.user.clone();
     let limit = node.config.max_subscriptions;
     match control {
         Control::Subscribe(channel) => {
@@ -292,7 +336,7 @@ async fn handle_control(
             let change = hub.subscribe(&conn.id(), &channel);
             conn.reply(Message::text(protocol::subscribed_reply(&channel)));
             if change == crate::hub::Change::Done {
-                emit!(node, conn, EventKind::Join { channel, user: user() }, None);
+                emit!(node, Event::membership(conn, channel, true));
             }
         }
         Control::Unsubscribe(channel) => {
@@ -300,7 +344,7 @@ async fn handle_control(
             conn.take_grant_request(&channel);
             conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
             if change == crate::hub::Change::Done {
-                emit!(node, conn, EventKind::Leave { channel, user: user() }, None);
+                emit!(node, Event::membership(conn, channel, false));
             }
         }
         Control::SetSubscriptions(channels) => {
@@ -318,11 +362,11 @@ async fn handle_control(
             let (joined, left) = hub.set_subscriptions(&conn.id(), &keep);
             for channel in left {
                 conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
-                emit!(node, conn, EventKind::Leave { channel, user: user() }, None);
+                emit!(node, Event::membership(conn, channel, false));
             }
             for channel in joined {
                 conn.reply(Message::text(protocol::subscribed_reply(&channel)));
-                emit!(node, conn, EventKind::Join { channel, user: user() }, None);
+                emit!(node, Event::membership(conn, channel, true));
             }
             for channel in to_ask {
                 if let Some(wait) = request_grant(conn, node, channel) {

@@ -14,6 +14,9 @@ use tokio_rustls::TlsAcceptor;
 /// A client must finish the TLS handshake within this time.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// TLS failures logged at most once a second: scanners and plain-HTTP clients make many.
+static TLS_FAILURES_LOGGED: crate::log::LogLimiter = crate::log::LogLimiter::new();
+
 /// Loads the certificate chain and key; errors say which file and what is wrong with it.
 pub fn acceptor(cert: &str, key: &str) -> Result<TlsAcceptor, String> {
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
@@ -38,6 +41,15 @@ pub fn acceptor(cert: &str, key: &str) -> Result<TlsAcceptor, String> {
 pub async fn serve(acceptor: TlsAcceptor, stream: TcpStream, remote: SocketAddr, node: Arc<Node>) {
     match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
         Ok(Ok(tls)) => super::upgrade::serve(tls, remote, node).await,
-        _ => crate::hub::stats::Stats::add(&node.hub.stats.handshakes_rejected, 1),
+        failed => {
+            crate::hub::stats::Stats::add(&node.hub.stats.handshakes_rejected, 1);
+            if let Some(suppressed) = TLS_FAILURES_LOGGED.allow() {
+                let why = match failed {
+                    Ok(Err(error)) => error.to_string(),
+                    _ => format!("not finished within {TLS_HANDSHAKE_TIMEOUT:?}"),
+                };
+                tracing::warn!(client = %remote, suppressed, "TLS handshake failed: {why}");
+            }
+        }
     }
 }

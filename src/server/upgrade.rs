@@ -45,7 +45,9 @@ where
         .max_buf_size(16 * 1024)
         .serve_connection(TokioIo::new(stream), service)
         .with_upgrades();
-    let _ = connection.await;
+    if let Err(error) = connection.await {
+        tracing::debug!(client = %remote, "HTTP connection ended with an error: {error}");
+    }
 }
 
 /// True if `path` is `prefix` or lies under it.

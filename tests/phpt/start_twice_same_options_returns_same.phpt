@@ -6,7 +6,7 @@ frankenphp_ws
 <?php
 require __DIR__ . '/../lib/harness.php';
 
-$options = ['listen' => '127.0.0.1:0', 'admin_listen' => '127.0.0.1:0', 'ping_interval' => 5];
+$options = ['listen' => '127.0.0.1:0', 'admin_listen' => '127.0.0.1:0', 'ping_interval' => 5, 'log_level' => 'off'];
 $first = ws_start($options);
 [$client, $open] = ws_connect();
 
