@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian bookworm: PHP 8.2 cli/dev, libclang (for
-# bindgen), redis-server, and for the browser test Chromium, Node.js and puppeteer-core (under
-# tests/browser, from its lock file). Idempotent and quiet: does nothing when everything is
+# bindgen), redis-server, and for the browser test Chromium, Node.js and puppeteer-core (from
+# package-lock.json, into node_modules/). Idempotent and quiet: does nothing when everything is
 # present.
 set -euo pipefail
 
@@ -25,8 +25,8 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-browser="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
-if [ ! -f "$browser/node_modules/puppeteer-core/package.json" ]; then
-  echo "setup: installing puppeteer-core under tests/browser"
-  npm ci --prefix "$browser" --no-audit --no-fund --loglevel=error >/dev/null
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -f "$root/node_modules/puppeteer-core/package.json" ]; then
+  echo "setup: installing puppeteer-core (package.json, for the browser test)"
+  npm ci --prefix "$root" --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -1,4 +1,4 @@
-//! How a `Call` travels over the admin API (api.md 8): `POST /frankenphp_ws/{op}/{target}` with
+//! How a `Call` travels over the admin API: `POST /frankenphp_ws/{op}/{target}` with
 //! the other arguments in the query string and the data as the body; `GET` for reads. Both
 //! directions live here, so the server's routes and the out-of-process client agree by
 //! construction.

@@ -1,5 +1,5 @@
 //! The client side of the admin API: how a PHP process that hosts no server (php-fpm, a CLI
-//! script) runs a `Call` on the process that does (api.md 8). Blocking std I/O with timeouts:
+//! script) runs a `Call` on the process that does. Blocking std I/O with timeouts:
 //! it runs on the PHP thread, and there is no tokio runtime in such a process.
 
 use crate::node::{Call, CallError};

@@ -1,4 +1,4 @@
-//! Configuration: the `frankenphp_ws.*` INI directives (api.md 1) and their per-process overrides
+//! Configuration: the `frankenphp_ws.*` INI directives and their per-process overrides
 //! from `frankenphp_ws_start(array $options)`.
 //!
 //! `Config` is plain Rust so the tokio side can hold it; INI values are read on the PHP thread.
@@ -8,7 +8,7 @@ use crate::server::proxies::TrustedProxies;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// Calls `$m!` with every directive and its default, in the order of api.md 1 (names without
+/// Calls `$m!` with every directive and its default, in the documented order (names without
 /// the prefix). The one list both `DIRECTIVES` and the INI table (`php::ini`) are built from.
 #[macro_export]
 macro_rules! for_each_directive {
@@ -240,12 +240,12 @@ impl Config {
         })
     }
 
-    /// Whether handshakes are authenticated (api.md 5): by the PHP endpoint or a JWT.
+    /// Whether handshakes are authenticated: by the PHP endpoint or a JWT.
     pub fn authenticates(&self) -> bool {
         !self.auth_endpoint.is_empty() || !self.auth_jwt_secret.is_empty()
     }
 
-    /// The checks that make the server refuse to start (api.md 1 and 5).
+    /// The checks that make the server refuse to start.
     pub fn validate_for_server(&self) -> Result<(SocketAddr, Option<SocketAddr>), String> {
         let listen: SocketAddr = self.listen.parse().map_err(|_| {
             format!("option 'listen' must be an ip:port address, got '{}'", self.listen)

@@ -1,4 +1,4 @@
-//! Events from the server to the PHP worker loop (api.md 3) and the queue that carries them.
+//! Events from the server to the PHP worker loop and the queue that carries them.
 //!
 //! Events are plain Rust: they are turned into PHP arrays on the PHP thread only. The queue is
 //! one FIFO, so the events of a connection keep their order whoever raised them. Connection
@@ -40,7 +40,7 @@ pub enum EventKind {
         channel: String,
         user: Option<String>,
     },
-    /// A client asks for a protected channel; the worker grants or denies it (api.md 6).
+    /// A client asks for a protected channel; the worker grants or denies it.
     Subscribe {
         channel: String,
         user: Option<String>,

@@ -1,4 +1,4 @@
-//! The global store (api.md 6): process-wide key/value pairs with optional expiry, shared by
+//! The global store: process-wide key/value pairs with optional expiry, shared by
 //! every PHP caller of this node.
 
 use parking_lot::Mutex;

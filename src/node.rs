@@ -514,7 +514,7 @@ impl Node {
         self.push_now(Event::membership(&conn, channel.to_string(), joined));
     }
 
-    /// The `/stats` document: seed 004's shape plus the counters.
+    /// The `/stats` document: connections, users, rooms, then every counter.
     pub fn stats_json(&self) -> Value {
         let (connections, users, rooms, room_list) = self.hub.summary();
         let mut doc = json!({

@@ -1,4 +1,4 @@
-//! The client protocol (api.md 4): control messages a client may send, the replies it gets, and
+//! The client protocol: control messages a client may send, the replies it gets, and
 //! the rules for channel names. Pure functions: no I/O, so the fuzzer and unit tests drive them.
 
 use serde_json::{json, Value};
@@ -145,7 +145,7 @@ fn parse_notification(notification: &Value) -> Result<Control, ProtocolError> {
     Ok(Control::Notify { channel, notification: notification.to_string() })
 }
 
-/// Presence statuses (api.md 6), most available first.
+/// Presence statuses, most available first.
 pub const PRESENCE_STATUSES: [&str; 4] = ["online", "busy", "away", "offline"];
 
 /// Checks a presence status; gives the canonical `&'static str`.

@@ -1,4 +1,4 @@
-//! What gets in (seed 002): the Origin, `max_connections`, `max_connections_per_ip` and
+//! What gets in: the Origin, `max_connections`, `max_connections_per_ip` and
 //! `handshake_rate` are checked before any WebSocket exists, each refusal is counted in
 //! `/stats`, and a client that never finishes its handshake is dropped.
 

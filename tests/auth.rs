@@ -1,4 +1,4 @@
-//! Handshake authentication (api.md 5): the PHP `auth_endpoint` served by a real `php -S`,
+//! Handshake authentication: the PHP `auth_endpoint` served by a real `php -S`,
 //! and HS256 JWTs. No WebSocket is accepted unless the application vouches for it.
 
 mod common;

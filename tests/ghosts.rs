@@ -1,4 +1,4 @@
-//! Ghost connections (api.md 7), driven through a real PHP worker: a dormant ghost keeps its
+//! Ghost connections, driven through a real PHP worker: a dormant ghost keeps its
 //! state and messages, a client resumes it with its token, a release ends it with
 //! `ghostConnectionClose`, `beforeClose`, `close`, in that order, and races lose nothing.
 

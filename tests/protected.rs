@@ -1,4 +1,4 @@
-//! Protected channels (api.md 6): a client's request for `private-*` or `presence-*` reaches the
+//! Protected channels: a client's request for `private-*` or `presence-*` reaches the
 //! worker as a `subscribe` event, and only the worker's grant lets it read the channel. Also
 //! the per-client limits on messages and subscriptions.
 

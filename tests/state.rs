@@ -1,4 +1,4 @@
-//! Per-connection state (api.md 6): tags and tag expressions, stored information, rename,
+//! Per-connection state: tags and tag expressions, stored information, rename,
 //! the global store, pings and message history — in the worker and from another process.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Users and presence (api.md 6): a connection's user is the id its handshake authentication
+//! Users and presence: a connection's user is the id its handshake authentication
 //! gave (here an HS256 JWT); user sends, disconnects, channel users and presence use it.
 
 mod common;

@@ -1,4 +1,4 @@
-//! The call to the PHP `auth_endpoint` (api.md 5): one HTTP/1.1 GET per handshake carrying the
+//! The call to the PHP `auth_endpoint`: one HTTP/1.1 GET per handshake carrying the
 //! client's credentials, answered by the application (its session, its users).
 
 use bytes::Bytes;

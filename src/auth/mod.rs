@@ -1,4 +1,4 @@
-//! Handshake authentication (api.md 5): no WebSocket is accepted unless the application vouches
+//! Handshake authentication: no WebSocket is accepted unless the application vouches
 //! for it, by its PHP `auth_endpoint` or by an HS256 JWT signed with `auth_jwt_secret`.
 //!
 //! The endpoint is protected from the crowd it serves: at most `auth_concurrency` calls are in

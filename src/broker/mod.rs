@@ -1,4 +1,4 @@
-//! Brokers carry a broadcast to every node that has subscribers (api.md 9).
+//! Brokers carry a broadcast to every node that has subscribers.
 //!
 //! The hub only ever fans out to its own connections; whether a publish also reaches other
 //! processes is the broker's business, so nothing in the hub assumes a single node.

@@ -3,7 +3,7 @@
 //!
 //! A connection normally lives exactly as long as its socket. A *ghost* outlives it: when its
 //! socket ends it becomes dormant, keeps its id, state and subscriptions, and buffers what is
-//! sent to it (up to `ghost_buffer`) until a client resumes it with a new socket (api.md 7).
+//! sent to it (up to `ghost_buffer`) until a client resumes it with a new socket.
 //! Every change of `Life` happens under one lock, so a disconnect, a release and a resume that
 //! race are ordered, and each close is reported exactly once.
 //!
@@ -25,7 +25,7 @@ use std::time::Instant;
 use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Message;
 
-/// Why a socket ended: the close code and the reason reported to the worker (api.md 3).
+/// Why a socket ended: the close code and the reason reported to the worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CloseCause {
     pub code: u16,

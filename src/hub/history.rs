@@ -1,4 +1,4 @@
-//! `History`: the per-client message counter and the last messages sent to it (api.md 6,
+//! `History`: the per-client message counter and the last messages sent to it (the
 //! message history), kept only for connections that enabled it.
 
 use bytes::Bytes;

@@ -7,7 +7,7 @@
 //! Locks, each held briefly, always taken in this order when nested: `connections` →
 //! `channels` → `tags` → `users` → `tokens`. A connection's own `life` lock is never held while taking
 //! one of these. A connection stays in the map after its socket ended, until the worker has
-//! seen its `close` event, so its state is readable while `beforeClose` is handled (api.md 3).
+//! seen its `close` event, so its state is readable while `beforeClose` is handled.
 //! The hub reports what happened (a close, a dormancy, a release); the `Node` turns that into
 //! events.
 

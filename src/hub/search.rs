@@ -1,4 +1,4 @@
-//! `searchStoredInformation` operators (api.md 6): the ten `FRANKENPHP_WS_OP_*` comparisons.
+//! `searchStoredInformation` operators: the ten `FRANKENPHP_WS_OP_*` comparisons.
 
 use regex::Regex;
 

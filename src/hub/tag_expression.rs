@@ -1,4 +1,4 @@
-//! Tag expressions (api.md 6): `&` (and), `|` (or), `!` (not), parentheses, and `*` as a
+//! Tag expressions: `&` (and), `|` (or), `!` (not), parentheses, and `*` as a
 //! wildcard inside a tag (`premium*`). Parsing is pure; evaluation works on the tag index: it
 //! visits the members of the tags named, each once, and tests the expression by membership
 //! lookups, so it costs those members, not the size of the server (an expression that a

@@ -1,4 +1,4 @@
-//! PHP exceptions: each `CallError` becomes the class api.md 6 names, with the message that
+//! PHP exceptions: each `CallError` becomes its documented class, with the message that
 //! says what to fix.
 
 use crate::node::CallError;

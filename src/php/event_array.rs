@@ -1,4 +1,4 @@
-//! Turns an `Event` into the PHP array of api.md 3. Runs on the PHP thread only.
+//! Turns an `Event` into the PHP array the worker gets (docs/protocol.md). Runs on the PHP thread only.
 
 use crate::events::{Event, EventKind};
 use ext_php_rs::boxed::ZBox;

@@ -1,7 +1,7 @@
-//! The PHP functions of api.md 2, 3 and 6 (messaging and connections). Each is a thin shell:
+//! The PHP functions for the server's life, messaging and connections (docs/functions.md). Each is a thin shell:
 //! check and convert the arguments, build a `Call`, run it here or on the hosting process.
 
-// Parameter names are PHP's (named arguments are API): `$connectionId`, as in api.md.
+// Parameter names are PHP's (named arguments are API): `$connectionId`, as documented.
 #![allow(non_snake_case)]
 
 use super::errors::{invalid_argument, runtime};
@@ -48,7 +48,7 @@ impl Data<'_> {
     }
 }
 
-/// A user id: PHP `int|string` (api.md 6), carried as its decimal or string form.
+/// A user id: PHP `int|string`, carried as its decimal or string form.
 pub struct UserId(String);
 
 impl<'a> FromZval<'a> for UserId {
@@ -541,7 +541,7 @@ fn start_with(config: Config) -> PhpResult<Arc<Server>> {
     runtime::start(config).map_err(runtime)
 }
 
-/// Starts the server in this process (api.md 2); returns the bound addresses.
+/// Starts the server in this process; returns the bound addresses.
 #[php_function]
 #[php(name = "frankenphp_ws_start")]
 pub fn frankenphp_ws_start(options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {

@@ -56,7 +56,7 @@ fn socket_config(node: &Node) -> WebSocketConfig {
         .max_frame_size(Some(node.config.max_message_size))
 }
 
-/// 128 random bits as 32 hex digits: connection ids cannot be guessed (api.md 3).
+/// 128 random bits as 32 hex digits: connection ids cannot be guessed.
 pub fn new_connection_id() -> Arc<str> {
     Arc::from(crate::hub::random_hex_128())
 }
@@ -390,7 +390,7 @@ async fn handle_control(
     }
 }
 
-/// How long the worker has to grant or deny a protected channel (api.md 6).
+/// How long the worker has to grant or deny a protected channel.
 const GRANT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A client asks for a protected channel: the worker gets a `subscribe` event and answers with

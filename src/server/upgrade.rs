@@ -2,7 +2,7 @@
 //! that asks for an upgrade gets `101 Switching Protocols` and its socket is handed to
 //! `client::run`. Everything else is refused before any WebSocket exists: a bad request, a
 //! foreign Origin, a handshake over the admission limits, one the application does not vouch
-//! for (api.md 5).
+//! for.
 
 use super::admission::Refusal;
 use super::client;

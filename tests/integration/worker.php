@@ -24,7 +24,7 @@ while (true) {
     }
     echo json_encode($line), "\n";
     if ($event['type'] === 'beforeClose') {
-        // api.md 3: the state is still readable while beforeClose is handled.
+        // The state is still readable while beforeClose is handled.
         echo json_encode(['type' => 'state', 'connection' => $event['connection'],
             'subscriptions' => frankenphp_ws_getSubscriptions($event['connection'])]), "\n";
     }

@@ -23,7 +23,7 @@ foreach ($functions as $name) {
             . ($p->isOptional() && $p->isDefaultValueAvailable() ? ' = ' . var_export($p->getDefaultValue(), true) : ($p->isOptional() ? ' = ?' : ''));
     }
     $sig = $f->getName() . '(' . implode(', ', $params) . '): ' . ($f->getReturnType() ?? '(none)');
-    // api.md writes `array $options = []`; a nullable array defaulting to null is equivalent.
+    // The documented signature is `array $options = []`; a nullable array defaulting to null is equivalent.
     echo str_replace(['?array $options = NULL', "array (\n)"], ['array $options = []', '[]'], $sig), "\n";
 }
 $c = new ReflectionClass('FrankenPhpWs\ServerUnreachableException');
