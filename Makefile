@@ -53,13 +53,35 @@ fuzz: setup
 
 # IDE stubs from the debug build (cargo-php reads the module's own description). cargo-php
 # loads the module outside PHP, so PHP's symbols come from the embed library, preloaded.
-LIBPHP = /usr/lib/libphp8.2.so
+# Idempotent: cargo-php and libphp8.2-embed are installed only when missing (apt lists are
+# refreshed first: a fresh machine may have none; sudo when not root, as scripts/setup.sh).
+# cargo-php only reads modules built with the same minor of ext-php-rs-introspection (0.2 in
+# Cargo.lock), so a cargo-php of another ABI is replaced by the pinned version.
+# The stub is written under target/ and moved into place only once it is complete and passes
+# `php -l`: a failed run leaves the committed stub intact.
+# Post-processing, one edit: a user id parameter is typed `mixed` in the module (its Rust type,
+# UserId, converts from any zval) but the functions accept only int|string (anything else is a
+# TypeError). The native `mixed` stays, since it is what Reflection reports and what
+# tests/phpt/stubs_match_registered_functions.phpt checks; the docblock says `int|string`,
+# which IDEs and static analysers use as the narrower type.
+LIBPHP            = /usr/lib/libphp8.2.so
+CARGO_PHP_VERSION = 0.2.2
+CARGO_PHP_ABI     = 0.2
+STUB              = stubs/frankenphp_ws.stub.php
+STUB_TMP          = target/frankenphp_ws.stub.php
+SUDO              = $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 stubs: setup
-	@command -v cargo-php >/dev/null 2>&1 || $(CARGO) install cargo-php --locked --quiet
-	@[ -f $(LIBPHP) ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libphp8.2-embed >/dev/null
+	@$(CARGO) php --version 2>/dev/null | grep -q 'introspection ABI $(CARGO_PHP_ABI)\.' \
+	  || $(CARGO) install cargo-php --version $(CARGO_PHP_VERSION) --locked --quiet
+	@[ -f $(LIBPHP) ] || { echo "stubs: installing libphp8.2-embed"; \
+	  $(SUDO) apt-get update -qq >/dev/null && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libphp8.2-embed >/dev/null; }
 	$(CARGO) build --lib
-	LD_PRELOAD=$(LIBPHP) $(CARGO) php stubs --stdout target/debug/libfrankenphp_ws.so > stubs/frankenphp_ws.stub.php
-	$(PHP) -l stubs/frankenphp_ws.stub.php
+	LD_PRELOAD=$(LIBPHP) $(CARGO) php stubs --stdout target/debug/libfrankenphp_ws.so > $(STUB_TMP)
+	sed -i 's/^\( *\* @param \)mixed \$$userId$$/\1int|string $$userId/' $(STUB_TMP)
+	$(PHP) -l $(STUB_TMP) >/dev/null
+	mv $(STUB_TMP) $(STUB)
+	@echo "stubs: $(STUB) regenerated"
 
 clean:
 	$(CARGO) clean

@@ -42,6 +42,23 @@ namespace {
     function broadcast(string $channel, string $message): void {}
 
     /**
+     * Sends `$message` to every connection of a user (the id its handshake authentication gave).
+     *
+     * @param int|string $userId
+     * @param string $message
+     * @return void
+     */
+    function broadcastToUser(mixed $userId, string $message): void {}
+
+    /**
+     * Closes every connection of a user (1000, reason `killed`); returns how many.
+     *
+     * @param int|string $userId
+     * @return int
+     */
+    function disconnectUser(mixed $userId): int {}
+
+    /**
      * Marks a connection as a ghost: if its client disconnects, nothing is reported and its
      * state stays (it is dormant) until a client resumes it or it is released.
      *
@@ -82,6 +99,17 @@ namespace {
      * @return bool
      */
     function frankenphp_ws_deleteStoredInformation(string $connectionId, string $key): bool {}
+
+    /**
+     * Refuses a client's pending request for a protected channel (a `subscribe` event): the client
+     * gets an `error` reply with `$reason`. False if no such request is pending.
+     *
+     * @param string $connectionId
+     * @param string $channel
+     * @param string $reason
+     * @return bool
+     */
+    function frankenphp_ws_denySubscription(string $connectionId, string $channel, string $reason = ''): bool {}
 
     /**
      * Stops the pings of `enablePing` (the server's heartbeat goes on).
@@ -183,6 +211,14 @@ namespace {
     function frankenphp_ws_getClientsCount(?string $route = null): int {}
 
     /**
+     * A user's presence: the most available status of its connections; `offline` without any.
+     *
+     * @param int|string $userId
+     * @return string
+     */
+    function frankenphp_ws_getPresence(mixed $userId): string {}
+
+    /**
      * The secret a client passes as `?resume=TOKEN` to take this ghost back once dormant; a
      * new one after each takeover. Null for an unknown connection.
      *
@@ -223,6 +259,14 @@ namespace {
      * @return array
      */
     function frankenphp_ws_getTags(?string $connectionId = null): array {}
+
+    /**
+     * Ids of a user's connections.
+     *
+     * @param int|string $userId
+     * @return array
+     */
+    function frankenphp_ws_getUserConnections(mixed $userId): array {}
 
     /**
      * The next event, waiting at most `$timeout` seconds; null if none came.
@@ -387,6 +431,15 @@ namespace {
     function frankenphp_ws_sendToTagExpression(string $expression, string $data, ?string $route = null): int {}
 
     /**
+     * Sets a connection's presence: `online`, `away`, `busy` or `offline`.
+     *
+     * @param string $connectionId
+     * @param string $status
+     * @return bool
+     */
+    function frankenphp_ws_setPresence(string $connectionId, string $status): bool {}
+
+    /**
      * Stores `$value` under `$key` on a connection.
      *
      * @param string $connectionId
@@ -397,7 +450,7 @@ namespace {
     function frankenphp_ws_setStoredInformation(string $connectionId, string $key, string $value): bool {}
 
     /**
-     * Starts the server in this process (api.md 2); returns the bound addresses.
+     * Starts the server in this process; returns the bound addresses.
      *
      * @param array|null $options
      * @return array
@@ -412,7 +465,8 @@ namespace {
     function frankenphp_ws_stop(): void {}
 
     /**
-     * Subscribes a connection to a channel (this also grants protected channels).
+     * Subscribes a connection to a channel. This is how the worker grants a protected channel a
+     * client asked for (a `subscribe` event): the client then gets `subscribed`.
      *
      * @param string $connectionId
      * @param string $channel
@@ -446,4 +500,12 @@ namespace {
      * @return bool
      */
     function frankenphp_ws_untagClient(string $connectionId, string $tag): bool {}
+
+    /**
+     * Distinct user ids subscribed to `$channel`.
+     *
+     * @param string $channel
+     * @return array
+     */
+    function getChannelUsers(string $channel): array {}
 }
