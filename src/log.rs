@@ -73,7 +73,8 @@ pub fn install(level: Level, file: &str) -> Result<(), String> {
 /// rate-limit closes): `allow` says whether to write one now, and how many were left out
 /// since the last.
 pub struct LogLimiter {
-    /// Seconds since `EPOCH` of the last line written, and lines left out since.
+    /// Milliseconds since `EPOCH` of the last line written (`u64::MAX`: none yet), and lines
+    /// left out since.
     last: AtomicU64,
     suppressed: AtomicU64,
 }
@@ -86,9 +87,9 @@ impl LogLimiter {
     }
 
     pub fn allow(&self) -> Option<u64> {
-        let now = EPOCH.get_or_init(Instant::now).elapsed().as_secs();
+        let now = EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u64;
         let last = self.last.load(Ordering::Relaxed);
-        if last != u64::MAX && last >= now {
+        if last != u64::MAX && now < last.saturating_add(1000) {
             self.suppressed.fetch_add(1, Ordering::Relaxed);
             return None;
         }

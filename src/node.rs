@@ -356,15 +356,14 @@ impl Node {
             Op::ListRoutes => json!(hub.routes()),
             Op::Subscribe => {
                 let channel = arg("channel");
-                let change = hub.subscribe(id, channel);
+                let change = hub.subscribe_reporting(id, channel, |conn| {
+                    self.push_now(Event::membership(conn, channel.to_string(), true))
+                });
                 if change != Change::NoSuchConnection {
                     // A grant of a protected channel the client asked for: tell the client.
                     if let Some(conn) = hub.get(id).filter(|c| c.take_grant_request(channel)) {
                         conn.reply(Message::text(protocol::subscribed_reply(channel)));
                     }
-                }
-                if change == Change::Done {
-                    self.membership_event(id, channel, true);
                 }
                 json!(change != Change::NoSuchConnection)
             }
@@ -381,10 +380,10 @@ impl Node {
                 json!(denied.is_some())
             }
             Op::Unsubscribe => {
-                let change = hub.unsubscribe(id, arg("channel"));
-                if change == Change::Done {
-                    self.membership_event(id, arg("channel"), false);
-                }
+                let channel = arg("channel");
+                let change = hub.unsubscribe_reporting(id, channel, |conn| {
+                    self.push_now(Event::membership(conn, channel.to_string(), false))
+                });
                 json!(change == Change::Done)
             }
             Op::GetSubscriptions => json!(hub.subscriptions(id)),
@@ -506,12 +505,6 @@ impl Node {
     fn push_now(&self, event: Event) {
         Stats::add(&self.hub.stats.events_queued, 1);
         self.events.push_now(event);
-    }
-
-    /// A `join`/`leave` caused by a PHP call: queued without waiting (the caller is the worker).
-    fn membership_event(&self, id: &str, channel: &str, joined: bool) {
-        let Some(conn) = self.hub.get(id) else { return };
-        self.push_now(Event::membership(&conn, channel.to_string(), joined));
     }
 
     /// The `/stats` document: connections, users, rooms, then every counter.

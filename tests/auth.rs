@@ -21,7 +21,7 @@ fn open_user(worker: &Worker, marker: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_endpoint_names_the_user_or_refuses_with_its_own_status() {
-    let php = PhpServer::start(2);
+    let php = integration_pages(2);
     let worker = Worker::start(json!({"auth_endpoint": php.url("auth_endpoint.php")}));
 
     let _a = try_connect(&worker.url("/ws?tag=a&user=alice"), &[]).await.expect("accepted");
@@ -37,7 +37,7 @@ async fn the_endpoint_names_the_user_or_refuses_with_its_own_status() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_endpoint_gets_cookie_authorization_origin_forwarded_for_and_path() {
-    let php = PhpServer::start(1);
+    let php = integration_pages(1);
     let worker = Worker::start(json!({"auth_endpoint": php.url("auth_endpoint.php"), "allowed_origins": "https://app.example"}));
     let headers = [
         ("cookie", "PHPSESSID=abc"),
@@ -62,7 +62,7 @@ async fn the_endpoint_gets_cookie_authorization_origin_forwarded_for_and_path() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_or_missing_endpoint_gives_503_and_the_breaker_then_fails_fast() {
-    let php = PhpServer::start(6);
+    let php = integration_pages(6);
     let worker = Worker::start(json!({"auth_endpoint": php.url("auth_endpoint.php"), "auth_timeout": 1}));
     let t0 = Instant::now();
     assert_eq!(try_connect(&worker.url("/ws?sleep=3000&user=x"), &[]).await.err().unwrap().0, 503);

@@ -107,14 +107,7 @@ impl Chat {
 
 impl Drop for Chat {
     fn drop(&mut self) {
-        let group = format!("-{}", self.run.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while self.run.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.run.wait();
+        end_group(&mut self.run);
     }
 }
 

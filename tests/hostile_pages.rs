@@ -44,7 +44,7 @@ async fn stat(worker: &Worker, name: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cross_origin_page_with_the_users_cookie_is_refused() {
-    let pages = PhpServer::start(1);
+    let pages = integration_pages(1);
     let worker = Worker::start(json!({"auth_endpoint": pages.url("cookie_auth.php")}));
     let url = worker.url("/ws?tag=c");
     let cookie = ("cookie", "session=alice");

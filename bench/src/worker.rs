@@ -3,7 +3,6 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -102,59 +101,6 @@ impl Drop for Worker {
     }
 }
 
-/// `php -S` serving a directory of the repository on a free loopback port with `workers` PHP
-/// processes (PHP_CLI_SERVER_WORKERS); killed on drop.
-pub struct PhpServer {
-    child: Child,
-    pub addr: SocketAddr,
-}
-
-impl PhpServer {
-    pub fn start(dir: &str, workers: usize) -> PhpServer {
-        let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-        let child = Command::new("php")
-            .args(["-n", "-S", &addr.to_string(), "-t", dir])
-            .env("PHP_CLI_SERVER_WORKERS", workers.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("php -S runs");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < deadline, "php -S did not listen on {addr}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        PhpServer { child, addr }
-    }
-}
-
-impl Drop for PhpServer {
-    /// Ends the whole process group: killing only the master would leave the
-    /// PHP_CLI_SERVER_WORKERS children orphaned and still listening.
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        // `kill SIG -- -pgid`; true if some process of the group got it.
-        let signal = |sig: &str| {
-            Command::new("kill")
-                .args([sig, "--", &group])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        signal("-TERM");
-        let deadline = Instant::now() + Duration::from_secs(2);
-        loop {
-            let master_gone = self.child.try_wait().ok().flatten().is_some();
-            if (master_gone && !signal("-0")) || Instant::now() >= deadline {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // Whatever is left of the group (the master if it ignored TERM, or its workers).
-        signal("-KILL");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+#[path = "../../tests/common/php_server.rs"]
+mod php_server;
+pub use php_server::PhpServer;

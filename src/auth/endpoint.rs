@@ -31,9 +31,10 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// For logs.
+    /// For logs: without the query string, which may hold a key.
     pub fn url(&self) -> String {
-        format!("http://{}{}", self.authority, self.path_and_query)
+        let path = self.path_and_query.split('?').next().unwrap_or("");
+        format!("http://{}{path}", self.authority)
     }
 
     pub fn parse(url: &str) -> Result<Endpoint, String> {

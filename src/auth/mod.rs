@@ -101,7 +101,7 @@ impl Authenticator {
             }
             Ok(Ok((status, body))) => {
                 if status.is_server_error() {
-                    self.failed(endpoint, &format!("it answered {status}"));
+                    self.failed(endpoint, &format!("it answered {status}"), status);
                 } else {
                     self.breaker.succeeded();
                 }
@@ -109,20 +109,20 @@ impl Authenticator {
                 Verdict::Refuse(status, text)
             }
             Ok(Err(error)) => {
-                self.failed(endpoint, &format!("unreachable: {error}"));
+                self.failed(endpoint, &format!("unreachable: {error}"), StatusCode::SERVICE_UNAVAILABLE);
                 unavailable("the authentication endpoint is unreachable")
             }
             Err(_) => {
-                self.failed(endpoint, &format!("no answer within {:?}", self.timeout));
+                self.failed(endpoint, &format!("no answer within {:?}", self.timeout), StatusCode::SERVICE_UNAVAILABLE);
                 unavailable("the authentication endpoint did not answer in time")
             }
         }
     }
 
     /// An endpoint failure: logged (at most once a second), and counted by the breaker.
-    fn failed(&self, endpoint: &Endpoint, why: &str) {
+    fn failed(&self, endpoint: &Endpoint, why: &str, answered: StatusCode) {
         if let Some(suppressed) = ENDPOINT_FAILURES_LOGGED.allow() {
-            tracing::warn!(endpoint = %endpoint.url(), suppressed, "auth_endpoint failed: {why}; the handshake got 503");
+            tracing::warn!(endpoint = %endpoint.url(), suppressed, "auth_endpoint failed: {why}; the handshake got {}", answered.as_u16());
         }
         if self.breaker.failed() {
             tracing::error!(

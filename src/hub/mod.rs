@@ -137,8 +137,9 @@ impl Hub {
                 Life::Live(current) if Arc::ptr_eq(current, socket) => {}
                 _ => return Ended::Stale,
             }
-            // A kill or a stop ends a ghost too; anything else only puts it to sleep.
-            let deliberate = matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN);
+            // A kill or a stop ends a ghost too, and so does a bug in its task; anything else
+            // only puts it to sleep.
+            let deliberate = matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN | reason::INTERNAL_ERROR);
             if conn.is_ghost() && !deliberate {
                 conn.set_life(&mut life, Life::Dormant { since: Instant::now(), code: cause.code });
                 return Ended::Dormant;
@@ -180,6 +181,13 @@ impl Hub {
     }
 
     pub fn subscribe(&self, id: &str, channel: &str) -> Change {
+        self.subscribe_reporting(id, channel, |_| {})
+    }
+
+    /// Subscribes and, if that changed anything, calls `joined` under the channel lock. An
+    /// end is reported after `retire`, which takes that lock too: so a `join` raised here
+    /// (by a PHP call, from any thread) is queued before the connection's `close`, never after.
+    pub fn subscribe_reporting(&self, id: &str, channel: &str, joined: impl FnOnce(&Connection)) -> Change {
         let Some(conn) = self.get_open(id) else { return Change::NoSuchConnection };
         let mut channels = self.channels.write();
         // Checked under the channel lock: `retire` empties the index under it too.
@@ -189,6 +197,7 @@ impl Hub {
         match channels.insert(channel, &conn) {
             Some(name) => {
                 conn.add_subscription(name);
+                joined(&conn);
                 Change::Done
             }
             None => Change::Unchanged,
@@ -196,13 +205,27 @@ impl Hub {
     }
 
     pub fn unsubscribe(&self, id: &str, channel: &str) -> Change {
-        // A connection that ended keeps its list readable for `beforeClose`, unchanged: no
-        // `leave` may follow its `close`.
+        self.unsubscribe_reporting(id, channel, |_| {})
+    }
+
+    /// Unsubscribes and, if it was a member, calls `left` under the channel lock (see
+    /// `subscribe_reporting`).
+    pub fn unsubscribe_reporting(&self, id: &str, channel: &str, left: impl FnOnce(&Connection)) -> Change {
         let Some(conn) = self.get_open(id) else { return Change::NoSuchConnection };
         let mut channels = self.channels.write();
+        // A connection that ended keeps its list readable for `beforeClose`, unchanged: its
+        // `leave`s are part of its end report. Checked under the lock `retire` takes.
+        if !conn.is_open() {
+            return Change::NoSuchConnection;
+        }
         let was_member = conn.remove_subscription(channel);
         channels.remove(channel, &conn);
-        if was_member { Change::Done } else { Change::Unchanged }
+        if was_member {
+            left(&conn);
+            Change::Done
+        } else {
+            Change::Unchanged
+        }
     }
 
     /// Sets the subscriptions to exactly `wanted`; returns (joined, left).

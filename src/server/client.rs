@@ -144,8 +144,8 @@ async fn live<S>(
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let _slot = slot;
-    let writer = tokio::spawn(survive_panic(conn.clone(), socket.clone(), write_loop(conn.clone(), socket.clone(), sink, node.clone())));
-    survive_panic(conn.clone(), socket.clone(), read_loop(conn.clone(), socket.clone(), stream, node.clone())).await;
+    let writer = tokio::spawn(write_task(conn.clone(), socket.clone(), sink, node.clone()));
+    survive_panic(&conn, &socket, read_loop(conn.clone(), socket.clone(), stream, node.clone())).await;
     socket.closing.trigger();
     let mut writer = writer;
     let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
@@ -174,9 +174,11 @@ async fn live<S>(
 /// Runs one of a connection's tasks; if it panics (a bug), the panic is logged and the
 /// connection closes with 1011 `internal_error`, and its end is reported as any other: the
 /// worker still gets `beforeClose` and `close`, and the connection's state is freed.
-async fn survive_panic(conn: Arc<Connection>, socket: Arc<Socket>, task: impl std::future::Future<Output = ()>) {
+/// True if it panicked.
+async fn survive_panic(conn: &Connection, socket: &Socket, task: impl std::future::Future<Output = ()>) -> bool {
     use futures_util::FutureExt;
-    if let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await {
+    let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await else { return false };
+    {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -184,6 +186,19 @@ async fn survive_panic(conn: Arc<Connection>, socket: Arc<Socket>, task: impl st
             .unwrap_or_else(|| "a non-string panic".into());
         tracing::error!(connection = %conn.id(), "a connection task panicked: {what}; closing it with 1011");
         socket.close(1011, reason::INTERNAL_ERROR);
+    }
+    true
+}
+
+/// The writer owns the sink, so that if `write_loop` panics the sink is still here to tell
+/// the client 1011 (the reader is woken by `socket.close` and ends the connection).
+async fn write_task<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut sink: Writer<S>, node: Arc<Node>)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    if survive_panic(&conn, &socket, write_loop(conn.clone(), socket.clone(), &mut sink, node)).await {
+        let frame = CloseFrame { code: CloseCode::from(1011), reason: reason::INTERNAL_ERROR.into() };
+        let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(frame)))).await;
     }
 }
 
@@ -417,7 +432,7 @@ fn refuse_over_limit(conn: &Connection, node: &Node, limit: usize) {
     conn.reply(Message::text(error.to_json()));
 }
 
-async fn write_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut sink: Writer<S>, node: Arc<Node>)
+async fn write_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, sink: &mut Writer<S>, node: Arc<Node>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -437,7 +452,7 @@ where
                     conn.requeue_front(&mut batch);
                     break;
                 }
-                written = write_burst(&mut sink, &mut batch) => written,
+                written = write_burst(sink, &mut batch) => written,
             };
             match written {
                 Ok(bytes) => conn.sent(bytes),
@@ -490,7 +505,7 @@ where
         let frame = CloseFrame { code: CloseCode::from(cause.code), reason: cause.reason.into() };
         let _ = tokio::time::timeout(CLOSE_GRACE, async {
             while drain && conn.take_outbox(&mut batch) {
-                write_burst(&mut sink, &mut batch).await?;
+                write_burst(sink, &mut batch).await?;
             }
             sink.send(Message::Close(Some(frame))).await
         })

@@ -7,7 +7,6 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -213,69 +212,14 @@ pub async fn close_code(client: &mut Client, timeout: Duration) -> Option<u16> {
     .expect("the connection closes in time")
 }
 
-/// `php -S` serving `tests/integration/` on a free loopback port, with `workers` processes
-/// (PHP_CLI_SERVER_WORKERS); killed on drop.
-pub struct PhpServer {
-    child: Child,
-    pub addr: SocketAddr,
-}
+#[path = "php_server.rs"]
+mod php_server;
+#[allow(unused_imports)]
+pub use php_server::{end_group, PhpServer};
 
-impl PhpServer {
-    pub fn start(workers: usize) -> PhpServer {
-        let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-        let child = Command::new("php")
-            .arg("-n")
-            .arg("-S")
-            .arg(addr.to_string())
-            .arg("-t")
-            .arg(root().join("tests/integration"))
-            .env("PHP_CLI_SERVER_WORKERS", workers.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("php -S runs");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while std::net::TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < deadline, "php -S did not listen on {addr}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        PhpServer { child, addr }
-    }
-
-    pub fn url(&self, script: &str) -> String {
-        format!("http://{}/{script}", self.addr)
-    }
-}
-
-impl Drop for PhpServer {
-    /// Ends the whole process group: killing only the master would leave the
-    /// PHP_CLI_SERVER_WORKERS children orphaned and still listening.
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        // `kill SIG -- -pgid`; true if some process of the group got it.
-        let signal = |sig: &str| {
-            Command::new("kill")
-                .args([sig, "--", &group])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        signal("-TERM");
-        let deadline = Instant::now() + Duration::from_secs(2);
-        loop {
-            let master_gone = self.child.try_wait().ok().flatten().is_some();
-            if (master_gone && !signal("-0")) || Instant::now() >= deadline {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        // Whatever is left of the group (the master if it ignored TERM, or its workers).
-        signal("-KILL");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `php -S` serving `tests/integration/` (the auth endpoints) with `workers` processes.
+pub fn integration_pages(workers: usize) -> PhpServer {
+    PhpServer::start(root().join("tests/integration"), workers)
 }
 
 /// A handshake with extra headers: the 101 client, or the refusal's status and body.
