@@ -8,8 +8,8 @@
 //! race are ordered, and each close is reported exactly once.
 //!
 //! Frames for the client go through the outbox to the writer task of the live socket, which
-//! takes the whole outbox at once. The bytes queued are counted, and a client that lets more
-//! than `send_buffer` pile up is closed (1008, `slow_consumer`). The outbox is a plain
+//! takes the whole outbox at once. The bytes waiting behind what it writes are counted, and a
+//! client that lets more than `send_buffer` pile up is closed (1008, `slow_consumer`). The outbox is a plain
 //! `VecDeque`: it costs nothing until used, which matters at tens of thousands of mostly idle
 //! connections. Rarely used state (tags, stored information, history) sits behind one lazily
 //! allocated box for the same reason.
@@ -254,14 +254,19 @@ impl Connection {
 
     fn send_live(&self, message: Message) -> bool {
         let len = message.len();
-        let queued = self.queued_bytes.fetch_add(len, Ordering::Relaxed) + len;
-        if queued > self.send_buffer {
+        let mut outbox = self.outbox.lock();
+        // `send_buffer` bounds the backlog waiting behind what the writer is writing. A
+        // message alone in it always fits, whatever its size (up to `max_message_size`): a
+        // client that reads gets it; one that does not is caught by the next frame.
+        let backlog = self.queued_bytes.load(Ordering::Relaxed) + len;
+        if backlog > self.send_buffer && backlog != len {
+            drop(outbox);
             if let Some(socket) = self.socket() {
                 socket.close(1008, reason::SLOW_CONSUMER);
             }
             return false;
         }
-        let mut outbox = self.outbox.lock();
+        self.queued_bytes.store(backlog, Ordering::Relaxed);
         outbox.push_back(message);
         // Only the first frame of a batch wakes the writer: it takes the whole outbox at once,
         // so frames queued behind it need no wake-up of their own.
@@ -279,6 +284,8 @@ impl Connection {
             return false;
         }
         std::mem::swap(&mut *outbox, batch);
+        // What the writer writes is no longer backlog (counted under the outbox lock).
+        self.queued_bytes.store(0, Ordering::Relaxed);
         true
     }
 
@@ -288,9 +295,12 @@ impl Connection {
             return;
         }
         let mut outbox = self.outbox.lock();
+        let mut bytes = 0;
         while let Some(message) = batch.pop_back() {
+            bytes += message.len();
             outbox.push_front(message);
         }
+        self.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
     /// Number of frames waiting; on resume, they are replayed first.
@@ -307,11 +317,6 @@ impl Connection {
     /// Resolves when frames were queued or the ping settings changed.
     pub async fn attention(&self) {
         self.attention.notified().await
-    }
-
-    /// Called by the writer once frames left the queue.
-    pub fn sent(&self, bytes: usize) {
-        self.queued_bytes.fetch_sub(bytes.min(self.queued_bytes.load(Ordering::Relaxed)), Ordering::Relaxed);
     }
 
     pub fn heard_from(&self, now_ms: u64) {

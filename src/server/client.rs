@@ -454,12 +454,9 @@ where
                 }
                 written = write_burst(sink, &mut batch) => written,
             };
-            match written {
-                Ok(bytes) => conn.sent(bytes),
-                Err(_) => {
-                    conn.requeue_front(&mut batch);
-                    return socket.dropped();
-                }
+            if written.is_err() {
+                conn.requeue_front(&mut batch);
+                return socket.dropped();
             }
             continue;
         }
@@ -514,15 +511,12 @@ where
 }
 
 /// Writes a batch of frames, then flushes once: a burst costs few syscalls.
-async fn write_burst<S>(sink: &mut Writer<S>, batch: &mut VecDeque<Message>) -> Result<usize, WsError>
+async fn write_burst<S>(sink: &mut Writer<S>, batch: &mut VecDeque<Message>) -> Result<(), WsError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut bytes = 0;
     while let Some(message) = batch.pop_front() {
-        bytes += message.len();
         sink.feed(message).await?;
     }
-    sink.flush().await?;
-    Ok(bytes)
+    sink.flush().await
 }
