@@ -502,7 +502,10 @@ impl Node {
         }
     }
 
-    fn push_now(&self, event: Event) {
+    /// Queues an event without waiting for room: for events raised under a lock (a `join`
+    /// must be queued where the change is made, or a racing change's event could pass it),
+    /// or by the PHP thread itself, which is the consumer.
+    pub fn push_now(&self, event: Event) {
         Stats::add(&self.hub.stats.events_queued, 1);
         self.events.push_now(event);
     }

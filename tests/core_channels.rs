@@ -202,16 +202,10 @@ async fn subscribers_get_every_broadcast_in_order_and_nothing_after_unsubscribin
 /// from another thread. The worker must still see, per connection and channel, `join` and
 /// `leave` alternating, balanced at `close`, nothing after `close`.
 ///
-/// BUG (found by this test): the application's calls queue their `join`/`leave` under the
-/// channel lock (`Hub::subscribe_reporting`/`unsubscribe_reporting` from `Node::execute`), but
-/// the client's own changes do not: `server::client::handle_control` calls `hub.subscribe` /
-/// `hub.unsubscribe` (and `set_subscriptions`), releases the lock, then `emit!`s. An
-/// application change landing in between queues its event first, so the worker sees the two
-/// in the opposite order of the hub's changes: `join room, join room, leave room, leave room`,
-/// or a `leave` before its `join`. A worker tracking presence from join/leave then disagrees
-/// with the hub. Fails in round 0 of nearly every run (`--ignored` to see it).
+/// This test found that the client's own changes queued their events after releasing the
+/// channel lock, so an application change landing in between was reported first; both now
+/// queue under the lock.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "bug: join/leave from the application and from the client racing on one channel are queued out of order"]
 async fn application_and_client_subscription_changes_racing_keep_join_leave_alternating() {
     const CLIENTS: usize = 8;
     let (node, addr) = serving(&[("message_rate", "0")]).await;

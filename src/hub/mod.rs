@@ -229,16 +229,24 @@ impl Hub {
     }
 
     /// Sets the subscriptions to exactly `wanted`; returns (joined, left).
-    pub fn set_subscriptions(&self, id: &str, wanted: &[String]) -> (Vec<String>, Vec<String>) {
+    /// `report(conn, channel, joined)` is called under the channel lock for each change (see
+    /// `subscribe_reporting`).
+    pub fn set_subscriptions(
+        &self,
+        id: &str,
+        wanted: &[String],
+        report: impl Fn(&Connection, &str, bool),
+    ) -> (Vec<String>, Vec<String>) {
         let Some(conn) = self.get_open(id) else { return (vec![], vec![]) };
-        let left: Vec<String> =
-            conn.subscriptions().into_iter().filter(|c| !wanted.contains(c)).collect();
-        for channel in &left {
-            self.unsubscribe(id, channel);
-        }
+        let left: Vec<String> = conn
+            .subscriptions()
+            .into_iter()
+            .filter(|c| !wanted.contains(c))
+            .filter(|channel| self.unsubscribe_reporting(id, channel, |c| report(c, channel, false)) == Change::Done)
+            .collect();
         let joined = wanted
             .iter()
-            .filter(|channel| self.subscribe(id, channel) == Change::Done)
+            .filter(|channel| self.subscribe_reporting(id, channel, |c| report(c, channel, true)) == Change::Done)
             .cloned()
             .collect();
         (joined, left)

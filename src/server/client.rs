@@ -331,6 +331,10 @@ async fn handle_control(
         }
     };
     Stats::add(&hub.stats.control_messages, 1);
+    // A join or leave is queued under the channel lock where the change is made, without
+    // waiting for room (as for the worker's own calls): queued later, an event of a change
+    // racing on the same channel could pass it, and the worker's presence would drift.
+    let report = |c: &Connection, channel: &str, joined: bool| node.push_now(Event::membership(c, channel.to_string(), joined));
     let limit = node.config.max_subscriptions;
     match control {
         Control::Subscribe(channel) => {
@@ -348,19 +352,13 @@ async fn handle_control(
                 }
                 return;
             }
-            let change = hub.subscribe(&conn.id(), &channel);
+            hub.subscribe_reporting(&conn.id(), &channel, |c| report(c, &channel, true));
             conn.reply(Message::text(protocol::subscribed_reply(&channel)));
-            if change == crate::hub::Change::Done {
-                emit!(node, Event::membership(conn, channel, true));
-            }
         }
         Control::Unsubscribe(channel) => {
-            let change = hub.unsubscribe(&conn.id(), &channel);
+            hub.unsubscribe_reporting(&conn.id(), &channel, |c| report(c, &channel, false));
             conn.take_grant_request(&channel);
             conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
-            if change == crate::hub::Change::Done {
-                emit!(node, Event::membership(conn, channel, false));
-            }
         }
         Control::SetSubscriptions(channels) => {
             // Protected channels already granted stay; the others are asked of the worker.
@@ -374,14 +372,12 @@ async fn handle_control(
                 return;
             }
             let keep: Vec<String> = open.into_iter().chain(granted).collect();
-            let (joined, left) = hub.set_subscriptions(&conn.id(), &keep);
+            let (joined, left) = hub.set_subscriptions(&conn.id(), &keep, report);
             for channel in left {
                 conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
-                emit!(node, Event::membership(conn, channel, false));
             }
             for channel in joined {
                 conn.reply(Message::text(protocol::subscribed_reply(&channel)));
-                emit!(node, Event::membership(conn, channel, true));
             }
             for channel in to_ask {
                 if let Some(wait) = request_grant(conn, node, channel) {
