@@ -15,6 +15,7 @@ pub mod connection;
 pub mod history;
 pub mod index;
 pub mod search;
+pub mod socket;
 pub mod stats;
 pub mod tag_expression;
 

@@ -1,8 +1,7 @@
-//! The two tasks of one client socket: the reader turns frames into events and control
-//! replies, the writer drains the connection's outbox into the socket, one flush per burst,
-//! and sends pings (the heartbeat, and the application's `enablePing`). When either side ends,
-//! both end; then the worker gets `beforeClose` and `close`, unless the connection is a ghost,
-//! which goes dormant until a client resumes it (`?resume=TOKEN`).
+//! One client socket's life: the reader here turns frames into events (control messages go to
+//! `control`), the writer (`writer`) drains the connection's outbox into the socket. When
+//! either side ends, both end; then the worker gets the end report (`Event::ending`), unless
+//! the connection is a ghost, which goes dormant until a client resumes it (`?resume=TOKEN`).
 
 use crate::events::{Event, EventKind};
 use crate::hub::connection::{reason, CloseCause, Connection, Socket};
@@ -11,24 +10,21 @@ use crate::hub::stats::Stats;
 use crate::node::Node;
 use crate::server::admission::{MessageRate, MessageVerdict, Slot};
 use crate::log::LogLimiter;
-use crate::protocol::{self, Control};
+use crate::protocol::{self};
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
-use std::collections::VecDeque;
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 /// How long a closing connection waits for the peer's close frame, or for a stuck write.
-const CLOSE_GRACE: Duration = Duration::from_secs(2);
+pub(super) const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 /// What the handshake learned about the client.
 pub struct Handshake {
@@ -63,7 +59,7 @@ pub fn new_connection_id() -> Arc<str> {
 
 /// Queues an event for the worker. When the queue is full (backpressure), returns the wait
 /// for room, which the caller awaits: boxed, so idle connections' tasks stay small.
-fn emit(node: &Arc<Node>, conn: &Connection, kind: EventKind, payload: Option<Bytes>) -> Option<BoxFuture> {
+pub(super) fn emit(node: &Arc<Node>, conn: &Connection, kind: EventKind, payload: Option<Bytes>) -> Option<BoxFuture> {
     emit_event(node, Event::of(conn, kind, payload))
 }
 
@@ -74,7 +70,7 @@ fn emit_event(node: &Arc<Node>, event: Event) -> Option<BoxFuture> {
     Some(Box::pin(async move { node.events.push(event).await }))
 }
 
-type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+pub(super) type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// Emits and, under backpressure, waits: `emit!(node, conn, kind, payload)`.
 macro_rules! emit {
@@ -144,7 +140,7 @@ async fn live<S>(
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let _slot = slot;
-    let writer = tokio::spawn(write_task(conn.clone(), socket.clone(), sink, node.clone()));
+    let writer = tokio::spawn(super::writer::write_task(conn.clone(), socket.clone(), sink, node.clone()));
     survive_panic(&conn, &socket, read_loop(conn.clone(), socket.clone(), stream, node.clone())).await;
     socket.closing.trigger();
     let mut writer = writer;
@@ -175,7 +171,7 @@ async fn live<S>(
 /// connection closes with 1011 `internal_error`, and its end is reported as any other: the
 /// worker still gets `beforeClose` and `close`, and the connection's state is freed.
 /// True if it panicked.
-async fn survive_panic(conn: &Connection, socket: &Socket, task: impl std::future::Future<Output = ()>) -> bool {
+pub(super) async fn survive_panic(conn: &Connection, socket: &Socket, task: impl std::future::Future<Output = ()>) -> bool {
     use futures_util::FutureExt;
     let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await else { return false };
     {
@@ -188,18 +184,6 @@ async fn survive_panic(conn: &Connection, socket: &Socket, task: impl std::futur
         socket.close(1011, reason::INTERNAL_ERROR);
     }
     true
-}
-
-/// The writer owns the sink, so that if `write_loop` panics the sink is still here to tell
-/// the client 1011 (the reader is woken by `socket.close` and ends the connection).
-async fn write_task<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut sink: Writer<S>, node: Arc<Node>)
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    if survive_panic(&conn, &socket, write_loop(conn.clone(), socket.clone(), &mut sink, node)).await {
-        let frame = CloseFrame { code: CloseCode::from(1011), reason: reason::INTERNAL_ERROR.into() };
-        let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(frame)))).await;
-    }
 }
 
 /// Closes that clients cause at will are logged at most once a second per cause.
@@ -221,7 +205,7 @@ fn log_close(conn: &Connection, code: u16, why: &str) {
 }
 
 type Reader<S> = SplitStream<WebSocketStream<S>>;
-type Writer<S> = SplitSink<WebSocketStream<S>, Message>;
+pub(super) type Writer<S> = SplitSink<WebSocketStream<S>, Message>;
 
 async fn read_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut stream: Reader<S>, node: Arc<Node>)
 where
@@ -280,7 +264,7 @@ where
                         let payload = Some(Bytes::from(text));
                         emit!(node, conn, EventKind::Message { binary: false }, payload);
                     }
-                    Some(control) => Box::pin(handle_control(conn, node, control)).await,
+                    Some(control) => Box::pin(super::control::handle_control(conn, node, control)).await,
                 }
             }
             Message::Binary(data) => {
@@ -316,203 +300,3 @@ fn fail(socket: &Socket, error: &WsError) {
     }
 }
 
-async fn handle_control(
-    conn: &Arc<Connection>,
-    node: &Arc<Node>,
-    control: Result<Control, protocol::ProtocolError>,
-) {
-    let hub = &node.hub;
-    let control = match control {
-        Ok(control) => control,
-        Err(error) => {
-            Stats::add(&hub.stats.control_errors, 1);
-            conn.reply(Message::text(error.to_json()));
-            return;
-        }
-    };
-    Stats::add(&hub.stats.control_messages, 1);
-    // A join or leave is queued under the channel lock where the change is made, without
-    // waiting for room (as for the worker's own calls): queued later, an event of a change
-    // racing on the same channel could pass it, and the worker's presence would drift.
-    let report = |c: &Connection, channel: &str, joined: bool| node.push_now(Event::membership(c, channel.to_string(), joined));
-    let limit = node.config.max_subscriptions;
-    match control {
-        Control::Subscribe(channel) => {
-            if conn.is_subscribed(&channel) {
-                conn.reply(Message::text(protocol::subscribed_reply(&channel)));
-                return;
-            }
-            if conn.subscription_load() >= limit {
-                refuse_over_limit(conn, node, limit);
-                return;
-            }
-            if protocol::is_protected(&channel) {
-                if let Some(wait) = request_grant(conn, node, channel) {
-                    wait.await;
-                }
-                return;
-            }
-            hub.subscribe_reporting(&conn.id(), &channel, |c| report(c, &channel, true));
-            conn.reply(Message::text(protocol::subscribed_reply(&channel)));
-        }
-        Control::Unsubscribe(channel) => {
-            hub.unsubscribe_reporting(&conn.id(), &channel, |c| report(c, &channel, false));
-            conn.take_grant_request(&channel);
-            conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
-        }
-        Control::SetSubscriptions(channels) => {
-            // Protected channels already granted stay; the others are asked of the worker.
-            let current = conn.subscriptions();
-            let (protected, open): (Vec<String>, Vec<String>) =
-                channels.into_iter().partition(|c| protocol::is_protected(c));
-            let (granted, to_ask): (Vec<String>, Vec<String>) =
-                protected.into_iter().partition(|c| current.contains(c));
-            if open.len() + granted.len() + to_ask.len() > limit {
-                refuse_over_limit(conn, node, limit);
-                return;
-            }
-            let keep: Vec<String> = open.into_iter().chain(granted).collect();
-            let (joined, left) = hub.set_subscriptions(&conn.id(), &keep, report);
-            for channel in left {
-                conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
-            }
-            for channel in joined {
-                conn.reply(Message::text(protocol::subscribed_reply(&channel)));
-            }
-            for channel in to_ask {
-                if let Some(wait) = request_grant(conn, node, channel) {
-                    wait.await;
-                }
-            }
-        }
-        Control::Presence(status) => {
-            conn.set_presence(status);
-            conn.reply(Message::text(protocol::presence_reply(status)));
-        }
-        Control::Notify { channel, notification } => {
-            if !conn.trusted {
-                let error = protocol::forbidden("server notifications need the admin token in the handshake");
-                conn.reply(Message::text(error.to_json()));
-                return;
-            }
-            Stats::add(&hub.stats.broadcasts, 1);
-            node.broker.publish(&channel, Bytes::from(notification));
-        }
-    }
-}
-
-/// How long the worker has to grant or deny a protected channel.
-const GRANT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// A client asks for a protected channel: the worker gets a `subscribe` event and answers with
-/// `frankenphp_ws_subscribe()` or `frankenphp_ws_denySubscription()`; unanswered, it is refused.
-fn request_grant(conn: &Arc<Connection>, node: &Arc<Node>, channel: String) -> Option<BoxFuture> {
-    if !conn.request_grant(&channel) {
-        return None;
-    }
-    let (timer_conn, timer_channel) = (conn.clone(), channel.clone());
-    tokio::spawn(async move {
-        tokio::time::sleep(GRANT_TIMEOUT).await;
-        if timer_conn.take_grant_request(&timer_channel) {
-            let why = "the application did not answer in time";
-            timer_conn.reply(Message::text(protocol::channel_error("subscription_timeout", &timer_channel, why)));
-        }
-    });
-    emit(node, conn, EventKind::Subscribe { channel, user: conn.user.clone() }, None)
-}
-
-fn refuse_over_limit(conn: &Connection, node: &Node, limit: usize) {
-    Stats::add(&node.hub.stats.subscription_limit_errors, 1);
-    let why = format!("a connection may hold at most {limit} channels");
-    let error = protocol::ProtocolError::new("too_many_subscriptions", why);
-    conn.reply(Message::text(error.to_json()));
-}
-
-async fn write_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, sink: &mut Writer<S>, node: Arc<Node>)
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    let every = node.config.ping_interval;
-    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let pong_timeout = node.config.pong_timeout.as_millis() as u64;
-    let mut app_ping_ms = 0;
-    let mut app_ping: Option<Box<tokio::time::Interval>> = None;
-    let mut batch = VecDeque::new();
-    let ping = |node: &Node| Message::Ping(Bytes::copy_from_slice(&node.now_ns().to_be_bytes()));
-    loop {
-        if conn.take_outbox(&mut batch) {
-            let written = tokio::select! {
-                biased;
-                _ = socket.closing.wait() => {
-                    conn.requeue_front(&mut batch);
-                    break;
-                }
-                written = write_burst(sink, &mut batch) => written,
-            };
-            if written.is_err() {
-                conn.requeue_front(&mut batch);
-                return socket.dropped();
-            }
-            continue;
-        }
-        if conn.take_ping_now() && sink.send(ping(&node)).await.is_err() {
-            return socket.dropped();
-        }
-        let wanted = conn.ping_interval_ms();
-        if wanted != app_ping_ms {
-            app_ping_ms = wanted;
-            app_ping = (wanted > 0).then(|| {
-                let period = Duration::from_millis(wanted);
-                Box::new(tokio::time::interval_at(tokio::time::Instant::now() + period, period))
-            });
-        }
-        tokio::select! {
-            biased;
-            _ = socket.closing.wait() => break,
-            _ = conn.attention() => {}
-            _ = heartbeat.tick() => {
-                if node.now_ms().saturating_sub(conn.last_seen_ms()) > pong_timeout {
-                    socket.close(1001, reason::TIMEOUT);
-                    break;
-                }
-                if sink.send(ping(&node)).await.is_err() {
-                    return socket.dropped();
-                }
-            }
-            _ = async { app_ping.as_mut().expect("guarded").tick().await }, if app_ping.is_some() => {
-                if sink.send(ping(&node)).await.is_err() {
-                    return socket.dropped();
-                }
-            }
-        }
-    }
-    let cause = socket.cause();
-    if cause.send_frame {
-        // A deliberate close (kill, stop, timeout, …) first writes what was queued before it:
-        // a "goodbye" sent just before a kill arrives. A slow consumer's backlog is dropped:
-        // writing it is what we refused to do, and a ghost that only goes dormant keeps its
-        // frames for the client that resumes it. All of it within the close grace period.
-        let final_close = !conn.is_ghost() || matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN);
-        let drain = final_close && cause.reason != reason::SLOW_CONSUMER;
-        let frame = CloseFrame { code: CloseCode::from(cause.code), reason: cause.reason.into() };
-        let _ = tokio::time::timeout(CLOSE_GRACE, async {
-            while drain && conn.take_outbox(&mut batch) {
-                write_burst(sink, &mut batch).await?;
-            }
-            sink.send(Message::Close(Some(frame))).await
-        })
-        .await;
-    }
-}
-
-/// Writes a batch of frames, then flushes once: a burst costs few syscalls.
-async fn write_burst<S>(sink: &mut Writer<S>, batch: &mut VecDeque<Message>) -> Result<(), WsError>
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    while let Some(message) = batch.pop_front() {
-        sink.feed(message).await?;
-    }
-    sink.flush().await
-}

@@ -6,11 +6,13 @@ pub mod admin;
 pub mod admin_guard;
 pub mod admission;
 pub mod client;
+mod control;
 pub mod http;
 pub mod origin;
 pub mod proxies;
 pub mod tls;
 pub mod upgrade;
+mod writer;
 
 use crate::node::Node;
 use std::sync::Arc;

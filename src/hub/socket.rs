@@ -1,0 +1,68 @@
+//! `Socket`: one network attachment of a connection, its close request and why it ended; and
+//! the close reasons reported to the worker.
+
+use crate::shutdown::Shutdown;
+use std::sync::{Arc, OnceLock};
+
+/// Why a socket ended: the close code and the reason reported to the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CloseCause {
+    pub code: u16,
+    pub reason: &'static str,
+    /// Whether the server should send this close frame (false when the client closed first).
+    pub send_frame: bool,
+}
+
+pub mod reason {
+    pub const CLIENT_CLOSED: &str = "client_closed";
+    pub const TIMEOUT: &str = "timeout";
+    pub const KILLED: &str = "killed";
+    pub const SLOW_CONSUMER: &str = "slow_consumer";
+    pub const SERVER_SHUTDOWN: &str = "server_shutdown";
+    pub const MESSAGE_TOO_BIG: &str = "message_too_big";
+    pub const PROTOCOL_ERROR: &str = "protocol_error";
+    pub const GHOST_RELEASED: &str = "ghost_released";
+    pub const RATE_LIMITED: &str = "rate_limited";
+    /// A bug: the connection's task panicked (1011).
+    pub const INTERNAL_ERROR: &str = "internal_error";
+}
+
+/// One network attachment: its close request and why it ended.
+#[derive(Default)]
+pub struct Socket {
+    /// Fired when the server wants this socket closed; the writer sends `cause`.
+    pub closing: Shutdown,
+    cause: OnceLock<CloseCause>,
+}
+
+impl Socket {
+    pub fn new() -> Arc<Socket> {
+        Arc::new(Socket::default())
+    }
+
+    /// Asks the socket's tasks to close it with this code; the first cause wins.
+    pub fn close(&self, code: u16, reason: &'static str) {
+        self.end(CloseCause { code, reason, send_frame: true });
+        self.closing.trigger();
+    }
+
+    /// Records why the socket ended, if nothing was recorded before.
+    pub fn end(&self, cause: CloseCause) {
+        let _ = self.cause.set(cause);
+    }
+
+    /// The client went away without a close handshake.
+    pub fn dropped(&self) {
+        self.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
+        self.closing.trigger();
+    }
+
+    pub fn cause(&self) -> CloseCause {
+        self.cause.get().copied().unwrap_or(CloseCause {
+            code: 1006,
+            reason: reason::CLIENT_CLOSED,
+            send_frame: false,
+        })
+    }
+}
+

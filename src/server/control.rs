@@ -1,0 +1,127 @@
+//! A client's control messages (subscribe, unsubscribe, presence, a subscriptions list, a
+//! trusted connection's server notification): handled on its reader task, answered on its
+//! socket, reported to the worker.
+
+use super::client::{emit, BoxFuture};
+use crate::events::{Event, EventKind};
+use crate::hub::connection::Connection;
+use crate::hub::stats::Stats;
+use crate::node::Node;
+use crate::protocol::{self, Control};
+use bytes::Bytes;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+pub(super) async fn handle_control(
+    conn: &Arc<Connection>,
+    node: &Arc<Node>,
+    control: Result<Control, protocol::ProtocolError>,
+) {
+    let hub = &node.hub;
+    let control = match control {
+        Ok(control) => control,
+        Err(error) => {
+            Stats::add(&hub.stats.control_errors, 1);
+            conn.reply(Message::text(error.to_json()));
+            return;
+        }
+    };
+    Stats::add(&hub.stats.control_messages, 1);
+    // A join or leave is queued under the channel lock where the change is made, without
+    // waiting for room (as for the worker's own calls): queued later, an event of a change
+    // racing on the same channel could pass it, and the worker's presence would drift.
+    let report = |c: &Connection, channel: &str, joined: bool| node.push_now(Event::membership(c, channel.to_string(), joined));
+    let limit = node.config.max_subscriptions;
+    match control {
+        Control::Subscribe(channel) => {
+            if conn.is_subscribed(&channel) {
+                conn.reply(Message::text(protocol::subscribed_reply(&channel)));
+                return;
+            }
+            if conn.subscription_load() >= limit {
+                refuse_over_limit(conn, node, limit);
+                return;
+            }
+            if protocol::is_protected(&channel) {
+                if let Some(wait) = request_grant(conn, node, channel) {
+                    wait.await;
+                }
+                return;
+            }
+            hub.subscribe_reporting(&conn.id(), &channel, |c| report(c, &channel, true));
+            conn.reply(Message::text(protocol::subscribed_reply(&channel)));
+        }
+        Control::Unsubscribe(channel) => {
+            hub.unsubscribe_reporting(&conn.id(), &channel, |c| report(c, &channel, false));
+            conn.take_grant_request(&channel);
+            conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
+        }
+        Control::SetSubscriptions(channels) => {
+            // Protected channels already granted stay; the others are asked of the worker.
+            let current = conn.subscriptions();
+            let (protected, open): (Vec<String>, Vec<String>) =
+                channels.into_iter().partition(|c| protocol::is_protected(c));
+            let (granted, to_ask): (Vec<String>, Vec<String>) =
+                protected.into_iter().partition(|c| current.contains(c));
+            if open.len() + granted.len() + to_ask.len() > limit {
+                refuse_over_limit(conn, node, limit);
+                return;
+            }
+            let keep: Vec<String> = open.into_iter().chain(granted).collect();
+            let (joined, left) = hub.set_subscriptions(&conn.id(), &keep, report);
+            for channel in left {
+                conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
+            }
+            for channel in joined {
+                conn.reply(Message::text(protocol::subscribed_reply(&channel)));
+            }
+            for channel in to_ask {
+                if let Some(wait) = request_grant(conn, node, channel) {
+                    wait.await;
+                }
+            }
+        }
+        Control::Presence(status) => {
+            conn.set_presence(status);
+            conn.reply(Message::text(protocol::presence_reply(status)));
+        }
+        Control::Notify { channel, notification } => {
+            if !conn.trusted {
+                let error = protocol::forbidden("server notifications need the admin token in the handshake");
+                conn.reply(Message::text(error.to_json()));
+                return;
+            }
+            Stats::add(&hub.stats.broadcasts, 1);
+            node.broker.publish(&channel, Bytes::from(notification));
+        }
+    }
+}
+
+/// How long the worker has to grant or deny a protected channel.
+const GRANT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A client asks for a protected channel: the worker gets a `subscribe` event and answers with
+/// `frankenphp_ws_subscribe()` or `frankenphp_ws_denySubscription()`; unanswered, it is refused.
+fn request_grant(conn: &Arc<Connection>, node: &Arc<Node>, channel: String) -> Option<BoxFuture> {
+    if !conn.request_grant(&channel) {
+        return None;
+    }
+    let (timer_conn, timer_channel) = (conn.clone(), channel.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(GRANT_TIMEOUT).await;
+        if timer_conn.take_grant_request(&timer_channel) {
+            let why = "the application did not answer in time";
+            timer_conn.reply(Message::text(protocol::channel_error("subscription_timeout", &timer_channel, why)));
+        }
+    });
+    emit(node, conn, EventKind::Subscribe { channel, user: conn.user.clone() }, None)
+}
+
+fn refuse_over_limit(conn: &Connection, node: &Node, limit: usize) {
+    Stats::add(&node.hub.stats.subscription_limit_errors, 1);
+    let why = format!("a connection may hold at most {limit} channels");
+    let error = protocol::ProtocolError::new("too_many_subscriptions", why);
+    conn.reply(Message::text(error.to_json()));
+}
+
