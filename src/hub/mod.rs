@@ -10,27 +10,31 @@
 //! seen its `close` event, so its state is readable while `beforeClose` is handled.
 //! The hub reports what happened (a close, a dormancy, a release); the `Node` turns that into
 //! events.
+//!
+//! Files: this one holds connections, channels, users and fan-out; `ghosts` how a connection
+//! ends for good and ghosts; `tags` tags and tag expressions; `stored` stored information.
 
 pub mod connection;
+mod ghosts;
 pub mod history;
 pub mod index;
 pub mod search;
 pub mod socket;
+mod stored;
 pub mod stats;
 pub mod tag_expression;
+mod tags;
 
 use crate::protocol::PRESENCE_STATUSES;
 use bytes::Bytes;
 use connection::{reason, CloseCause, Connection, Life, Socket};
 use history::History;
-use index::{MemberIndex, Members};
+use index::MemberIndex;
 use parking_lot::{Mutex, RwLock};
-use search::Matcher;
 use stats::Stats;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tag_expression::Expr;
 use tokio_tungstenite::tungstenite::Message;
 
 /// A frame encoded once and shared by every recipient: cloning it only bumps a reference count.
@@ -316,124 +320,6 @@ impl Hub {
         counts.into_keys().collect()
     }
 
-    /// Closes a connection for good, ghost or not (1000, reason `killed`).
-    pub fn kill(&self, id: &str) -> Ending {
-        let Some(conn) = self.get(id) else { return Ending::None };
-        let ending = self.end(&conn, |_| true, |socket| socket.close(1000, reason::KILLED));
-        // A dormant ghost has no socket to send 1000 on; it is reported as killed all the same.
-        match ending {
-            Ending::Retired { .. } => Ending::Retired { code: 1000 },
-            other => other,
-        }
-    }
-
-    /// Clears the ghost mark. A dormant ghost ends here; a live one becomes normal. Either way
-    /// its resume token dies.
-    pub fn release_ghost(&self, id: &str) -> Ending {
-        let Some(conn) = self.get(id) else { return Ending::None };
-        self.end(&conn, |_| conn.is_ghost(), |_| {})
-    }
-
-    /// Releases a ghost if it is still dormant and has been for `ttl` (checked under its life
-    /// lock, so a resume that just happened wins).
-    pub fn release_expired(&self, id: &str, ttl: Duration) -> Ending {
-        let Some(conn) = self.get(id) else { return Ending::None };
-        let expired = |life: &Life| matches!(life, Life::Dormant { since, .. } if since.elapsed() >= ttl);
-        // `expired` holds only for a dormant ghost: there is never a live socket to close.
-        self.end(&conn, expired, |_| {})
-    }
-
-    /// Ends `conn` if `applies` (checked under its life lock): the ghost mark and the resume
-    /// token go; a live socket is handed to `live` (its tasks report the close), a dormant
-    /// ghost is retired here and reported by the caller.
-    fn end(&self, conn: &Arc<Connection>, applies: impl FnOnce(&Life) -> bool, live: impl FnOnce(&Socket)) -> Ending {
-        let ending = {
-            let mut life = conn.life.lock();
-            if !applies(&life) {
-                return Ending::None;
-            }
-            // Under the life lock: a disconnect racing this sees the mark already cleared.
-            conn.ghost.store(false, std::sync::atomic::Ordering::Release);
-            match &*life {
-                Life::Live(socket) => {
-                    live(socket);
-                    Ending::Handled
-                }
-                Life::Gone => return Ending::None,
-                Life::Dormant { code, .. } => {
-                    let code = *code;
-                    conn.set_life(&mut life, Life::Gone);
-                    Ending::Retired { code }
-                }
-            }
-        };
-        match ending {
-            Ending::Retired { .. } => self.retire(conn),
-            _ => self.forget_token(conn),
-        }
-        ending
-    }
-
-    fn forget_token(&self, conn: &Connection) {
-        if let Some(token) = conn.resume_token.lock().take() {
-            self.tokens.lock().remove(&token);
-        }
-    }
-
-    pub fn activate_ghost(&self, id: &str) -> bool {
-        match self.get_open(id) {
-            Some(conn) => {
-                conn.ghost.store(true, std::sync::atomic::Ordering::Release);
-                true
-            }
-            None => false,
-        }
-    }
-
-    pub fn is_ghost(&self, id: &str) -> bool {
-        self.get_open(id).is_some_and(|c| c.is_ghost())
-    }
-
-    /// Ids of ghosts dormant for at least `ttl`.
-    pub fn expired_ghosts(&self, ttl: Duration) -> Vec<String> {
-        self.connections
-            .read()
-            .values()
-            .filter(|c| c.is_dormant())
-            .filter(|c| matches!(&*c.life.lock(), Life::Dormant { since, .. } if since.elapsed() >= ttl))
-            .map(|c| c.id().to_string())
-            .collect()
-    }
-
-    /// The connection's resume secret, made on first request.
-    pub fn resume_token(&self, id: &str) -> Option<String> {
-        let conn = self.get_open(id)?;
-        let mut token = conn.resume_token.lock();
-        if token.is_none() {
-            let fresh: Arc<str> = Arc::from(random_hex_128());
-            self.tokens.lock().insert(fresh.clone(), conn.clone());
-            *token = Some(fresh);
-        }
-        token.as_ref().map(|t| t.to_string())
-    }
-
-    /// A client presents `token`: if it names a dormant ghost, `socket` takes it over. The token
-    /// is spent. Returns the connection and the number of kept frames it will replay.
-    pub fn resume(&self, token: &str, socket: Arc<Socket>) -> Option<(Arc<Connection>, usize)> {
-        let conn = self.tokens.lock().get(token).cloned()?;
-        {
-            let mut life = conn.life.lock();
-            if !matches!(&*life, Life::Dormant { .. }) || !conn.is_ghost() {
-                return None;
-            }
-            conn.set_life(&mut life, Life::Live(socket));
-        }
-        if let Some(spent) = conn.resume_token.lock().take() {
-            self.tokens.lock().remove(&spent);
-        }
-        Some((conn.clone(), conn.restart_outbox()))
-    }
-
     /// Gives a connection a new id; false if `new` is taken or `old` unknown.
     pub fn rename(&self, old: &str, new: &str) -> bool {
         let mut connections = self.connections.write();
@@ -457,104 +343,6 @@ impl Hub {
     }
 
     // Tags.
-
-    pub fn tag(&self, id: &str, tag: &str) -> bool {
-        let Some(conn) = self.get_open(id) else { return false };
-        let mut tags = self.tags.write();
-        if !conn.is_open() {
-            return false;
-        }
-        if let Some(name) = tags.insert(tag, &conn) {
-            conn.with_extra(|e| e.tags.push(name));
-            self.selections_changed();
-        }
-        true
-    }
-
-    pub fn untag(&self, id: &str, tag: &str) -> bool {
-        let Some(conn) = self.get(id) else { return false };
-        let mut tags = self.tags.write();
-        tags.remove(tag, &conn);
-        self.selections_changed();
-        conn.with_extra(|e| {
-            let before = e.tags.len();
-            e.tags.retain(|t| &**t != tag);
-            before != e.tags.len()
-        })
-    }
-
-    pub fn clear_tags(&self, id: &str) -> bool {
-        let Some(conn) = self.get(id) else { return false };
-        let mut tags = self.tags.write();
-        for tag in conn.with_extra(|e| std::mem::take(&mut e.tags)) {
-            tags.remove(&tag, &conn);
-        }
-        self.selections_changed();
-        true
-    }
-
-    pub fn tags_of(&self, id: &str) -> Vec<String> {
-        self.get(id).map(|c| c.tags()).unwrap_or_default()
-    }
-
-    pub fn all_tags(&self) -> Vec<String> {
-        self.tags.read().names()
-    }
-
-    fn ids(members: &Members) -> Vec<String> {
-        let mut ids: Vec<String> = members.values().map(|c| c.id().to_string()).collect();
-        ids.sort();
-        ids
-    }
-
-    pub fn clients_by_tag(&self, tag: &str) -> Vec<String> {
-        self.tags.read().members(tag).map(Self::ids).unwrap_or_default()
-    }
-
-    pub fn tag_count(&self, tag: &str) -> usize {
-        self.tags.read().members(tag).map_or(0, |m| m.len())
-    }
-
-    pub fn send_to_tag(&self, tag: &str, message: &Message, route: Option<&str>) -> usize {
-        let tags = self.tags.read();
-        let Some(members) = tags.members(tag) else { return 0 };
-        self.deliver(members.values(), message, route)
-    }
-
-    /// The connections `expr` selects. The last selection is kept until the tag index or the
-    /// set of connections changes, so repeated sends to one segment cost what a channel
-    /// broadcast costs.
-    fn select(&self, text: &str, expr: &Expr) -> Arc<[Arc<Connection>]> {
-        let version = self.selection_version.load(std::sync::atomic::Ordering::Acquire);
-        if let Some(hit) = self.last_selection.lock().as_ref() {
-            if hit.version == version && hit.expression == text {
-                return hit.selected.clone();
-            }
-        }
-        let selected: Arc<[Arc<Connection>]> = {
-            let connections = self.connections.read();
-            let tags = self.tags.read();
-            let mut selected = Vec::new();
-            tag_expression::for_each_selected(expr, &tags, connections.values(), |c| selected.push(c.clone()));
-            selected.into()
-        };
-        // Stamped with the version read before selecting: a change meanwhile invalidates it.
-        *self.last_selection.lock() =
-            Some(CachedSelection { expression: text.to_string(), version, selected: selected.clone() });
-        selected
-    }
-
-    pub fn clients_by_expression(&self, text: &str, expr: &Expr) -> Vec<String> {
-        let mut ids: Vec<String> = self.select(text, expr).iter().map(|c| c.id().to_string()).collect();
-        ids.sort();
-        ids
-    }
-
-    pub fn send_to_expression(&self, text: &str, expr: &Expr, message: &Message, route: Option<&str>) -> usize {
-        self.deliver(self.select(text, expr).iter(), message, route)
-    }
-
-    // Users and presence.
 
     pub fn send_to_user(&self, user: &str, message: &Message) -> usize {
         let users = self.users.read();
@@ -588,52 +376,6 @@ impl Hub {
     }
 
     // Stored information.
-
-    pub fn set_info(&self, id: &str, key: &str, value: &str) -> bool {
-        self.get_open(id).map(|c| c.with_extra(|e| e.info.insert(key.into(), value.into()))).is_some()
-    }
-
-    pub fn get_info(&self, id: &str, key: &str) -> String {
-        self.get(id)
-            .and_then(|c| c.read_extra(|e| e.and_then(|e| e.info.get(key).cloned())))
-            .unwrap_or_default()
-    }
-
-    pub fn has_info(&self, id: &str, key: &str) -> bool {
-        self.get(id).is_some_and(|c| c.read_extra(|e| e.is_some_and(|e| e.info.contains_key(key))))
-    }
-
-    pub fn delete_info(&self, id: &str, key: &str) -> bool {
-        self.get(id).is_some_and(|c| c.with_extra(|e| e.info.remove(key).is_some()))
-    }
-
-    pub fn clear_info(&self, id: &str) -> bool {
-        self.get(id).map(|c| c.with_extra(|e| e.info.clear())).is_some()
-    }
-
-    pub fn info_keys(&self, id: &str) -> Vec<String> {
-        let mut keys = self
-            .get(id)
-            .map(|c| c.read_extra(|e| e.map(|e| e.info.keys().cloned().collect()).unwrap_or_default()))
-            .unwrap_or_else(Vec::new);
-        keys.sort();
-        keys
-    }
-
-    /// Ids of open connections whose stored `key` matches (a scan: stored information is not
-    /// indexed).
-    pub fn search_info(&self, key: &str, matcher: &Matcher, route: Option<&str>) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .open_connections(route)
-            .iter()
-            .filter(|c| c.read_extra(|e| e.and_then(|e| e.info.get(key)).is_some_and(|v| matcher.matches(v))))
-            .map(|c| c.id().to_string())
-            .collect();
-        ids.sort();
-        ids
-    }
-
-    // Liveness and history.
 
     pub fn with_open<R>(&self, id: &str, f: impl FnOnce(&Connection) -> R) -> Option<R> {
         self.get_open(id).map(|c| f(&c))

@@ -1,0 +1,127 @@
+//! How a connection ends for good (kill, release, the TTL), and ghosts: activation, resume
+//! tokens, resume. Every change of a connection's life happens under its life lock.
+
+use super::connection::{reason, Connection, Life, Socket};
+use super::{random_hex_128, Ending, Hub};
+use std::sync::Arc;
+use std::time::Duration;
+
+impl Hub {
+    /// Closes a connection for good, ghost or not (1000, reason `killed`).
+    pub fn kill(&self, id: &str) -> Ending {
+        let Some(conn) = self.get(id) else { return Ending::None };
+        let ending = self.end(&conn, |_| true, |socket| socket.close(1000, reason::KILLED));
+        // A dormant ghost has no socket to send 1000 on; it is reported as killed all the same.
+        match ending {
+            Ending::Retired { .. } => Ending::Retired { code: 1000 },
+            other => other,
+        }
+    }
+
+    /// Clears the ghost mark. A dormant ghost ends here; a live one becomes normal. Either way
+    /// its resume token dies.
+    pub fn release_ghost(&self, id: &str) -> Ending {
+        let Some(conn) = self.get(id) else { return Ending::None };
+        self.end(&conn, |_| conn.is_ghost(), |_| {})
+    }
+
+    /// Releases a ghost if it is still dormant and has been for `ttl` (checked under its life
+    /// lock, so a resume that just happened wins).
+    pub fn release_expired(&self, id: &str, ttl: Duration) -> Ending {
+        let Some(conn) = self.get(id) else { return Ending::None };
+        let expired = |life: &Life| matches!(life, Life::Dormant { since, .. } if since.elapsed() >= ttl);
+        // `expired` holds only for a dormant ghost: there is never a live socket to close.
+        self.end(&conn, expired, |_| {})
+    }
+
+    /// Ends `conn` if `applies` (checked under its life lock): the ghost mark and the resume
+    /// token go; a live socket is handed to `live` (its tasks report the close), a dormant
+    /// ghost is retired here and reported by the caller.
+    fn end(&self, conn: &Arc<Connection>, applies: impl FnOnce(&Life) -> bool, live: impl FnOnce(&Socket)) -> Ending {
+        let ending = {
+            let mut life = conn.life.lock();
+            if !applies(&life) {
+                return Ending::None;
+            }
+            // Under the life lock: a disconnect racing this sees the mark already cleared.
+            conn.ghost.store(false, std::sync::atomic::Ordering::Release);
+            match &*life {
+                Life::Live(socket) => {
+                    live(socket);
+                    Ending::Handled
+                }
+                Life::Gone => return Ending::None,
+                Life::Dormant { code, .. } => {
+                    let code = *code;
+                    conn.set_life(&mut life, Life::Gone);
+                    Ending::Retired { code }
+                }
+            }
+        };
+        match ending {
+            Ending::Retired { .. } => self.retire(conn),
+            _ => self.forget_token(conn),
+        }
+        ending
+    }
+
+    pub(super) fn forget_token(&self, conn: &Connection) {
+        if let Some(token) = conn.resume_token.lock().take() {
+            self.tokens.lock().remove(&token);
+        }
+    }
+
+    pub fn activate_ghost(&self, id: &str) -> bool {
+        match self.get_open(id) {
+            Some(conn) => {
+                conn.ghost.store(true, std::sync::atomic::Ordering::Release);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn is_ghost(&self, id: &str) -> bool {
+        self.get_open(id).is_some_and(|c| c.is_ghost())
+    }
+
+    /// Ids of ghosts dormant for at least `ttl`.
+    pub fn expired_ghosts(&self, ttl: Duration) -> Vec<String> {
+        self.connections
+            .read()
+            .values()
+            .filter(|c| c.is_dormant())
+            .filter(|c| matches!(&*c.life.lock(), Life::Dormant { since, .. } if since.elapsed() >= ttl))
+            .map(|c| c.id().to_string())
+            .collect()
+    }
+
+    /// The connection's resume secret, made on first request.
+    pub fn resume_token(&self, id: &str) -> Option<String> {
+        let conn = self.get_open(id)?;
+        let mut token = conn.resume_token.lock();
+        if token.is_none() {
+            let fresh: Arc<str> = Arc::from(random_hex_128());
+            self.tokens.lock().insert(fresh.clone(), conn.clone());
+            *token = Some(fresh);
+        }
+        token.as_ref().map(|t| t.to_string())
+    }
+
+    /// A client presents `token`: if it names a dormant ghost, `socket` takes it over. The token
+    /// is spent. Returns the connection and the number of kept frames it will replay.
+    pub fn resume(&self, token: &str, socket: Arc<Socket>) -> Option<(Arc<Connection>, usize)> {
+        let conn = self.tokens.lock().get(token).cloned()?;
+        {
+            let mut life = conn.life.lock();
+            if !matches!(&*life, Life::Dormant { .. }) || !conn.is_ghost() {
+                return None;
+            }
+            conn.set_life(&mut life, Life::Live(socket));
+        }
+        if let Some(spent) = conn.resume_token.lock().take() {
+            self.tokens.lock().remove(&spent);
+        }
+        Some((conn.clone(), conn.restart_outbox()))
+    }
+}
