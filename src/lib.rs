@@ -4,7 +4,8 @@
 //! - `php`: the extension's bindings (functions, INI, exceptions), thin over the rest.
 //! - `runtime`: the background tokio runtime, started on first use, stopped within bounds.
 //! - `config`: the `frankenphp_ws.*` directives and start-time checks.
-//! - `node`: the state one process serves, and `Call`, the list of operations PHP can ask.
+//! - `call`: `Call`, one operation PHP can ask, and `Op`, the table of operations.
+//! - `node`: the state one process serves, where calls are executed.
 //! - `server`: the WebSocket listener (admission limits, TLS), each client's reader/writer
 //!   tasks, the admin API.
 //! - `auth`: handshake authentication: the PHP `auth_endpoint` or an HS256 JWT.
@@ -24,6 +25,7 @@ pub mod admin_api;
 pub mod admin_client;
 pub mod auth;
 pub mod broker;
+pub mod call;
 pub mod config;
 pub mod events;
 pub mod global_store;
