@@ -3,7 +3,9 @@
 
 pub mod errors;
 pub mod event_array;
+mod args;
 pub mod functions;
+pub mod state_functions;
 pub mod ini;
 
 use ext_php_rs::prelude::*;
@@ -52,5 +54,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         let name = format!("FRANKENPHP_WS_OP_{}", op.to_uppercase());
         module.constant((name.as_str(), *op, &[] as ext_php_rs::describe::DocComments))
     });
-    functions::register(module)
+    state_functions::register(functions::register(module))
 }
