@@ -1,18 +1,13 @@
 //! The `Hub`: every connection of this node, their routes, channel subscriptions, tags, resume
 //! tokens and per-connection state.
 //!
-//! Users: each connection's user id (from its handshake) is indexed, so user sends and
-//! presence cost that user's connections.
-//!
+//! Users are indexed by the id their handshake gave: user sends cost that user's connections.
 //! Locks, each held briefly, always taken in this order when nested: `connections` →
 //! `channels` → `tags` → `users` → `tokens`. A connection's own `life` lock is never held while taking
 //! one of these. A connection stays in the map after its socket ended, until the worker has
 //! seen its `close` event, so its state is readable while `beforeClose` is handled.
 //! The hub reports what happened (a close, a dormancy, a release); the `Node` turns that into
-//! events.
-//!
-//! Files: this one holds connections, channels, users and fan-out; `ghosts` how a connection
-//! ends for good and ghosts; `tags` tags and tag expressions; `stored` stored information.
+//! events. Here: connections, channels, users, fan-out; `ghosts`, `tags`, `stored` the rest.
 
 pub mod connection;
 mod ghosts;
