@@ -89,9 +89,7 @@ impl Node {
             Op::ListRoutes => json!(hub.routes()),
             Op::Subscribe => {
                 let channel = arg("channel");
-                let change = hub.subscribe_reporting(id, channel, |conn| {
-                    self.push_now(Event::membership(conn, channel.to_string(), true))
-                });
+                let change = hub.subscribe(id, channel, |join| self.push_now(join));
                 if change != Change::NoSuchConnection {
                     // A grant of a protected channel the client asked for: tell the client.
                     if let Some(conn) = hub.get(id).filter(|c| c.take_grant_request(channel)) {
@@ -114,9 +112,7 @@ impl Node {
             }
             Op::Unsubscribe => {
                 let channel = arg("channel");
-                let change = hub.unsubscribe_reporting(id, channel, |conn| {
-                    self.push_now(Event::membership(conn, channel.to_string(), false))
-                });
+                let change = hub.unsubscribe(id, channel, |leave| self.push_now(leave));
                 json!(change == Change::Done)
             }
             Op::GetSubscriptions => json!(hub.subscriptions(id)),

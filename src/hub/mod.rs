@@ -20,6 +20,7 @@ pub mod stats;
 pub mod tag_expression;
 mod tags;
 
+use crate::events::Event;
 use crate::protocol::PRESENCE_STATUSES;
 use bytes::Bytes;
 use connection::{reason, CloseCause, Connection, Life, Socket};
@@ -180,14 +181,11 @@ impl Hub {
         }
     }
 
-    pub fn subscribe(&self, id: &str, channel: &str) -> Change {
-        self.subscribe_reporting(id, channel, |_| {})
-    }
-
-    /// Subscribes and, if that changed anything, calls `joined` under the channel lock. An
-    /// end is reported after `retire`, which takes that lock too: so a `join` raised here
-    /// (by a PHP call, from any thread) is queued before the connection's `close`, never after.
-    pub fn subscribe_reporting(&self, id: &str, channel: &str, joined: impl FnOnce(&Connection)) -> Change {
+    /// Subscribes and, if that changed anything, hands the `join` to `report` under the channel
+    /// lock: an end is reported after `retire`, which takes that lock too, and so does any
+    /// other change of this channel. So, whoever makes the change (the client, a PHP call on
+    /// any thread), its event is queued in the order of the changes and never after `close`.
+    pub fn subscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
         let Some(conn) = self.get_open(id) else { return Change::NoSuchConnection };
         let mut channels = self.channels.write();
         // Checked under the channel lock: `retire` empties the index under it too.
@@ -197,20 +195,16 @@ impl Hub {
         match channels.insert(channel, &conn) {
             Some(name) => {
                 conn.add_subscription(name);
-                joined(&conn);
+                report(Event::membership(&conn, channel.to_string(), true));
                 Change::Done
             }
             None => Change::Unchanged,
         }
     }
 
-    pub fn unsubscribe(&self, id: &str, channel: &str) -> Change {
-        self.unsubscribe_reporting(id, channel, |_| {})
-    }
-
-    /// Unsubscribes and, if it was a member, calls `left` under the channel lock (see
-    /// `subscribe_reporting`).
-    pub fn unsubscribe_reporting(&self, id: &str, channel: &str, left: impl FnOnce(&Connection)) -> Change {
+    /// Unsubscribes and, if it was a member, hands the `leave` to `report` under the channel
+    /// lock (see `subscribe`).
+    pub fn unsubscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
         let Some(conn) = self.get_open(id) else { return Change::NoSuchConnection };
         let mut channels = self.channels.write();
         // A connection that ended keeps its list readable for `beforeClose`, unchanged: its
@@ -221,34 +215,24 @@ impl Hub {
         let was_member = conn.remove_subscription(channel);
         channels.remove(channel, &conn);
         if was_member {
-            left(&conn);
+            report(Event::membership(&conn, channel.to_string(), false));
             Change::Done
         } else {
             Change::Unchanged
         }
     }
 
-    /// Sets the subscriptions to exactly `wanted`; returns (joined, left).
-    /// `report(conn, channel, joined)` is called under the channel lock for each change (see
-    /// `subscribe_reporting`).
-    pub fn set_subscriptions(
-        &self,
-        id: &str,
-        wanted: &[String],
-        report: impl Fn(&Connection, &str, bool),
-    ) -> (Vec<String>, Vec<String>) {
+    /// Sets the subscriptions to exactly `wanted`, reporting each change as `subscribe` does;
+    /// returns (joined, left).
+    pub fn set_subscriptions(&self, id: &str, wanted: &[String], report: impl Fn(Event)) -> (Vec<String>, Vec<String>) {
         let Some(conn) = self.get_open(id) else { return (vec![], vec![]) };
         let left: Vec<String> = conn
             .subscriptions()
             .into_iter()
             .filter(|c| !wanted.contains(c))
-            .filter(|channel| self.unsubscribe_reporting(id, channel, |c| report(c, channel, false)) == Change::Done)
+            .filter(|channel| self.unsubscribe(id, channel, &report) == Change::Done)
             .collect();
-        let joined = wanted
-            .iter()
-            .filter(|channel| self.subscribe_reporting(id, channel, |c| report(c, channel, true)) == Change::Done)
-            .cloned()
-            .collect();
+        let joined = wanted.iter().filter(|channel| self.subscribe(id, channel, &report) == Change::Done).cloned().collect();
         (joined, left)
     }
 

@@ -31,7 +31,7 @@ pub(super) async fn handle_control(
     // A join or leave is queued under the channel lock where the change is made, without
     // waiting for room (as for the worker's own calls): queued later, an event of a change
     // racing on the same channel could pass it, and the worker's presence would drift.
-    let report = |c: &Connection, channel: &str, joined: bool| node.push_now(Event::membership(c, channel.to_string(), joined));
+    let report = |event: Event| node.push_now(event);
     let limit = node.config.max_subscriptions;
     match control {
         Control::Subscribe(channel) => {
@@ -49,11 +49,11 @@ pub(super) async fn handle_control(
                 }
                 return;
             }
-            hub.subscribe_reporting(&conn.id(), &channel, |c| report(c, &channel, true));
+            hub.subscribe(&conn.id(), &channel, report);
             conn.reply(Message::text(protocol::subscribed_reply(&channel)));
         }
         Control::Unsubscribe(channel) => {
-            hub.unsubscribe_reporting(&conn.id(), &channel, |c| report(c, &channel, false));
+            hub.unsubscribe(&conn.id(), &channel, report);
             conn.take_grant_request(&channel);
             conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
         }
