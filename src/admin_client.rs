@@ -145,6 +145,27 @@ mod tests {
     }
 
     #[test]
+    fn host_is_the_address_connected_to_not_the_name() {
+        // The admin API refuses host names (DNS rebinding): a name in admin_url must not reach it.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+                head.push(byte[0]);
+            }
+            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n{\"result\":1}").unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        let client = AdminClient::new(&format!("http://localhost:{port}"), "").unwrap();
+        assert_eq!(client.execute(&Call::new(crate::node::Op::ListRoutes)).unwrap(), serde_json::json!(1));
+        let head = server.join().unwrap();
+        assert!(head.contains(&format!("\r\nHost: 127.0.0.1:{port}\r\n")), "{head}");
+    }
+
+    #[test]
     fn unreachable_server_is_reported_with_its_address() {
         let client = AdminClient::new("http://127.0.0.1:1", "").unwrap();
         match client.execute(&Call::new(crate::node::Op::ListRoutes)) {
