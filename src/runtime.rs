@@ -1,6 +1,6 @@
 //! The background runtime: the tokio threads that host the listener, the hub and the broker in
-//! the process that first calls `frankenphp_ws_start()` or `frankenphp_ws_get_event()`
-//!. Never started at module load: php-fpm forks after MINIT, and threads do not
+//! the process that first calls `frankenphp_ws_start()` or `frankenphp_ws_get_event()`.
+//! Never started at module load: php-fpm forks after MINIT, and threads do not
 //! survive a fork.
 
 use crate::broker::memory::MemoryBroker;

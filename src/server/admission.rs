@@ -1,5 +1,5 @@
-//! `Admission`: the limits a handshake meets before any authentication or WebSocket exists
-//!: `max_connections` in all, `max_connections_per_ip`, and `handshake_rate`
+//! `Admission`: the limits a handshake meets before any authentication or WebSocket exists:
+//! `max_connections` in all, `max_connections_per_ip`, and `handshake_rate`
 //! handshakes per second per client IP. An admitted handshake holds a `Slot` for as long as
 //! its socket lives; dropping it gives the place back. Once connected, each client's messages
 //! meet its own `MessageRate`.

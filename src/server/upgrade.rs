@@ -1,8 +1,8 @@
 //! The WebSocket handshake: hyper serves HTTP/1.1 on `listen`; a request at or under `path`
 //! that asks for an upgrade gets `101 Switching Protocols` and its socket is handed to
 //! `client::run`. Everything else is refused before any WebSocket exists: a bad request, a
-//! foreign Origin, a handshake over the admission limits, one the application does not vouch
-//! for.
+//! foreign Origin, a handshake over the admission limits, one the application does not
+//! vouch for.
 
 use super::admission::Refusal;
 use super::client;
