@@ -1,18 +1,19 @@
 //! The client side of the admin API: how a PHP process that hosts no server (php-fpm, a CLI
-//! script) runs a `Call` on the process that does. Blocking std I/O with timeouts:
-//! it runs on the PHP thread, and there is no tokio runtime in such a process.
+//! script) runs an `Op` on the process that does: `POST /frankenphp_ws` with the op in the
+//! binary codec, answered in the codec. Blocking std I/O with timeouts: it runs on the PHP
+//! thread, and there is no tokio runtime in such a process.
 
-use crate::node::{Call, CallError};
+use crate::ops::{codec, Op, OpError, Reply};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
+/// The admin API's codec endpoint.
+pub const ENDPOINT: &str = "/frankenphp_ws";
+
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
-/// Arguments travel in the request line, which the admin API reads up to 64 KiB; message data
-/// travels in the body and is not bounded here.
-const MAX_TARGET: usize = 60 * 1024;
 
 pub struct AdminClient {
     /// `host:port` from `admin_url`.
@@ -22,15 +23,15 @@ pub struct AdminClient {
 }
 
 impl AdminClient {
-    pub fn new(admin_url: &str, token: &str) -> Result<Self, CallError> {
+    pub fn new(admin_url: &str, token: &str) -> Result<Self, OpError> {
         let rest = admin_url.strip_prefix("http://").ok_or_else(|| {
-            CallError::InvalidArgument(format!(
+            OpError::InvalidArgument(format!(
                 "frankenphp_ws.admin_url must start with http://, got '{admin_url}'"
             ))
         })?;
         let mut authority = rest.split('/').next().unwrap_or("").to_string();
         if authority.is_empty() {
-            return Err(CallError::InvalidArgument(format!(
+            return Err(OpError::InvalidArgument(format!(
                 "frankenphp_ws.admin_url has no host: '{admin_url}'"
             )));
         }
@@ -40,42 +41,29 @@ impl AdminClient {
         Ok(AdminClient { authority, url: admin_url.to_string(), token: token.to_string() })
     }
 
-    pub fn execute(&self, call: &Call) -> Result<Value, CallError> {
-        call.validate()?;
-        let target = call.request_target();
-        if target.len() > MAX_TARGET {
-            return Err(CallError::InvalidArgument(format!(
-                "{}: the arguments are too long to send to the server at {} ({} bytes encoded, at most \
-                 {MAX_TARGET}); only message data may be large outside the worker process",
-                call.op.name(),
-                self.url,
-                target.len()
-            )));
-        }
-        let (status, body) = self.exchange(call.op.method(), &target, &call.data)?;
-        let doc: Value = serde_json::from_slice(&body).map_err(|_| {
-            CallError::Failed(format!("the server at {} answered {status} with a body that is not JSON", self.url))
-        })?;
+    pub fn execute(&self, op: &Op) -> Result<Reply, OpError> {
+        let (status, body) = self.exchange("POST", ENDPOINT, &codec::encode_op(op))?;
         match status {
-            200 => Ok(doc.get("result").cloned().unwrap_or(Value::Null)),
-            400 => Err(CallError::InvalidArgument(error_text(&doc))),
-            401 => Err(CallError::Unreachable(format!(
+            200 => codec::decode_answer(&body).map_err(|why| {
+                OpError::Failed(format!("the server at {} answered {}: {why}", self.url, op.kind().name()))
+            })?,
+            401 => Err(OpError::Unreachable(format!(
                 "the server at {} refused the call (401): set frankenphp_ws.admin_token to its token",
                 self.url
             ))),
-            _ => Err(CallError::Failed(format!("the server at {} answered {status}: {}", self.url, error_text(&doc)))),
+            _ => Err(OpError::Failed(format!("the server at {} answered {status}: {}", self.url, error_text(&body)))),
         }
     }
 
-    fn unreachable(&self, why: impl std::fmt::Display) -> CallError {
-        CallError::Unreachable(format!(
+    fn unreachable(&self, why: impl std::fmt::Display) -> OpError {
+        OpError::Unreachable(format!(
             "no frankenphp_ws server reachable at {} ({why}); start a worker that calls \
              frankenphp_ws_start() or frankenphp_ws_get_event(), or set frankenphp_ws.admin_url",
             self.url
         ))
     }
 
-    fn exchange(&self, method: &str, target: &str, body: &[u8]) -> Result<(u16, Vec<u8>), CallError> {
+    fn exchange(&self, method: &str, target: &str, body: &[u8]) -> Result<(u16, Vec<u8>), OpError> {
         // `localhost` may resolve to ::1 first while the server listens on 127.0.0.1: try each.
         let mut failure = self.unreachable("the host has no address");
         let mut connected = None;
@@ -97,7 +85,9 @@ impl AdminClient {
         // Host is the address connected to, not the name in admin_url: the admin API answers
         // only to its own address and loopback names (its guard against DNS rebinding).
         let mut head = format!(
-            "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+            "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+             Connection: close\r\n",
+            codec::CONTENT_TYPE,
             body.len()
         );
         if !self.token.is_empty() {
@@ -113,7 +103,9 @@ impl AdminClient {
     }
 }
 
-fn error_text(doc: &Value) -> String {
+/// The `error` of a JSON answer (refusals before the codec: 403, 413, …).
+fn error_text(body: &[u8]) -> String {
+    let doc: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     doc.get("error").and_then(Value::as_str).unwrap_or("unknown error").to_string()
 }
 
@@ -156,11 +148,17 @@ mod tests {
             while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
                 head.push(byte[0]);
             }
-            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n{\"result\":1}").unwrap();
+            // Read the body too: closing with unread input would reset the connection.
+            let text = String::from_utf8_lossy(&head).to_lowercase();
+            let length: usize = text.split("content-length: ").nth(1).and_then(|v| v.split("\r\n").next()).unwrap().parse().unwrap();
+            stream.read_exact(&mut vec![0; length]).unwrap();
+            let answer = codec::encode_answer(&Ok(Reply::Count(1)));
+            stream.write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", answer.len()).as_bytes()).unwrap();
+            stream.write_all(&answer).unwrap();
             String::from_utf8(head).unwrap()
         });
         let client = AdminClient::new(&format!("http://localhost:{port}"), "").unwrap();
-        assert_eq!(client.execute(&Call::new(crate::node::Op::ListRoutes)).unwrap(), serde_json::json!(1));
+        assert_eq!(client.execute(&Op::ListRoutes {}).unwrap(), Reply::Count(1));
         let head = server.join().unwrap();
         assert!(head.contains(&format!("\r\nHost: 127.0.0.1:{port}\r\n")), "{head}");
     }
@@ -168,8 +166,8 @@ mod tests {
     #[test]
     fn unreachable_server_is_reported_with_its_address() {
         let client = AdminClient::new("http://127.0.0.1:1", "").unwrap();
-        match client.execute(&Call::new(crate::node::Op::ListRoutes)) {
-            Err(CallError::Unreachable(m)) => assert!(m.contains("127.0.0.1:1"), "{m}"),
+        match client.execute(&Op::ListRoutes {}) {
+            Err(OpError::Unreachable(m)) => assert!(m.contains("127.0.0.1:1"), "{m}"),
             other => panic!("{other:?}"),
         }
     }

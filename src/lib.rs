@@ -4,8 +4,9 @@
 //! - `php`: the extension's bindings (functions, INI, exceptions), thin over the rest.
 //! - `runtime`: the background tokio runtime, started on first use, stopped within bounds.
 //! - `config`: the `frankenphp_ws.*` directives and start-time checks.
-//! - `call`: `Call`, one operation PHP can ask, and `Op`, the table of operations.
-//! - `node`: the state one process serves, where calls are executed.
+//! - `ops`: `Op`, every operation as a typed value; its codec, the admin API's endpoints,
+//!   execution, and `Node::route`, the one routing point every operation goes through.
+//! - `node`: the state one process serves.
 //! - `server`: the WebSocket listener (admission limits, TLS), each client's reader/writer
 //!   tasks, the admin API.
 //! - `auth`: handshake authentication: the PHP `auth_endpoint` or an HS256 JWT.
@@ -14,24 +15,23 @@
 //! - `global_store`: the process-wide key/value store with expiry.
 //! - `events`: what the worker loop receives, and the bounded queue that carries it.
 //! - `protocol`: the client's control messages and channel-name rules.
-//! - `admin_api` / `admin_client`: a `Call` over HTTP, for processes that host no server.
+//! - `admin_client`: an `Op` sent to the hosting process, for processes that host none.
 //! - `log`: the `tracing` subscriber (`log_level`, `log_file`).
 //! - `shutdown`: the one-shot signal used to stop the server and close connections.
 //!
 //! Rule: nothing on a tokio thread touches Zend; events are plain Rust until the PHP thread
 //! turns them into arrays.
 
-pub mod admin_api;
 pub mod admin_client;
 pub mod auth;
 pub mod broker;
-pub mod call;
 pub mod config;
 pub mod events;
 pub mod global_store;
 pub mod hub;
 pub mod log;
 pub mod node;
+pub mod ops;
 pub mod php;
 pub mod protocol;
 pub mod runtime;

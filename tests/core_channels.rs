@@ -1,6 +1,6 @@
 //! Channel subscriptions racing fan-out, in-process (no PHP): the node and its listener run on
 //! the test's runtime, real WebSocket clients connect over loopback, a thread broadcasts
-//! (`node.broadcast`, through the memory broker) and a collector thread plays the worker loop.
+//! (`broadcast()`, through the memory broker) and a collector thread plays the worker loop.
 //!
 //! - a client subscribed for the whole window gets every broadcast, in order;
 //! - a client that subscribes and unsubscribes over and over gets, per subscription, one
@@ -13,8 +13,8 @@ mod core_common;
 
 use core_common::*;
 use frankenphp_ws::events::EventKind;
-use frankenphp_ws::node::{Call, Node, Op};
-use serde_json::{json, Value};
+use frankenphp_ws::node::Node;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -61,13 +61,13 @@ fn publisher(node: Arc<Node>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<
     std::thread::spawn(move || {
         let mut seq = 0;
         while !stop.load(Ordering::Acquire) {
-            node.broadcast("room", bytes(format!("m{seq}")));
+            broadcast(&node, "room", bytes(format!("m{seq}")));
             seq += 1;
             if seq % 4 == 0 {
                 std::thread::sleep(Duration::from_micros(50));
             }
         }
-        node.broadcast("room", bytes("end"));
+        broadcast(&node, "room", bytes("end"));
         seq
     })
 }
@@ -228,8 +228,8 @@ async fn application_and_client_subscription_changes_racing_keep_join_leave_alte
                     let mut calls = 0u64;
                     while node.hub.get(&id).is_some_and(|c| c.is_open()) && Instant::now() < deadline {
                         let channel = if rng.chance(70) { "room" } else { "side" };
-                        let op = if rng.chance(50) { Op::Subscribe } else { Op::Unsubscribe };
-                        node.execute(Call::new(op).target(id.as_str()).arg("channel", channel)).unwrap();
+                        let op = rng.chance(50);
+                        node.route(membership(op, id.as_str(), channel)).unwrap();
                         calls += 1;
                         if calls % 8 == 0 {
                             std::thread::sleep(Duration::from_micros(20));
@@ -263,7 +263,7 @@ async fn application_and_client_subscription_changes_racing_keep_join_leave_alte
                     }
                     1 => drop(client),
                     _ => {
-                        assert_eq!(node.execute(Call::new(Op::KillConnection).target(id.as_str())).unwrap(), json!(true));
+                        assert_eq!(node.route(on(Kind::KillConnection, id.as_str())).unwrap(), Reply::Bool(true));
                         finish(&mut client).await;
                     }
                 }
@@ -314,9 +314,9 @@ async fn application_subscription_calls_racing_a_connections_end_report_nothing_
                 let deadline = Instant::now() + Duration::from_secs(5);
                 let mut calls = 0u64;
                 while node.hub.get(&id).is_some_and(|c| c.is_open()) && Instant::now() < deadline {
-                    let op = if rng.chance(50) { Op::Subscribe } else { Op::Unsubscribe };
+                    let op = rng.chance(50);
                     let channel = if rng.chance(50) { "a" } else { "b" };
-                    node.execute(Call::new(op).target(id.as_str()).arg("channel", channel)).unwrap();
+                    node.route(membership(op, id.as_str(), channel)).unwrap();
                     calls += 1;
                     if calls % 16 == 0 {
                         std::thread::yield_now();
@@ -324,8 +324,8 @@ async fn application_subscription_calls_racing_a_connections_end_report_nothing_
                 }
                 // Calls after the end are refused and report nothing.
                 for _ in 0..5 {
-                    let refused = node.execute(Call::new(Op::Subscribe).target(id.as_str()).arg("channel", "a")).unwrap();
-                    assert_eq!(refused, json!(false), "subscribed a closed connection");
+                    let refused = node.route(membership(true, id.as_str(), "a")).unwrap();
+                    assert_eq!(refused, Reply::Bool(false), "subscribed a closed connection");
                 }
             })
         };
@@ -338,7 +338,7 @@ async fn application_subscription_calls_racing_a_connections_end_report_nothing_
             }
             1 => drop(client),
             _ => {
-                node.execute(Call::new(Op::KillConnection).target(id.as_str())).unwrap();
+                node.route(on(Kind::KillConnection, id.as_str())).unwrap();
                 finish(&mut client).await;
             }
         }

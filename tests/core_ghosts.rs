@@ -18,19 +18,19 @@ use core_common::*;
 use frankenphp_ws::events::{Event, EventKind};
 use frankenphp_ws::hub::connection::{reason, Connection, Socket};
 use frankenphp_ws::hub::{Ended, Ending};
-use frankenphp_ws::node::{Call, Node, Op};
-use serde_json::{json, Value};
+use frankenphp_ws::node::Node;
+use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-fn call(node: &Node, op: Op, id: &str) -> Value {
-    node.execute(Call::new(op).target(id)).unwrap()
+fn call(node: &Node, kind: Kind, id: &str) -> Reply {
+    node.route(on(kind, id)).unwrap()
 }
 
-fn subscribe(node: &Node, id: &str, channel: &str) -> Value {
-    node.execute(Call::new(Op::Subscribe).target(id).arg("channel", channel)).unwrap()
+fn subscribe(node: &Node, id: &str, channel: &str) -> Reply {
+    node.route(membership(true, id, channel)).unwrap()
 }
 
 /// What `server::client::live` does when a socket's tasks end: the hub decides, and a
@@ -93,11 +93,11 @@ fn open(node: &Node, n: usize) -> Subject {
     node.hub.register(conn.clone());
     let open = EventKind::Open { headers: vec![], query: vec![], remote_addr: "127.0.0.1:1".into(), user: None };
     node.events.push_now(Event::of(&conn, open, None));
-    assert_eq!(subscribe(node, &id, "room"), json!(true));
+    assert_eq!(subscribe(node, &id, "room"), Reply::Bool(true));
     if n % 2 == 0 {
-        assert_eq!(subscribe(node, &id, &format!("own-{n}")), json!(true));
+        assert_eq!(subscribe(node, &id, &format!("own-{n}")), Reply::Bool(true));
     }
-    let token = call(node, Op::GetResumeToken, &id).as_str().unwrap().to_string();
+    let token = call(node, Kind::GetResumeToken, &id).into_maybe_text().unwrap();
     Subject { conn, first, token, ghost_from_start: false, outcome: Outcome::default() }
 }
 
@@ -108,7 +108,7 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
     for subject in &mut list {
         subject.ghost_from_start = rng.chance(70);
         if subject.ghost_from_start {
-            assert_eq!(call(node, Op::ActivateGhost, &subject.conn.id()), json!(true));
+            assert_eq!(call(node, Kind::ActivateGhost, &subject.conn.id()), Reply::Bool(true));
         }
     }
     let list = Arc::new(list);
@@ -162,13 +162,13 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
                         }
                     }
                     2 if rng.chance(50) => {
-                        if call(&node, Op::ReleaseGhost, &id) == json!(true) {
+                        if call(&node, Kind::ReleaseGhost, &id) == Reply::Bool(true) {
                             // Its token died with the ghost mark.
                             assert!(node.hub.resume(&s.token, Socket::new()).is_none(), "a released ghost's token resumed it");
                         }
                     }
                     3 if rng.chance(30) => {
-                        call(&node, Op::KillConnection, &id);
+                        call(&node, Kind::KillConnection, &id);
                     }
                     4 => {
                         for _ in 0..20 {
@@ -180,13 +180,13 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
                         }
                     }
                     5 if !s.ghost_from_start => {
-                        call(&node, Op::ActivateGhost, &id);
+                        call(&node, Kind::ActivateGhost, &id);
                     }
                     6 => {
                         // Traffic meanwhile: live, dormant (kept) or gone (refused).
-                        node.broadcast("room", bytes(format!("b{i}")));
-                        call(&node, Op::IsGhost, &id);
-                        node.execute(Call::new(Op::Send).target(&*id).data(bytes("direct"))).unwrap();
+                        broadcast(&node, "room", bytes(format!("b{i}")));
+                        call(&node, Kind::IsGhost, &id);
+                        node.route(Op::Send { id: Id::new(&*id).unwrap(), data: bytes("direct"), route: None }).unwrap();
                     }
                     _ => {}
                 }
@@ -203,7 +203,7 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
         if s.conn.is_open() {
             assert!(s.conn.is_dormant(), "seed {seed}: no socket is live, yet the connection is not dormant");
             let before = node.events.len();
-            assert_eq!(call(node, Op::KillConnection, &s.conn.id()), json!(true));
+            assert_eq!(call(node, Kind::KillConnection, &s.conn.id()), Reply::Bool(true));
             assert!(node.events.len() > before, "seed {seed}: killing a dormant ghost reported nothing");
         }
         // A killed, released or resumed-and-spent token never resumes.
@@ -268,13 +268,13 @@ fn a_dormant_ghost_released_reports_ghost_close_before_close_leaves_close() {
     let node = node(&[]);
     let s = open(&node, 0);
     let id = s.conn.id();
-    assert_eq!(call(&node, Op::ActivateGhost, &id), json!(true));
+    assert_eq!(call(&node, Kind::ActivateGhost, &id), Reply::Bool(true));
     assert_eq!(end_socket(&node, &s.conn, &s.first), Ended::Dormant);
     assert_eq!(node.hub.live_count(), 0);
     assert_eq!(node.hub.clients_count(None), 1, "a dormant ghost is still a client");
-    assert_eq!(call(&node, Op::IsGhost, &id), json!(true));
-    assert_eq!(call(&node, Op::ReleaseGhost, &id), json!(true));
-    assert_eq!(call(&node, Op::ReleaseGhost, &id), json!(false), "released twice");
+    assert_eq!(call(&node, Kind::IsGhost, &id), Reply::Bool(true));
+    assert_eq!(call(&node, Kind::ReleaseGhost, &id), Reply::Bool(true));
+    assert_eq!(call(&node, Kind::ReleaseGhost, &id), Reply::Bool(false), "released twice");
     assert!(node.hub.resume(&s.token, Socket::new()).is_none());
     let events: Vec<Event> = std::iter::from_fn(|| node.events.pop(Duration::ZERO)).collect();
     assert_eq!(
@@ -337,16 +337,16 @@ async fn resume_over_the_wire_races_release_and_kill() {
         let mut rng = Rng::new(1000 + round);
         let (client, id) = open_client(&collector, addr, &format!("r{round}")).await;
         ids.insert(id.clone());
-        assert_eq!(call(&node, Op::ActivateGhost, &id), json!(true));
-        let token = call(&node, Op::GetResumeToken, &id).as_str().unwrap().to_string();
+        assert_eq!(call(&node, Kind::ActivateGhost, &id), Reply::Bool(true));
+        let token = call(&node, Kind::GetResumeToken, &id).into_maybe_text().unwrap();
         drop(client);
         until("the ghost is dormant", || node.hub.get(&id).is_some_and(|c| c.is_dormant())).await;
-        node.broadcast("room", bytes(format!("kept-{round}")));
+        broadcast(&node, "room", bytes(format!("kept-{round}")));
 
         let op = match rng.below(3) {
-            0 => Op::ReleaseGhost,
-            1 => Op::KillConnection,
-            _ => Op::IsGhost, // no rival: the resume must win
+            0 => Kind::ReleaseGhost,
+            1 => Kind::KillConnection,
+            _ => Kind::IsGhost, // no rival: the resume must win
         };
         // Around the time a loopback handshake takes to reach the hub: either side may win.
         let delay = Duration::from_micros(100 + rng.below(1400));
@@ -383,7 +383,7 @@ async fn resume_over_the_wire_races_release_and_kill() {
             *outcomes.entry("resumed").or_default() += 1;
         } else {
             assert!(ended, "round {round}: the token was refused, yet the ghost lives");
-            assert!(op != Op::IsGhost, "round {round}: nothing raced the resume, yet it failed");
+            assert!(op != Kind::IsGhost, "round {round}: nothing raced the resume, yet it failed");
             let first = next_text(&mut back, Duration::from_millis(20)).await;
             assert_eq!(first, None, "round {round}: a fresh connection got {first:?}");
             ids.insert(events.iter().find(|e| is_new_open(e)).unwrap().connection.to_string());
@@ -392,7 +392,7 @@ async fn resume_over_the_wire_races_release_and_kill() {
         drop(back);
         // A ghost resumed and still marked goes dormant again: end it for good.
         until("the socket ended", || node.hub.get(&id).is_none_or(|c| c.is_dormant() || !c.is_open())).await;
-        call(&node, Op::KillConnection, &id);
+        call(&node, Kind::KillConnection, &id);
     }
     check_all_ended(&node, &collector, &ids).await;
     eprintln!("outcomes over 40 rounds: {outcomes:?}");
@@ -408,8 +408,8 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
     let mut ghosts = Vec::new();
     for n in 0..GHOSTS {
         let (client, id) = open_client(&collector, addr, &format!("t{n}")).await;
-        assert_eq!(call(&node, Op::ActivateGhost, &id), json!(true));
-        let token = call(&node, Op::GetResumeToken, &id).as_str().unwrap().to_string();
+        assert_eq!(call(&node, Kind::ActivateGhost, &id), Reply::Bool(true));
+        let token = call(&node, Kind::GetResumeToken, &id).into_maybe_text().unwrap();
         ghosts.push((client, id, token));
     }
     // They go dormant 5 ms apart, so they expire 5 ms apart, each raced by its client coming
@@ -463,7 +463,7 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
                     && events.iter().any(|e| matches!(&e.kind, EventKind::Open { query, .. } if query.iter().any(|(k, v)| k == "n" && *v == tag))))
         })
     });
-    node.broadcast("room", bytes("after"));
+    broadcast(&node, "room", bytes("after"));
     let (mut resumed, mut released) = (0, 0);
     for (id, back) in &mut backs {
         let mine: Vec<&Event> = events.iter().filter(|e| *e.connection == **id).collect();
@@ -490,7 +490,7 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
     drop(backs);
     for id in &ids {
         until("sockets ended", || node.hub.get(id).is_none_or(|c| c.is_dormant() || !c.is_open())).await;
-        call(&node, Op::KillConnection, id);
+        call(&node, Kind::KillConnection, id);
     }
     check_all_ended(&node, &collector, &ids).await;
 }

@@ -15,6 +15,7 @@
 //! allocated box for the same reason.
 
 use super::history::History;
+use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -41,7 +42,7 @@ const GONE: u8 = 2;
 #[derive(Default)]
 pub struct Extra {
     pub tags: Vec<Arc<str>>,
-    pub info: HashMap<String, String>,
+    pub info: HashMap<String, Bytes>,
     pub history: Option<History>,
     /// Protected channels this client asked for and the worker has not answered yet.
     pub grant_requests: Vec<String>,

@@ -1,6 +1,6 @@
 //! `searchStoredInformation` operators: the ten `FRANKENPHP_WS_OP_*` comparisons.
 
-use regex::Regex;
+use regex::bytes::Regex;
 
 pub const OPERATORS: &[&str] =
     &["eq", "neq", "prefix", "suffix", "contains", "ieq", "iprefix", "isuffix", "icontains", "regex"];
@@ -36,7 +36,7 @@ impl Matcher {
             "isuffix" => Matcher::ISuffix(lower),
             "icontains" => Matcher::IContains(lower),
             "regex" => Matcher::Regex(
-                regex::RegexBuilder::new(value)
+                regex::bytes::RegexBuilder::new(value)
                     .size_limit(1 << 20)
                     .build()
                     .map_err(|e| format!("invalid regex {value:?}: {e}"))?,
@@ -50,20 +50,27 @@ impl Matcher {
         })
     }
 
-    pub fn matches(&self, text: &str) -> bool {
+    /// Compares a stored value, which may be any bytes: the exact operators compare bytes,
+    /// the case-insensitive ones lowercased text (invalid UTF-8 read as U+FFFD).
+    pub fn matches(&self, value: &[u8]) -> bool {
+        let lower = || String::from_utf8_lossy(value).to_lowercase();
         match self {
-            Matcher::Eq(v) => text == v,
-            Matcher::Neq(v) => text != v,
-            Matcher::Prefix(v) => text.starts_with(v.as_str()),
-            Matcher::Suffix(v) => text.ends_with(v.as_str()),
-            Matcher::Contains(v) => text.contains(v.as_str()),
-            Matcher::IEq(v) => text.to_lowercase() == *v,
-            Matcher::IPrefix(v) => text.to_lowercase().starts_with(v.as_str()),
-            Matcher::ISuffix(v) => text.to_lowercase().ends_with(v.as_str()),
-            Matcher::IContains(v) => text.to_lowercase().contains(v.as_str()),
-            Matcher::Regex(r) => r.is_match(text),
+            Matcher::Eq(v) => value == v.as_bytes(),
+            Matcher::Neq(v) => value != v.as_bytes(),
+            Matcher::Prefix(v) => value.starts_with(v.as_bytes()),
+            Matcher::Suffix(v) => value.ends_with(v.as_bytes()),
+            Matcher::Contains(v) => contains(value, v.as_bytes()),
+            Matcher::IEq(v) => lower() == *v,
+            Matcher::IPrefix(v) => lower().starts_with(v.as_str()),
+            Matcher::ISuffix(v) => lower().ends_with(v.as_str()),
+            Matcher::IContains(v) => lower().contains(v.as_str()),
+            Matcher::Regex(r) => r.is_match(value),
         }
     }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -72,13 +79,14 @@ mod tests {
 
     #[test]
     fn operators() {
-        let m = |op, v, t| Matcher::new(op, v).unwrap().matches(t);
+        let m = |op, v, t: &str| Matcher::new(op, v).unwrap().matches(t.as_bytes());
         assert!(m("eq", "a", "a") && !m("eq", "a", "A"));
         assert!(m("neq", "a", "b"));
         assert!(m("prefix", "ab", "abc") && m("suffix", "bc", "abc") && m("contains", "b", "abc"));
         assert!(m("ieq", "ABC", "abc") && m("iprefix", "AB", "abc") && m("isuffix", "BC", "abc"));
         assert!(m("icontains", "B", "abc"));
         assert!(m("regex", "^a.c$", "abc") && !m("regex", "^a.c$", "abcd"));
+        assert!(Matcher::new("eq", "a").unwrap().matches(b"a") && Matcher::new("contains", "b").unwrap().matches(b"\xffb\xfe"));
         assert!(Matcher::new("regex", "(").unwrap_err().contains("invalid regex"));
         assert!(Matcher::new("like", "x").unwrap_err().contains("unknown operator"));
     }

@@ -3,13 +3,14 @@
 
 use super::search::Matcher;
 use super::Hub;
+use bytes::Bytes;
 
 impl Hub {
-    pub fn set_info(&self, id: &str, key: &str, value: &str) -> bool {
-        self.get_open(id).map(|c| c.with_extra(|e| e.info.insert(key.into(), value.into()))).is_some()
+    pub fn set_info(&self, id: &str, key: &str, value: Bytes) -> bool {
+        self.get_open(id).map(|c| c.with_extra(|e| e.info.insert(key.into(), value))).is_some()
     }
 
-    pub fn get_info(&self, id: &str, key: &str) -> String {
+    pub fn get_info(&self, id: &str, key: &str) -> Bytes {
         self.get(id)
             .and_then(|c| c.read_extra(|e| e.and_then(|e| e.info.get(key).cloned())))
             .unwrap_or_default()

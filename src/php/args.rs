@@ -1,106 +1,69 @@
-//! What the PHP bindings share: arguments as PHP gives them (binary data, user ids), running a
-//! `Call` here or on the hosting process, and turning its answer back into PHP values.
+//! What the PHP bindings share: turning PHP arguments (taken by PHP's rules, `coerce`) into
+//! an operation's typed values, and routing the operation here or to the hosting process.
 
 use super::errors::{invalid_argument, runtime};
 use super::ini;
 use crate::admin_client::AdminClient;
-use crate::node::{Call, Op};
-use crate::runtime::{self};
+use crate::ops::rest::FromText;
+use crate::ops::{Op, Reply, UserId};
+use crate::runtime;
 use bytes::Bytes;
-use ext_php_rs::convert::FromZval;
-use ext_php_rs::flags::DataType;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::Zval;
-use serde_json::Value;
 
-/// A PHP string taken as raw bytes: messages need not be UTF-8.
-pub struct Data<'a>(pub &'a [u8]);
+pub use super::coerce::{BinaryString, Float, Int, IntOrStr, OptStr, Str};
 
-impl<'a> FromZval<'a> for Data<'a> {
-    const TYPE: DataType = DataType::String;
-
-    fn from_zval(zval: &'a Zval) -> Option<Self> {
-        zval.zend_str().map(|s| Data(s.as_bytes()))
-    }
+fn utf8<'a>(bytes: &'a [u8], name: &str) -> PhpResult<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        invalid_argument(format!("${name} must be UTF-8 text (invalid byte at offset {})", e.valid_up_to()))
+    })
 }
 
-impl Data<'_> {
-    pub(super) fn bytes(&self) -> Bytes {
+impl Str<'_> {
+    /// The string as message data: any bytes.
+    pub fn bytes(&self) -> Bytes {
         Bytes::copy_from_slice(self.0)
     }
-
-    /// The string as text, for values kept as text (stored information, the global store).
-    pub(super) fn text(&self, name: &str) -> PhpResult<&str> {
-        std::str::from_utf8(self.0).map_err(|e| {
-            invalid_argument(format!(
-                "${name} must be UTF-8 text (invalid byte at offset {}); base64_encode() binary data first",
-                e.valid_up_to()
-            ))
-        })
-    }
 }
 
-/// A user id: PHP `int|string`, carried as its decimal or string form.
-pub struct UserId(String);
-
-impl<'a> FromZval<'a> for UserId {
-    const TYPE: DataType = DataType::Mixed;
-
-    fn from_zval(zval: &'a Zval) -> Option<Self> {
-        if let Some(n) = zval.long() {
-            return Some(UserId(n.to_string()));
-        }
-        zval.str().map(|s| UserId(s.to_string()))
-    }
+/// A text argument as an operation's value (`Id`, `Channel`, `Tag`, …), or an
+/// `InvalidArgumentException` naming the parameter and what to fix.
+pub(super) fn arg<T: FromText>(value: &Str, name: &str) -> PhpResult<T> {
+    T::from_text(utf8(value.0, name)?).map_err(|e| invalid_argument(format!("${name}: {e}")))
 }
 
-/// A call about one user.
-pub(super) fn for_user(op: Op, user: &UserId) -> Call {
-    Call::new(op).target(user.0.as_str())
+/// A nullable text argument; null or left out gives `None`.
+pub(super) fn opt_arg<T: FromText>(value: &OptStr, name: &str) -> PhpResult<Option<T>> {
+    value.0.map(|bytes| arg(&Str(bytes), name)).transpose()
 }
 
-/// Runs a call on the server this process hosts, or sends it to the one that hosts it.
-pub(super) fn execute(call: Call) -> Result<Value, PhpException> {
+/// A user id (`int|string`).
+pub(super) fn user(value: &IntOrStr) -> PhpResult<UserId> {
+    arg(&Str(&value.0), "userId")
+}
+
+/// A non-negative integer argument.
+pub(super) fn count(value: Int, name: &str) -> PhpResult<u64> {
+    u64::try_from(value.0).map_err(|_| invalid_argument(format!("${name} must be >= 0, got {}", value.0)))
+}
+
+/// Routes an operation: on the server this process hosts, or on the one that hosts it.
+pub(super) fn route(op: Op) -> PhpResult<Reply> {
     if let Some(server) = runtime::current() {
-        return server.node.execute(call).map_err(Into::into);
+        return server.node.route(op).map_err(Into::into);
     }
     let config = ini::config().map_err(runtime)?;
     let client = AdminClient::new(&config.admin_url, &config.admin_token)?;
-    client.execute(&call).map_err(Into::into)
+    client.execute(&op).map_err(Into::into)
 }
 
-pub(super) fn as_bool(v: Value) -> bool {
-    v.as_bool().unwrap_or(false)
+pub(super) fn as_bool(reply: Reply) -> bool {
+    reply.into_bool()
 }
 
-pub(super) fn as_int(v: Value) -> i64 {
-    v.as_i64().unwrap_or(0)
+pub(super) fn as_int(reply: Reply) -> i64 {
+    i64::try_from(reply.into_count()).unwrap_or(i64::MAX)
 }
 
-pub(super) fn as_strings(v: Value) -> Vec<String> {
-    match v {
-        Value::Array(items) => {
-            items.into_iter().filter_map(|i| i.as_str().map(str::to_string)).collect()
-        }
-        _ => vec![],
-    }
+pub(super) fn as_strings(reply: Reply) -> Vec<String> {
+    reply.into_ids()
 }
-
-pub(super) fn as_string(v: Value) -> String {
-    v.as_str().unwrap_or("").to_string()
-}
-
-/// A call on one connection.
-pub(super) fn on(op: Op, connection_id: &str) -> Call {
-    Call::new(op).target(connection_id)
-}
-
-/// A non-negative integer argument, or an `InvalidArgumentException` naming it.
-pub(super) fn count(name: &str, value: i64) -> PhpResult<i64> {
-    if value < 0 {
-        return Err(invalid_argument(format!("{name} must be >= 0, got {value}")));
-    }
-    Ok(value)
-}
-
-

@@ -1,7 +1,7 @@
-//! PHP exceptions: each `CallError` becomes its documented class, with the message that
+//! PHP exceptions: each `OpError` becomes its documented class, with the message that
 //! says what to fix.
 
-use crate::node::CallError;
+use crate::ops::OpError;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::ClassEntry;
@@ -54,12 +54,12 @@ pub fn runtime(message: impl Into<String>) -> PhpException {
     PhpException::new(printable(message.into()), 0, runtime_exception())
 }
 
-impl From<CallError> for PhpException {
-    fn from(error: CallError) -> Self {
+impl From<OpError> for PhpException {
+    fn from(error: OpError) -> Self {
         match error {
-            CallError::InvalidArgument(m) => invalid_argument(m),
-            CallError::Unreachable(m) => PhpException::from_class::<ServerUnreachableException>(printable(m)),
-            CallError::Failed(m) => runtime(m),
+            OpError::InvalidArgument(m) => invalid_argument(m),
+            OpError::Unreachable(m) => PhpException::from_class::<ServerUnreachableException>(printable(m)),
+            OpError::Failed(m) => runtime(m),
         }
     }
 }

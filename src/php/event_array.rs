@@ -4,7 +4,7 @@ use crate::events::{Event, EventKind};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 
-fn bytes_zval(bytes: &[u8]) -> Zval {
+pub fn bytes_zval(bytes: &[u8]) -> Zval {
     let mut zv = Zval::new();
     zv.set_zend_string(ZendStr::new(bytes, false));
     zv

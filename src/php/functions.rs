@@ -1,6 +1,6 @@
 //! The PHP functions for the server's life, messaging, connections, channels and users
-//! (docs/functions.md). Each is a thin shell: check and convert the arguments, build a `Call`,
-//! run it here or on the hosting process.
+//! (docs/functions.md). Each is a thin shell: take the arguments by PHP's rules, build the typed
+//! `Op`, and route it (here or on the hosting process).
 
 // Parameter names are PHP's (named arguments are API): `$connectionId`, as documented.
 #![allow(non_snake_case)]
@@ -9,7 +9,7 @@ use super::errors::{invalid_argument, runtime};
 use super::event_array;
 use super::ini;
 use crate::config::Config;
-use crate::node::{Call, Op};
+use crate::ops::{Op, Reply};
 use crate::runtime::{self, Server};
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
@@ -21,114 +21,109 @@ use super::args::*;
 
 /// Publishes `$message` to every client subscribed to `$channel`, on every node.
 #[php_function]
-pub fn broadcast(channel: &str, message: Data) -> PhpResult<()> {
-    // The hottest call: on the hosting process, no `Call` is built.
-    if let Some(server) = runtime::current() {
-        crate::protocol::validate_channel(channel).map_err(invalid_argument)?;
-        server.node.broadcast(channel, message.bytes());
-        return Ok(());
-    }
-    execute(Call::new(Op::Broadcast).target(channel).data(message.bytes())).map(|_| ())
+pub fn broadcast(channel: Str, message: Str) -> PhpResult<()> {
+    route(Op::Broadcast { channel: arg(&channel, "channel")?, data: message.bytes() }).map(|_| ())
 }
 
 /// Sends `$message` to every connection of a user (the id its handshake authentication gave).
 #[php_function]
 #[php(name = "broadcastToUser")]
-pub fn broadcast_to_user(userId: UserId, message: Data) -> PhpResult<()> {
-    execute(for_user(Op::BroadcastToUser, &userId).data(message.bytes())).map(|_| ())
+pub fn broadcast_to_user(userId: IntOrStr, message: Str) -> PhpResult<()> {
+    route(Op::BroadcastToUser { user: user(&userId)?, data: message.bytes() }).map(|_| ())
 }
 
 /// Closes every connection of a user (1000, reason `killed`); returns how many.
 #[php_function]
 #[php(name = "disconnectUser")]
-pub fn disconnect_user(userId: UserId) -> PhpResult<i64> {
-    execute(for_user(Op::DisconnectUser, &userId)).map(as_int)
+pub fn disconnect_user(userId: IntOrStr) -> PhpResult<i64> {
+    route(Op::DisconnectUser { user: user(&userId)? }).map(as_int)
 }
 
 /// Distinct user ids subscribed to `$channel`.
 #[php_function]
 #[php(name = "getChannelUsers")]
-pub fn get_channel_users(channel: &str) -> PhpResult<Vec<String>> {
-    execute(Call::new(Op::GetChannelUsers).target(channel)).map(as_strings)
+pub fn get_channel_users(channel: Str) -> PhpResult<Vec<String>> {
+    route(Op::GetChannelUsers { channel: arg(&channel, "channel")? }).map(as_strings)
 }
 
 /// Ids of a user's connections.
 #[php_function]
 #[php(name = "frankenphp_ws_getUserConnections")]
-pub fn frankenphp_ws_get_user_connections(userId: UserId) -> PhpResult<Vec<String>> {
-    execute(for_user(Op::GetUserConnections, &userId)).map(as_strings)
+pub fn frankenphp_ws_get_user_connections(userId: IntOrStr) -> PhpResult<Vec<String>> {
+    route(Op::GetUserConnections { user: user(&userId)? }).map(as_strings)
 }
 
 /// Sets a connection's presence: `online`, `away`, `busy` or `offline`.
 #[php_function]
 #[php(name = "frankenphp_ws_setPresence")]
-pub fn frankenphp_ws_set_presence(connectionId: &str, status: &str) -> PhpResult<bool> {
-    execute(on(Op::SetPresence, connectionId).arg("status", status)).map(as_bool)
+pub fn frankenphp_ws_set_presence(connectionId: Str, status: Str) -> PhpResult<bool> {
+    route(Op::SetPresence { id: arg(&connectionId, "connectionId")?, status: arg(&status, "status")? }).map(as_bool)
 }
 
 /// A user's presence: the most available status of its connections; `offline` without any.
 #[php_function]
 #[php(name = "frankenphp_ws_getPresence")]
-pub fn frankenphp_ws_get_presence(userId: UserId) -> PhpResult<String> {
-    execute(for_user(Op::GetPresence, &userId)).map(as_string)
+pub fn frankenphp_ws_get_presence(userId: IntOrStr) -> PhpResult<String> {
+    route(Op::GetPresence { user: user(&userId)? }).map(Reply::into_text)
 }
 
 /// Sends `$data` to one connection (only if its route is `$route`, when given). False for an
 /// unknown or closed connection.
 #[php_function]
 #[php(name = "frankenphp_ws_send")]
-pub fn frankenphp_ws_send(connectionId: &str, data: Data, route: Option<String>) -> PhpResult<bool> {
-    execute(on(Op::Send, connectionId).data(data.bytes()).opt_arg("route", route)).map(as_bool)
+pub fn frankenphp_ws_send(connectionId: Str, data: Str, route: OptStr) -> PhpResult<bool> {
+    let op = Op::Send { id: arg(&connectionId, "connectionId")?, data: data.bytes(), route: opt_arg(&route, "route")? };
+    self::route(op).map(as_bool)
 }
 
 /// Sends `$data` to one connection as a binary frame.
 #[php_function]
 #[php(name = "frankenphp_ws_sendBinary")]
-pub fn frankenphp_ws_send_binary(connectionId: &str, data: Data) -> PhpResult<bool> {
-    execute(on(Op::SendBinary, connectionId).data(data.bytes())).map(as_bool)
+pub fn frankenphp_ws_send_binary(connectionId: Str, data: Str) -> PhpResult<bool> {
+    route(Op::SendBinary { id: arg(&connectionId, "connectionId")?, data: data.bytes() }).map(as_bool)
 }
 
 /// Sends `$data` to every connection (of `$route`, when given); returns how many.
 #[php_function]
 #[php(name = "frankenphp_ws_sendAll")]
-pub fn frankenphp_ws_send_all(data: Data, route: Option<String>) -> PhpResult<i64> {
-    execute(Call::new(Op::SendAll).data(data.bytes()).opt_arg("route", route)).map(as_int)
+pub fn frankenphp_ws_send_all(data: Str, route: OptStr) -> PhpResult<i64> {
+    self::route(Op::SendAll { data: data.bytes(), route: opt_arg(&route, "route")? }).map(as_int)
 }
 
 /// Ids of the open connections (of `$route`, when given), dormant ghosts included.
 #[php_function]
 #[php(name = "frankenphp_ws_getClients")]
-pub fn frankenphp_ws_get_clients(route: Option<String>) -> PhpResult<Vec<String>> {
-    execute(Call::new(Op::GetClients).opt_arg("route", route)).map(as_strings)
+pub fn frankenphp_ws_get_clients(route: OptStr) -> PhpResult<Vec<String>> {
+    self::route(Op::GetClients { route: opt_arg(&route, "route")? }).map(as_strings)
 }
 
 /// Number of open connections (of `$route`, when given), dormant ghosts included.
 #[php_function]
 #[php(name = "frankenphp_ws_getClientsCount")]
-pub fn frankenphp_ws_get_clients_count(route: Option<String>) -> PhpResult<i64> {
-    execute(Call::new(Op::GetClientsCount).opt_arg("route", route)).map(as_int)
+pub fn frankenphp_ws_get_clients_count(route: OptStr) -> PhpResult<i64> {
+    self::route(Op::GetClientsCount { route: opt_arg(&route, "route")? }).map(as_int)
 }
 
 /// Closes a connection for good, ghost or not: 1000, reason `killed`. False for an unknown id.
 #[php_function]
 #[php(name = "frankenphp_ws_killConnection")]
-pub fn frankenphp_ws_kill_connection(connectionId: &str) -> PhpResult<bool> {
-    execute(on(Op::KillConnection, connectionId)).map(as_bool)
+pub fn frankenphp_ws_kill_connection(connectionId: Str) -> PhpResult<bool> {
+    route(Op::KillConnection { id: arg(&connectionId, "connectionId")? }).map(as_bool)
 }
 
 /// Routes (request paths) that have at least one open connection.
 #[php_function]
 #[php(name = "frankenphp_ws_listRoutes")]
 pub fn frankenphp_ws_list_routes() -> PhpResult<Vec<String>> {
-    execute(Call::new(Op::ListRoutes)).map(as_strings)
+    route(Op::ListRoutes {}).map(as_strings)
 }
 
 /// Subscribes a connection to a channel. This is how the worker grants a protected channel a
 /// client asked for (a `subscribe` event): the client then gets `subscribed`.
 #[php_function]
 #[php(name = "frankenphp_ws_subscribe")]
-pub fn frankenphp_ws_subscribe(connectionId: &str, channel: &str) -> PhpResult<bool> {
-    execute(on(Op::Subscribe, connectionId).arg("channel", channel)).map(as_bool)
+pub fn frankenphp_ws_subscribe(connectionId: Str, channel: Str) -> PhpResult<bool> {
+    route(Op::Subscribe { id: arg(&connectionId, "connectionId")?, channel: arg(&channel, "channel")? }).map(as_bool)
 }
 
 /// Refuses a client's pending request for a protected channel (a `subscribe` event): the client
@@ -136,29 +131,34 @@ pub fn frankenphp_ws_subscribe(connectionId: &str, channel: &str) -> PhpResult<b
 #[php_function]
 #[php(name = "frankenphp_ws_denySubscription")]
 #[php(defaults(reason = "\"\""))]
-pub fn frankenphp_ws_deny_subscription(connectionId: &str, channel: &str, reason: &str) -> PhpResult<bool> {
-    execute(on(Op::DenySubscription, connectionId).arg("channel", channel).arg("reason", reason)).map(as_bool)
+pub fn frankenphp_ws_deny_subscription(connectionId: Str, channel: Str, reason: Str) -> PhpResult<bool> {
+    let op = Op::DenySubscription {
+        id: arg(&connectionId, "connectionId")?,
+        channel: arg(&channel, "channel")?,
+        reason: Some(arg(&reason, "reason")?),
+    };
+    route(op).map(as_bool)
 }
 
 /// Unsubscribes a connection from a channel; false if it was not subscribed.
 #[php_function]
 #[php(name = "frankenphp_ws_unsubscribe")]
-pub fn frankenphp_ws_unsubscribe(connectionId: &str, channel: &str) -> PhpResult<bool> {
-    execute(on(Op::Unsubscribe, connectionId).arg("channel", channel)).map(as_bool)
+pub fn frankenphp_ws_unsubscribe(connectionId: Str, channel: Str) -> PhpResult<bool> {
+    route(Op::Unsubscribe { id: arg(&connectionId, "connectionId")?, channel: arg(&channel, "channel")? }).map(as_bool)
 }
 
 /// The channels a connection is subscribed to (readable during `beforeClose`).
 #[php_function]
 #[php(name = "frankenphp_ws_getSubscriptions")]
-pub fn frankenphp_ws_get_subscriptions(connectionId: &str) -> PhpResult<Vec<String>> {
-    execute(on(Op::GetSubscriptions, connectionId)).map(as_strings)
+pub fn frankenphp_ws_get_subscriptions(connectionId: Str) -> PhpResult<Vec<String>> {
+    route(Op::GetSubscriptions { id: arg(&connectionId, "connectionId")? }).map(as_strings)
 }
 
 /// Channels with at least one subscriber on this node.
 #[php_function]
 #[php(name = "frankenphp_ws_getChannels")]
 pub fn frankenphp_ws_get_channels() -> PhpResult<Vec<String>> {
-    execute(Call::new(Op::GetChannels)).map(as_strings)
+    route(Op::GetChannels {}).map(as_strings)
 }
 
 fn option_string(name: &str, value: &Zval) -> PhpResult<String> {
@@ -211,7 +211,8 @@ pub fn frankenphp_ws_stop() {
 #[php_function]
 #[php(name = "frankenphp_ws_get_event")]
 #[php(defaults(timeout = 0.0))]
-pub fn frankenphp_ws_get_event(timeout: f64) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+pub fn frankenphp_ws_get_event(timeout: Float) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+    let timeout = timeout.0;
     if !timeout.is_finite() || timeout < 0.0 {
         return Err(invalid_argument(format!(
             "timeout must be a finite number of seconds >= 0, got {timeout}"

@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod event_array;
 mod args;
+mod coerce;
 pub mod functions;
 pub mod state_functions;
 pub mod ini;

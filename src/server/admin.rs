@@ -1,6 +1,8 @@
-//! The admin HTTP API on `admin_listen`: `/health`, `/stats`, `/metrics`, and one endpoint per
-//! PHP function under `/frankenphp_ws/` (see `admin_api`). Answers are JSON: `{"result": …}`
-//! or `{"error": …}`. With `admin_token` set, every request needs the bearer token.
+//! The admin HTTP API on `admin_listen`: `/health`, `/stats`, `/metrics`; `POST /frankenphp_ws`,
+//! an `Op` in the binary codec (how processes that host no server call, `admin_client`); and
+//! one human endpoint per PHP function under `/frankenphp_ws/` (`ops::rest`), answering JSON
+//! `{"result": …}` or `{"error": …}`. With `admin_token` set, every request needs the bearer
+//! token.
 //!
 //! Browsers are kept out whatever the token: see `admin_guard`.
 
@@ -12,7 +14,9 @@ use hyper::header::{
     ACCESS_CONTROL_MAX_AGE, VARY,
 };
 use crate::hub::stats::Stats;
-use crate::node::{Call, CallError, Node};
+use crate::admin_client::ENDPOINT;
+use crate::node::Node;
+use crate::ops::{codec, rest, OpError};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -114,22 +118,28 @@ async fn handle(req: Request<Incoming>, node: Arc<Node>) -> Response<Body> {
             return json_response(StatusCode::PAYLOAD_TOO_LARGE, json!({"error": "request body too large or broken"}))
         }
     };
-    let call = match Call::from_request(&method, &target, body) {
-        Ok(Some(call)) => call,
+    if (method.as_str(), target.as_str()) == ("POST", ENDPOINT) {
+        // An op in the binary codec (processes that host no server): answered in the codec,
+        // errors included, with status 200.
+        let answer = codec::decode_op(&body).and_then(|op| node.route(op));
+        return respond(StatusCode::OK, codec::CONTENT_TYPE, codec::encode_answer(&answer));
+    }
+    let op = match rest::parse(&method, &target, body) {
+        Ok(Some(op)) => op,
         Ok(None) => return json_response(StatusCode::NOT_FOUND, json!({"error": format!("no endpoint {target}")})),
         Err(error) => return error_response(error),
     };
-    match node.execute(call) {
-        Ok(result) => json_response(StatusCode::OK, json!({ "result": result })),
+    match node.route(op) {
+        Ok(reply) => json_response(StatusCode::OK, json!({ "result": reply.to_json() })),
         Err(error) => error_response(error),
     }
 }
 
-fn error_response(error: CallError) -> Response<Body> {
+fn error_response(error: OpError) -> Response<Body> {
     let (status, kind, message) = match error {
-        CallError::InvalidArgument(m) => (StatusCode::BAD_REQUEST, "invalid_argument", m),
-        CallError::Unreachable(m) => (StatusCode::BAD_GATEWAY, "unreachable", m),
-        CallError::Failed(m) => (StatusCode::INTERNAL_SERVER_ERROR, "failed", m),
+        OpError::InvalidArgument(m) => (StatusCode::BAD_REQUEST, "invalid_argument", m),
+        OpError::Unreachable(m) => (StatusCode::BAD_GATEWAY, "unreachable", m),
+        OpError::Failed(m) => (StatusCode::INTERNAL_SERVER_ERROR, "failed", m),
     };
     json_response(status, json!({"error": message, "kind": kind}))
 }

@@ -63,7 +63,8 @@ where
         if wanted != app_ping_ms {
             app_ping_ms = wanted;
             app_ping = (wanted > 0).then(|| {
-                let period = Duration::from_millis(wanted);
+                // Capped: a deadline past the clock's range would panic the writer.
+                let period = Duration::from_millis(wanted).min(Duration::from_secs(365 * 86_400));
                 Box::new(tokio::time::interval_at(tokio::time::Instant::now() + period, period))
             });
         }

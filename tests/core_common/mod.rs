@@ -9,6 +9,8 @@ use frankenphp_ws::config::Config;
 use frankenphp_ws::events::{Event, EventKind};
 use frankenphp_ws::hub::Hub;
 use frankenphp_ws::node::Node;
+#[allow(unused_imports)]
+pub use frankenphp_ws::ops::{Channel, Id, Kind, Op, Reply};
 use frankenphp_ws::server;
 use futures_util::{SinkExt, StreamExt};
 use parking_lot::{Condvar, Mutex};
@@ -289,4 +291,32 @@ pub fn bounded<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() 
         let _ = tx.send(f());
     });
     rx.recv_timeout(limit).unwrap_or_else(|_| panic!("{what} did not finish within {limit:?} (deadlock?)"))
+}
+
+/// An operation that takes only a connection id.
+pub fn on(kind: Kind, id: &str) -> Op {
+    let id = Id::new(id).unwrap();
+    match kind {
+        Kind::ActivateGhost => Op::ActivateGhost { id },
+        Kind::ReleaseGhost => Op::ReleaseGhost { id },
+        Kind::IsGhost => Op::IsGhost { id },
+        Kind::KillConnection => Op::KillConnection { id },
+        Kind::GetResumeToken => Op::GetResumeToken { id },
+        other => panic!("{other:?} takes more than an id"),
+    }
+}
+
+/// `frankenphp_ws_subscribe` / `unsubscribe`.
+pub fn membership(subscribe: bool, id: &str, channel: &str) -> Op {
+    let (id, channel) = (Id::new(id).unwrap(), Channel::new(channel).unwrap());
+    if subscribe {
+        Op::Subscribe { id, channel }
+    } else {
+        Op::Unsubscribe { id, channel }
+    }
+}
+
+/// `broadcast()`.
+pub fn broadcast(node: &Node, channel: &str, data: Bytes) {
+    node.route(Op::Broadcast { channel: Channel::new(channel).unwrap(), data }).unwrap();
 }

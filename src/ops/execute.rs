@@ -1,0 +1,163 @@
+//! Running an operation on this node. Arguments arrive typed and checked (`values`), so
+//! nothing here parses or validates; each arm is the behaviour its PHP function documents.
+
+use super::{HistoryEntry, Op, Reply};
+use crate::hub::connection::{reason, Connection};
+use crate::hub::stats::Stats;
+use crate::hub::{frame_for, Change, Ending};
+use crate::node::Node;
+use crate::protocol;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+fn ids(ids: Vec<String>) -> Reply {
+    Reply::Ids(ids)
+}
+
+fn count(n: usize) -> Reply {
+    Reply::Count(n as u64)
+}
+
+impl Node {
+    pub(super) fn execute(&self, op: Op) -> Reply {
+        let hub = &self.hub;
+        let route = |r: &Option<super::Route>| r.as_ref().map(|r| r.as_str().to_string());
+        match op {
+            Op::Broadcast { channel, data } => {
+                Stats::add(&hub.stats.broadcasts, 1);
+                self.broker.publish(channel.as_str(), data);
+                Reply::Done
+            }
+            Op::Send { id, data, route: r } => {
+                Reply::Bool(hub.send(id.as_str(), frame_for(data, false), route(&r).as_deref()))
+            }
+            Op::SendBinary { id, data } => Reply::Bool(hub.send(id.as_str(), frame_for(data, true), None)),
+            Op::SendAll { data, route: r } => count(hub.send_all(&frame_for(data, false), route(&r).as_deref())),
+            Op::GetClients { route: r } => ids(hub.clients(route(&r).as_deref())),
+            Op::GetClientsCount { route: r } => count(hub.clients_count(route(&r).as_deref())),
+            Op::KillConnection { id } => Reply::Bool(self.kill(id.as_str())),
+            Op::ListRoutes {} => ids(hub.routes()),
+            Op::Subscribe { id, channel } => {
+                let (id, channel) = (id.as_str(), channel.as_str());
+                let change = hub.subscribe(id, channel, |join| self.push_now(join));
+                if change != Change::NoSuchConnection {
+                    // A grant of a protected channel the client asked for: tell the client.
+                    if let Some(conn) = hub.get(id).filter(|c| c.take_grant_request(channel)) {
+                        conn.reply(Message::text(protocol::subscribed_reply(channel)));
+                    }
+                }
+                Reply::Bool(change != Change::NoSuchConnection)
+            }
+            Op::DenySubscription { id, channel, reason } => {
+                let channel = channel.as_str();
+                let denied = hub.get(id.as_str()).filter(|c| c.take_grant_request(channel));
+                if let Some(conn) = &denied {
+                    let reason = match reason.as_deref() {
+                        None | Some("") => "the application refused this channel",
+                        Some(reason) => reason,
+                    };
+                    conn.reply(Message::text(protocol::channel_error("subscription_denied", channel, reason)));
+                }
+                Reply::Bool(denied.is_some())
+            }
+            Op::Unsubscribe { id, channel } => {
+                let change = hub.unsubscribe(id.as_str(), channel.as_str(), |leave| self.push_now(leave));
+                Reply::Bool(change == Change::Done)
+            }
+            Op::GetSubscriptions { id } => ids(hub.subscriptions(id.as_str())),
+            Op::GetChannels {} => ids(hub.channels()),
+            Op::BroadcastToUser { user, data } => {
+                Stats::add(&hub.stats.broadcasts, 1);
+                self.broker.send_to_user(user.as_str(), data);
+                Reply::Done
+            }
+            Op::DisconnectUser { user } => {
+                count(hub.user_connections(user.as_str()).iter().filter(|c| self.kill(c)).count())
+            }
+            Op::GetChannelUsers { channel } => ids(hub.channel_users(channel.as_str())),
+            Op::GetUserConnections { user } => ids(hub.user_connections(user.as_str())),
+            Op::SetPresence { id, status } => {
+                let status = protocol::presence_status(status.as_str()).expect("checked when made");
+                Reply::Bool(hub.with_open(id.as_str(), |c| c.set_presence(status)).is_some())
+            }
+            Op::GetPresence { user } => Reply::Text(hub.presence(user.as_str()).to_string()),
+            Op::ActivateGhost { id } => Reply::Bool(hub.activate_ghost(id.as_str())),
+            Op::ReleaseGhost { id } => {
+                let ending = hub.release_ghost(id.as_str());
+                self.report_ending(id.as_str(), &ending, reason::GHOST_RELEASED, true);
+                Reply::Bool(ending != Ending::None)
+            }
+            Op::IsGhost { id } => Reply::Bool(hub.is_ghost(id.as_str())),
+            Op::GetResumeToken { id } => Reply::MaybeText(hub.resume_token(id.as_str())),
+            Op::RenameConnection { id, new_id } => Reply::Bool(hub.rename(id.as_str(), new_id.as_str())),
+            Op::TagClient { id, tag } => Reply::Bool(hub.tag(id.as_str(), tag.as_str())),
+            Op::UntagClient { id, tag } => Reply::Bool(hub.untag(id.as_str(), tag.as_str())),
+            Op::ClearTagClient { id } => Reply::Bool(hub.clear_tags(id.as_str())),
+            Op::GetTags { id: Some(id) } => ids(hub.tags_of(id.as_str())),
+            Op::GetTags { id: None } => ids(hub.all_tags()),
+            Op::GetClientsByTag { tag } => ids(hub.clients_by_tag(tag.as_str())),
+            Op::GetTagCount { tag } => count(hub.tag_count(tag.as_str())),
+            Op::SendToTag { tag, data, route: r } => {
+                count(hub.send_to_tag(tag.as_str(), &frame_for(data, false), route(&r).as_deref()))
+            }
+            Op::SendToTagExpression { expression, data, route: r } => count(hub.send_to_expression(
+                expression.text(),
+                expression.expr(),
+                &frame_for(data, false),
+                route(&r).as_deref(),
+            )),
+            Op::GetClientsByTagExpression { expression } => {
+                ids(hub.clients_by_expression(expression.text(), expression.expr()))
+            }
+            Op::SetStoredInformation { id, key, value } => Reply::Bool(hub.set_info(id.as_str(), &key, value)),
+            Op::GetStoredInformation { id, key } => Reply::Bytes(hub.get_info(id.as_str(), &key)),
+            Op::DeleteStoredInformation { id, key } => Reply::Bool(hub.delete_info(id.as_str(), &key)),
+            Op::ClearStoredInformation { id } => Reply::Bool(hub.clear_info(id.as_str())),
+            Op::HasStoredInformation { id, key } => Reply::Bool(hub.has_info(id.as_str(), &key)),
+            Op::ListStoredInformationKeys { id } => ids(hub.info_keys(id.as_str())),
+            Op::SearchStoredInformation { key, filter, route: r } => {
+                ids(hub.search_info(&key, filter.matcher(), route(&r).as_deref()))
+            }
+            Op::GlobalSet { key, value, expire } => {
+                self.global.set(key.as_str(), value, Duration::from_secs(expire));
+                Reply::Done
+            }
+            Op::GlobalGet { key } => Reply::Bytes(self.global.get(key.as_str()).unwrap_or_default()),
+            Op::GlobalHas { key } => Reply::Bool(self.global.get(key.as_str()).is_some()),
+            Op::GlobalDelete { key } => Reply::Bool(self.global.delete(key.as_str())),
+            Op::EnablePing { id, interval } => {
+                Reply::Bool(hub.with_open(id.as_str(), |c| c.enable_ping(interval)).is_some())
+            }
+            Op::DisablePing { id } => Reply::Bool(hub.with_open(id.as_str(), Connection::disable_ping).is_some()),
+            Op::GetClientPingTime { id } => Reply::Count(hub.get(id.as_str()).map_or(0, |c| c.rtt_ns())),
+            Op::EnableQueueCounter { id, max, max_time } => Reply::Bool(hub.enable_history(
+                id.as_str(),
+                usize::try_from(max).unwrap_or(usize::MAX),
+                Duration::from_secs(max_time),
+            )),
+            Op::DisableQueueCounter { id } => Reply::Bool(hub.with_open(id.as_str(), |c| c.set_history(None)).is_some()),
+            Op::GetClientMessageCounter { id } => Reply::Count(
+                hub.get(id.as_str())
+                    .and_then(|c| c.read_extra(|e| e.and_then(|e| e.history.as_ref().map(|h| h.counter()))))
+                    .unwrap_or(0),
+            ),
+            Op::GetClientMessageQueue { id } => Reply::History(
+                hub.get(id.as_str())
+                    .map(|c| {
+                        c.with_extra(|e| match e.history.as_mut() {
+                            Some(h) => h
+                                .entries()
+                                .iter()
+                                .map(|m| HistoryEntry { id: m.id, time: m.time, data: m.data.clone() })
+                                .collect(),
+                            None => Vec::new(),
+                        })
+                    })
+                    .unwrap_or_default(),
+            ),
+            Op::ClearClientMessageQueue { id } => Reply::Bool(
+                hub.get(id.as_str()).is_some_and(|c| c.with_extra(|e| e.history.as_mut().map(|h| h.clear()).is_some())),
+            ),
+        }
+    }
+}

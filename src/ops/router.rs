@@ -1,0 +1,43 @@
+//! The one routing point. Every operation, from a PHP binding or the admin API, enters the
+//! server through `Node::route`, which counts it per kind and decides where it runs. With one
+//! node it runs here; a multi-node broker decides "here, or which node" at this same place,
+//! so nothing may reach the hub around it.
+
+use super::{Kind, Op, OpError, Reply};
+use crate::node::Node;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Dispatch counts per operation kind, for `/stats`, `/metrics` and tests.
+pub struct Router {
+    dispatched: Box<[AtomicU64]>,
+}
+
+impl Default for Router {
+    fn default() -> Self {
+        Router { dispatched: Kind::ALL.iter().map(|_| AtomicU64::new(0)).collect() }
+    }
+}
+
+impl Router {
+    fn count(&self, kind: Kind) {
+        self.dispatched[kind as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many operations of `kind` were routed.
+    pub fn dispatched(&self, kind: Kind) -> u64 {
+        self.dispatched[kind as usize].load(Ordering::Relaxed)
+    }
+
+    /// (name, count) for every kind routed at least once.
+    pub fn snapshot(&self) -> Vec<(&'static str, u64)> {
+        Kind::ALL.iter().map(|&k| (k.name(), self.dispatched(k))).filter(|(_, n)| *n > 0).collect()
+    }
+}
+
+impl Node {
+    /// Runs an operation: the only way in.
+    pub fn route(&self, op: Op) -> Result<Reply, OpError> {
+        self.router.count(op.kind());
+        Ok(self.execute(op))
+    }
+}

@@ -1,0 +1,161 @@
+//! The typed arguments of operations. Each is checked once, where it is made (a PHP binding,
+//! an admin request, a decoded message), so an `Op` that exists is valid: execution never
+//! re-validates, and a tag expression or a regex is compiled once.
+
+use super::OpError;
+use crate::hub::search::Matcher;
+use crate::hub::tag_expression::{self, validate_tag, Expr};
+use crate::protocol::{self, validate_channel};
+use serde::{Deserialize, Serialize};
+
+fn not_empty(what: &'static str) -> impl Fn(&str) -> Result<(), String> {
+    move |s| if s.is_empty() { Err(format!("the {what} must not be empty")) } else { Ok(()) }
+}
+
+fn route_rule(route: &str) -> Result<(), String> {
+    if route.starts_with('/') && !route.contains('\0') {
+        Ok(())
+    } else {
+        Err(format!("route must be a path starting with '/', got {route:?}"))
+    }
+}
+
+macro_rules! text_values {
+    ($($(#[$doc:meta])* $name:ident => $rule:expr;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(text: impl Into<String>) -> Result<Self, OpError> {
+                let text = text.into();
+                ($rule)(text.as_str()).map_err(OpError::InvalidArgument)?;
+                Ok($name(text))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(text: String) -> Result<Self, String> {
+                $name::new(text).map_err(|e| e.to_string())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    )*};
+}
+
+text_values! {
+    /// A connection id.
+    Id => not_empty("connection id");
+    /// A channel name (`protocol::validate_channel`).
+    Channel => validate_channel;
+    /// A user id, as authentication gave it.
+    UserId => not_empty("user id");
+    /// A tag (`tag_expression::validate_tag`).
+    Tag => validate_tag;
+    /// A global store key.
+    Key => not_empty("key");
+    /// A route: the request path connections were opened on.
+    Route => route_rule;
+    /// A presence status: online, away, busy or offline.
+    Presence => |s: &str| protocol::presence_status(s).map(|_| ());
+}
+
+/// A tag expression with its parsed form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Expression {
+    text: String,
+    expr: Expr,
+}
+
+impl Expression {
+    pub fn new(text: impl Into<String>) -> Result<Self, OpError> {
+        let text = text.into();
+        let expr = tag_expression::parse(&text).map_err(OpError::InvalidArgument)?;
+        Ok(Expression { text, expr })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn expr(&self) -> &Expr {
+        &self.expr
+    }
+}
+
+impl PartialEq for Expression {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl TryFrom<String> for Expression {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        Expression::new(text).map_err(|e| e.to_string())
+    }
+}
+
+impl From<Expression> for String {
+    fn from(value: Expression) -> String {
+        value.text
+    }
+}
+
+/// A `searchStoredInformation` comparison: an operator, its operand and the compiled matcher.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "FilterText", into = "FilterText")]
+pub struct Filter {
+    op: String,
+    value: String,
+    matcher: std::sync::Arc<Matcher>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FilterText {
+    op: String,
+    value: String,
+}
+
+impl Filter {
+    pub fn new(op: impl Into<String>, value: impl Into<String>) -> Result<Self, OpError> {
+        let (op, value) = (op.into(), value.into());
+        let matcher = Matcher::new(&op, &value).map_err(OpError::InvalidArgument)?;
+        Ok(Filter { op, value, matcher: std::sync::Arc::new(matcher) })
+    }
+
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+}
+
+impl PartialEq for Filter {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.op, &self.value) == (&other.op, &other.value)
+    }
+}
+
+impl TryFrom<FilterText> for Filter {
+    type Error = String;
+    fn try_from(text: FilterText) -> Result<Self, String> {
+        Filter::new(text.op, text.value).map_err(|e| e.to_string())
+    }
+}
+
+impl From<Filter> for FilterText {
+    fn from(filter: Filter) -> FilterText {
+        FilterText { op: filter.op, value: filter.value }
+    }
+}
