@@ -20,15 +20,14 @@ $sweeps = static function (Closure $invoke, array $functions, array $huge): arra
         'wrong types' => hostile_wrong_types($invoke, $functions, $valid),
         'empty strings' => hostile_strings($invoke, $functions, $valid, ['' => '']),
         'non-UTF-8' => hostile_strings($invoke, $functions, $valid, hostile_non_utf8()),
-        // Messages travel in the request body (ids and keys in the URL: see
-        // out_of_process_huge_string_arguments.phpt).
+        // Huge ids, keys and users: out_of_process_huge_string_arguments.phpt.
         'huge messages' => hostile_strings($invoke, $functions, $valid, $huge, roles: ['data']),
     ];
 };
 $child = <<<'PHP'
     require '{INC}';
     $invoke = static fn (string $f, array $args) => $f(...$args);
-    [$functions, $line] = hostile_functions();
+    [$functions, $line] = hostile_functions(HOSTILE_HOSTING);
     $huge = ['1 MiB' => str_repeat('a', 1 << 20), '16 MiB' => str_repeat('b', 16 << 20)];
     $sweeps = {SWEEPS};
     $out = ['functions' => $line] + $sweeps($invoke, $functions, $huge);
@@ -57,7 +56,7 @@ echo 'child: ', $theirs['functions'], "\n";
 echo 'calls reached the hosting process: ', json_encode(frankenphp_ws_global_get('out-of-process-marker') === 'from the child'), "\n";
 
 $invoke = static fn (string $f, array $args) => $f(...$args);
-[$functions] = hostile_functions();
+[$functions] = hostile_functions(HOSTILE_HOSTING);
 $ours = $sweeps($invoke, $functions, $huge);
 foreach ($ours as $sweep => $lines) {
     echo "== $sweep\n";
@@ -74,7 +73,7 @@ foreach ($ours as $sweep => $lines) {
 $strict = run_php("<?php declare(strict_types=1);\n" . str_replace('{INC}', __DIR__ . '/hostile_arguments.inc', <<<'PHP'
     require '{INC}';
     $invoke = static fn (string $f, array $args) => $f(...$args);
-    [$functions] = hostile_functions();
+    [$functions] = hostile_functions(HOSTILE_HOSTING);
     echo 'strlen(42) through $invoke: ', hostile_outcome($invoke, 'strlen', [42]), "\n";
     echo json_encode(hostile_wrong_types($invoke, $functions, hostile_valid()));
     PHP), $ini, 30.0);
@@ -89,7 +88,7 @@ echo '== wrong types, strict_types=1 in the child: ',
 $unreachable = run_php(str_replace('{INC}', __DIR__ . '/hostile_arguments.inc', <<<'PHP'
     require '{INC}';
     $invoke = static fn (string $f, array $args) => $f(...$args);
-    [$functions] = hostile_functions();
+    [$functions] = hostile_functions(HOSTILE_HOSTING);
     $lines = array_merge(
         hostile_strings($invoke, $functions, hostile_valid(), ['' => '']),
         hostile_strings($invoke, $functions, hostile_valid(), hostile_non_utf8()),
@@ -115,153 +114,145 @@ $unreachable = run_php(str_replace('{INC}', __DIR__ . '/hostile_arguments.inc', 
 echo "== unreachable server, empty strings and non-UTF-8:\n", $unreachable['out'], $unreachable['err'];
 ?>
 --EXPECT--
-child: functions: 55 registered (added: none; removed: none)
+child: functions: 52 registered (added: none; removed: none)
 calls reached the hosting process: true
 == wrong types
-broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool
-broadcast($message): TypeError for array, object, Stringable, null, float, int, bool
+broadcast($channel): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
+broadcast($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
 broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_start($options): TypeError for object, Stringable, float, int, bool, 'abc', '42'
-frankenphp_ws_start: too few arguments: n/a; too many: ArgumentCountError
-frankenphp_ws_stop: too few arguments: n/a; too many: ArgumentCountError
-frankenphp_ws_get_event($timeout): TypeError for array, object, Stringable, null, bool, 'abc', '42'
-frankenphp_ws_get_event: too few arguments: n/a; too many: ArgumentCountError
-broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool
-broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool
+broadcastToUser($userId): TypeError for array, object; null for Stringable, bool; null after a deprecation for null, float
+broadcastToUser($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
 broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
-disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool
+disconnectUser($userId): TypeError for array, object; 0 for Stringable, bool; 0 after a deprecation for null, float
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
-getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool
+getChannelUsers($channel): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool
+frankenphp_ws_getUserConnections($userId): TypeError for array, object; [] for Stringable, bool; [] after a deprecation for null, float
 frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_setPresence($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_setPresence($status): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_setPresence($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_setPresence($status): TypeError for array, object; InvalidArgumentException for Stringable, null, float, int, bool
 frankenphp_ws_setPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getPresence($userId): TypeError for array, object, Stringable, null, float, bool
+frankenphp_ws_getPresence($userId): TypeError for array, object; 'offline' for Stringable, bool; 'offline' after a deprecation for null, float
 frankenphp_ws_getPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_send($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_send($data): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_send($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_send($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_send($data): TypeError for array, object; false for Stringable, float, int, bool; false after a deprecation for null
+frankenphp_ws_send($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_send: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_sendBinary($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_sendBinary($data): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_sendBinary($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_sendBinary($data): TypeError for array, object; false for Stringable, float, int, bool; false after a deprecation for null
 frankenphp_ws_sendBinary: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_sendAll($data): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_sendAll($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_sendAll($data): TypeError for array, object; 0 for Stringable, float, int, bool; 0 after a deprecation for null
+frankenphp_ws_sendAll($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_sendAll: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getClients($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_getClients($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_getClients: too few arguments: n/a; too many: ArgumentCountError
-frankenphp_ws_getClientsCount($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_getClientsCount($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_getClientsCount: too few arguments: n/a; too many: ArgumentCountError
-frankenphp_ws_killConnection($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_killConnection($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_killConnection: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_listRoutes: too few arguments: n/a; too many: ArgumentCountError
-frankenphp_ws_subscribe($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_subscribe($channel): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_subscribe($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_subscribe($channel): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_subscribe: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_denySubscription($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_denySubscription($channel): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_denySubscription($reason): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_denySubscription($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_denySubscription($channel): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_denySubscription($reason): TypeError for array, object, null; false for Stringable, float, int, bool
 frankenphp_ws_denySubscription: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_unsubscribe($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_unsubscribe($channel): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_unsubscribe($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_unsubscribe($channel): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_unsubscribe: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getSubscriptions($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getSubscriptions($connectionId): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getSubscriptions: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getChannels: too few arguments: n/a; too many: ArgumentCountError
-frankenphp_ws_activateGhost($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_activateGhost($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_activateGhost: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_releaseGhost($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_releaseGhost($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_releaseGhost: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_isGhost($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_isGhost($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_isGhost: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getResumeToken($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getResumeToken($connectionId): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getResumeToken: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_renameConnection($currentId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_renameConnection($newId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_renameConnection($currentId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_renameConnection($newId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_renameConnection: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_tagClient($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_tagClient($tag): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_tagClient($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_tagClient($tag): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_tagClient: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_untagClient($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_untagClient($tag): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_untagClient($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_untagClient($tag): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_untagClient: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_clearTagClient($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_clearTagClient($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_clearTagClient: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getTags($connectionId): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_getTags($connectionId): TypeError for array, object; [] for Stringable, float, int, bool
 frankenphp_ws_getTags: too few arguments: n/a; too many: ArgumentCountError
-frankenphp_ws_getClientsByTag($tag): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getClientsByTag($tag): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getClientsByTag: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getTagCount($tag): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getTagCount($tag): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getTagCount: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_sendToTag($tag): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_sendToTag($data): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_sendToTag($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_sendToTag($tag): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_sendToTag($data): TypeError for array, object; 0 for Stringable, float, int, bool; 0 after a deprecation for null
+frankenphp_ws_sendToTag($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_sendToTag: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_sendToTagExpression($expression): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_sendToTagExpression($data): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_sendToTagExpression($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_sendToTagExpression($expression): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_sendToTagExpression($data): TypeError for array, object; 0 for Stringable, float, int, bool; 0 after a deprecation for null
+frankenphp_ws_sendToTagExpression($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_sendToTagExpression: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getClientsByTagExpression($expression): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getClientsByTagExpression($expression): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getClientsByTagExpression: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_setStoredInformation($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_setStoredInformation($key): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_setStoredInformation($value): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_setStoredInformation($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_setStoredInformation($key): TypeError for array, object; false for Stringable, float, int, bool; false after a deprecation for null
+frankenphp_ws_setStoredInformation($value): TypeError for array, object; false for Stringable, float, int, bool; false after a deprecation for null
 frankenphp_ws_setStoredInformation: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getStoredInformation($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_getStoredInformation($key): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getStoredInformation($connectionId): TypeError for array, object; '' for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_getStoredInformation($key): TypeError for array, object; '' for Stringable, float, int, bool; '' after a deprecation for null
 frankenphp_ws_getStoredInformation: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_deleteStoredInformation($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_deleteStoredInformation($key): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_deleteStoredInformation($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_deleteStoredInformation($key): TypeError for array, object; false for Stringable, float, int, bool; false after a deprecation for null
 frankenphp_ws_deleteStoredInformation: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_clearStoredInformation($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_clearStoredInformation($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_clearStoredInformation: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_hasStoredInformation($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_hasStoredInformation($key): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_hasStoredInformation($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_hasStoredInformation($key): TypeError for array, object; false for Stringable, float, int, bool; false after a deprecation for null
 frankenphp_ws_hasStoredInformation: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_listStoredInformationKeys($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_listStoredInformationKeys($connectionId): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_listStoredInformationKeys: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_searchStoredInformation($key): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_searchStoredInformation($op): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_searchStoredInformation($value): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_searchStoredInformation($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_searchStoredInformation($key): TypeError for array, object; [] for Stringable, float, int, bool; [] after a deprecation for null
+frankenphp_ws_searchStoredInformation($op): TypeError for array, object; InvalidArgumentException for Stringable, null, float, int, bool
+frankenphp_ws_searchStoredInformation($value): TypeError for array, object; [] for Stringable, float, int, bool; [] after a deprecation for null
+frankenphp_ws_searchStoredInformation($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_searchStoredInformation: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_global_set($key): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_global_set($value): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_global_set($expireSeconds): TypeError for array, object, Stringable, null, float, bool, 'abc', '42'
+frankenphp_ws_global_set($key): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_global_set($value): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
+frankenphp_ws_global_set($expireSeconds): TypeError for array, object, Stringable, null, 'abc'; null after a deprecation for float; null for bool, '0'
 frankenphp_ws_global_set: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_global_get($key): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_global_get($key): TypeError for array, object; 'value' for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_global_get: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_global_has($key): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_global_has($key): TypeError for array, object; true for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_global_has: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_global_delete($key): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_global_delete($key): TypeError for array, object; true for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_global_delete: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_enablePing($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_enablePing($intervalMs): TypeError for array, object, Stringable, null, float, bool, 'abc', '42'
+frankenphp_ws_enablePing($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_enablePing($intervalMs): TypeError for array, object, Stringable, null, 'abc'; false after a deprecation for float; false for bool, '0'
 frankenphp_ws_enablePing: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_disablePing($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_disablePing($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_disablePing: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getClientPingTime($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getClientPingTime($connectionId): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getClientPingTime: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_enableQueueCounter($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_enableQueueCounter($maxMessages): TypeError for array, object, Stringable, null, float, bool, 'abc', '42'
-frankenphp_ws_enableQueueCounter($maxTimeSeconds): TypeError for array, object, Stringable, null, float, bool, 'abc', '42'
+frankenphp_ws_enableQueueCounter($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_enableQueueCounter($maxMessages): TypeError for array, object, Stringable, null, 'abc'; false after a deprecation for float; false for bool, '0'
+frankenphp_ws_enableQueueCounter($maxTimeSeconds): TypeError for array, object, Stringable, null, 'abc'; false after a deprecation for float; false for bool, '0'
 frankenphp_ws_enableQueueCounter: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_disableQueueCounter($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_disableQueueCounter($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_disableQueueCounter: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getClientMessageCounter($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getClientMessageCounter($connectionId): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getClientMessageCounter: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_getClientMessageQueue($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getClientMessageQueue($connectionId): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getClientMessageQueue: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_clearClientMessageQueue($connectionId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_clearClientMessageQueue($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_clearClientMessageQueue: too few arguments: ArgumentCountError; too many: ArgumentCountError
 == empty strings
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
-frankenphp_ws_start: no string parameter
-frankenphp_ws_stop: no string parameter
-frankenphp_ws_get_event: no string parameter
 broadcastToUser($userId): InvalidArgumentException
 broadcastToUser($message): null
 disconnectUser($userId): InvalidArgumentException
@@ -340,88 +331,85 @@ frankenphp_ws_getClientMessageCounter($connectionId): InvalidArgumentException
 frankenphp_ws_getClientMessageQueue($connectionId): InvalidArgumentException
 frankenphp_ws_clearClientMessageQueue($connectionId): InvalidArgumentException
 == non-UTF-8
-broadcast($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+broadcast($channel): InvalidArgumentException
 broadcast($message): null
-frankenphp_ws_start: no string parameter
-frankenphp_ws_stop: no string parameter
-frankenphp_ws_get_event: no string parameter
-broadcastToUser($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
+broadcastToUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
 broadcastToUser($message): null
-disconnectUser($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
-getChannelUsers($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getUserConnections($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_setPresence($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_setPresence($status): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getPresence($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 'offline'
-frankenphp_ws_send($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+disconnectUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
+getChannelUsers($channel): InvalidArgumentException
+frankenphp_ws_getUserConnections($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_setPresence($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_setPresence($status): InvalidArgumentException
+frankenphp_ws_getPresence($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 'offline'
+frankenphp_ws_send($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 frankenphp_ws_send($data): false
-frankenphp_ws_send($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_sendBinary($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_send($route): InvalidArgumentException
+frankenphp_ws_sendBinary($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 frankenphp_ws_sendBinary($data): false
 frankenphp_ws_sendAll($data): 0
-frankenphp_ws_sendAll($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getClients($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getClientsCount($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_killConnection($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_sendAll($route): InvalidArgumentException
+frankenphp_ws_getClients($route): InvalidArgumentException
+frankenphp_ws_getClientsCount($route): InvalidArgumentException
+frankenphp_ws_killConnection($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 frankenphp_ws_listRoutes: no string parameter
-frankenphp_ws_subscribe($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_subscribe($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_denySubscription($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_denySubscription($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_denySubscription($reason): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_unsubscribe($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_unsubscribe($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getSubscriptions($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_subscribe($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_subscribe($channel): InvalidArgumentException
+frankenphp_ws_denySubscription($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_denySubscription($channel): InvalidArgumentException
+frankenphp_ws_denySubscription($reason): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_unsubscribe($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_unsubscribe($channel): InvalidArgumentException
+frankenphp_ws_getSubscriptions($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
 frankenphp_ws_getChannels: no string parameter
-frankenphp_ws_activateGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_releaseGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_isGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_getResumeToken($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
-frankenphp_ws_renameConnection($currentId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_renameConnection($newId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_tagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_tagClient($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_untagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_untagClient($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_clearTagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_getTags($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_getClientsByTag($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_getTagCount($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
-frankenphp_ws_sendToTag($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_activateGhost($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_releaseGhost($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_isGhost($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_getResumeToken($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_renameConnection($currentId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_renameConnection($newId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_tagClient($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_tagClient($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_untagClient($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_untagClient($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_clearTagClient($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_getTags($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_getClientsByTag($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_getTagCount($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
+frankenphp_ws_sendToTag($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 frankenphp_ws_sendToTag($data): 0
-frankenphp_ws_sendToTag($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_sendToTagExpression($expression): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_sendToTag($route): InvalidArgumentException
+frankenphp_ws_sendToTagExpression($expression): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 frankenphp_ws_sendToTagExpression($data): 0
-frankenphp_ws_sendToTagExpression($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getClientsByTagExpression($expression): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_setStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_setStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_setStoredInformation($value): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
-frankenphp_ws_getStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → ''
-frankenphp_ws_getStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → ''
-frankenphp_ws_deleteStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_deleteStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_clearStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_hasStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_hasStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_listStoredInformationKeys($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_searchStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_searchStoredInformation($op): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_searchStoredInformation($value): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_searchStoredInformation($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_global_set($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
-frankenphp_ws_global_set($value): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
-frankenphp_ws_global_get($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 'value'
-frankenphp_ws_global_has($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_global_delete($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_enablePing($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_disablePing($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_getClientPingTime($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
-frankenphp_ws_enableQueueCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_disableQueueCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_getClientMessageCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
-frankenphp_ws_getClientMessageQueue($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_clearClientMessageQueue($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_sendToTagExpression($route): InvalidArgumentException
+frankenphp_ws_getClientsByTagExpression($expression): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_setStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_setStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_setStoredInformation($value): false
+frankenphp_ws_getStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → ''
+frankenphp_ws_getStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → ''
+frankenphp_ws_deleteStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_deleteStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_clearStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_hasStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_hasStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_listStoredInformationKeys($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_searchStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_searchStoredInformation($op): InvalidArgumentException
+frankenphp_ws_searchStoredInformation($value): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_searchStoredInformation($route): InvalidArgumentException
+frankenphp_ws_global_set($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_global_set($value): null
+frankenphp_ws_global_get($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 'value'
+frankenphp_ws_global_has($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_global_delete($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_enablePing($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_disablePing($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_getClientPingTime($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
+frankenphp_ws_enableQueueCounter($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_disableQueueCounter($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_getClientMessageCounter($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
+frankenphp_ws_getClientMessageQueue($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_clearClientMessageQueue($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 == huge messages
 broadcast($message): null
 broadcastToUser($message): null
@@ -431,6 +419,6 @@ frankenphp_ws_sendAll($data): 0
 frankenphp_ws_sendToTag($data): 0
 frankenphp_ws_sendToTagExpression($data): 0
 == child in strict mode (strlen(42) through $invoke: TypeError)
-== wrong types, strict_types=1 in the child: same as in-process
+== wrong types, strict_types=1 in the child: DIFFERENT: ["broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool","broadcast($message): TypeError for array, object, Stringable, null, float, int, bool","broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError","broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool","broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool","broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool","disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool","getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_setPresence($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_setPresence($status): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_setPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getPresence($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_send($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_send($data): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_send($route): TypeError for array, object, Stringable, float, int, bool","frankenphp_ws_send: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_sendBinary($connectionId): Ty
 == unreachable server, empty strings and non-UTF-8:
-outcomes: FrankenPhpWs\ServerUnreachableException, InvalidArgumentException, TypeError
+outcomes: FrankenPhpWs\ServerUnreachableException, InvalidArgumentException

@@ -1,5 +1,5 @@
 --TEST--
-In a process that hosts no server, 1 MiB and 16 MiB ids, channels, tags, keys, values and users (carried in the admin API's URL) either get the hosting process's answer (when refused locally) or an InvalidArgumentException saying they are too long for the admin API: never an HTTP error or ServerUnreachableException
+In a process that hosts no server, 1 MiB and 16 MiB ids, channels, tags, keys, values and users get exactly the hosting process's answer: the whole operation travels in the request body, so no argument is too long for the admin API, and there is never an HTTP error or ServerUnreachableException
 --EXTENSIONS--
 frankenphp_ws
 --FILE--
@@ -11,7 +11,7 @@ $bound = ws_start();
 
 // Run here and in the child, with an id that names no connection. Every string parameter but
 // the message bodies (out_of_process_hostile_arguments.phpt) gets 1 MiB; a few, one of each
-// kind of argument the admin API carries (path target, query argument), get 16 MiB.
+// kind of argument (an id, a key, a value, a user), get 16 MiB.
 $sweeps = static function (Closure $invoke, array $functions): array {
     $mib = str_repeat('a', 1 << 20);
     $mib16 = str_repeat('b', 16 << 20);
@@ -29,7 +29,7 @@ $source = rtrim(substr($source, strpos($source, 'static function')), ";\n");
 $child = str_replace(['{INC}', '{SWEEPS}'], [__DIR__ . '/hostile_arguments.inc', $source], <<<'PHP'
     require '{INC}';
     $invoke = static fn (string $f, array $args) => $f(...$args);
-    [$functions, $line] = hostile_functions();
+    [$functions, $line] = hostile_functions(HOSTILE_HOSTING);
     $start = microtime(true);
     $out = ['functions' => $line] + ({SWEEPS})($invoke, $functions);
     $out['seconds'] = microtime(true) - $start;
@@ -46,7 +46,7 @@ if (!is_array($theirs)) {
     exit;
 }
 echo 'child: ', $theirs['functions'], "\n";
-$ours = $sweeps(static fn (string $f, array $args) => $f(...$args), hostile_functions()[0]);
+$ours = $sweeps(static fn (string $f, array $args) => $f(...$args), hostile_functions(HOSTILE_HOSTING)[0]);
 foreach ($ours as $sweep => $lines) {
     echo "== $sweep\n";
     foreach ($theirs[$sweep] as $i => $l) {
@@ -57,43 +57,43 @@ foreach ($ours as $sweep => $lines) {
 echo 'child in bounded time: ', json_encode($theirs['seconds'] < 5.0), "\n";
 ?>
 --EXPECT--
-child: functions: 55 registered (added: none; removed: none)
+child: functions: 52 registered (added: none; removed: none)
 == 1 MiB
 broadcast($channel): InvalidArgumentException
-broadcastToUser($userId): InvalidArgumentException   <- in-process: broadcastToUser($userId): null
-disconnectUser($userId): InvalidArgumentException   <- in-process: disconnectUser($userId): 0
+broadcastToUser($userId): null
+disconnectUser($userId): 0
 getChannelUsers($channel): InvalidArgumentException
-frankenphp_ws_getUserConnections($userId): InvalidArgumentException   <- in-process: frankenphp_ws_getUserConnections($userId): []
-frankenphp_ws_setPresence($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_setPresence($connectionId): false
+frankenphp_ws_getUserConnections($userId): []
+frankenphp_ws_setPresence($connectionId): false
 frankenphp_ws_setPresence($status): InvalidArgumentException
-frankenphp_ws_getPresence($userId): InvalidArgumentException   <- in-process: frankenphp_ws_getPresence($userId): 'offline'
-frankenphp_ws_send($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_send($connectionId): false
+frankenphp_ws_getPresence($userId): 'offline'
+frankenphp_ws_send($connectionId): false
 frankenphp_ws_send($route): InvalidArgumentException
-frankenphp_ws_sendBinary($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_sendBinary($connectionId): false
+frankenphp_ws_sendBinary($connectionId): false
 frankenphp_ws_sendAll($route): InvalidArgumentException
 frankenphp_ws_getClients($route): InvalidArgumentException
 frankenphp_ws_getClientsCount($route): InvalidArgumentException
-frankenphp_ws_killConnection($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_killConnection($connectionId): false
-frankenphp_ws_subscribe($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_subscribe($connectionId): false
+frankenphp_ws_killConnection($connectionId): false
+frankenphp_ws_subscribe($connectionId): false
 frankenphp_ws_subscribe($channel): InvalidArgumentException
-frankenphp_ws_denySubscription($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_denySubscription($connectionId): false
+frankenphp_ws_denySubscription($connectionId): false
 frankenphp_ws_denySubscription($channel): InvalidArgumentException
-frankenphp_ws_denySubscription($reason): InvalidArgumentException   <- in-process: frankenphp_ws_denySubscription($reason): false
-frankenphp_ws_unsubscribe($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_unsubscribe($connectionId): false
+frankenphp_ws_denySubscription($reason): false
+frankenphp_ws_unsubscribe($connectionId): false
 frankenphp_ws_unsubscribe($channel): InvalidArgumentException
-frankenphp_ws_getSubscriptions($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_getSubscriptions($connectionId): []
-frankenphp_ws_activateGhost($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_activateGhost($connectionId): false
-frankenphp_ws_releaseGhost($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_releaseGhost($connectionId): false
-frankenphp_ws_isGhost($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_isGhost($connectionId): false
-frankenphp_ws_getResumeToken($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_getResumeToken($connectionId): null
-frankenphp_ws_renameConnection($currentId): InvalidArgumentException   <- in-process: frankenphp_ws_renameConnection($currentId): false
-frankenphp_ws_renameConnection($newId): InvalidArgumentException   <- in-process: frankenphp_ws_renameConnection($newId): false
-frankenphp_ws_tagClient($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_tagClient($connectionId): false
+frankenphp_ws_getSubscriptions($connectionId): []
+frankenphp_ws_activateGhost($connectionId): false
+frankenphp_ws_releaseGhost($connectionId): false
+frankenphp_ws_isGhost($connectionId): false
+frankenphp_ws_getResumeToken($connectionId): null
+frankenphp_ws_renameConnection($currentId): false
+frankenphp_ws_renameConnection($newId): false
+frankenphp_ws_tagClient($connectionId): false
 frankenphp_ws_tagClient($tag): InvalidArgumentException
-frankenphp_ws_untagClient($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_untagClient($connectionId): false
+frankenphp_ws_untagClient($connectionId): false
 frankenphp_ws_untagClient($tag): InvalidArgumentException
-frankenphp_ws_clearTagClient($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_clearTagClient($connectionId): false
-frankenphp_ws_getTags($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_getTags($connectionId): []
+frankenphp_ws_clearTagClient($connectionId): false
+frankenphp_ws_getTags($connectionId): []
 frankenphp_ws_getClientsByTag($tag): InvalidArgumentException
 frankenphp_ws_getTagCount($tag): InvalidArgumentException
 frankenphp_ws_sendToTag($tag): InvalidArgumentException
@@ -101,40 +101,40 @@ frankenphp_ws_sendToTag($route): InvalidArgumentException
 frankenphp_ws_sendToTagExpression($expression): InvalidArgumentException
 frankenphp_ws_sendToTagExpression($route): InvalidArgumentException
 frankenphp_ws_getClientsByTagExpression($expression): InvalidArgumentException
-frankenphp_ws_setStoredInformation($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_setStoredInformation($connectionId): false
-frankenphp_ws_setStoredInformation($key): InvalidArgumentException   <- in-process: frankenphp_ws_setStoredInformation($key): false
-frankenphp_ws_setStoredInformation($value): InvalidArgumentException   <- in-process: frankenphp_ws_setStoredInformation($value): false
-frankenphp_ws_getStoredInformation($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_getStoredInformation($connectionId): ''
-frankenphp_ws_getStoredInformation($key): InvalidArgumentException   <- in-process: frankenphp_ws_getStoredInformation($key): ''
-frankenphp_ws_deleteStoredInformation($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_deleteStoredInformation($connectionId): false
-frankenphp_ws_deleteStoredInformation($key): InvalidArgumentException   <- in-process: frankenphp_ws_deleteStoredInformation($key): false
-frankenphp_ws_clearStoredInformation($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_clearStoredInformation($connectionId): false
-frankenphp_ws_hasStoredInformation($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_hasStoredInformation($connectionId): false
-frankenphp_ws_hasStoredInformation($key): InvalidArgumentException   <- in-process: frankenphp_ws_hasStoredInformation($key): false
-frankenphp_ws_listStoredInformationKeys($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_listStoredInformationKeys($connectionId): []
-frankenphp_ws_searchStoredInformation($key): InvalidArgumentException   <- in-process: frankenphp_ws_searchStoredInformation($key): []
+frankenphp_ws_setStoredInformation($connectionId): false
+frankenphp_ws_setStoredInformation($key): false
+frankenphp_ws_setStoredInformation($value): false
+frankenphp_ws_getStoredInformation($connectionId): ''
+frankenphp_ws_getStoredInformation($key): ''
+frankenphp_ws_deleteStoredInformation($connectionId): false
+frankenphp_ws_deleteStoredInformation($key): false
+frankenphp_ws_clearStoredInformation($connectionId): false
+frankenphp_ws_hasStoredInformation($connectionId): false
+frankenphp_ws_hasStoredInformation($key): false
+frankenphp_ws_listStoredInformationKeys($connectionId): []
+frankenphp_ws_searchStoredInformation($key): []
 frankenphp_ws_searchStoredInformation($op): InvalidArgumentException
-frankenphp_ws_searchStoredInformation($value): InvalidArgumentException   <- in-process: frankenphp_ws_searchStoredInformation($value): []
+frankenphp_ws_searchStoredInformation($value): []
 frankenphp_ws_searchStoredInformation($route): InvalidArgumentException
-frankenphp_ws_global_set($key): InvalidArgumentException   <- in-process: frankenphp_ws_global_set($key): null
-frankenphp_ws_global_set($value): InvalidArgumentException   <- in-process: frankenphp_ws_global_set($value): null
-frankenphp_ws_global_get($key): InvalidArgumentException   <- in-process: frankenphp_ws_global_get($key): 'value'
-frankenphp_ws_global_has($key): InvalidArgumentException   <- in-process: frankenphp_ws_global_has($key): true
-frankenphp_ws_global_delete($key): InvalidArgumentException   <- in-process: frankenphp_ws_global_delete($key): true
-frankenphp_ws_enablePing($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_enablePing($connectionId): false
-frankenphp_ws_disablePing($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_disablePing($connectionId): false
-frankenphp_ws_getClientPingTime($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_getClientPingTime($connectionId): 0
-frankenphp_ws_enableQueueCounter($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_enableQueueCounter($connectionId): false
-frankenphp_ws_disableQueueCounter($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_disableQueueCounter($connectionId): false
-frankenphp_ws_getClientMessageCounter($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_getClientMessageCounter($connectionId): 0
-frankenphp_ws_getClientMessageQueue($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_getClientMessageQueue($connectionId): []
-frankenphp_ws_clearClientMessageQueue($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_clearClientMessageQueue($connectionId): false
+frankenphp_ws_global_set($key): null
+frankenphp_ws_global_set($value): null
+frankenphp_ws_global_get($key): 'value'
+frankenphp_ws_global_has($key): true
+frankenphp_ws_global_delete($key): true
+frankenphp_ws_enablePing($connectionId): false
+frankenphp_ws_disablePing($connectionId): false
+frankenphp_ws_getClientPingTime($connectionId): 0
+frankenphp_ws_enableQueueCounter($connectionId): false
+frankenphp_ws_disableQueueCounter($connectionId): false
+frankenphp_ws_getClientMessageCounter($connectionId): 0
+frankenphp_ws_getClientMessageQueue($connectionId): []
+frankenphp_ws_clearClientMessageQueue($connectionId): false
 == 16 MiB
-frankenphp_ws_getUserConnections($userId): InvalidArgumentException   <- in-process: frankenphp_ws_getUserConnections($userId): []
-frankenphp_ws_send($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_send($connectionId): false
-frankenphp_ws_setStoredInformation($connectionId): InvalidArgumentException   <- in-process: frankenphp_ws_setStoredInformation($connectionId): false
-frankenphp_ws_setStoredInformation($key): InvalidArgumentException   <- in-process: frankenphp_ws_setStoredInformation($key): false
-frankenphp_ws_setStoredInformation($value): InvalidArgumentException   <- in-process: frankenphp_ws_setStoredInformation($value): false
-frankenphp_ws_global_set($key): InvalidArgumentException   <- in-process: frankenphp_ws_global_set($key): null
-frankenphp_ws_global_set($value): InvalidArgumentException   <- in-process: frankenphp_ws_global_set($value): null
+frankenphp_ws_getUserConnections($userId): []
+frankenphp_ws_send($connectionId): false
+frankenphp_ws_setStoredInformation($connectionId): false
+frankenphp_ws_setStoredInformation($key): false
+frankenphp_ws_setStoredInformation($value): false
+frankenphp_ws_global_set($key): null
+frankenphp_ws_global_set($value): null
 child in bounded time: true

@@ -56,88 +56,88 @@ echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')),
 ?>
 --EXPECT--
 functions: 55 registered (added: none; removed: none)
-broadcast($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
+broadcast($channel): InvalidArgumentException
 broadcast($message): null
 frankenphp_ws_start: no string parameter
 frankenphp_ws_stop: no string parameter
 frankenphp_ws_get_event: no string parameter
-broadcastToUser($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
+broadcastToUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
 broadcastToUser($message): null
-disconnectUser($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
-getChannelUsers($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getUserConnections($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_setPresence($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_setPresence($status): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getPresence($userId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 'offline'
-frankenphp_ws_send($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+disconnectUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
+getChannelUsers($channel): InvalidArgumentException
+frankenphp_ws_getUserConnections($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_setPresence($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_setPresence($status): InvalidArgumentException
+frankenphp_ws_getPresence($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 'offline'
+frankenphp_ws_send($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 frankenphp_ws_send($data): true
-frankenphp_ws_send($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_sendBinary($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_send($route): InvalidArgumentException
+frankenphp_ws_sendBinary($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 frankenphp_ws_sendBinary($data): true
 frankenphp_ws_sendAll($data): 1
-frankenphp_ws_sendAll($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getClients($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getClientsCount($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_killConnection($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_sendAll($route): InvalidArgumentException
+frankenphp_ws_getClients($route): InvalidArgumentException
+frankenphp_ws_getClientsCount($route): InvalidArgumentException
+frankenphp_ws_killConnection($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 frankenphp_ws_listRoutes: no string parameter
-frankenphp_ws_subscribe($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_subscribe($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_denySubscription($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_denySubscription($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_denySubscription($reason): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_unsubscribe($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_unsubscribe($channel): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getSubscriptions($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
+frankenphp_ws_subscribe($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_subscribe($channel): InvalidArgumentException
+frankenphp_ws_denySubscription($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_denySubscription($channel): InvalidArgumentException
+frankenphp_ws_denySubscription($reason): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_unsubscribe($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_unsubscribe($channel): InvalidArgumentException
+frankenphp_ws_getSubscriptions($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
 frankenphp_ws_getChannels: no string parameter
-frankenphp_ws_activateGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_releaseGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_isGhost($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_getResumeToken($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
-frankenphp_ws_renameConnection($currentId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_renameConnection($newId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_tagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_tagClient($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_untagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_untagClient($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_clearTagClient($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_getTags($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_getClientsByTag($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_getTagCount($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
-frankenphp_ws_sendToTag($tag): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_activateGhost($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_releaseGhost($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_isGhost($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_getResumeToken($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_renameConnection($currentId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_renameConnection($newId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_tagClient($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_tagClient($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_untagClient($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_untagClient($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_clearTagClient($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_getTags($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_getClientsByTag($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_getTagCount($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
+frankenphp_ws_sendToTag($tag): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 frankenphp_ws_sendToTag($data): 1
-frankenphp_ws_sendToTag($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_sendToTagExpression($expression): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
+frankenphp_ws_sendToTag($route): InvalidArgumentException
+frankenphp_ws_sendToTagExpression($expression): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 frankenphp_ws_sendToTagExpression($data): 1
-frankenphp_ws_sendToTagExpression($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_getClientsByTagExpression($expression): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_setStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_setStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_setStoredInformation($value): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
-frankenphp_ws_getStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → ''
-frankenphp_ws_getStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 'value'
-frankenphp_ws_deleteStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_deleteStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_clearStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_hasStoredInformation($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_hasStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_listStoredInformationKeys($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_searchStoredInformation($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_searchStoredInformation($op): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_searchStoredInformation($value): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → array(1)
-frankenphp_ws_searchStoredInformation($route): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → InvalidArgumentException
-frankenphp_ws_global_set($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → null
-frankenphp_ws_global_set($value): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
-frankenphp_ws_global_get($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 'value'
-frankenphp_ws_global_has($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_global_delete($key): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → true
-frankenphp_ws_enablePing($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_disablePing($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_getClientPingTime($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
-frankenphp_ws_enableQueueCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_disableQueueCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
-frankenphp_ws_getClientMessageCounter($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → 0
-frankenphp_ws_getClientMessageQueue($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → []
-frankenphp_ws_clearClientMessageQueue($connectionId): \xff → TypeError, truncated → TypeError, surrogate → TypeError, overlong → TypeError, NUL → false
+frankenphp_ws_sendToTagExpression($route): InvalidArgumentException
+frankenphp_ws_getClientsByTagExpression($expression): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_setStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_setStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_setStoredInformation($value): true
+frankenphp_ws_getStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → ''
+frankenphp_ws_getStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 'value'
+frankenphp_ws_deleteStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_deleteStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_clearStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_hasStoredInformation($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_hasStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_listStoredInformationKeys($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_searchStoredInformation($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_searchStoredInformation($op): InvalidArgumentException
+frankenphp_ws_searchStoredInformation($value): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → array(1)
+frankenphp_ws_searchStoredInformation($route): InvalidArgumentException
+frankenphp_ws_global_set($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_global_set($value): null
+frankenphp_ws_global_get($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 'value'
+frankenphp_ws_global_has($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_global_delete($key): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → true
+frankenphp_ws_enablePing($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_disablePing($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_getClientPingTime($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
+frankenphp_ws_enableQueueCounter($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_disableQueueCounter($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_getClientMessageCounter($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
+frankenphp_ws_getClientMessageQueue($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
+frankenphp_ws_clearClientMessageQueue($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 renamed back from (hex): ["610062"]
 connection afterwards: {"alive":true,"tags":["hostile-tag"],"keys":["hostile-key"],"subscriptions":[],"ghost":false,"global hostile-key":"a\u0000b"}
 client got: binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af binary:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062

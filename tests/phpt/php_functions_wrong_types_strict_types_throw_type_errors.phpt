@@ -40,10 +40,10 @@ functions: 55 registered (added: none; removed: none)
 broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool
 broadcast($message): TypeError for array, object, Stringable, null, float, int, bool
 broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError
-frankenphp_ws_start($options): TypeError for object, Stringable, float, int, bool, 'abc', '42'
+frankenphp_ws_start($options): TypeError for object, Stringable, float, int, bool, 'abc', '0'
 frankenphp_ws_start: too few arguments: n/a; too many: ArgumentCountError
 frankenphp_ws_stop: too few arguments: n/a; too many: ArgumentCountError
-frankenphp_ws_get_event($timeout): TypeError for array, object, Stringable, null, bool, 'abc', '42'
+frankenphp_ws_get_event($timeout): TypeError for array, object, Stringable, null, bool, 'abc', '0'
 frankenphp_ws_get_event: too few arguments: n/a; too many: ArgumentCountError
 broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool
 broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool
@@ -148,7 +148,7 @@ frankenphp_ws_searchStoredInformation($route): TypeError for array, object, Stri
 frankenphp_ws_searchStoredInformation: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_global_set($key): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_global_set($value): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_global_set($expireSeconds): TypeError for array, object, Stringable, null, float, bool, 'abc', '42'
+frankenphp_ws_global_set($expireSeconds): TypeError for array, object, Stringable, null, float, bool, 'abc', '0'
 frankenphp_ws_global_set: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_global_get($key): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_global_get: too few arguments: ArgumentCountError; too many: ArgumentCountError
@@ -157,15 +157,15 @@ frankenphp_ws_global_has: too few arguments: ArgumentCountError; too many: Argum
 frankenphp_ws_global_delete($key): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_global_delete: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_enablePing($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_enablePing($intervalMs): TypeError for array, object, Stringable, null, float, bool, 'abc', '42'
+frankenphp_ws_enablePing($intervalMs): TypeError for array, object, Stringable, null, float, bool, 'abc', '0'
 frankenphp_ws_enablePing: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_disablePing($connectionId): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_disablePing: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getClientPingTime($connectionId): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_getClientPingTime: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_enableQueueCounter($connectionId): TypeError for array, object, Stringable, null, float, int, bool
-frankenphp_ws_enableQueueCounter($maxMessages): TypeError for array, object, Stringable, null, float, bool, 'abc', '42'
-frankenphp_ws_enableQueueCounter($maxTimeSeconds): TypeError for array, object, Stringable, null, float, bool, 'abc', '42'
+frankenphp_ws_enableQueueCounter($maxMessages): TypeError for array, object, Stringable, null, float, bool, 'abc', '0'
+frankenphp_ws_enableQueueCounter($maxTimeSeconds): TypeError for array, object, Stringable, null, float, bool, 'abc', '0'
 frankenphp_ws_enableQueueCounter: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_disableQueueCounter($connectionId): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_disableQueueCounter: too few arguments: ArgumentCountError; too many: ArgumentCountError
