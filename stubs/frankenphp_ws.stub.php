@@ -301,7 +301,7 @@ namespace {
     function frankenphp_ws_global_has(string $key): bool {}
 
     /**
-     * Stores a process-wide value; `$expireSeconds` of 0 keeps it until deleted.
+     * Stores a process-wide value (any bytes); `$expireSeconds` of 0 keeps it until deleted.
      *
      * @param string $key
      * @param string $value
@@ -440,7 +440,7 @@ namespace {
     function frankenphp_ws_setPresence(string $connectionId, string $status): bool {}
 
     /**
-     * Stores `$value` under `$key` on a connection.
+     * Stores `$value` (any bytes) under `$key` on a connection.
      *
      * @param string $connectionId
      * @param string $key
