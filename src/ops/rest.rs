@@ -85,9 +85,16 @@ impl<T: FromText> Arg for Option<T> {
     }
 }
 
-/// Data is the body, raw bytes.
+/// Data and values are the body, raw bytes. A value given in the query string as well (the
+/// form earlier versions took) is refused rather than silently replaced by the body.
 impl Arg for Bytes {
-    fn from_request(request: &Request, _: Option<&str>) -> Result<Self, OpError> {
+    fn from_request(request: &Request, name: Option<&str>) -> Result<Self, OpError> {
+        if let Some(name) = name.filter(|n| request.text(Some(n)).is_some()) {
+            return Err(OpError::InvalidArgument(format!(
+                "{}: send '{name}' as the request body, not in the query string",
+                request.kind.name()
+            )));
+        }
         Ok(request.body.clone())
     }
 }
@@ -160,5 +167,7 @@ mod tests {
         assert!(parse("POST", "/frankenphp_ws/subscribe/x", Bytes::new()).is_err(), "no channel");
         assert!(parse("POST", "/frankenphp_ws/enablePing/x?interval=-1", Bytes::new()).is_err());
         assert!(parse("GET", "/frankenphp_ws/getClientsByTagExpression?expression=(a", Bytes::new()).is_err());
+        let old_form = parse("POST", "/frankenphp_ws/global_set/k?value=v", Bytes::new());
+        assert!(format!("{old_form:?}").contains("request body"), "{old_form:?}");
     }
 }

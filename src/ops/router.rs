@@ -1,7 +1,9 @@
 //! The one routing point. Every operation, from a PHP binding or the admin API, enters the
 //! server through `Node::route`, which counts it per kind and decides where it runs. With one
 //! node it runs here; a multi-node broker decides "here, or which node" at this same place,
-//! so nothing may reach the hub around it.
+//! so no operation may reach the hub around it. (What the hub does on its own account, for its
+//! clients' control messages, connection ends and the event loop's cleanup, is not an
+//! operation.)
 
 use super::{Kind, Op, OpError, Reply};
 use crate::node::Node;

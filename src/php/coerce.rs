@@ -13,20 +13,21 @@
 //! exception).
 
 use ext_php_rs::convert::{FromZvalMut, IntoZval, StubLiteral};
-use ext_php_rs::ffi::{zend_execute_data, zend_string, zval};
+use ext_php_rs::ffi::{zend_execute_data, zend_long, zend_string, zval};
 use ext_php_rs::flags::DataType;
 use ext_php_rs::types::{ZendStr, Zval};
 use std::os::raw::c_int;
 
 unsafe extern "C" {
-    // Exported by the engine (Zend/zend_API.h, PHP 8.x).
+    // Exported by the engine (Zend/zend_API.h, PHP 8.x). ZEND_FASTCALL is the C convention on
+    // every Unix target; on Windows it is __vectorcall, which these declarations do not cover.
     fn zend_parse_arg_str_slow(arg: *mut zval, dest: *mut *mut zend_string, arg_num: u32) -> bool;
-    fn zend_parse_arg_long_slow(arg: *mut zval, dest: *mut i64, arg_num: u32) -> bool;
+    fn zend_parse_arg_long_slow(arg: *mut zval, dest: *mut zend_long, arg_num: u32) -> bool;
     fn zend_parse_arg_double_slow(arg: *mut zval, dest: *mut f64, arg_num: u32) -> bool;
     fn zend_parse_arg_str_or_long_slow(
         arg: *mut zval,
         dest_str: *mut *mut zend_string,
-        dest_long: *mut i64,
+        dest_long: *mut zend_long,
         arg_num: u32,
     ) -> bool;
     fn zend_wrong_parameter_type_error(num: u32, expected: c_int, arg: *mut zval);
@@ -133,9 +134,10 @@ impl FromZvalMut<'_> for Int {
         if let Some(n) = arg.long() {
             return Some(Int(n));
         }
-        let mut n = 0;
+        let mut n: zend_long = 0;
         // SAFETY: the engine writes the converted integer to `n`.
-        convert(arg, EXPECTED_LONG, |raw, i| unsafe { zend_parse_arg_long_slow(raw, &mut n, i) }).then_some(Int(n))
+        convert(arg, EXPECTED_LONG, |raw, i| unsafe { zend_parse_arg_long_slow(raw, &mut n, i) })
+            .then(|| Int(n.into()))
     }
 }
 
@@ -168,7 +170,7 @@ impl FromZvalMut<'_> for IntOrStr {
         if arg.is_string() {
             return arg.zend_str().map(|s| IntOrStr(s.as_bytes().to_vec()));
         }
-        let (mut text, mut n): (*mut zend_string, i64) = (std::ptr::null_mut(), 0);
+        let (mut text, mut n): (*mut zend_string, zend_long) = (std::ptr::null_mut(), 0);
         let parse = |raw, i| unsafe { zend_parse_arg_str_or_long_slow(raw, &mut text, &mut n, i) };
         if !convert(arg, EXPECTED_STRING_OR_LONG, parse) {
             return None;

@@ -43,19 +43,6 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Encodes everything but unreserved characters.
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Parses `a=1&b=2` into ordered pairs.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
     query
@@ -81,9 +68,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percent_round_trip() {
-        let s = "news/a b:c&d=é";
-        assert_eq!(percent_decode(&percent_encode(s)), s);
+    fn percent_decoding() {
+        assert_eq!(percent_decode("news%2Fa%20b%3Ac%26d%3D%C3%A9"), "news/a b:c&d=é");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%4"), "%4");
         assert_eq!(parse_query("a=1&b=x%20y&c"), vec![
