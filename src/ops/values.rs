@@ -6,6 +6,7 @@ use super::OpError;
 use crate::hub::search::Matcher;
 use crate::hub::tag_expression::{self, validate_tag, Expr};
 use crate::protocol::{self, validate_channel};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 fn not_empty(what: &'static str) -> impl Fn(&str) -> Result<(), String> {
@@ -20,18 +21,20 @@ fn route_rule(route: &str) -> Result<(), String> {
     }
 }
 
+// Names are held inline when short (up to 24 bytes, as most channels, tags and keys are): an op
+// on the hot path (`broadcast()`) then allocates nothing for them.
 macro_rules! text_values {
     ($($(#[$doc:meta])* $name:ident => $rule:expr;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        #[serde(try_from = "CompactString", into = "CompactString")]
+        pub struct $name(CompactString);
 
         impl $name {
-            pub fn new(text: impl Into<String>) -> Result<Self, OpError> {
-                let text = text.into();
-                ($rule)(text.as_str()).map_err(OpError::InvalidArgument)?;
-                Ok($name(text))
+            pub fn new(text: impl AsRef<str>) -> Result<Self, OpError> {
+                let text = text.as_ref();
+                ($rule)(text).map_err(OpError::InvalidArgument)?;
+                Ok($name(CompactString::new(text)))
             }
 
             pub fn as_str(&self) -> &str {
@@ -39,15 +42,16 @@ macro_rules! text_values {
             }
         }
 
-        impl TryFrom<String> for $name {
+        impl TryFrom<CompactString> for $name {
             type Error = String;
-            fn try_from(text: String) -> Result<Self, String> {
-                $name::new(text).map_err(|e| e.to_string())
+            fn try_from(text: CompactString) -> Result<Self, String> {
+                ($rule)(text.as_str())?;
+                Ok($name(text))
             }
         }
 
-        impl From<$name> for String {
-            fn from(value: $name) -> String {
+        impl From<$name> for CompactString {
+            fn from(value: $name) -> CompactString {
                 value.0
             }
         }
