@@ -21,7 +21,11 @@ macro_rules! for_each_directive {
             "admin_token_file" = "",
             "admin_url" = "http://127.0.0.1:2019",
             "driver" = "memory",
-            "redis_address" = "127.0.0.1:6379",
+            "redis_address" = "redis://127.0.0.1:6379",
+            "redis_prefix" = "frankenphp_ws",
+            "redis_timeout" = "1",
+            "redis_outbox" = "10000",
+            "node_name" = "",
             "auth_endpoint" = "",
             "allowed_origins" = "",
             "trusted_proxies" = "",
@@ -68,11 +72,24 @@ pub const SECRET_DIRECTIVES: &[&str] = &["admin_token", "auth_jwt_secret"];
 /// How `phpinfo()` / `php --ri` show a directive's value: a secret as `********` when set
 /// (nothing when not), as php-src shows `odbc.default_pw`; every other value as it is.
 /// `ini_get()` still returns the real value, as it does for PHP's own password directives.
-pub fn displayed_value<'a>(name: &str, value: &'a str) -> &'a str {
+pub fn displayed_value(name: &str, value: &str) -> String {
     let name = name.strip_prefix(INI_PREFIX).unwrap_or(name);
     match (SECRET_DIRECTIVES.contains(&name), value.is_empty()) {
-        (false, _) | (true, true) => value,
-        (true, false) => "********",
+        _ if name == "redis_address" => mask_password(value),
+        (false, _) | (true, true) => value.to_string(),
+        (true, false) => "********".to_string(),
+    }
+}
+
+/// A Redis URL with its password shown as `********`.
+pub fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:********@{host}"),
+            None => format!("{scheme}://********@{host}"),
+        },
+        None => url.to_string(),
     }
 }
 
@@ -108,7 +125,16 @@ pub struct Config {
     pub admin_token: String,
     pub admin_url: String,
     pub driver: String,
+    /// `redis://[user:password@]host:port[/db]`.
     pub redis_address: String,
+    /// Prefix of every Redis key and channel.
+    pub redis_prefix: String,
+    /// Bound on a Redis command, and on what the PHP thread waits for Redis.
+    pub redis_timeout: Duration,
+    /// Messages kept for Redis while it is unreachable; past it the oldest are dropped.
+    pub redis_outbox: usize,
+    /// This node's name in logs and `/stats` (default `hostname:pid`).
+    pub node_name: String,
     pub auth_endpoint: String,
     /// Pages of other origins that may open a WebSocket (a page of the server's own origin
     /// always may; see `server::origin`).
@@ -205,6 +231,18 @@ impl Config {
         if driver != "memory" && driver != "redis" {
             return Err(format!("option 'driver' must be 'memory' or 'redis', got '{driver}'"));
         }
+        let redis_address = get("redis_address").trim().to_string();
+        if driver == "redis" && !(redis_address.starts_with("redis://") || redis_address.starts_with("rediss://")) {
+            return Err(format!("option 'redis_address' must be a redis:// or rediss:// URL, got '{}'", mask_password(&redis_address)));
+        }
+        let redis_timeout = match get("redis_timeout").trim().parse::<f64>() {
+            Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Duration::from_secs_f64(s),
+            _ => return Err(format!("option 'redis_timeout' must be a number of seconds in (0, 3600], got '{}'", get("redis_timeout"))),
+        };
+        let node_name = match get("node_name").trim() {
+            "" => format!("{}:{}", crate::log::hostname(), std::process::id()),
+            name => name.to_string(),
+        };
         Ok(Config {
             listen: get("listen").trim().to_string(),
             path,
@@ -212,7 +250,11 @@ impl Config {
             admin_token,
             admin_url: get("admin_url").trim().trim_end_matches('/').to_string(),
             driver,
-            redis_address: get("redis_address").trim().to_string(),
+            redis_address,
+            redis_prefix: get("redis_prefix").trim().to_string(),
+            redis_timeout,
+            redis_outbox: positive("redis_outbox")? as usize,
+            node_name,
             auth_endpoint: get("auth_endpoint").trim().to_string(),
             allowed_origins: OriginList::parse("allowed_origins", get("allowed_origins"))?,
             trusted_proxies: TrustedProxies::parse(get("trusted_proxies"))?,

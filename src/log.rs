@@ -130,3 +130,12 @@ mod tests {
         assert!(Level::parse("verbose").unwrap_err().contains("off, error, warn, info or debug"));
     }
 }
+
+/// This machine's name, for the default `node_name`.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}

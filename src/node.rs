@@ -111,6 +111,9 @@ impl Node {
         for (name, _, value) in self.hub.stats.snapshot() {
             doc[name] = json!(value);
         }
+        if let Some(broker) = self.broker.stats() {
+            doc["redis"] = broker;
+        }
         doc["ops"] = self.router.snapshot().into_iter().map(|(name, n)| (name.to_string(), json!(n))).collect();
         doc
     }

@@ -4,6 +4,8 @@
 //! survive a fork.
 
 use crate::broker::memory::MemoryBroker;
+use crate::broker::redis::RedisBroker;
+use crate::broker::Broker;
 use crate::config::Config;
 use crate::hub::connection::reason;
 use crate::hub::Hub;
@@ -48,12 +50,6 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
     }
     let (listen, admin) = config.validate_for_server()?;
     crate::log::install(config.log_level, &config.log_file)?;
-    if config.driver != "memory" {
-        return Err(format!(
-            "driver '{}' is not available in this build; use driver=memory",
-            config.driver
-        ));
-    }
     let tls = match config.tls_cert.as_str() {
         "" => None,
         cert => Some(server::tls::acceptor(cert, &config.tls_key)?),
@@ -81,9 +77,18 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
     let listen = ws_listener.local_addr().map_err(|e| e.to_string())?;
     let admin = admin_listener.as_ref().and_then(|l| l.local_addr().ok());
 
-    let hub = Arc::new(Hub::new());
-    let broker = Box::new(MemoryBroker::new(hub.clone()));
-    let node = Arc::new(Node::new(config, hub, broker)?);
+    let (hub, broker): (Hub, Box<dyn Broker>) = match config.driver.as_str() {
+        "redis" => {
+            let (broker, watcher) = runtime.block_on(RedisBroker::connect(&config))?;
+            (Hub::watched(watcher), Box::new(broker))
+        }
+        _ => (Hub::new(), Box::new(MemoryBroker)),
+    };
+    let node = Arc::new(Node::new(config, Arc::new(hub), broker)?);
+    {
+        let _context = runtime.enter();
+        node.broker.start(&node);
+    }
     match tls {
         Some(acceptor) => runtime.spawn(server::accept_loop(ws_listener, node.clone(), move |stream, remote, node| {
             server::tls::serve(acceptor.clone(), stream, remote, node)

@@ -4,7 +4,6 @@
 //! - the order beforeClose → a `leave` per channel held → close;
 //! - a connection task that panics still closes (1011 `internal_error`) and is reported.
 
-use bytes::Bytes;
 use frankenphp_ws::broker::memory::MemoryBroker;
 use frankenphp_ws::broker::Broker;
 use frankenphp_ws::config::Config;
@@ -28,11 +27,8 @@ const TOKEN: &str = "in-process-token";
 struct PanickingBroker;
 
 impl Broker for PanickingBroker {
-    fn publish(&self, channel: &str, _data: Bytes) -> usize {
-        panic!("injected panic while publishing to {channel}");
-    }
-    fn send_to_user(&self, _user: &str, _data: Bytes) -> usize {
-        0
+    fn forward(&self, op: &frankenphp_ws::ops::Op) {
+        panic!("injected panic while forwarding {:?}", op.kind());
     }
 }
 
@@ -80,7 +76,7 @@ fn names(events: &[Event]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closing_connection_leaves_each_channel_between_before_close_and_close() {
-    let (node, addr) = node_with(|hub| Box::new(MemoryBroker::new(hub))).await;
+    let (node, addr) = node_with(|_| Box::new(MemoryBroker)).await;
     let (mut client, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
     for channel in ["news", "sport"] {
         client.send(Message::text(format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#))).await.unwrap();

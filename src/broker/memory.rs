@@ -1,26 +1,10 @@
-//! The in-memory broker: one process, so a publish is a local fan-out.
+//! The in-memory broker: one process, so there is no other node to tell.
 
 use super::Broker;
-use crate::hub::{frame_for, Hub};
-use bytes::Bytes;
-use std::sync::Arc;
+use crate::ops::Op;
 
-pub struct MemoryBroker {
-    hub: Arc<Hub>,
-}
-
-impl MemoryBroker {
-    pub fn new(hub: Arc<Hub>) -> Self {
-        MemoryBroker { hub }
-    }
-}
+pub struct MemoryBroker;
 
 impl Broker for MemoryBroker {
-    fn publish(&self, channel: &str, data: Bytes) -> usize {
-        self.hub.fan_out(channel, &frame_for(data, false))
-    }
-
-    fn send_to_user(&self, user: &str, data: Bytes) -> usize {
-        self.hub.send_to_user(user, &frame_for(data, false))
-    }
+    fn forward(&self, _op: &Op) {}
 }

@@ -1,16 +1,35 @@
-//! Brokers carry a broadcast to every node that has subscribers.
+//! Brokers carry operations to the other nodes that want them.
 //!
-//! The hub only ever fans out to its own connections; whether a publish also reaches other
-//! processes is the broker's business, so nothing in the hub assumes a single node.
+//! The router runs every operation on this node, then hands it to the broker (`forward`). With
+//! one process (`memory`) there is nobody to tell. With `redis`, an operation that fans out
+//! (by channel, user, tag, or to everyone) is published once on a Redis channel named for its
+//! target, and only nodes with a local member of that target subscribe to it (`topics`).
 
 pub mod memory;
+pub mod outbox;
+pub mod redis;
+pub mod redis_sync;
+pub mod topics;
 
-use bytes::Bytes;
+use crate::node::Node;
+use crate::ops::Op;
+use serde_json::Value;
+use std::sync::Arc;
 
 pub trait Broker: Send + Sync {
-    /// Publishes `data` to `channel`; returns the deliveries made on this node.
-    fn publish(&self, channel: &str, data: Bytes) -> usize;
+    /// Carries an operation that ran here to the other nodes that want it (non-blocking).
+    fn forward(&self, op: &Op);
 
-    /// Sends `data` to every connection of `user`; returns the deliveries made on this node.
-    fn send_to_user(&self, user: &str, data: Bytes) -> usize;
+    /// Starts the broker's tasks on the node's runtime (called once, after the node exists).
+    fn start(&self, _node: &Arc<Node>) {}
+
+    /// Why the node is degraded (`/health` answers 503), if it is.
+    fn degraded(&self) -> Option<String> {
+        None
+    }
+
+    /// The broker's figures for `/stats`, if it has any.
+    fn stats(&self) -> Option<Value> {
+        None
+    }
 }

@@ -36,17 +36,39 @@ pub fn key(conn: &Arc<Connection>) -> usize {
     Arc::as_ptr(conn) as usize
 }
 
+/// What an index holds names of: what other nodes may address to this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Channel,
+    User,
+    Tag,
+}
+
+/// Told when a name gets its first member here (`true`) and loses its last (`false`), under
+/// the index's lock, so the calls for one name come in order. It must not block.
+pub type Watcher = Arc<dyn Fn(Scope, &str, bool) + Send + Sync>;
+
 #[derive(Default)]
 pub struct MemberIndex {
     names: HashMap<Arc<str>, Members>,
+    watcher: Option<(Scope, Watcher)>,
 }
 
 impl MemberIndex {
+    pub fn watched(scope: Scope, watcher: Watcher) -> Self {
+        MemberIndex { names: HashMap::new(), watcher: Some((scope, watcher)) }
+    }
+
     /// Adds a member; returns the interned name if it was not a member yet.
     pub fn insert(&mut self, name: &str, conn: &Arc<Connection>) -> Option<Arc<str>> {
         let interned = match self.names.get_key_value(name) {
             Some((interned, _)) => interned.clone(),
-            None => Arc::from(name),
+            None => {
+                if let Some((scope, watcher)) = &self.watcher {
+                    watcher(*scope, name, true);
+                }
+                Arc::from(name)
+            }
         };
         let members = self.names.entry(interned.clone()).or_default();
         members.insert(key(conn), conn.clone()).is_none().then_some(interned)
@@ -57,6 +79,9 @@ impl MemberIndex {
         let removed = members.remove(&key(conn)).is_some();
         if members.is_empty() {
             self.names.remove(name);
+            if let Some((scope, watcher)) = &self.watcher {
+                watcher(*scope, name, false);
+            }
         }
         removed
     }

@@ -77,9 +77,13 @@ pub enum Ending {
 }
 
 pub fn random_hex_128() -> String {
-    let mut raw = [0u8; 16];
+    random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut raw = [0u8; N];
     getrandom::fill(&mut raw).expect("the OS random source is available");
-    raw.iter().map(|b| format!("{b:02x}")).collect()
+    raw
 }
 
 /// The last tag expression's selection, valid while the tag index is at `version`.
@@ -106,6 +110,17 @@ pub struct Hub {
 impl Hub {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A hub that tells `watcher` which channels, users and tags gain their first local member
+    /// and lose their last: what a multi-node broker subscribes to.
+    pub fn watched(watcher: index::Watcher) -> Self {
+        Hub {
+            channels: RwLock::new(MemberIndex::watched(index::Scope::Channel, watcher.clone())),
+            tags: RwLock::new(MemberIndex::watched(index::Scope::Tag, watcher.clone())),
+            users: RwLock::new(MemberIndex::watched(index::Scope::User, watcher)),
+            ..Self::default()
+        }
     }
 
     fn selections_changed(&self) {

@@ -28,3 +28,21 @@ pub fn encode_answer(answer: &Result<Reply, OpError>) -> Vec<u8> {
 pub fn decode_answer(bytes: &[u8]) -> Result<Result<Reply, OpError>, String> {
     rmp_serde::from_slice(bytes).map_err(|e| format!("undecodable answer: {e}"))
 }
+
+/// An operation on its way between nodes, with the node it came from (0: a process that
+/// hosts no server), so a node can skip its own messages.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Envelope<T> {
+    origin: u64,
+    op: T,
+}
+
+pub fn encode_envelope(origin: u64, op: &Op) -> Vec<u8> {
+    rmp_serde::to_vec_named(&Envelope { origin, op }).expect("an Op always serialises")
+}
+
+pub fn decode_envelope(bytes: &[u8]) -> Result<(u64, Op), OpError> {
+    let envelope: Envelope<Op> = rmp_serde::from_slice(bytes)
+        .map_err(|e| OpError::InvalidArgument(format!("undecodable message from another node: {e}")))?;
+    Ok((envelope.origin, envelope.op))
+}

@@ -25,7 +25,7 @@ impl Node {
         match op {
             Op::Broadcast { channel, data } => {
                 Stats::add(&hub.stats.broadcasts, 1);
-                self.broker.publish(channel.as_str(), data);
+                hub.fan_out(channel.as_str(), &frame_for(data, false));
                 Reply::Done
             }
             Op::Send { id, data, route: r } => {
@@ -68,7 +68,7 @@ impl Node {
             Op::GetChannels {} => ids(hub.channels()),
             Op::BroadcastToUser { user, data } => {
                 Stats::add(&hub.stats.broadcasts, 1);
-                self.broker.send_to_user(user.as_str(), data);
+                hub.send_to_user(user.as_str(), &frame_for(data, false));
                 Reply::Done
             }
             Op::DisconnectUser { user } => {

@@ -40,6 +40,13 @@ impl Node {
     /// Runs an operation: the only way in.
     pub fn route(&self, op: Op) -> Result<Reply, OpError> {
         self.router.count(op.kind());
+        // Other nodes that want it get it from the broker; this node runs it now.
+        self.broker.forward(&op);
         Ok(self.execute(op))
+    }
+
+    /// Runs an operation another node routed (it reached this node through the broker).
+    pub fn execute_remote(&self, op: Op) {
+        self.execute(op);
     }
 }

@@ -52,6 +52,12 @@ pub(super) fn route(op: Op) -> PhpResult<Reply> {
         return server.node.route(op).map_err(Into::into);
     }
     let config = ini::config().map_err(runtime)?;
+    if config.driver == "redis" {
+        // Fan-out operations go straight to Redis; the others to the hosting process.
+        if let Some(result) = crate::broker::redis_sync::publish(config, &op) {
+            return result.map_err(Into::into);
+        }
+    }
     let client = AdminClient::new(&config.admin_url, &config.admin_token)?;
     client.execute(&op).map_err(Into::into)
 }

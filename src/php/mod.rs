@@ -38,7 +38,7 @@ extern "C" fn info(_module: *mut ModuleEntry) {
     for (name, value) in ini::pairs() {
         let key = format!("{}{name}", crate::config::INI_PREFIX);
         let shown = crate::config::displayed_value(&name, &value);
-        info_table_row!(key.as_str(), shown);
+        info_table_row!(key.as_str(), shown.as_str());
     }
     info_table_end!();
 }

@@ -105,7 +105,12 @@ async fn handle(req: Request<Incoming>, node: Arc<Node>) -> Response<Body> {
     let method = req.method().as_str().to_string();
     let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
     match (method.as_str(), req.uri().path()) {
-        ("GET", "/health") => return json_response(StatusCode::OK, json!({"status": "ok"})),
+        ("GET", "/health") => {
+            return match node.broker.degraded() {
+                None => json_response(StatusCode::OK, json!({"status": "ok"})),
+                Some(redis) => json_response(StatusCode::SERVICE_UNAVAILABLE, json!({"status": "degraded", "redis": redis})),
+            }
+        }
         ("GET", "/stats") => return json_response(StatusCode::OK, node.stats_json()),
         ("GET", "/metrics") => {
             return respond(StatusCode::OK, "text/plain; version=0.0.4", node.metrics_text())

@@ -92,8 +92,15 @@ pub(super) async fn handle_control(
                 conn.reply(Message::text(error.to_json()));
                 return;
             }
-            Stats::add(&hub.stats.broadcasts, 1);
-            node.broker.publish(&channel, Bytes::from(notification));
+            // A broadcast like any other: through the routing point, to every node.
+            match crate::ops::Channel::new(&channel) {
+                Ok(channel) => {
+                    let _ = node.route(crate::ops::Op::Broadcast { channel, data: Bytes::from(notification) });
+                }
+                Err(e) => {
+                    conn.reply(Message::text(protocol::channel_error("invalid_channel", &channel, &e.to_string())));
+                }
+            }
         }
     }
 }

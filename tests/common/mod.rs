@@ -263,3 +263,8 @@ pub async fn php(control: &mut Client, expr: &str) -> Value {
     let reply = next_data(control, Duration::from_secs(5)).await;
     serde_json::from_str(reply.to_text().unwrap()).unwrap()
 }
+
+#[path = "redis.rs"]
+mod redis;
+#[allow(unused_imports)]
+pub use redis::RedisServer;

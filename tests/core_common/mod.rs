@@ -60,7 +60,7 @@ pub fn spin(rng: &mut Rng, max: u64) {
 pub fn node(pairs: &[(&str, &str)]) -> Arc<Node> {
     let config = Config::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap();
     let hub = Arc::new(Hub::new());
-    Arc::new(Node::new(config, hub.clone(), Box::new(MemoryBroker::new(hub))).unwrap())
+    Arc::new(Node::new(config, hub.clone(), Box::new(MemoryBroker)).unwrap())
 }
 
 /// A node serving WebSocket clients on a loopback port, on the current runtime.

@@ -1,0 +1,171 @@
+//! Several PHP worker nodes share one application through a real `redis-server`: fan-out by
+//! channel, user, tag and to everyone reaches every node's clients exactly once and in order;
+//! a node subscribes to a channel only while it has a local subscriber; a process that hosts
+//! no server publishes straight to Redis; a Redis outage loses nothing that fits the outbox.
+
+mod common;
+
+use common::*;
+use frankenphp_ws::auth::jwt;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "scale-out-secret";
+const WAIT: Duration = Duration::from_secs(5);
+
+fn node(redis: &RedisServer, name: &str) -> Worker {
+    Worker::start(json!({
+        "driver": "redis",
+        "redis_address": redis.url(),
+        "node_name": name,
+        "auth_jwt_secret": SECRET,
+    }))
+}
+
+/// A client of `worker` authenticated as `user`.
+async fn client(worker: &Worker, user: &str) -> Client {
+    let bearer = format!("Bearer {}", jwt::sign(&json!({"sub": user}), SECRET.as_bytes()));
+    try_connect(&worker.url("/ws"), &[("authorization", &bearer)]).await.expect("handshake")
+}
+
+/// Waits until `redis` has `n` subscribers on `topic`.
+fn wait_subscribers(redis: &RedisServer, topic: &str, n: u64) {
+    let deadline = Instant::now() + WAIT;
+    while redis.subscribers(topic) != n {
+        assert!(Instant::now() < deadline, "{topic}: {} subscribers, expected {n}", redis.subscribers(topic));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+async fn texts(client: &mut Client, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(next_data(client, WAIT).await.to_text().unwrap().to_string());
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn broadcasts_reach_every_node_once_in_order_and_only_nodes_that_want_them() {
+    let redis = RedisServer::start();
+    let nodes = [node(&redis, "n1"), node(&redis, "n2"), node(&redis, "n3")];
+    let mut control = client(&nodes[0], "control").await;
+    let mut subscribers = Vec::new();
+    for worker in &nodes[..2] {
+        let mut c = client(worker, "reader").await;
+        subscribe(&mut c, "news").await;
+        subscribers.push(c);
+    }
+    // Node 3 has a client, but none on "news": it does not subscribe to the topic.
+    let mut bystander = client(&nodes[2], "bystander").await;
+    wait_subscribers(&redis, "frankenphp_ws:channel:news", 2);
+
+    // 200 broadcasts from node 1's worker, and one from node 3's.
+    php(&mut control, "(function () { for ($i = 0; $i < 200; $i++) { broadcast('news', \"m$i\"); } return true; })()").await;
+    let expected: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
+    for c in &mut subscribers {
+        assert_eq!(texts(c, 200).await, expected, "every message once, in publish order");
+        expect_silence(c, Duration::from_millis(300)).await;
+    }
+    expect_silence(&mut bystander, Duration::from_millis(100)).await;
+    let stats = admin_get(&nodes[2], "/stats").await;
+    assert_eq!(stats["redis"]["received"], json!(0), "node 3 heard nothing it did not want: {stats}");
+
+    // Interest follows the subscribers: the last one on node 2 leaves, node 2 unsubscribes.
+    drop(subscribers.pop());
+    wait_subscribers(&redis, "frankenphp_ws:channel:news", 1);
+    assert_eq!(admin_get(&nodes[0], "/health").await, json!({"status": "ok"}));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_tags_and_everyone_across_nodes() {
+    let redis = RedisServer::start();
+    let nodes = [node(&redis, "n1"), node(&redis, "n2")];
+    let mut control = client(&nodes[0], "control").await;
+    let mut control2 = client(&nodes[1], "control2").await;
+    let mut alice = client(&nodes[1], "alice").await;
+    let mut alice_here = client(&nodes[0], "alice").await;
+    wait_subscribers(&redis, "frankenphp_ws:user:alice", 2);
+
+    php(&mut control, "broadcastToUser('alice', 'for alice')").await;
+    assert_eq!(texts(&mut alice, 1).await, ["for alice"]);
+    assert_eq!(texts(&mut alice_here, 1).await, ["for alice"]);
+
+    // A tag given on node 2, addressed from node 1.
+    let alice_id: Value = php(&mut control2, "frankenphp_ws_getUserConnections('alice')[0]").await;
+    php(&mut control2, &format!("frankenphp_ws_tagClient('{}', 'vip')", alice_id.as_str().unwrap())).await;
+    wait_subscribers(&redis, "frankenphp_ws:tag:vip", 1);
+    assert_eq!(php(&mut control, "frankenphp_ws_sendToTag('vip', 'for vips')").await, json!(0), "none here");
+    assert_eq!(texts(&mut alice, 1).await, ["for vips"]);
+    expect_silence(&mut alice_here, Duration::from_millis(200)).await;
+
+    // Everyone, and a tag expression, reach every node.
+    // (The caller is a recipient too: its own copy comes before the answer, 2 local ones.)
+    send_text(&mut control, "eval:frankenphp_ws_sendAll('to all')").await;
+    assert_eq!(texts(&mut control, 2).await, ["to all", "2"]);
+    for c in [&mut alice, &mut alice_here, &mut control2] {
+        assert_eq!(texts(c, 1).await, ["to all"]);
+    }
+    php(&mut control, "frankenphp_ws_sendToTagExpression('vip & !banned', 'expression')").await;
+    assert_eq!(texts(&mut alice, 1).await, ["expression"]);
+
+    // disconnectUser closes the user's connections on every node.
+    php(&mut control, "disconnectUser('alice')").await;
+    assert_eq!(close_code(&mut alice, WAIT).await, Some(1000));
+    assert_eq!(close_code(&mut alice_here, WAIT).await, Some(1000));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_process_without_a_server_publishes_straight_to_redis() {
+    let redis = RedisServer::start();
+    let worker = node(&redis, "n1");
+    let mut reader = client(&worker, "reader").await;
+    subscribe(&mut reader, "news").await;
+    wait_subscribers(&redis, "frankenphp_ws:channel:news", 1);
+    // admin_url names nothing: only Redis can carry it.
+    let out = std::process::Command::new("php")
+        .args(["-n", "-d", &format!("extension={}", extension().display())])
+        .args(["-d", "frankenphp_ws.driver=redis", "-d", &format!("frankenphp_ws.redis_address={}", redis.url())])
+        .args(["-d", "frankenphp_ws.admin_url=http://127.0.0.1:1"])
+        .args(["-r", "for ($i = 0; $i < 3; $i++) { broadcast('news', \"cli $i\"); } echo 'ok';"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ok", "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(texts(&mut reader, 3).await, ["cli 0", "cli 1", "cli 2"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_redis_outage_keeps_local_delivery_and_loses_nothing_that_fits_the_outbox() {
+    let mut redis = RedisServer::start();
+    let nodes = [node(&redis, "n1"), node(&redis, "n2")];
+    let mut control = client(&nodes[0], "control").await;
+    let mut local = client(&nodes[0], "local").await;
+    let mut remote = client(&nodes[1], "remote").await;
+    subscribe(&mut local, "news").await;
+    subscribe(&mut remote, "news").await;
+    wait_subscribers(&redis, "frankenphp_ws:channel:news", 2);
+
+    redis.stop();
+    // Local delivery goes on at once, and the node says it is degraded.
+    php(&mut control, "(function () { for ($i = 0; $i < 50; $i++) { broadcast('news', \"m$i\"); } return true; })()").await;
+    let expected: Vec<String> = (0..50).map(|i| format!("m{i}")).collect();
+    assert_eq!(texts(&mut local, 50).await, expected);
+    let deadline = Instant::now() + WAIT;
+    while admin_get(&nodes[0], "/health").await["status"] != json!("degraded") {
+        assert!(Instant::now() < deadline, "/health never said degraded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Redis back: the outbox goes out in order, subscriptions come back.
+    redis.resume();
+    assert_eq!(texts(&mut remote, 50).await, expected, "nothing lost, in order");
+    let deadline = Instant::now() + WAIT;
+    while admin_get(&nodes[0], "/health").await != json!({"status": "ok"}) {
+        assert!(Instant::now() < deadline, "/health never recovered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_subscribers(&redis, "frankenphp_ws:channel:news", 2);
+    php(&mut control, "broadcast('news', 'after')").await;
+    assert_eq!(texts(&mut remote, 1).await, ["after"]);
+    assert_eq!(texts(&mut local, 1).await, ["after"]);
+}
