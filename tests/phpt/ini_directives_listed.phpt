@@ -14,7 +14,11 @@ $defaults = [
     'admin_token_file' => '',
     'admin_url' => 'http://127.0.0.1:2019',
     'driver' => 'memory',
-    'redis_address' => '127.0.0.1:6379',
+    'redis_address' => 'redis://127.0.0.1:6379',
+    'redis_prefix' => 'frankenphp_ws',
+    'redis_timeout' => '1',
+    'redis_outbox' => '10000',
+    'node_name' => '',
     'auth_endpoint' => '',
     'allowed_origins' => '',
     'trusted_proxies' => '',
@@ -71,6 +75,10 @@ frankenphp_ws.admin_token_file: default ok
 frankenphp_ws.admin_url: default ok
 frankenphp_ws.driver: default ok
 frankenphp_ws.redis_address: default ok
+frankenphp_ws.redis_prefix: default ok
+frankenphp_ws.redis_timeout: default ok
+frankenphp_ws.redis_outbox: default ok
+frankenphp_ws.node_name: default ok
 frankenphp_ws.auth_endpoint: default ok
 frankenphp_ws.allowed_origins: default ok
 frankenphp_ws.trusted_proxies: default ok
