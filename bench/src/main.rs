@@ -8,6 +8,7 @@
 //! source address runs out of ephemeral ports.
 
 mod client;
+mod cluster;
 mod worker;
 
 use client::{Conn, Pool};
@@ -41,6 +42,9 @@ fn main() {
     }
     if run("shootout") {
         shootout();
+    }
+    if run("cluster") {
+        cluster::cluster();
     }
 }
 
@@ -141,14 +145,14 @@ fn handshakes() {
     pool.close();
 }
 
-fn fmt_rate(n: f64) -> String {
+pub(crate) fn fmt_rate(n: f64) -> String {
     if n >= 1e6 { format!("{:.2} M", n / 1e6) } else if n >= 1e3 { format!("{:.1} k", n / 1e3) } else { format!("{n:.0} ") }
 }
 
 /// 1,000 (or 10,000) subscribers; a publishing client sends N messages at once and the worker
 /// calls broadcast() for each as it decodes them. Five bursts on the same connections; the
 /// median burst is reported.
-fn fan_out(title: &str, subscribers: usize, broadcasts: usize, size: usize) {
+pub(crate) fn fan_out(title: &str, subscribers: usize, broadcasts: usize, size: usize) {
     let worker = Worker::start("php/bench/fanout.php", &[]);
     let pool = Pool::connect(worker.listen, subscribers, 2, Some("bench"));
     let per_burst = (subscribers * broadcasts) as u64;
