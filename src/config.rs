@@ -83,11 +83,13 @@ pub fn displayed_value(name: &str, value: &str) -> String {
 
 /// A Redis URL with its password shown as `********`.
 pub fn mask_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    match rest.split_once('@') {
+    let (scheme, rest) = url.split_once("://").map_or(("", url), |(s, r)| (s, r));
+    let scheme = if scheme.is_empty() { String::new() } else { format!("{scheme}://") };
+    // The host follows the last `@`: a password may contain `@` itself.
+    match rest.rsplit_once('@') {
         Some((credentials, host)) => match credentials.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:********@{host}"),
-            None => format!("{scheme}://********@{host}"),
+            Some((user, _)) => format!("{scheme}{user}:********@{host}"),
+            None => format!("{scheme}********@{host}"),
         },
         None => url.to_string(),
     }
@@ -358,6 +360,14 @@ mod tests {
         assert!(Config::from_pairs([("tls_cert".into(), "a.pem".into())]).unwrap_err().contains("go together"));
         let c = Config::from_pairs([("admin_listen".into(), "0.0.0.0:0".into())]).unwrap();
         assert!(c.validate_for_server().unwrap_err().contains("admin_token"));
+    }
+
+    #[test]
+    fn redis_passwords_are_masked() {
+        assert_eq!(mask_password("redis://app:p@ss@h:1/2"), "redis://app:********@h:1/2");
+        assert_eq!(mask_password("redis://:pw@h:1"), "redis://:********@h:1");
+        assert_eq!(mask_password(":secret@h:6379"), ":********@h:6379");
+        assert_eq!(mask_password("redis://h:1"), "redis://h:1");
     }
 
     #[test]

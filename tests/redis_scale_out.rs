@@ -169,3 +169,40 @@ async fn a_redis_outage_keeps_local_delivery_and_loses_nothing_that_fits_the_out
     assert_eq!(texts(&mut remote, 1).await, ["after"]);
     assert_eq!(texts(&mut local, 1).await, ["after"]);
 }
+
+/// PUBLISH with a binary payload, as any Redis client could.
+fn publish_raw(redis: &RedisServer, channel: &str, payload: &[u8]) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", redis.port)).unwrap();
+    let mut command = format!("*3\r\n$7\r\nPUBLISH\r\n${}\r\n{channel}\r\n${}\r\n", channel.len(), payload.len()).into_bytes();
+    command.extend_from_slice(payload);
+    command.extend_from_slice(b"\r\n");
+    stream.write_all(&command).unwrap();
+    let mut answer = [0u8; 16];
+    let _ = stream.read(&mut answer).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_node_runs_only_the_fan_out_operation_a_topic_carries() {
+    use frankenphp_ws::ops::{codec, Channel, Id, Op};
+    let redis = RedisServer::start();
+    let worker = node(&redis, "n1");
+    let mut control = client(&worker, "control").await;
+    let mut victim = client(&worker, "victim").await;
+    subscribe(&mut victim, "news").await;
+    wait_subscribers(&redis, "frankenphp_ws:channel:news", 1);
+    let id: Value = php(&mut control, "frankenphp_ws_getUserConnections('victim')[0]").await;
+    // Someone with access to Redis publishes a kill on the everyone topic, and on the channel.
+    let kill = codec::encode_envelope(7, &Op::KillConnection { id: Id::new(id.as_str().unwrap()).unwrap() });
+    publish_raw(&redis, "frankenphp_ws:all", &kill);
+    publish_raw(&redis, "frankenphp_ws:channel:news", &kill);
+    // A broadcast on the wrong topic is refused too; on its own topic it runs.
+    let wrong = codec::encode_envelope(7, &Op::Broadcast { channel: Channel::new("news").unwrap(), data: "misrouted".into() });
+    publish_raw(&redis, "frankenphp_ws:all", &wrong);
+    let right = codec::encode_envelope(7, &Op::Broadcast { channel: Channel::new("news").unwrap(), data: "routed".into() });
+    publish_raw(&redis, "frankenphp_ws:channel:news", &right);
+    assert_eq!(texts(&mut victim, 1).await, ["routed"]);
+    expect_silence(&mut victim, Duration::from_millis(300)).await;
+    let stats = admin_get(&worker, "/stats").await;
+    assert_eq!(stats["connections"], json!(2), "{stats}");
+}

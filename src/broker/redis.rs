@@ -62,6 +62,10 @@ struct Shared {
     up: AtomicBool,
     /// When Redis last came back.
     back_at: Mutex<Option<std::time::Instant>>,
+    /// Set when Redis comes back: every subscription is sent again, since the connection
+    /// manager's own re-subscription ignores its errors.
+    resync: AtomicBool,
+    resync_wake: Notify,
     published: AtomicU64,
     received: AtomicU64,
     reconnects: AtomicU64,
@@ -105,6 +109,8 @@ impl RedisBroker {
             wake: Notify::new(),
             up: AtomicBool::new(true),
             back_at: Mutex::new(None),
+            resync: AtomicBool::new(false),
+            resync_wake: Notify::new(),
             published: AtomicU64::new(0),
             received: AtomicU64::new(0),
             reconnects: AtomicU64::new(0),
@@ -164,6 +170,8 @@ impl Shared {
         if up {
             self.reconnects.fetch_add(1, Ordering::Relaxed);
             *self.back_at.lock() = Some(std::time::Instant::now());
+            self.resync.store(true, Ordering::Release);
+            self.resync_wake.notify_one();
             tracing::warn!("Redis at {} is back", self.address);
             self.wake.notify_one();
         } else {
@@ -211,6 +219,14 @@ async fn publish(shared: Arc<Shared>, mut connection: ConnectionManager, node: A
                 shared.published.fetch_add(batch.len() as u64, Ordering::Relaxed);
                 backoff = Duration::from_millis(50);
             }
+            // Redis refused a command (an ACL rule, …): retrying cannot help, and would
+            // publish the rest of the batch again and again. Drop it, say so.
+            Ok(Err(e)) if !(e.is_io_error() || e.is_connection_dropped() || e.is_timeout() || e.is_connection_refusal()) => {
+                tracing::error!("Redis at {} refused {} messages, dropped: {e}", shared.address, batch.len());
+                let mut outbox = shared.outbox.lock();
+                outbox.sent(batch.last().map_or(0, |(seq, _, _)| *seq));
+                outbox.dropped += batch.len() as u64;
+            }
             Ok(Err(e)) => {
                 shared.set_up(false, &e);
                 pause(&node, &mut backoff).await;
@@ -246,13 +262,11 @@ async fn follow_interest(
     // Topic → wanted, for the changes not yet applied in Redis.
     let mut pending: Vec<(String, bool)> = vec![(topics::everyone(&shared.prefix), true)];
     let mut retry = tokio::time::interval(Duration::from_millis(500));
+    retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let mut still = Vec::new();
+        // At most one change per topic is pending: a newer one replaces it (below).
         for (topic, wanted) in pending.drain(..) {
-            // A later change to the same topic supersedes this one.
-            if still.iter().any(|(t, _): &(String, bool)| *t == topic) {
-                continue;
-            }
             let result = tokio::time::timeout(shared.timeout, async {
                 if wanted {
                     connection.subscribe(&topic).await
@@ -274,6 +288,15 @@ async fn follow_interest(
             }
         }
         pending = still;
+        if shared.resync.swap(false, Ordering::AcqRel) {
+            let subscribed: Vec<String> = shared.subscriptions.lock().iter().cloned().collect();
+            for topic in subscribed {
+                if !pending.iter().any(|(t, _)| *t == topic) {
+                    pending.push((topic, true));
+                }
+            }
+            continue;
+        }
         tokio::select! {
             _ = node.shutdown.wait() => return,
             change = interest.recv() => match change {
@@ -288,6 +311,7 @@ async fn follow_interest(
                 None => return,
             },
             _ = retry.tick(), if !pending.is_empty() => {}
+            _ = shared.resync_wake.notified() => {}
         }
     }
 }
@@ -305,13 +329,17 @@ async fn receive(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushIn
         match push.kind {
             PushKind::Message => {
                 let Some(message) = Msg::from_push_info(push) else { continue };
+                let topic = message.get_channel_name();
                 match codec::decode_envelope(message.get_payload_bytes()) {
                     Ok((origin, _)) if origin == shared.origin => {}
-                    Ok((_, op)) => {
+                    // Only the fan-out operation a topic carries is run: whoever can publish
+                    // on Redis cannot make a node kill connections or write its state.
+                    Ok((_, op)) if topics::of(&shared.prefix, &op).as_deref() == Some(topic) => {
                         shared.received.fetch_add(1, Ordering::Relaxed);
                         node.execute_remote(op);
                     }
-                    Err(e) => tracing::warn!("ignored a message on {}: {e}", message.get_channel_name()),
+                    Ok((_, op)) => tracing::warn!("ignored {} received on {topic}, which does not carry it", op.kind().name()),
+                    Err(e) => tracing::warn!("ignored a message on {topic}: {e}"),
                 }
             }
             PushKind::Disconnection => shared.set_up(false, &"the connection was lost"),

@@ -22,6 +22,10 @@ pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
             mask_password(&config.redis_address)
         ))
     };
+    // A connection kept from an earlier request may have been closed by Redis meanwhile: then
+    // (and only then, never after a timeout, which may have published) connect once more. So
+    // a call waits at most about twice `redis_timeout`.
+    let kept = slot.is_some();
     for attempt in 0..2 {
         if slot.is_none() {
             match connect(config) {
@@ -32,11 +36,12 @@ pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
         let connection = slot.as_mut().expect("connected above");
         match redis::cmd("PUBLISH").arg(&topic).arg(&payload[..]).query::<i64>(connection) {
             Ok(_) => return Some(Ok(Reply::Done)),
-            // A connection kept from an earlier request may have been closed: retry once.
-            Err(e) if attempt == 0 && (e.is_io_error() || e.is_connection_dropped()) => *slot = None,
             Err(e) => {
                 *slot = None;
-                return Some(Err(unreachable(e)));
+                let stale = kept && attempt == 0 && !e.is_timeout() && (e.is_io_error() || e.is_connection_dropped());
+                if !stale {
+                    return Some(Err(unreachable(e)));
+                }
             }
         }
     }
