@@ -206,3 +206,29 @@ async fn a_node_runs_only_the_fan_out_operation_a_topic_carries() {
     let stats = admin_get(&worker, "/stats").await;
     assert_eq!(stats["connections"], json!(2), "{stats}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_global_store_is_shared_by_every_node_and_process_with_its_expiry() {
+    let redis = RedisServer::start();
+    let nodes = [node(&redis, "n1"), node(&redis, "n2")];
+    let mut one = client(&nodes[0], "one").await;
+    let mut two = client(&nodes[1], "two").await;
+    php(&mut one, "frankenphp_ws_global_set('bytes', implode('', array_map('chr', range(0, 255))))").await;
+    php(&mut one, "frankenphp_ws_global_set('brief', 'soon gone', 1)").await;
+    assert_eq!(php(&mut two, "frankenphp_ws_global_get('bytes') === implode('', array_map('chr', range(0, 255)))").await, json!(true));
+    assert_eq!(php(&mut two, "frankenphp_ws_global_get('brief')").await, json!("soon gone"));
+    // A CLI process with only the Redis settings reads and writes the same store.
+    let out = std::process::Command::new("php")
+        .args(["-n", "-d", &format!("extension={}", extension().display())])
+        .args(["-d", "frankenphp_ws.driver=redis", "-d", &format!("frankenphp_ws.redis_address={}", redis.url())])
+        .args(["-d", "frankenphp_ws.admin_url=http://127.0.0.1:1"])
+        .args(["-r", "echo strlen(frankenphp_ws_global_get('bytes')); frankenphp_ws_global_set('from-cli', 'hi'); var_export(frankenphp_ws_global_delete('bytes'));"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "256true", "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(php(&mut one, "[frankenphp_ws_global_get('from-cli'), frankenphp_ws_global_has('bytes')]").await, json!(["hi", false]));
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(php(&mut two, "frankenphp_ws_global_has('brief')").await, json!(false), "expired in Redis");
+    // The admin API's endpoint (a tokio thread) reaches the same store.
+    assert_eq!(admin_get(&nodes[1], "/frankenphp_ws/global_get/from-cli").await, json!({"result": "hi"}));
+}

@@ -12,13 +12,19 @@ pub mod redis_sync;
 pub mod topics;
 
 use crate::node::Node;
-use crate::ops::Op;
+use crate::ops::{Op, OpError, Reply};
 use serde_json::Value;
 use std::sync::Arc;
 
 pub trait Broker: Send + Sync {
     /// Carries an operation that ran here to the other nodes that want it (non-blocking).
     fn forward(&self, op: &Op);
+
+    /// Runs an operation on state shared by every node (the global store), if the broker
+    /// keeps such state; `None` runs it on this node.
+    fn run_shared(&self, _op: &Op) -> Option<Result<Reply, OpError>> {
+        None
+    }
 
     /// Starts the broker's tasks on the node's runtime (called once, after the node exists).
     fn start(&self, _node: &Arc<Node>) {}

@@ -41,6 +41,7 @@ const PING_DOWN: Duration = Duration::from_millis(200);
 
 pub struct RedisBroker {
     shared: Arc<Shared>,
+    config: Config,
     /// Taken by `start`.
     tasks: Mutex<Option<Pending>>,
 }
@@ -120,7 +121,7 @@ impl RedisBroker {
         let watcher: Watcher = Arc::new(move |scope: Scope, name: &str, wanted: bool| {
             let _ = interest_tx.send((topics::scoped(&prefix, scope, name), wanted));
         });
-        let broker = RedisBroker { shared, tasks: Mutex::new(Some(Pending { connection, pushes, interest })) };
+        let broker = RedisBroker { shared, config: config.clone(), tasks: Mutex::new(Some(Pending { connection, pushes, interest })) };
         Ok((broker, watcher))
     }
 }
@@ -131,6 +132,10 @@ impl Broker for RedisBroker {
         let payload = Bytes::from(codec::encode_envelope(self.shared.origin, op));
         self.shared.outbox.lock().push(topic, payload);
         self.shared.wake.notify_one();
+    }
+
+    fn run_shared(&self, op: &Op) -> Option<Result<crate::ops::Reply, crate::ops::OpError>> {
+        super::redis_sync::global(&self.config, op)
     }
 
     fn start(&self, node: &Arc<Node>) {

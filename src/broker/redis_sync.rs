@@ -1,7 +1,11 @@
-//! Publishing from a PHP process that hosts no server (php-fpm, CLI) with `driver=redis`:
-//! one blocking Redis connection per process, kept across requests, each command bounded by
-//! `redis_timeout`. Fan-out operations (`broadcast()`, `broadcastToUser()`, by tag, to all)
-//! go straight to Redis; no admin API is needed for them.
+//! Blocking Redis commands: one connection per process, kept across requests, each command
+//! bounded by `redis_timeout`.
+//!
+//! - From a PHP process that hosts no server (php-fpm, CLI) with `driver=redis`, fan-out
+//!   operations (`broadcast()`, `broadcastToUser()`, by tag, to all) are published straight to
+//!   Redis: no admin API is needed for them.
+//! - In every process, the global store (`frankenphp_ws_global_*`) lives in Redis, under
+//!   `{prefix}:global:{key}`, shared by every node, with its expiry.
 
 use super::topics;
 use crate::config::{mask_password, Config};
@@ -15,37 +19,74 @@ pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
     let topic = topics::of(&config.redis_prefix, op)?;
     // Origin 0: no node takes it for its own echo.
     let payload = codec::encode_envelope(0, op);
+    let mut command = redis::cmd("PUBLISH");
+    command.arg(&topic).arg(&payload[..]);
+    Some(run(config, &command, "the operation was not published").map(|_: i64| Reply::Done))
+}
+
+/// Runs a global store operation in Redis; `None` for any other operation.
+pub fn global(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
+    let key = |k: &crate::ops::Key| format!("{}:global:{}", config.redis_prefix, k.as_str());
+    let failed = "the global store was not changed or read";
+    let answer = match op {
+        Op::GlobalSet { key: k, value, expire } => {
+            let mut command = redis::cmd("SET");
+            command.arg(key(k)).arg(&value[..]);
+            // Past a century means never, as in memory.
+            if *expire > 0 && *expire < 100 * 365 * 86_400 {
+                command.arg("EX").arg(*expire);
+            }
+            run(config, &command, failed).map(|_: ()| Reply::Done)
+        }
+        Op::GlobalGet { key: k } => run(config, redis::cmd("GET").arg(key(k)), failed)
+            .map(|v: Option<Vec<u8>>| Reply::Bytes(v.unwrap_or_default().into())),
+        Op::GlobalHas { key: k } => run(config, redis::cmd("EXISTS").arg(key(k)), failed).map(|n: i64| Reply::Bool(n > 0)),
+        Op::GlobalDelete { key: k } => run(config, redis::cmd("DEL").arg(key(k)), failed).map(|n: i64| Reply::Bool(n > 0)),
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// Runs one command on the process's connection. On a tokio thread (the admin API) the wait
+/// is announced to the runtime, so its other tasks go on.
+fn run<T: redis::FromRedisValue>(config: &Config, command: &redis::Cmd, failed: &str) -> Result<T, OpError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::task::block_in_place(|| run_blocking(config, command, failed))
+    } else {
+        run_blocking(config, command, failed)
+    }
+}
+
+fn run_blocking<T: redis::FromRedisValue>(config: &Config, command: &redis::Cmd, failed: &str) -> Result<T, OpError> {
     let mut slot = CONNECTION.lock();
     let unreachable = |e: redis::RedisError| {
         OpError::Unreachable(format!(
-            "Redis at {} is unreachable ({e}); the operation was not published",
+            "Redis at {} is unreachable ({e}); {failed}",
             mask_password(&config.redis_address)
         ))
     };
     // A connection kept from an earlier request may have been closed by Redis meanwhile: then
-    // (and only then, never after a timeout, which may have published) connect once more. So
-    // a call waits at most about twice `redis_timeout`.
+    // (and only then, never after a timeout, which may have run the command) connect once
+    // more. So a call waits at most about twice `redis_timeout`.
     let kept = slot.is_some();
     for attempt in 0..2 {
         if slot.is_none() {
-            match connect(config) {
-                Ok(connection) => *slot = Some(connection),
-                Err(e) => return Some(Err(unreachable(e))),
-            }
+            *slot = Some(connect(config).map_err(unreachable)?);
         }
         let connection = slot.as_mut().expect("connected above");
-        match redis::cmd("PUBLISH").arg(&topic).arg(&payload[..]).query::<i64>(connection) {
-            Ok(_) => return Some(Ok(Reply::Done)),
-            Err(e) => {
+        match command.query::<T>(connection) {
+            Ok(value) => return Ok(value),
+            Err(e) if e.is_io_error() || e.is_connection_dropped() || e.is_timeout() => {
                 *slot = None;
-                let stale = kept && attempt == 0 && !e.is_timeout() && (e.is_io_error() || e.is_connection_dropped());
+                let stale = kept && attempt == 0 && !e.is_timeout();
                 if !stale {
-                    return Some(Err(unreachable(e)));
+                    return Err(unreachable(e));
                 }
             }
+            Err(e) => return Err(OpError::Failed(format!("Redis refused the command: {e}"))),
         }
     }
-    None
+    Err(OpError::Unreachable(format!("Redis at {} is unreachable; {failed}", mask_password(&config.redis_address))))
 }
 
 fn connect(config: &Config) -> redis::RedisResult<redis::Connection> {

@@ -40,6 +40,9 @@ impl Node {
     /// Runs an operation: the only way in.
     pub fn route(&self, op: Op) -> Result<Reply, OpError> {
         self.router.count(op.kind());
+        if let Some(answer) = self.broker.run_shared(&op) {
+            return answer;
+        }
         // Other nodes that want it get it from the broker; this node runs it now.
         self.broker.forward(&op);
         Ok(self.execute(op))

@@ -53,8 +53,10 @@ pub(super) fn route(op: Op) -> PhpResult<Reply> {
     }
     let config = ini::config().map_err(runtime)?;
     if config.driver == "redis" {
-        // Fan-out operations go straight to Redis; the others to the hosting process.
-        if let Some(result) = crate::broker::redis_sync::publish(config, &op) {
+        // Fan-out operations and the global store go straight to Redis; the others to the
+        // hosting process.
+        let redis = crate::broker::redis_sync::publish(config, &op).or_else(|| crate::broker::redis_sync::global(config, &op));
+        if let Some(result) = redis {
             return result.map_err(Into::into);
         }
     }
