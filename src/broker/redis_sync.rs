@@ -11,17 +11,74 @@ use super::topics;
 use crate::config::{mask_password, Config};
 use crate::ops::{codec, Op, OpError, Reply};
 use parking_lot::Mutex;
+use std::time::{Duration, Instant};
 
-static CONNECTION: Mutex<Option<redis::Connection>> = Mutex::new(None);
+/// A connection idle this long is checked before a publish is written to it: a write to a
+/// socket Redis has closed (a restart between two php-fpm requests) seems to succeed.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
 
-/// Publishes `op` if it fans out; `None` if it is not a fan-out operation.
+/// The process's connection, with the number of PUBLISH answers not read yet.
+struct Kept {
+    connection: redis::Connection,
+    unread: usize,
+    last_used: Instant,
+}
+
+static CONNECTION: Mutex<Option<Kept>> = Mutex::new(None);
+
+/// Publishes are pipelined: a call writes its PUBLISH and returns without waiting for the
+/// answer (a loopback round trip is most of a call's cost). The answers are read in bulk, at
+/// this many, or before the next command that needs its own answer.
+const UNREAD_MAX: usize = 256;
+
+/// Publishes `op` if it fans out; `None` if it is not a fan-out operation. A connection that
+/// cannot be made or written to fails the call; an answer Redis gives later (an ACL refusal)
+/// is logged when it is read.
 pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
     let topic = topics::of(&config.redis_prefix, op)?;
     // Origin 0: no node takes it for its own echo.
     let payload = codec::encode_envelope(0, op);
-    let mut command = redis::cmd("PUBLISH");
-    command.arg(&topic).arg(&payload[..]);
-    Some(run(config, &command, "the operation was not published").map(|_: i64| Reply::Done))
+    let packed = redis::cmd("PUBLISH").arg(&topic).arg(&payload[..]).get_packed_command();
+    Some(with_connection(config, "the operation was not published", |kept| {
+        let idle = kept.last_used.elapsed() > IDLE_CHECK;
+        if kept.unread >= UNREAD_MAX || idle {
+            read_unread(kept)?;
+        }
+        if idle {
+            redis::cmd("PING").query::<String>(&mut kept.connection)?;
+        }
+        kept.connection.send_packed_command(&packed)?;
+        kept.unread += 1;
+        kept.last_used = Instant::now();
+        Ok(Reply::Done)
+    }))
+}
+
+/// Reads the answers of this process's publishes (at the end of each request). Bounded by
+/// `redis_timeout` per answer; a connection that fails is dropped.
+pub fn finish_request() {
+    let mut slot = CONNECTION.lock();
+    if let Some(kept) = slot.as_mut() {
+        if kept.unread > 0 && read_unread(kept).is_err() {
+            tracing::warn!("the answers of {} Redis publishes could not be read", kept.unread);
+            *slot = None;
+        }
+    }
+}
+
+/// Reads the answers of earlier publishes.
+fn read_unread(kept: &mut Kept) -> redis::RedisResult<()> {
+    while kept.unread > 0 {
+        let answer = kept.connection.recv_response();
+        kept.unread -= 1;
+        match answer {
+            Ok(redis::Value::ServerError(e)) => tracing::warn!("Redis refused a publish: {e:?}"),
+            Ok(_) => {}
+            Err(e) if e.is_io_error() || e.is_connection_dropped() || e.is_timeout() => return Err(e),
+            Err(e) => tracing::warn!("Redis refused a publish: {e}"),
+        }
+    }
+    Ok(())
 }
 
 /// Runs a global store operation in Redis; `None` for any other operation.
@@ -58,6 +115,20 @@ fn run<T: redis::FromRedisValue>(config: &Config, command: &redis::Cmd, failed: 
 }
 
 fn run_blocking<T: redis::FromRedisValue>(config: &Config, command: &redis::Cmd, failed: &str) -> Result<T, OpError> {
+    with_connection(config, failed, |kept| {
+        read_unread(kept)?;
+        let answer = command.query::<T>(&mut kept.connection)?;
+        kept.last_used = Instant::now();
+        Ok(answer)
+    })
+}
+
+/// Runs `f` on the process's connection, connecting first if needed.
+fn with_connection<T>(
+    config: &Config,
+    failed: &str,
+    f: impl Fn(&mut Kept) -> redis::RedisResult<T>,
+) -> Result<T, OpError> {
     let mut slot = CONNECTION.lock();
     let unreachable = |e: redis::RedisError| {
         OpError::Unreachable(format!(
@@ -71,10 +142,10 @@ fn run_blocking<T: redis::FromRedisValue>(config: &Config, command: &redis::Cmd,
     let kept = slot.is_some();
     for attempt in 0..2 {
         if slot.is_none() {
-            *slot = Some(connect(config).map_err(unreachable)?);
+            let connection = connect(config).map_err(unreachable)?;
+            *slot = Some(Kept { connection, unread: 0, last_used: Instant::now() });
         }
-        let connection = slot.as_mut().expect("connected above");
-        match command.query::<T>(connection) {
+        match f(slot.as_mut().expect("connected above")) {
             Ok(value) => return Ok(value),
             Err(e) if e.is_io_error() || e.is_connection_dropped() || e.is_timeout() => {
                 *slot = None;

@@ -25,6 +25,14 @@ extern "C" fn shutdown(_ty: i32, _module_number: i32) -> i32 {
     0
 }
 
+/// At the end of each request, the answers of the request's Redis publishes are read: a
+/// process that exits with answers unread resets its connection, and Redis would drop the
+/// publishes it had not read yet.
+extern "C" fn request_shutdown(_ty: i32, _module_number: i32) -> i32 {
+    let _ = std::panic::catch_unwind(crate::broker::redis_sync::finish_request);
+    0
+}
+
 extern "C" fn info(_module: *mut ModuleEntry) {
     info_table_start!();
     info_table_row!("frankenphp_ws support", "enabled");
@@ -48,6 +56,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = module
         .startup_function(startup)
         .shutdown_function(shutdown)
+        .request_shutdown_function(request_shutdown)
         .info_function(info)
         .class::<errors::ServerUnreachableException>();
     // FRANKENPHP_WS_OP_EQ = 'eq', …: the operators of searchStoredInformation.
