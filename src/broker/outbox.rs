@@ -17,7 +17,12 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn new(max_items: usize) -> Outbox {
-        Outbox { items: VecDeque::new(), next_seq: 0, bytes: 0, max_items: max_items.max(1), dropped: 0 }
+        Outbox { items: VecDeque::new(), next_seq: 1, bytes: 0, max_items: max_items.max(1), dropped: 0 }
+    }
+
+    /// The sequence number the next message will have (from 1).
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
     }
 
     pub fn push(&mut self, topic: String, payload: Bytes) {

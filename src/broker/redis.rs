@@ -129,8 +129,11 @@ impl RedisBroker {
 impl Broker for RedisBroker {
     fn forward(&self, op: &Op) {
         let Some(topic) = topics::of(&self.shared.prefix, op) else { return };
-        let payload = Bytes::from(codec::encode_envelope(self.shared.origin, op));
-        self.shared.outbox.lock().push(topic, payload);
+        // Numbered under the outbox's lock, so numbers follow the publish order.
+        let mut outbox = self.shared.outbox.lock();
+        let payload = Bytes::from(codec::encode_envelope(self.shared.origin, outbox.next_seq(), op));
+        outbox.push(topic, payload);
+        drop(outbox);
         self.shared.wake.notify_one();
     }
 
@@ -323,6 +326,9 @@ async fn follow_interest(
 
 /// Runs the operations other nodes publish, in the order Redis delivers them.
 async fn receive(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushInfo>, node: Arc<Node>) {
+    // The last sequence number run per node: a publisher whose answer was lost (Redis died
+    // after running it) sends the same messages again, in order; those are dropped here.
+    let mut last_seen: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
     loop {
         let push = tokio::select! {
             _ = node.shutdown.wait() => return,
@@ -336,14 +342,20 @@ async fn receive(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushIn
                 let Some(message) = Msg::from_push_info(push) else { continue };
                 let topic = message.get_channel_name();
                 match codec::decode_envelope(message.get_payload_bytes()) {
-                    Ok((origin, _)) if origin == shared.origin => {}
+                    Ok((origin, _, _)) if origin == shared.origin => {}
+                    Ok((origin, seq, _)) if origin != 0 && seq != 0 && last_seen.get(&origin).is_some_and(|last| seq <= *last) => {
+                        tracing::debug!("dropped message {seq} of node {origin:x}, run already");
+                    }
                     // Only the fan-out operation a topic carries is run: whoever can publish
                     // on Redis cannot make a node kill connections or write its state.
-                    Ok((_, op)) if topics::of(&shared.prefix, &op).as_deref() == Some(topic) => {
+                    Ok((origin, seq, op)) if topics::of(&shared.prefix, &op).as_deref() == Some(topic) => {
+                        if origin != 0 && seq != 0 {
+                            last_seen.insert(origin, seq);
+                        }
                         shared.received.fetch_add(1, Ordering::Relaxed);
                         node.execute_remote(op);
                     }
-                    Ok((_, op)) => tracing::warn!("ignored {} received on {topic}, which does not carry it", op.kind().name()),
+                    Ok((_, _, op)) => tracing::warn!("ignored {} received on {topic}, which does not carry it", op.kind().name()),
                     Err(e) => tracing::warn!("ignored a message on {topic}: {e}"),
                 }
             }

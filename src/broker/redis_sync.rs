@@ -37,7 +37,7 @@ const UNREAD_MAX: usize = 256;
 pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
     let topic = topics::of(&config.redis_prefix, op)?;
     // Origin 0: no node takes it for its own echo.
-    let payload = codec::encode_envelope(0, op);
+    let payload = codec::encode_envelope(0, 0, op);
     let packed = redis::cmd("PUBLISH").arg(&topic).arg(&payload[..]).get_packed_command();
     Some(with_connection(config, "the operation was not published", |kept| {
         let idle = kept.last_used.elapsed() > IDLE_CHECK;

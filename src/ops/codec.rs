@@ -30,19 +30,23 @@ pub fn decode_answer(bytes: &[u8]) -> Result<Result<Reply, OpError>, String> {
 }
 
 /// An operation on its way between nodes, with the node it came from (0: a process that
-/// hosts no server), so a node can skip its own messages.
+/// hosts no server), so a node can skip its own messages, and the node's sequence number
+/// (from 1; 0: none), so a receiver can drop a message sent again after a lost answer.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Envelope<T> {
     origin: u64,
+    #[serde(default)]
+    seq: u64,
     op: T,
 }
 
-pub fn encode_envelope(origin: u64, op: &Op) -> Vec<u8> {
-    rmp_serde::to_vec_named(&Envelope { origin, op }).expect("an Op always serialises")
+pub fn encode_envelope(origin: u64, seq: u64, op: &Op) -> Vec<u8> {
+    rmp_serde::to_vec_named(&Envelope { origin, seq, op }).expect("an Op always serialises")
 }
 
-pub fn decode_envelope(bytes: &[u8]) -> Result<(u64, Op), OpError> {
+/// (origin, sequence number, operation).
+pub fn decode_envelope(bytes: &[u8]) -> Result<(u64, u64, Op), OpError> {
     let envelope: Envelope<Op> = rmp_serde::from_slice(bytes)
         .map_err(|e| OpError::InvalidArgument(format!("undecodable message from another node: {e}")))?;
-    Ok((envelope.origin, envelope.op))
+    Ok((envelope.origin, envelope.seq, envelope.op))
 }
