@@ -37,6 +37,19 @@ async fn client(worker: &Worker, user: &str) -> Client {
     try_connect(&worker.url("/ws"), &[("authorization", &bearer)]).await.expect("handshake")
 }
 
+/// Runs PHP code in a CLI process that hosts no server, with only the Redis settings (its
+/// `admin_url` names nothing, so only Redis can carry its calls); its output.
+fn cli(redis: &RedisServer, code: &str) -> String {
+    let out = std::process::Command::new("php")
+        .args(["-n", "-d", &format!("extension={}", extension().display())])
+        .args(["-d", "frankenphp_ws.driver=redis", "-d", &format!("frankenphp_ws.redis_address={}", redis.url())])
+        .args(["-d", "frankenphp_ws.admin_url=http://127.0.0.1:1", "-r", code])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Waits until `redis` has `n` subscribers on `topic`.
 fn wait_subscribers(redis: &RedisServer, topic: &str, n: u64) {
     let deadline = Instant::now() + WAIT;
@@ -134,15 +147,7 @@ async fn a_process_without_a_server_publishes_straight_to_redis() {
     let mut reader = client(&worker, "reader").await;
     subscribe(&mut reader, "news").await;
     wait_subscribers(&redis, "frankenphp_ws:channel:news", 1);
-    // admin_url names nothing: only Redis can carry it.
-    let out = std::process::Command::new("php")
-        .args(["-n", "-d", &format!("extension={}", extension().display())])
-        .args(["-d", "frankenphp_ws.driver=redis", "-d", &format!("frankenphp_ws.redis_address={}", redis.url())])
-        .args(["-d", "frankenphp_ws.admin_url=http://127.0.0.1:1"])
-        .args(["-r", "for ($i = 0; $i < 1000; $i++) { broadcast('news', \"cli $i\"); } echo 'ok';"])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "ok", "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(cli(&redis, "for ($i = 0; $i < 1000; $i++) { broadcast('news', \"cli $i\"); } echo 'ok';"), "ok");
     // Publishes are pipelined; the process reads their answers before it ends, so none is lost.
     let expected: Vec<String> = (0..1000).map(|i| format!("cli {i}")).collect();
     assert_eq!(texts(&mut reader, 1000).await, expected);
@@ -237,14 +242,8 @@ async fn the_global_store_is_shared_by_every_node_and_process_with_its_expiry() 
     assert_eq!(php(&mut two, "frankenphp_ws_global_get('bytes') === implode('', array_map('chr', range(0, 255)))").await, json!(true));
     assert_eq!(php(&mut two, "frankenphp_ws_global_get('brief')").await, json!("soon gone"));
     // A CLI process with only the Redis settings reads and writes the same store.
-    let out = std::process::Command::new("php")
-        .args(["-n", "-d", &format!("extension={}", extension().display())])
-        .args(["-d", "frankenphp_ws.driver=redis", "-d", &format!("frankenphp_ws.redis_address={}", redis.url())])
-        .args(["-d", "frankenphp_ws.admin_url=http://127.0.0.1:1"])
-        .args(["-r", "echo strlen(frankenphp_ws_global_get('bytes')); frankenphp_ws_global_set('from-cli', 'hi'); var_export(frankenphp_ws_global_delete('bytes'));"])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "256true", "{}", String::from_utf8_lossy(&out.stderr));
+    let code = "echo strlen(frankenphp_ws_global_get('bytes')); frankenphp_ws_global_set('from-cli', 'hi'); var_export(frankenphp_ws_global_delete('bytes'));";
+    assert_eq!(cli(&redis, code), "256true");
     assert_eq!(php(&mut one, "[frankenphp_ws_global_get('from-cli'), frankenphp_ws_global_has('bytes')]").await, json!(["hi", false]));
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(php(&mut two, "frankenphp_ws_global_has('brief')").await, json!(false), "expired in Redis");

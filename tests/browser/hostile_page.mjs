@@ -40,7 +40,9 @@ try {
   const victim = await browser.newPage();
   await victim.goto(app_url, { waitUntil: 'load' });
   await victim.waitForFunction(
-    () => document.getElementById('log').textContent.includes('joined #lobby'),
+    // The subscription reply comes from the server, the welcome from the worker: either may
+    // come first.
+    () => ['joined #lobby', 'connected as '].every((t) => document.getElementById('log').textContent.includes(t)),
     { timeout: 15_000 },
   );
   const logOf = (page) => page.$eval('#log', (el) => [...el.children].map((c) => c.textContent));
