@@ -101,6 +101,7 @@ impl Node {
     pub fn stats_json(&self) -> Value {
         let (connections, users, rooms, room_list) = self.hub.summary();
         let mut doc = json!({
+            "node": self.config.node_name,
             "connections": connections,
             "users": users,
             "rooms": rooms,

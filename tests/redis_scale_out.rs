@@ -83,12 +83,17 @@ async fn broadcasts_reach_every_node_once_in_order_and_only_nodes_that_want_them
     let mut bystander = client(&nodes[2], "bystander").await;
     wait_subscribers(&redis, "frankenphp_ws:channel:news", 2);
 
-    // 200 broadcasts from node 1's worker, and one from node 3's.
+    // 200 broadcasts from node 1's worker.
     php(&mut control, "(function () { for ($i = 0; $i < 200; $i++) { broadcast('news', \"m$i\"); } return true; })()").await;
     let expected: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
     for c in &mut subscribers {
         assert_eq!(texts(c, 200).await, expected, "every message once, in publish order");
         expect_silence(c, Duration::from_millis(300)).await;
+    }
+    // Node 3 publishes too (another origin): nodes 1 and 2 get it, node 3's client does not.
+    php(&mut bystander, "broadcast('news', 'from n3')").await;
+    for c in &mut subscribers {
+        assert_eq!(texts(c, 1).await, ["from n3"]);
     }
     expect_silence(&mut bystander, Duration::from_millis(100)).await;
     let stats = admin_get(&nodes[2], "/stats").await;

@@ -3,7 +3,8 @@
 //! - Publishing: `forward` encodes a fan-out operation once (`codec::encode_envelope`) into a
 //!   bounded `Outbox`; one task publishes it in order, pipelined. While Redis is down the
 //!   outbox waits (the oldest dropped past `redis_outbox`), so the PHP thread never waits on
-//!   Redis and local delivery goes on.
+//!   Redis for them and local delivery goes on. (The global store's calls do wait, bounded by
+//!   `redis_timeout`: see `redis_sync`.)
 //! - Interest: the hub tells the broker which channels, users and tags gain their first local
 //!   member or lose their last; one task subscribes and unsubscribes accordingly, retrying what
 //!   failed, and the connection manager re-subscribes after a reconnect.
@@ -105,7 +106,7 @@ impl RedisBroker {
                 }
             },
             timeout: config.redis_timeout,
-            address,
+            address: format!("{address} (node {})", config.node_name),
             outbox: Mutex::new(Outbox::new(config.redis_outbox)),
             wake: Notify::new(),
             up: AtomicBool::new(true),
@@ -341,11 +342,17 @@ async fn receive(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushIn
             PushKind::Message => {
                 let Some(message) = Msg::from_push_info(push) else { continue };
                 let topic = message.get_channel_name();
-                match codec::decode_envelope(message.get_payload_bytes()) {
-                    Ok((origin, _, _)) if origin == shared.origin => {}
-                    Ok((origin, seq, _)) if origin != 0 && seq != 0 && last_seen.get(&origin).is_some_and(|last| seq <= *last) => {
-                        tracing::debug!("dropped message {seq} of node {origin:x}, run already");
+                let payload = message.get_payload_bytes();
+                if let Some((origin, seq)) = codec::peek_envelope(payload) {
+                    if origin == shared.origin {
+                        continue;
                     }
+                    if origin != 0 && seq != 0 && last_seen.get(&origin).is_some_and(|last| seq <= *last) {
+                        tracing::debug!("dropped message {seq} of node {origin:x}, run already");
+                        continue;
+                    }
+                }
+                match codec::decode_envelope(payload) {
                     // Only the fan-out operation a topic carries is run: whoever can publish
                     // on Redis cannot make a node kill connections or write its state.
                     Ok((origin, seq, op)) if topics::of(&shared.prefix, &op).as_deref() == Some(topic) => {

@@ -5,6 +5,7 @@ use bytes::Bytes;
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub id: u64,
     /// Unix time in seconds when the message was queued.

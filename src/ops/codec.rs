@@ -1,5 +1,5 @@
 //! The binary codec for operations and their answers: how an `Op` leaves the process (a
-//! php-fpm request to the admin API today, node to node through Redis next).
+//! php-fpm request to the admin API, node to node through Redis).
 //!
 //! MessagePack (`rmp-serde`), with fields by name. Why not JSON with base64: message data is
 //! the bulk of most operations and is any bytes. MessagePack carries it as is, where base64
@@ -49,4 +49,11 @@ pub fn decode_envelope(bytes: &[u8]) -> Result<(u64, u64, Op), OpError> {
     let envelope: Envelope<Op> = rmp_serde::from_slice(bytes)
         .map_err(|e| OpError::InvalidArgument(format!("undecodable message from another node: {e}")))?;
     Ok((envelope.origin, envelope.seq, envelope.op))
+}
+
+/// (origin, sequence number) alone, without decoding the operation: a node skips its own
+/// messages, and those it ran already, at this cost.
+pub fn peek_envelope(bytes: &[u8]) -> Option<(u64, u64)> {
+    let envelope: Envelope<serde::de::IgnoredAny> = rmp_serde::from_slice(bytes).ok()?;
+    Some((envelope.origin, envelope.seq))
 }

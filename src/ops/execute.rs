@@ -1,7 +1,7 @@
 //! Running an operation on this node. Arguments arrive typed and checked (`values`), so
 //! nothing here parses or validates; each arm is the behaviour its PHP function documents.
 
-use super::{HistoryEntry, Op, Reply};
+use super::{Op, Reply};
 use crate::hub::connection::{reason, Connection};
 use crate::hub::stats::Stats;
 use crate::hub::{frame_for, Change, Ending};
@@ -14,6 +14,10 @@ fn ids(ids: Vec<String>) -> Reply {
     Reply::Ids(ids)
 }
 
+fn route(r: &Option<super::Route>) -> Option<&str> {
+    r.as_ref().map(super::Route::as_str)
+}
+
 fn count(n: usize) -> Reply {
     Reply::Count(n as u64)
 }
@@ -21,7 +25,6 @@ fn count(n: usize) -> Reply {
 impl Node {
     pub(super) fn execute(&self, op: Op) -> Reply {
         let hub = &self.hub;
-        let route = |r: &Option<super::Route>| r.as_ref().map(|r| r.as_str().to_string());
         match op {
             Op::Broadcast { channel, data } => {
                 Stats::add(&hub.stats.broadcasts, 1);
@@ -29,12 +32,12 @@ impl Node {
                 Reply::Done
             }
             Op::Send { id, data, route: r } => {
-                Reply::Bool(hub.send(id.as_str(), frame_for(data, false), route(&r).as_deref()))
+                Reply::Bool(hub.send(id.as_str(), frame_for(data, false), route(&r)))
             }
             Op::SendBinary { id, data } => Reply::Bool(hub.send(id.as_str(), frame_for(data, true), None)),
-            Op::SendAll { data, route: r } => count(hub.send_all(&frame_for(data, false), route(&r).as_deref())),
-            Op::GetClients { route: r } => ids(hub.clients(route(&r).as_deref())),
-            Op::GetClientsCount { route: r } => count(hub.clients_count(route(&r).as_deref())),
+            Op::SendAll { data, route: r } => count(hub.send_all(&frame_for(data, false), route(&r))),
+            Op::GetClients { route: r } => ids(hub.clients(route(&r))),
+            Op::GetClientsCount { route: r } => count(hub.clients_count(route(&r))),
             Op::KillConnection { id } => Reply::Bool(self.kill(id.as_str())),
             Op::ListRoutes {} => ids(hub.routes()),
             Op::Subscribe { id, channel } => {
@@ -98,13 +101,13 @@ impl Node {
             Op::GetClientsByTag { tag } => ids(hub.clients_by_tag(tag.as_str())),
             Op::GetTagCount { tag } => count(hub.tag_count(tag.as_str())),
             Op::SendToTag { tag, data, route: r } => {
-                count(hub.send_to_tag(tag.as_str(), &frame_for(data, false), route(&r).as_deref()))
+                count(hub.send_to_tag(tag.as_str(), &frame_for(data, false), route(&r)))
             }
             Op::SendToTagExpression { expression, data, route: r } => count(hub.send_to_expression(
                 expression.text(),
                 expression.expr(),
                 &frame_for(data, false),
-                route(&r).as_deref(),
+                route(&r),
             )),
             Op::GetClientsByTagExpression { expression } => {
                 ids(hub.clients_by_expression(expression.text(), expression.expr()))
@@ -116,7 +119,7 @@ impl Node {
             Op::HasStoredInformation { id, key } => Reply::Bool(hub.has_info(id.as_str(), &key)),
             Op::ListStoredInformationKeys { id } => ids(hub.info_keys(id.as_str())),
             Op::SearchStoredInformation { key, filter, route: r } => {
-                ids(hub.search_info(&key, filter.matcher(), route(&r).as_deref()))
+                ids(hub.search_info(&key, filter.matcher(), route(&r)))
             }
             Op::GlobalSet { key, value, expire } => {
                 self.global.set(key.as_str(), value, Duration::from_secs(expire));
@@ -145,11 +148,7 @@ impl Node {
                 hub.get(id.as_str())
                     .map(|c| {
                         c.with_extra(|e| match e.history.as_mut() {
-                            Some(h) => h
-                                .entries()
-                                .iter()
-                                .map(|m| HistoryEntry { id: m.id, time: m.time, data: m.data.clone() })
-                                .collect(),
+                            Some(h) => h.entries().iter().cloned().collect(),
                             None => Vec::new(),
                         })
                     })

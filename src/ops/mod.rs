@@ -3,7 +3,7 @@
 //! An `Op` carries typed, already-checked arguments (`values`) and `Bytes` for data. It is
 //! executed in-process as is (`execute`), with no string or JSON round trip, and the very same
 //! value travels between processes in the binary codec (`codec`): from a php-fpm request to
-//! the admin API today, between nodes through Redis next. Every `Op` enters the server through
+//! the admin API, and between nodes through Redis. Every `Op` enters the server through
 //! one routing point, `Node::route` (`router`), which counts it and decides where it runs.
 //!
 //! Adding an operation: one line in `ops!` below, its arm in `execute`, and its PHP binding.

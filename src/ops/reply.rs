@@ -26,13 +26,7 @@ impl std::fmt::Display for OpError {
 }
 
 /// One kept message of a connection's history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    pub id: u64,
-    /// Unix time in seconds when the message was queued.
-    pub time: u64,
-    pub data: Bytes,
-}
+pub use crate::hub::history::Entry as HistoryEntry;
 
 /// An operation's answer. Which variant an op gives is fixed by the op (see `execute`); a
 /// binding that reads another gets the type's empty value.
