@@ -91,7 +91,10 @@ impl RedisBroker {
             .set_connection_timeout(Some(config.redis_timeout))
             .set_response_timeout(Some(config.redis_timeout))
             .set_max_delay(Duration::from_millis(500))
-            .set_number_of_retries(2);
+            // One reconnection attempt per command, no more: a publish must fail while Redis is
+            // down, not wait for it and go out the moment it is back, before the other nodes
+            // have re-subscribed (see GRACE). The pings drive reconnection.
+            .set_number_of_retries(0);
         let connection = tokio::time::timeout(config.redis_timeout, ConnectionManager::new_with_config(client, manager_config))
             .await
             .map_err(|_| fail(&"no answer within redis_timeout"))?
