@@ -34,6 +34,8 @@ async fn reconnection_example_client_drops_and_comes_back_missing_nothing() {
     let resumed = json(&mut back).await;
     assert_eq!(resumed["event"], "resumed");
     assert_eq!(resumed["replayed"], 1);
+    // The worker answers the client before its event line reaches us: wait for the line.
+    worker.wait_until("the resume event", T, |events| events.iter().any(|e| e["connection"] == id.as_str() && e["type"] == "resume"));
     assert_eq!(types_of(&worker, &id), vec!["open", "join", "resume"]);
 }
 
