@@ -10,7 +10,7 @@ ws_start();
 $r = admin_request('GET', '/stats');
 $s = $r['json'];
 echo "status {$r['status']}: connections={$s['connections']} users={$s['users']} rooms={$s['rooms']} room_list=", json_encode($s['room_list']), "\n";
-$counters = array_diff_key($s, array_flip(['connections', 'users', 'rooms', 'room_list', 'ops']));
+$counters = array_diff_key($s, array_flip(['node', 'connections', 'users', 'rooms', 'room_list', 'ops']));
 echo 'has counters: ', var_export(count($counters) > 0, true), ', all integers: ',
     var_export(count(array_filter($counters, 'is_int')) === count($counters), true), "\n";
 
