@@ -54,10 +54,6 @@ impl Outbox {
     pub fn len(&self) -> usize {
         self.items.len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 #[cfg(test)]

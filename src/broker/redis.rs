@@ -233,7 +233,7 @@ async fn publish(shared: Arc<Shared>, mut connection: ConnectionManager, node: A
             }
             // Redis refused a command (an ACL rule, …): retrying cannot help, and would
             // publish the rest of the batch again and again. Drop it, say so.
-            Ok(Err(e)) if !(e.is_io_error() || e.is_connection_dropped() || e.is_timeout() || e.is_connection_refusal()) => {
+            Ok(Err(e)) if !super::redis_sync::lost_connection(&e) => {
                 tracing::error!("Redis at {} refused {} messages, dropped: {e}", shared.address, batch.len());
                 let mut outbox = shared.outbox.lock();
                 outbox.sent(batch.last().map_or(0, |(seq, _, _)| *seq));

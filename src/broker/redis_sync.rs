@@ -74,7 +74,7 @@ fn read_unread(kept: &mut Kept) -> redis::RedisResult<()> {
         match answer {
             Ok(redis::Value::ServerError(e)) => tracing::warn!("Redis refused a publish: {e:?}"),
             Ok(_) => {}
-            Err(e) if e.is_io_error() || e.is_connection_dropped() || e.is_timeout() => return Err(e),
+            Err(e) if lost_connection(&e) => return Err(e),
             Err(e) => tracing::warn!("Redis refused a publish: {e}"),
         }
     }
@@ -147,7 +147,7 @@ fn with_connection<T>(
         }
         match f(slot.as_mut().expect("connected above")) {
             Ok(value) => return Ok(value),
-            Err(e) if e.is_io_error() || e.is_connection_dropped() || e.is_timeout() => {
+            Err(e) if lost_connection(&e) => {
                 *slot = None;
                 let stale = kept && attempt == 0 && !e.is_timeout();
                 if !stale {
@@ -158,6 +158,11 @@ fn with_connection<T>(
         }
     }
     Err(OpError::Unreachable(format!("Redis at {} is unreachable; {failed}", mask_password(&config.redis_address))))
+}
+
+/// Whether an error means the connection is gone (as opposed to Redis refusing a command).
+pub(super) fn lost_connection(e: &redis::RedisError) -> bool {
+    e.is_io_error() || e.is_connection_dropped() || e.is_timeout() || e.is_connection_refusal()
 }
 
 fn connect(config: &Config) -> redis::RedisResult<redis::Connection> {
