@@ -35,10 +35,17 @@ impl AdminClient {
                 "frankenphp_ws.admin_url has no host: '{admin_url}'"
             )));
         }
-        if !authority.rsplit_once(':').is_some_and(|(_, port)| !port.contains(']')) {
+        if !authority
+            .rsplit_once(':')
+            .is_some_and(|(_, port)| !port.contains(']'))
+        {
             authority.push_str(":80");
         }
-        Ok(AdminClient { authority, url: admin_url.to_string(), token: token.to_string() })
+        Ok(AdminClient {
+            authority,
+            url: admin_url.to_string(),
+            token: token.to_string(),
+        })
     }
 
     pub fn execute(&self, op: &Op) -> Result<Reply, OpError> {
@@ -67,7 +74,11 @@ impl AdminClient {
         // `localhost` may resolve to ::1 first while the server listens on 127.0.0.1: try each.
         let mut failure = self.unreachable("the host has no address");
         let mut connected = None;
-        for addr in self.authority.to_socket_addrs().map_err(|e| self.unreachable(e))? {
+        for addr in self
+            .authority
+            .to_socket_addrs()
+            .map_err(|e| self.unreachable(e))?
+        {
             match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
                 Ok(stream) => {
                     connected = Some((stream, addr));
@@ -80,8 +91,12 @@ impl AdminClient {
         // Without an IPv6 scope id: `Host` has no room for one.
         let addr = std::net::SocketAddr::new(addr.ip(), addr.port());
         let _ = stream.set_nodelay(true);
-        stream.set_read_timeout(Some(IO_TIMEOUT)).map_err(|e| self.unreachable(e))?;
-        stream.set_write_timeout(Some(IO_TIMEOUT)).map_err(|e| self.unreachable(e))?;
+        stream
+            .set_read_timeout(Some(IO_TIMEOUT))
+            .map_err(|e| self.unreachable(e))?;
+        stream
+            .set_write_timeout(Some(IO_TIMEOUT))
+            .map_err(|e| self.unreachable(e))?;
         // Host is the address connected to, not the name in admin_url: the admin API answers
         // only to its own address and loopback names (its guard against DNS rebinding).
         let mut head = format!(
@@ -96,9 +111,13 @@ impl AdminClient {
         head.push_str("\r\n");
         let mut request = head.into_bytes();
         request.extend_from_slice(body);
-        stream.write_all(&request).map_err(|e| self.unreachable(e))?;
+        stream
+            .write_all(&request)
+            .map_err(|e| self.unreachable(e))?;
         let mut response = Vec::new();
-        stream.read_to_end(&mut response).map_err(|e| self.unreachable(e))?;
+        stream
+            .read_to_end(&mut response)
+            .map_err(|e| self.unreachable(e))?;
         parse_response(&response).ok_or_else(|| self.unreachable("malformed HTTP answer"))
     }
 }
@@ -106,7 +125,10 @@ impl AdminClient {
 /// The `error` of a JSON answer (refusals before the codec: 403, 413, …).
 fn error_text(body: &[u8]) -> String {
     let doc: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    doc.get("error").and_then(Value::as_str).unwrap_or("unknown error").to_string()
+    doc.get("error")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown error")
+        .to_string()
 }
 
 /// Splits an HTTP/1.1 response into status and body (Content-Length or read-to-close).
@@ -117,7 +139,8 @@ fn parse_response(raw: &[u8]) -> Option<(u16, Vec<u8>)> {
     let body = &raw[end + 4..];
     let length = head.lines().find_map(|line| {
         let (name, value) = line.split_once(':')?;
-        name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+        name.eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse::<usize>().ok())?
     });
     let body = match length {
         Some(n) if n <= body.len() => &body[..n],
@@ -133,7 +156,10 @@ mod tests {
     #[test]
     fn parses_a_response() {
         let raw = b"HTTP/1.1 200 OK\r\ncontent-length: 13\r\n\r\n{\"result\":1}\nextra";
-        assert_eq!(parse_response(raw), Some((200, b"{\"result\":1}\n".to_vec())));
+        assert_eq!(
+            parse_response(raw),
+            Some((200, b"{\"result\":1}\n".to_vec()))
+        );
     }
 
     #[test]
@@ -150,17 +176,34 @@ mod tests {
             }
             // Read the body too: closing with unread input would reset the connection.
             let text = String::from_utf8_lossy(&head).to_lowercase();
-            let length: usize = text.split("content-length: ").nth(1).and_then(|v| v.split("\r\n").next()).unwrap().parse().unwrap();
+            let length: usize = text
+                .split("content-length: ")
+                .nth(1)
+                .and_then(|v| v.split("\r\n").next())
+                .unwrap()
+                .parse()
+                .unwrap();
             stream.read_exact(&mut vec![0; length]).unwrap();
             let answer = codec::encode_answer(&Ok(Reply::Count(1)));
-            stream.write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", answer.len()).as_bytes()).unwrap();
+            stream
+                .write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+                        answer.len()
+                    )
+                    .as_bytes(),
+                )
+                .unwrap();
             stream.write_all(&answer).unwrap();
             String::from_utf8(head).unwrap()
         });
         let client = AdminClient::new(&format!("http://localhost:{port}"), "").unwrap();
         assert_eq!(client.execute(&Op::ListRoutes {}).unwrap(), Reply::Count(1));
         let head = server.join().unwrap();
-        assert!(head.contains(&format!("\r\nHost: 127.0.0.1:{port}\r\n")), "{head}");
+        assert!(
+            head.contains(&format!("\r\nHost: 127.0.0.1:{port}\r\n")),
+            "{head}"
+        );
     }
 
     #[test]

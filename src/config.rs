@@ -84,7 +84,11 @@ pub fn displayed_value(name: &str, value: &str) -> String {
 /// A Redis URL with its password shown as `********`.
 pub fn mask_password(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").map_or(("", url), |(s, r)| (s, r));
-    let scheme = if scheme.is_empty() { String::new() } else { format!("{scheme}://") };
+    let scheme = if scheme.is_empty() {
+        String::new()
+    } else {
+        format!("{scheme}://")
+    };
     // The host follows the last `@`: a password may contain `@` itself.
     match rest.rsplit_once('@') {
         Some((credentials, host)) => match credentials.split_once(':') {
@@ -175,8 +179,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::from_pairs(DIRECTIVES.iter().map(|(k, v)| (k.to_string(), v.to_string())))
-            .expect("the built-in defaults are valid")
+        Config::from_pairs(
+            DIRECTIVES
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+        .expect("the built-in defaults are valid")
     }
 }
 
@@ -184,8 +192,10 @@ impl Config {
     /// Builds a configuration from defaults overridden by `pairs` (name without prefix, value).
     /// Unknown names and unparsable values are errors that say what to fix.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Config, String> {
-        let mut values: Vec<(&'static str, String)> =
-            DIRECTIVES.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let mut values: Vec<(&'static str, String)> = DIRECTIVES
+            .iter()
+            .map(|(k, v)| (*k, v.to_string()))
+            .collect();
         for (name, value) in pairs {
             let name = name.strip_prefix(INI_PREFIX).unwrap_or(&name).to_string();
             match values.iter_mut().find(|(k, _)| *k == name) {
@@ -200,13 +210,16 @@ impl Config {
             }
         }
         let get = |name: &str| -> &str {
-            values.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+            values
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("")
         };
         let number = |name: &str| -> Result<u64, String> {
             let raw = get(name).trim();
-            raw.parse::<u64>().map_err(|_| {
-                format!("option '{name}' must be a non-negative integer, got '{raw}'")
-            })
+            raw.parse::<u64>()
+                .map_err(|_| format!("option '{name}' must be a non-negative integer, got '{raw}'"))
         };
         let positive = |name: &str| -> Result<u64, String> {
             match number(name)? {
@@ -215,10 +228,14 @@ impl Config {
             }
         };
         let small = |name: &str| -> Result<u32, String> {
-            u32::try_from(number(name)?).map_err(|_| format!("option '{name}' must be at most {}", u32::MAX))
+            u32::try_from(number(name)?)
+                .map_err(|_| format!("option '{name}' must be at most {}", u32::MAX))
         };
         if (get("tls_cert").trim().is_empty()) != (get("tls_key").trim().is_empty()) {
-            return Err("options 'tls_cert' and 'tls_key' go together: set both (PEM files) or neither".into());
+            return Err(
+                "options 'tls_cert' and 'tls_key' go together: set both (PEM files) or neither"
+                    .into(),
+            );
         }
         let mut path = get("path").trim().to_string();
         if !path.starts_with('/') {
@@ -231,15 +248,27 @@ impl Config {
         let auth_jwt_secret = secret(|n| get(n).to_string(), "auth_jwt_secret")?;
         let driver = get("driver").trim().to_string();
         if driver != "memory" && driver != "redis" {
-            return Err(format!("option 'driver' must be 'memory' or 'redis', got '{driver}'"));
+            return Err(format!(
+                "option 'driver' must be 'memory' or 'redis', got '{driver}'"
+            ));
         }
         let redis_address = get("redis_address").trim().to_string();
-        if driver == "redis" && !(redis_address.starts_with("redis://") || redis_address.starts_with("rediss://")) {
-            return Err(format!("option 'redis_address' must be a redis:// or rediss:// URL, got '{}'", mask_password(&redis_address)));
+        if driver == "redis"
+            && !(redis_address.starts_with("redis://") || redis_address.starts_with("rediss://"))
+        {
+            return Err(format!(
+                "option 'redis_address' must be a redis:// or rediss:// URL, got '{}'",
+                mask_password(&redis_address)
+            ));
         }
         let redis_timeout = match get("redis_timeout").trim().parse::<f64>() {
             Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Duration::from_secs_f64(s),
-            _ => return Err(format!("option 'redis_timeout' must be a number of seconds in (0, 3600], got '{}'", get("redis_timeout"))),
+            _ => {
+                return Err(format!(
+                    "option 'redis_timeout' must be a number of seconds in (0, 3600], got '{}'",
+                    get("redis_timeout")
+                ))
+            }
         };
         let node_name = match get("node_name").trim() {
             "" => format!("{}:{}", crate::log::hostname(), std::process::id()),
@@ -260,7 +289,10 @@ impl Config {
             auth_endpoint: get("auth_endpoint").trim().to_string(),
             allowed_origins: OriginList::parse("allowed_origins", get("allowed_origins"))?,
             trusted_proxies: TrustedProxies::parse(get("trusted_proxies"))?,
-            admin_allowed_origins: OriginList::parse("admin_allowed_origins", get("admin_allowed_origins"))?,
+            admin_allowed_origins: OriginList::parse(
+                "admin_allowed_origins",
+                get("admin_allowed_origins"),
+            )?,
             max_message_size: positive("max_message_size")? as usize,
             ping_interval: Duration::from_secs(positive("ping_interval")?),
             pong_timeout: Duration::from_secs(positive("pong_timeout")?),
@@ -292,7 +324,10 @@ impl Config {
     /// The checks that make the server refuse to start.
     pub fn validate_for_server(&self) -> Result<(SocketAddr, Option<SocketAddr>), String> {
         let listen: SocketAddr = self.listen.parse().map_err(|_| {
-            format!("option 'listen' must be an ip:port address, got '{}'", self.listen)
+            format!(
+                "option 'listen' must be an ip:port address, got '{}'",
+                self.listen
+            )
         })?;
         if !listen.ip().is_loopback() && !self.authenticates() {
             return Err(format!(
@@ -352,19 +387,38 @@ mod tests {
     #[test]
     fn non_loopback_needs_auth_and_admin_token() {
         let c = Config::from_pairs([("listen".into(), "0.0.0.0:0".into())]).unwrap();
-        assert!(c.validate_for_server().unwrap_err().contains("auth_endpoint"));
-        let c = Config::from_pairs([("listen".into(), "0.0.0.0:0".into()), ("auth_jwt_secret".into(), "k".into())]).unwrap();
-        assert!(c.validate_for_server().is_ok(), "a JWT secret authenticates too");
-        let c = Config::from_pairs([("listen".into(), "0.0.0.0:0".into()), ("auth_endpoint".into(), "https://x/".into())]).unwrap();
+        assert!(c
+            .validate_for_server()
+            .unwrap_err()
+            .contains("auth_endpoint"));
+        let c = Config::from_pairs([
+            ("listen".into(), "0.0.0.0:0".into()),
+            ("auth_jwt_secret".into(), "k".into()),
+        ])
+        .unwrap();
+        assert!(
+            c.validate_for_server().is_ok(),
+            "a JWT secret authenticates too"
+        );
+        let c = Config::from_pairs([
+            ("listen".into(), "0.0.0.0:0".into()),
+            ("auth_endpoint".into(), "https://x/".into()),
+        ])
+        .unwrap();
         assert!(c.validate_for_server().unwrap_err().contains("http://"));
-        assert!(Config::from_pairs([("tls_cert".into(), "a.pem".into())]).unwrap_err().contains("go together"));
+        assert!(Config::from_pairs([("tls_cert".into(), "a.pem".into())])
+            .unwrap_err()
+            .contains("go together"));
         let c = Config::from_pairs([("admin_listen".into(), "0.0.0.0:0".into())]).unwrap();
         assert!(c.validate_for_server().unwrap_err().contains("admin_token"));
     }
 
     #[test]
     fn redis_passwords_are_masked() {
-        assert_eq!(mask_password("redis://app:p@ss@h:1/2"), "redis://app:********@h:1/2");
+        assert_eq!(
+            mask_password("redis://app:p@ss@h:1/2"),
+            "redis://app:********@h:1/2"
+        );
         assert_eq!(mask_password("redis://:pw@h:1"), "redis://:********@h:1");
         assert_eq!(mask_password(":secret@h:6379"), ":********@h:6379");
         assert_eq!(mask_password("redis://h:1"), "redis://h:1");
@@ -377,24 +431,43 @@ mod tests {
         let file = dir.join("token");
         std::fs::write(&file, "  s3cret\n").unwrap();
         let path = file.display().to_string();
-        let pairs = |list: &[(&str, &str)]| Config::from_pairs(list.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let pairs = |list: &[(&str, &str)]| {
+            Config::from_pairs(list.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+        };
 
         let c = pairs(&[("admin_token_file", &path), ("auth_jwt_secret_file", &path)]).unwrap();
-        assert_eq!((c.admin_token.as_str(), c.auth_jwt_secret.as_str()), ("s3cret", "s3cret"));
+        assert_eq!(
+            (c.admin_token.as_str(), c.auth_jwt_secret.as_str()),
+            ("s3cret", "s3cret")
+        );
         let c = pairs(&[("admin_token", "direct")]).unwrap();
         assert_eq!(c.admin_token, "direct");
         let e = pairs(&[("admin_token", "direct"), ("admin_token_file", &path)]).unwrap_err();
-        assert!(e.contains("'admin_token' and 'admin_token_file' exclude each other"), "{e}");
+        assert!(
+            e.contains("'admin_token' and 'admin_token_file' exclude each other"),
+            "{e}"
+        );
         let missing = dir.join("none").display().to_string();
         let e = pairs(&[("auth_jwt_secret_file", &missing)]).unwrap_err();
-        assert!(e.contains("option 'auth_jwt_secret_file': cannot read") && e.contains(&missing), "{e}");
+        assert!(
+            e.contains("option 'auth_jwt_secret_file': cannot read") && e.contains(&missing),
+            "{e}"
+        );
         std::fs::write(&file, " \n").unwrap();
-        assert!(pairs(&[("admin_token_file", &path)]).unwrap_err().contains("is empty"));
+        assert!(pairs(&[("admin_token_file", &path)])
+            .unwrap_err()
+            .contains("is empty"));
         std::fs::remove_dir_all(&dir).unwrap();
 
-        assert_eq!(displayed_value("frankenphp_ws.admin_token", "x"), "********");
+        assert_eq!(
+            displayed_value("frankenphp_ws.admin_token", "x"),
+            "********"
+        );
         assert_eq!(displayed_value("auth_jwt_secret", ""), "");
-        assert_eq!(displayed_value("admin_token_file", "/run/secret"), "/run/secret");
+        assert_eq!(
+            displayed_value("admin_token_file", "/run/secret"),
+            "/run/secret"
+        );
         assert_eq!(displayed_value("listen", "127.0.0.1:1"), "127.0.0.1:1");
     }
 }

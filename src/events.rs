@@ -77,13 +77,22 @@ pub struct Event {
 
 impl Event {
     pub fn of(conn: &Connection, kind: EventKind, payload: Option<Bytes>) -> Event {
-        Event { kind, connection: conn.id(), route: conn.route.clone(), payload }
+        Event {
+            kind,
+            connection: conn.id(),
+            route: conn.route.clone(),
+            payload,
+        }
     }
 
     /// A channel gained or lost `conn`, whoever caused it (the client or a PHP call).
     pub fn membership(conn: &Connection, channel: String, joined: bool) -> Event {
         let user = conn.user.clone();
-        let kind = if joined { EventKind::Join { channel, user } } else { EventKind::Leave { channel, user } };
+        let kind = if joined {
+            EventKind::Join { channel, user }
+        } else {
+            EventKind::Leave { channel, user }
+        };
         Event::of(conn, kind, None)
     }
 
@@ -91,14 +100,31 @@ impl Event {
     /// `ghostConnectionClose` (a released ghost only), `beforeClose` (its state is still
     /// readable), a `leave` for each channel it held (so presence kept from join and leave
     /// stays right), then `close`.
-    pub fn ending(conn: &Connection, code: u16, reason: &'static str, released: bool) -> Vec<Event> {
+    pub fn ending(
+        conn: &Connection,
+        code: u16,
+        reason: &'static str,
+        released: bool,
+    ) -> Vec<Event> {
         let reason = Some(Bytes::from_static(reason.as_bytes()));
         let mut events = Vec::new();
         if released {
-            events.push(Event::of(conn, EventKind::GhostConnectionClose, reason.clone()));
+            events.push(Event::of(
+                conn,
+                EventKind::GhostConnectionClose,
+                reason.clone(),
+            ));
         }
-        events.push(Event::of(conn, EventKind::BeforeClose { code }, reason.clone()));
-        events.extend(conn.subscriptions().into_iter().map(|channel| Event::membership(conn, channel, false)));
+        events.push(Event::of(
+            conn,
+            EventKind::BeforeClose { code },
+            reason.clone(),
+        ));
+        events.extend(
+            conn.subscriptions()
+                .into_iter()
+                .map(|channel| Event::membership(conn, channel, false)),
+        );
         events.push(Event::of(conn, EventKind::Close { code }, reason));
         events
     }
@@ -116,7 +142,13 @@ pub struct EventQueue {
 impl EventQueue {
     pub fn new(capacity: usize) -> Self {
         let (tx, rx) = crossbeam_channel::unbounded();
-        EventQueue { tx, rx, capacity, parked: AtomicUsize::new(0), room: Notify::new() }
+        EventQueue {
+            tx,
+            rx,
+            capacity,
+            parked: AtomicUsize::new(0),
+            room: Notify::new(),
+        }
     }
 
     /// Queues an event if there is room; gives it back otherwise.

@@ -15,7 +15,11 @@ impl GlobalStore {
     /// Sets `key`; `expire` of zero keeps it until deleted.
     pub fn set(&self, key: &str, value: Bytes, expire: Duration) {
         // An expiry past the clock's range means never.
-        let deadline = if expire.is_zero() { None } else { Instant::now().checked_add(expire) };
+        let deadline = if expire.is_zero() {
+            None
+        } else {
+            Instant::now().checked_add(expire)
+        };
         let mut entries = self.entries.lock();
         // Expired entries are dropped lazily; sweep now and then so they cannot pile up.
         if entries.len() % 1024 == 1023 {

@@ -26,7 +26,9 @@ impl Level {
             "info" => Level::Info,
             "debug" => Level::Debug,
             other => {
-                return Err(format!("option 'log_level' must be off, error, warn, info or debug, got '{other}'"))
+                return Err(format!(
+                    "option 'log_level' must be off, error, warn, info or debug, got '{other}'"
+                ))
             }
         })
     }
@@ -50,7 +52,10 @@ pub fn install(level: Level, file: &str) -> Result<(), String> {
     if INSTALLED.get().is_some() {
         return Ok(());
     }
-    let builder = tracing_subscriber::fmt().with_max_level(level.filter()).with_ansi(false).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(level.filter())
+        .with_ansi(false)
+        .with_target(false);
     let installed = if file.is_empty() {
         tracing::subscriber::set_global_default(builder.with_writer(std::io::stderr).finish())
     } else {
@@ -59,11 +64,15 @@ pub fn install(level: Level, file: &str) -> Result<(), String> {
             .append(true)
             .open(file)
             .map_err(|e| format!("option 'log_file': cannot open '{file}' for appending: {e}"))?;
-        tracing::subscriber::set_global_default(builder.with_writer(std::sync::Mutex::new(log)).finish())
+        tracing::subscriber::set_global_default(
+            builder.with_writer(std::sync::Mutex::new(log)).finish(),
+        )
     };
     if installed.is_err() {
         // Whatever embeds us set its own subscriber first: ours goes there.
-        tracing::warn!("a tracing subscriber was already installed: log_level and log_file are not applied");
+        tracing::warn!(
+            "a tracing subscriber was already installed: log_level and log_file are not applied"
+        );
     }
     let _ = INSTALLED.set(());
     Ok(())
@@ -83,7 +92,10 @@ static EPOCH: OnceLock<Instant> = OnceLock::new();
 
 impl LogLimiter {
     pub const fn new() -> LogLimiter {
-        LogLimiter { last: AtomicU64::new(u64::MAX), suppressed: AtomicU64::new(0) }
+        LogLimiter {
+            last: AtomicU64::new(u64::MAX),
+            suppressed: AtomicU64::new(0),
+        }
     }
 
     pub fn allow(&self) -> Option<u64> {
@@ -94,7 +106,10 @@ impl LogLimiter {
             return None;
         }
         // One caller a second wins the swap and writes the line.
-        match self.last.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed) {
+        match self
+            .last
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+        {
             Ok(_) => Some(self.suppressed.swap(0, Ordering::Relaxed)),
             Err(_) => {
                 self.suppressed.fetch_add(1, Ordering::Relaxed);
@@ -127,7 +142,9 @@ mod tests {
     #[test]
     fn levels_parse_or_say_what_is_accepted() {
         assert_eq!(Level::parse(" Info "), Ok(Level::Info));
-        assert!(Level::parse("verbose").unwrap_err().contains("off, error, warn, info or debug"));
+        assert!(Level::parse("verbose")
+            .unwrap_err()
+            .contains("off, error, warn, info or debug"));
     }
 }
 

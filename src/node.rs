@@ -34,7 +34,11 @@ pub struct Node {
 impl Node {
     pub fn new(config: Config, hub: Arc<Hub>, broker: Box<dyn Broker>) -> Result<Self, String> {
         let events = EventQueue::new(config.event_queue_size);
-        let admission = Admission::new(config.max_connections, config.max_connections_per_ip, config.handshake_rate);
+        let admission = Admission::new(
+            config.max_connections,
+            config.max_connections_per_ip,
+            config.handshake_rate,
+        );
         let auth = Authenticator::new(&config)?;
         Ok(Node {
             config,
@@ -70,8 +74,16 @@ impl Node {
 
     /// Reports a connection that `kill` or a release ended while it was dormant (a live
     /// socket's end is reported by its tasks).
-    pub(crate) fn report_ending(&self, id: &str, ending: &Ending, why: &'static str, released: bool) {
-        let Ending::Retired { code } = *ending else { return };
+    pub(crate) fn report_ending(
+        &self,
+        id: &str,
+        ending: &Ending,
+        why: &'static str,
+        released: bool,
+    ) {
+        let Ending::Retired { code } = *ending else {
+            return;
+        };
         let Some(conn) = self.hub.get(id) else { return };
         for event in Event::ending(&conn, code, why, released) {
             self.push_now(event);
@@ -115,7 +127,15 @@ impl Node {
         if let Some(broker) = self.broker.stats() {
             doc["redis"] = broker;
         }
-        doc["ops"] = self.router.snapshot().into_iter().map(|(name, n)| (name.to_string(), json!(n))).collect();
+        if let Some(cluster) = self.broker.cluster() {
+            doc["cluster"] = cluster;
+        }
+        doc["ops"] = self
+            .router
+            .snapshot()
+            .into_iter()
+            .map(|(name, n)| (name.to_string(), json!(n)))
+            .collect();
         doc
     }
 
@@ -128,10 +148,30 @@ impl Node {
                 "# HELP frankenphp_ws_{name} {help}\n# TYPE frankenphp_ws_{name} {kind}\nfrankenphp_ws_{name} {value}\n"
             ));
         };
-        gauge("connections", "open WebSocket connections", "gauge", connections as u64);
-        gauge("users", "distinct authenticated users connected", "gauge", users as u64);
-        gauge("channels", "channels with at least one subscriber", "gauge", rooms as u64);
-        gauge("events_pending", "events waiting for the worker", "gauge", self.events.len() as u64);
+        gauge(
+            "connections",
+            "open WebSocket connections",
+            "gauge",
+            connections as u64,
+        );
+        gauge(
+            "users",
+            "distinct authenticated users connected",
+            "gauge",
+            users as u64,
+        );
+        gauge(
+            "channels",
+            "channels with at least one subscriber",
+            "gauge",
+            rooms as u64,
+        );
+        gauge(
+            "events_pending",
+            "events waiting for the worker",
+            "gauge",
+            self.events.len() as u64,
+        );
         for (name, help, value) in self.hub.stats.snapshot() {
             gauge(&format!("{name}_total"), help, "counter", value);
         }

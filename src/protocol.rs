@@ -21,7 +21,10 @@ pub fn validate_channel(name: &str) -> Result<(), String> {
     if name.bytes().all(|b| CHANNEL_BYTES[b as usize]) {
         return Ok(());
     }
-    let (pos, c) = name.char_indices().find(|(_, c)| !c.is_ascii() || !CHANNEL_BYTES[*c as usize]).expect("found above");
+    let (pos, c) = name
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii() || !CHANNEL_BYTES[*c as usize])
+        .expect("found above");
     Err(format!(
         "channel name has the character {c:?} at byte {pos}; allowed are A-Z a-z 0-9 and _ - = @ , . ; : /"
     ))
@@ -32,7 +35,11 @@ const CHANNEL_BYTES: [bool; 256] = {
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'=' | b'@' | b',' | b'.' | b';' | b':' | b'/');
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'_' | b'-' | b'=' | b'@' | b',' | b'.' | b';' | b':' | b'/'
+            );
         b += 1;
     }
     table
@@ -48,7 +55,10 @@ pub enum Control {
     /// `{"action":"presence","status":S}`: the client sets its presence status.
     Presence(&'static str),
     /// `{"sender":"server","notification":{...}}`: the channel and the notification to forward.
-    Notify { channel: String, notification: String },
+    Notify {
+        channel: String,
+        notification: String,
+    },
 }
 
 /// A control message that cannot be honoured: it gets an `error` reply.
@@ -60,7 +70,10 @@ pub struct ProtocolError {
 
 impl ProtocolError {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        ProtocolError { code, message: message.into() }
+        ProtocolError {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn to_json(&self) -> String {
@@ -78,7 +91,10 @@ pub fn parse_control(text: &str) -> Option<Result<Control, ProtocolError>> {
     }
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         // It names "action" or "sender" like a control message, but is not JSON.
-        return Some(Err(ProtocolError::new("invalid_json", "the message looks like a control message but is not valid JSON")));
+        return Some(Err(ProtocolError::new(
+            "invalid_json",
+            "the message looks like a control message but is not valid JSON",
+        )));
     };
     let object = value.as_object()?;
     if let Some(action) = object.get("action") {
@@ -100,21 +116,41 @@ pub fn parse_control(text: &str) -> Option<Result<Control, ProtocolError>> {
 fn channel_field(object: &serde_json::Map<String, Value>) -> Result<String, ProtocolError> {
     let channel = match object.get("channel") {
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return Err(ProtocolError::new("invalid_channel", "\"channel\" must be a string")),
-        None => return Err(ProtocolError::new("invalid_channel", "\"channel\" is missing")),
+        Some(_) => {
+            return Err(ProtocolError::new(
+                "invalid_channel",
+                "\"channel\" must be a string",
+            ))
+        }
+        None => {
+            return Err(ProtocolError::new(
+                "invalid_channel",
+                "\"channel\" is missing",
+            ))
+        }
     };
     validate_channel(&channel).map_err(|m| ProtocolError::new("invalid_channel", m))?;
     Ok(channel)
 }
 
-fn parse_action(action: &Value, object: &serde_json::Map<String, Value>) -> Option<Result<Control, ProtocolError>> {
+fn parse_action(
+    action: &Value,
+    object: &serde_json::Map<String, Value>,
+) -> Option<Result<Control, ProtocolError>> {
     Some(match action.as_str()? {
         "subscribe" => channel_field(object).map(Control::Subscribe),
         "unsubscribe" => channel_field(object).map(Control::Unsubscribe),
-        "presence" => match object.get("status").and_then(Value::as_str).map(presence_status) {
+        "presence" => match object
+            .get("status")
+            .and_then(Value::as_str)
+            .map(presence_status)
+        {
             Some(Ok(status)) => Ok(Control::Presence(status)),
             Some(Err(message)) => Err(ProtocolError::new("invalid_presence", message)),
-            None => Err(ProtocolError::new("invalid_presence", "\"status\" must be a string")),
+            None => Err(ProtocolError::new(
+                "invalid_presence",
+                "\"status\" must be a string",
+            )),
         },
         _ => return None,
     })
@@ -125,7 +161,10 @@ pub const MAX_SUBSCRIPTIONS: usize = 1000;
 
 fn parse_subscriptions(list: &Value) -> Result<Control, ProtocolError> {
     let items = list.as_array().ok_or_else(|| {
-        ProtocolError::new("invalid_subscriptions", "\"subscriptions\" must be an array of channel names")
+        ProtocolError::new(
+            "invalid_subscriptions",
+            "\"subscriptions\" must be an array of channel names",
+        )
     })?;
     if items.len() > MAX_SUBSCRIPTIONS {
         return Err(ProtocolError::new(
@@ -136,7 +175,10 @@ fn parse_subscriptions(list: &Value) -> Result<Control, ProtocolError> {
     let mut channels = Vec::with_capacity(items.len());
     for item in items {
         let name = item.as_str().ok_or_else(|| {
-            ProtocolError::new("invalid_subscriptions", "every subscription must be a string")
+            ProtocolError::new(
+                "invalid_subscriptions",
+                "every subscription must be a string",
+            )
         })?;
         validate_channel(name).map_err(|m| ProtocolError::new("invalid_channel", m))?;
         if !channels.iter().any(|c| c == name) {
@@ -150,9 +192,12 @@ fn parse_notification(notification: &Value) -> Result<Control, ProtocolError> {
     let object = notification.as_object().ok_or_else(|| {
         ProtocolError::new("invalid_notification", "\"notification\" must be an object")
     })?;
-    let channel = channel_field(object)
-        .map_err(|e| ProtocolError::new("invalid_notification", e.message))?;
-    Ok(Control::Notify { channel, notification: notification.to_string() })
+    let channel =
+        channel_field(object).map_err(|e| ProtocolError::new("invalid_notification", e.message))?;
+    Ok(Control::Notify {
+        channel,
+        notification: notification.to_string(),
+    })
 }
 
 /// Presence statuses, most available first.
@@ -164,7 +209,9 @@ pub fn presence_status(status: &str) -> Result<&'static str, String> {
         .iter()
         .find(|s| **s == status)
         .copied()
-        .ok_or_else(|| format!("presence status must be one of online, away, busy, offline; got {status:?}"))
+        .ok_or_else(|| {
+            format!("presence status must be one of online, away, busy, offline; got {status:?}")
+        })
 }
 
 pub fn presence_reply(status: &str) -> String {
@@ -204,7 +251,9 @@ mod tests {
         assert!(validate_channel("").is_err());
         assert!(validate_channel(&"x".repeat(201)).is_err());
         assert!(validate_channel(&"x".repeat(200)).is_ok());
-        assert!(validate_channel("with space").unwrap_err().contains("byte 4"));
+        assert!(validate_channel("with space")
+            .unwrap_err()
+            .contains("byte 4"));
     }
 
     #[test]
@@ -220,13 +269,23 @@ mod tests {
             parse_control(r#"{"action":"subscribe","channel":"news"}"#),
             Some(Ok(Control::Subscribe("news".into())))
         );
-        let e = parse_control(r#"{"action":"subscribe"}"#).unwrap().unwrap_err();
+        let e = parse_control(r#"{"action":"subscribe"}"#)
+            .unwrap()
+            .unwrap_err();
         assert_eq!(e.code, "invalid_channel");
-        let e = parse_control(r#"{"action":"subscribe","channel":5}"#).unwrap().unwrap_err();
+        let e = parse_control(r#"{"action":"subscribe","channel":5}"#)
+            .unwrap()
+            .unwrap_err();
         assert_eq!(e.code, "invalid_channel");
-        assert_eq!(parse_control(r#"{"action":"dance"}"#), None, "the application's own action");
+        assert_eq!(
+            parse_control(r#"{"action":"dance"}"#),
+            None,
+            "the application's own action"
+        );
         assert_eq!(parse_control(r#"{"action":5}"#), None);
-        let e = parse_control(r#"{"action":"presence","status":1}"#).unwrap().unwrap_err();
+        let e = parse_control(r#"{"action":"presence","status":1}"#)
+            .unwrap()
+            .unwrap_err();
         assert!(e.to_json().contains("\"event\":\"error\""));
         let e = parse_control("{\"action\": broken").unwrap().unwrap_err();
         assert_eq!(e.code, "invalid_json");

@@ -45,7 +45,8 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
             return Ok(server);
         }
         return Err(
-            "the server is already running with other options; call frankenphp_ws_stop() first".into(),
+            "the server is already running with other options; call frankenphp_ws_stop() first"
+                .into(),
         );
     }
     let (listen, admin) = config.validate_for_server()?;
@@ -55,7 +56,11 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
         cert => Some(server::tls::acceptor(cert, &config.tls_key)?),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+        .worker_threads(
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        )
         .thread_name("frankenphp-ws")
         .enable_all()
         .build()
@@ -90,24 +95,43 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
         node.broker.start(&node);
     }
     match tls {
-        Some(acceptor) => runtime.spawn(server::accept_loop(ws_listener, node.clone(), move |stream, remote, node| {
-            server::tls::serve(acceptor.clone(), stream, remote, node)
-        })),
-        None => runtime.spawn(server::accept_loop(ws_listener, node.clone(), server::upgrade::serve)),
+        Some(acceptor) => runtime.spawn(server::accept_loop(
+            ws_listener,
+            node.clone(),
+            move |stream, remote, node| server::tls::serve(acceptor.clone(), stream, remote, node),
+        )),
+        None => runtime.spawn(server::accept_loop(
+            ws_listener,
+            node.clone(),
+            server::upgrade::serve,
+        )),
     };
     if !node.config.ghost_ttl.is_zero() {
         runtime.spawn(sweep_ghosts(node.clone()));
     }
     if let Some(listener) = admin_listener {
-        runtime.spawn(server::accept_loop(listener, node.clone(), server::admin::serve));
+        runtime.spawn(server::accept_loop(
+            listener,
+            node.clone(),
+            server::admin::serve,
+        ));
     }
     tracing::info!(
         "frankenphp_ws started: WebSocket on {}://{listen}{}, admin API on {}",
-        if node.config.tls_cert.is_empty() { "ws" } else { "wss" },
+        if node.config.tls_cert.is_empty() {
+            "ws"
+        } else {
+            "wss"
+        },
         node.config.path,
         admin.map_or("off".to_string(), |a| a.to_string())
     );
-    let server = Arc::new(Server { node, listen, admin, runtime: Mutex::new(Some(runtime)) });
+    let server = Arc::new(Server {
+        node,
+        listen,
+        admin,
+        runtime: Mutex::new(Some(runtime)),
+    });
     *SERVER.write() = Some(server.clone());
     Ok(server)
 }
@@ -116,7 +140,9 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
 /// stops the runtime. Safe to call when nothing runs.
 pub fn stop() {
     let _guard = LIFECYCLE.lock();
-    let Some(server) = SERVER.write().take() else { return };
+    let Some(server) = SERVER.write().take() else {
+        return;
+    };
     let node = &server.node;
     node.hub.close_all(1001, reason::SERVER_SHUTDOWN);
     let deadline = Instant::now() + STOP_GRACE;
@@ -133,7 +159,8 @@ pub fn stop() {
 
 /// Releases ghosts dormant longer than `ghost_ttl`, checking a few times per TTL.
 async fn sweep_ghosts(node: Arc<Node>) {
-    let every = (node.config.ghost_ttl / 4).clamp(Duration::from_millis(100), Duration::from_secs(1));
+    let every =
+        (node.config.ghost_ttl / 4).clamp(Duration::from_millis(100), Duration::from_secs(1));
     let mut ticker = tokio::time::interval(every);
     loop {
         tokio::select! {

@@ -38,7 +38,11 @@ async fn node_with(broker: impl FnOnce(Arc<Hub>) -> Box<dyn Broker>) -> (Arc<Nod
     let node = Arc::new(Node::new(config, hub.clone(), broker(hub)).unwrap());
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(server::accept_loop(listener, node.clone(), server::upgrade::serve));
+    tokio::spawn(server::accept_loop(
+        listener,
+        node.clone(),
+        server::upgrade::serve,
+    ));
     (node, addr)
 }
 
@@ -48,7 +52,10 @@ async fn events_until_close(node: &Arc<Node>, timeout: Duration) -> Vec<Event> {
     tokio::task::spawn_blocking(move || {
         let deadline = std::time::Instant::now() + timeout;
         let mut seen = Vec::new();
-        while let Some(event) = node.events.pop(deadline.saturating_duration_since(std::time::Instant::now())) {
+        while let Some(event) = node
+            .events
+            .pop(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
             let done = matches!(event.kind, EventKind::Close { .. });
             seen.push(event);
             if done {
@@ -77,17 +84,35 @@ fn names(events: &[Event]) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closing_connection_leaves_each_channel_between_before_close_and_close() {
     let (node, addr) = node_with(|_| Box::new(MemoryBroker)).await;
-    let (mut client, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
+    let (mut client, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .unwrap();
     for channel in ["news", "sport"] {
-        client.send(Message::text(format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#))).await.unwrap();
+        client
+            .send(Message::text(format!(
+                r#"{{"action":"subscribe","channel":"{channel}"}}"#
+            )))
+            .await
+            .unwrap();
         client.next().await.unwrap().unwrap();
     }
-    let bye = CloseFrame { code: CloseCode::Normal, reason: "bye".into() };
+    let bye = CloseFrame {
+        code: CloseCode::Normal,
+        reason: "bye".into(),
+    };
     client.close(Some(bye)).await.unwrap();
     let events = events_until_close(&node, Duration::from_secs(5)).await;
     assert_eq!(
         names(&events),
-        ["open", "join news", "join sport", "beforeClose 1000", "leave news", "leave sport", "close 1000"]
+        [
+            "open",
+            "join news",
+            "join sport",
+            "beforeClose 1000",
+            "leave news",
+            "leave sport",
+            "close 1000"
+        ]
     );
     assert!(events.iter().all(|e| e.connection == events[0].connection));
 }
@@ -96,12 +121,22 @@ async fn a_closing_connection_leaves_each_channel_between_before_close_and_close
 async fn a_panicking_connection_task_closes_with_1011_and_is_reported() {
     let (node, addr) = node_with(|_| Box::new(PanickingBroker)).await;
     let mut request = format!("ws://{addr}/ws").into_client_request().unwrap();
-    request.headers_mut().insert("authorization", format!("Bearer {TOKEN}").parse().unwrap());
+    request
+        .headers_mut()
+        .insert("authorization", format!("Bearer {TOKEN}").parse().unwrap());
     let (mut client, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    client.send(Message::text(r#"{"action":"subscribe","channel":"held"}"#)).await.unwrap();
+    client
+        .send(Message::text(r#"{"action":"subscribe","channel":"held"}"#))
+        .await
+        .unwrap();
     client.next().await.unwrap().unwrap();
     // A server notification from the trusted connection publishes through the broker: boom.
-    client.send(Message::text(r#"{"sender":"server","notification":{"channel":"held"}}"#)).await.unwrap();
+    client
+        .send(Message::text(
+            r#"{"sender":"server","notification":{"channel":"held"}}"#,
+        ))
+        .await
+        .unwrap();
     let close = tokio::time::timeout(Duration::from_secs(5), async {
         while let Some(message) = client.next().await {
             if let Ok(Message::Close(frame)) = message {
@@ -113,13 +148,40 @@ async fn a_panicking_connection_task_closes_with_1011_and_is_reported() {
     .await
     .expect("the server closed the connection");
     let frame = close.expect("a close frame");
-    assert_eq!((u16::from(frame.code), frame.reason.as_str()), (1011, "internal_error"));
+    assert_eq!(
+        (u16::from(frame.code), frame.reason.as_str()),
+        (1011, "internal_error")
+    );
     let events = events_until_close(&node, Duration::from_secs(5)).await;
-    assert_eq!(names(&events), ["open", "join held", "beforeClose 1011", "leave held", "close 1011"]);
-    assert_eq!(events.last().unwrap().payload.as_deref(), Some(&b"internal_error"[..]));
+    assert_eq!(
+        names(&events),
+        [
+            "open",
+            "join held",
+            "beforeClose 1011",
+            "leave held",
+            "close 1011"
+        ]
+    );
+    assert_eq!(
+        events.last().unwrap().payload.as_deref(),
+        Some(&b"internal_error"[..])
+    );
     // Its state is freed like any other's: it left the channel index, and the node serves on.
     assert_eq!(node.hub.live_count(), 0);
-    let (mut other, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap();
-    other.send(Message::text(r#"{"action":"subscribe","channel":"held"}"#)).await.unwrap();
-    assert!(other.next().await.unwrap().unwrap().to_text().unwrap().contains("subscribed"));
+    let (mut other, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .unwrap();
+    other
+        .send(Message::text(r#"{"action":"subscribe","channel":"held"}"#))
+        .await
+        .unwrap();
+    assert!(other
+        .next()
+        .await
+        .unwrap()
+        .unwrap()
+        .to_text()
+        .unwrap()
+        .contains("subscribed"));
 }

@@ -130,7 +130,10 @@ async fn subscribers_get_every_broadcast_in_order_and_nothing_after_unsubscribin
                     until_reply(&mut client, "subscribed", &mut window, &who).await;
                     let stay = Duration::from_micros(rng.below(3000));
                     let until = Instant::now() + stay;
-                    while let Some(frame) = next_frame(&mut client, until.saturating_duration_since(Instant::now())).await {
+                    while let Some(frame) =
+                        next_frame(&mut client, until.saturating_duration_since(Instant::now()))
+                            .await
+                    {
                         match frame {
                             Frame::Data(seq) => window.push(seq),
                             other => panic!("{who}: got {other:?} while subscribed"),
@@ -145,10 +148,17 @@ async fn subscribers_get_every_broadcast_in_order_and_nothing_after_unsubscribin
                     until_reply(&mut client, "unsubscribed", &mut window, &who).await;
                     // One subscription, one contiguous run, after everything seen before.
                     for pair in window.windows(2) {
-                        assert_eq!(pair[1], pair[0] + 1, "{who} round {round}: gap or disorder in {window:?}");
+                        assert_eq!(
+                            pair[1],
+                            pair[0] + 1,
+                            "{who} round {round}: gap or disorder in {window:?}"
+                        );
                     }
                     if let (Some(first), Some(last)) = (window.first(), last) {
-                        assert!(*first > last, "{who} round {round}: {first} again after {last}");
+                        assert!(
+                            *first > last,
+                            "{who} round {round}: {first} again after {last}"
+                        );
                     }
                     last = window.last().copied().or(last);
                     // Unsubscribed: while broadcasts go on, nothing may arrive. A presence
@@ -168,17 +178,35 @@ async fn subscribers_get_every_broadcast_in_order_and_nothing_after_unsubscribin
         .collect();
     let mut churn_saw = 0;
     for task in churn {
-        let last = tokio::time::timeout(Duration::from_secs(15), task).await.expect("churn finished").unwrap();
+        let last = tokio::time::timeout(Duration::from_secs(15), task)
+            .await
+            .expect("churn finished")
+            .unwrap();
         churn_saw += last.is_some() as usize;
     }
     stop.store(true, Ordering::Release);
-    let sent = tokio::task::spawn_blocking(move || publishing.join().unwrap()).await.unwrap();
+    let sent = tokio::task::spawn_blocking(move || publishing.join().unwrap())
+        .await
+        .unwrap();
     for (n, task) in steady.into_iter().enumerate() {
-        let got = tokio::time::timeout(T, task).await.expect("steady finished").unwrap();
-        assert_eq!(got.len() as u64, sent, "steady {n}: every broadcast arrives");
-        assert!(got.iter().enumerate().all(|(i, seq)| *seq == i as u64), "steady {n}: in order");
+        let got = tokio::time::timeout(T, task)
+            .await
+            .expect("steady finished")
+            .unwrap();
+        assert_eq!(
+            got.len() as u64,
+            sent,
+            "steady {n}: every broadcast arrives"
+        );
+        assert!(
+            got.iter().enumerate().all(|(i, seq)| *seq == i as u64),
+            "steady {n}: in order"
+        );
     }
-    assert!(churn_saw > CHURN / 2, "the churn overlapped the broadcasts ({churn_saw} of {CHURN} saw some)");
+    assert!(
+        churn_saw > CHURN / 2,
+        "the churn overlapped the broadcasts ({churn_saw} of {CHURN} saw some)"
+    );
 
     let events = collector.wait_closes(STEADY + CHURN, T);
     let groups = by_connection(&events);
@@ -186,15 +214,34 @@ async fn subscribers_get_every_broadcast_in_order_and_nothing_after_unsubscribin
     let mut joins_per_connection = Vec::new();
     for (id, mine) in &groups {
         let problems = check_life(mine);
-        assert!(problems.is_empty(), "connection {}: {problems:?}", short(id));
-        joins_per_connection.push(mine.iter().filter(|e| matches!(e.kind, EventKind::Join { .. })).count());
+        assert!(
+            problems.is_empty(),
+            "connection {}: {problems:?}",
+            short(id)
+        );
+        joins_per_connection.push(
+            mine.iter()
+                .filter(|e| matches!(e.kind, EventKind::Join { .. }))
+                .count(),
+        );
     }
     joins_per_connection.sort();
     let expected: Vec<usize> = [vec![1; STEADY], vec![ROUNDS; CHURN]].concat();
-    assert_eq!(joins_per_connection, expected, "a join per subscription, no more");
-    assert!(node.hub.channels().is_empty(), "left behind: {:?}", node.hub.channels());
+    assert_eq!(
+        joins_per_connection, expected,
+        "a join per subscription, no more"
+    );
+    assert!(
+        node.hub.channels().is_empty(),
+        "left behind: {:?}",
+        node.hub.channels()
+    );
     assert_eq!(node.hub.live_count(), 0);
-    eprintln!("{sent} broadcasts, {} events, in {:?}", events.len(), started.elapsed());
+    eprintln!(
+        "{sent} broadcasts, {} events, in {:?}",
+        events.len(),
+        started.elapsed()
+    );
 }
 
 /// The same channel changed from both sides at once: the client over its socket, and the
@@ -226,7 +273,9 @@ async fn application_and_client_subscription_changes_racing_keep_join_leave_alte
                     let mut rng = Rng::new(500 + n as u64);
                     let deadline = Instant::now() + Duration::from_secs(5);
                     let mut calls = 0u64;
-                    while node.hub.get(&id).is_some_and(|c| c.is_open()) && Instant::now() < deadline {
+                    while node.hub.get(&id).is_some_and(|c| c.is_open())
+                        && Instant::now() < deadline
+                    {
                         let channel = if rng.chance(70) { "room" } else { "side" };
                         let op = rng.chance(50);
                         node.route(membership(op, id.as_str(), channel)).unwrap();
@@ -249,7 +298,9 @@ async fn application_and_client_subscription_changes_racing_keep_join_leave_alte
                     };
                     send_text(&mut client, text).await;
                     // Replies and broadcasts interleave; read whatever comes for a moment.
-                    while let Some(frame) = next_frame(&mut client, Duration::from_micros(200 + rng.below(800))).await {
+                    while let Some(frame) =
+                        next_frame(&mut client, Duration::from_micros(200 + rng.below(800))).await
+                    {
                         if let Frame::Reply(reply) = frame {
                             assert_ne!(reply["event"], "error", "{who}: {reply}");
                         }
@@ -263,15 +314,23 @@ async fn application_and_client_subscription_changes_racing_keep_join_leave_alte
                     }
                     1 => drop(client),
                     _ => {
-                        assert_eq!(node.route(on(Kind::KillConnection, id.as_str())).unwrap(), Reply::Bool(true));
+                        assert_eq!(
+                            node.route(on(Kind::KillConnection, id.as_str())).unwrap(),
+                            Reply::Bool(true)
+                        );
                         finish(&mut client).await;
                     }
                 }
-                tokio::task::spawn_blocking(move || app.join().unwrap()).await.unwrap()
+                tokio::task::spawn_blocking(move || app.join().unwrap())
+                    .await
+                    .unwrap()
             }));
         }
         for task in tasks {
-            let calls = tokio::time::timeout(Duration::from_secs(15), task).await.expect("client finished").unwrap();
+            let calls = tokio::time::timeout(Duration::from_secs(15), task)
+                .await
+                .expect("client finished")
+                .unwrap();
             assert!(calls > 0);
         }
         collector.wait_closes(CLIENTS * (round as usize + 1), T);
@@ -284,12 +343,21 @@ async fn application_and_client_subscription_changes_racing_keep_join_leave_alte
                 problems.insert(short(&id).to_string(), found);
             }
         }
-        assert!(problems.is_empty(), "round {round}: join/leave out of order: {problems:#?}");
+        assert!(
+            problems.is_empty(),
+            "round {round}: join/leave out of order: {problems:#?}"
+        );
     }
     stop.store(true, Ordering::Release);
-    tokio::task::spawn_blocking(move || publishing.join().unwrap()).await.unwrap();
+    tokio::task::spawn_blocking(move || publishing.join().unwrap())
+        .await
+        .unwrap();
     assert_eq!(node.hub.live_count(), 0);
-    assert!(node.hub.channels().is_empty(), "left behind: {:?}", node.hub.channels());
+    assert!(
+        node.hub.channels().is_empty(),
+        "left behind: {:?}",
+        node.hub.channels()
+    );
 }
 
 /// The application's `subscribe`/`unsubscribe` calls hammering a connection while it ends
@@ -325,7 +393,11 @@ async fn application_subscription_calls_racing_a_connections_end_report_nothing_
                 // Calls after the end are refused and report nothing.
                 for _ in 0..5 {
                     let refused = node.route(membership(true, id.as_str(), "a")).unwrap();
-                    assert_eq!(refused, Reply::Bool(false), "subscribed a closed connection");
+                    assert_eq!(
+                        refused,
+                        Reply::Bool(false),
+                        "subscribed a closed connection"
+                    );
                 }
             })
         };
@@ -346,11 +418,15 @@ async fn application_subscription_calls_racing_a_connections_end_report_nothing_
         // At most a few application threads at once.
         if apps.len() >= 4 {
             let app = apps.remove(0);
-            tokio::task::spawn_blocking(move || app.join().unwrap()).await.unwrap();
+            tokio::task::spawn_blocking(move || app.join().unwrap())
+                .await
+                .unwrap();
         }
     }
     for app in apps {
-        tokio::task::spawn_blocking(move || app.join().unwrap()).await.unwrap();
+        tokio::task::spawn_blocking(move || app.join().unwrap())
+            .await
+            .unwrap();
     }
     collector.wait_closes(CONNECTIONS, T);
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -361,7 +437,15 @@ async fn application_subscription_calls_racing_a_connections_end_report_nothing_
             problems.insert(short(&id).to_string(), found);
         }
     }
-    assert!(problems.is_empty(), "{} of {CONNECTIONS} connections: {problems:#?}", problems.len());
+    assert!(
+        problems.is_empty(),
+        "{} of {CONNECTIONS} connections: {problems:#?}",
+        problems.len()
+    );
     assert_eq!(node.hub.live_count(), 0);
-    assert!(node.hub.channels().is_empty(), "left behind: {:?}", node.hub.channels());
+    assert!(
+        node.hub.channels().is_empty(),
+        "left behind: {:?}",
+        node.hub.channels()
+    );
 }

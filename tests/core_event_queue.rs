@@ -57,23 +57,36 @@ async fn a_full_queue_parks_producers_until_the_consumer_pops() {
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(done.load(Ordering::SeqCst), 0, "a producer went past a full queue");
+    assert_eq!(
+        done.load(Ordering::SeqCst),
+        0,
+        "a producer went past a full queue"
+    );
     assert_eq!(queue.len(), 2);
 
     // A pop makes room: a parked producer gets in, and the queue is full again. (Producers
     // woken together may each get in: see the soft bound in the next test.)
     let mut popped = 0;
     while done.load(Ordering::SeqCst) < 3 {
-        assert!(popped < 3, "3 pops made room for 3 producers, yet some stay parked");
+        assert!(
+            popped < 3,
+            "3 pops made room for 3 producers, yet some stay parked"
+        );
         let parked_before = 3 - done.load(Ordering::SeqCst);
         assert!(queue.pop(Duration::ZERO).is_some());
         popped += 1;
-        eventually("a parked producer resumed", || 3 - done.load(Ordering::SeqCst) < parked_before).await;
+        eventually("a parked producer resumed", || {
+            3 - done.load(Ordering::SeqCst) < parked_before
+        })
+        .await;
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(popped + queue.len(), 5, "an event was lost or duplicated");
     for producer in producers {
-        tokio::time::timeout(Duration::from_secs(1), producer).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(1), producer)
+            .await
+            .unwrap()
+            .unwrap();
     }
     // FIFO: what is left came from the parked producers.
     let rest: Vec<Event> = std::iter::from_fn(|| queue.pop(Duration::ZERO)).collect();
@@ -112,7 +125,9 @@ async fn many_producers_and_a_slow_consumer_lose_nothing_and_keep_each_producers
                     std::thread::sleep(Duration::from_micros(200));
                 }
                 if let Some(event) = queue.pop(Duration::from_millis(100)) {
-                    got.entry(event.connection.clone()).or_default().push(seq_of(&event));
+                    got.entry(event.connection.clone())
+                        .or_default()
+                        .push(seq_of(&event));
                     total += 1;
                 }
             }
@@ -120,18 +135,30 @@ async fn many_producers_and_a_slow_consumer_lose_nothing_and_keep_each_producers
         })
     };
     for producer in producers {
-        tokio::time::timeout(Duration::from_secs(10), producer).await.expect("no producer stays parked").unwrap();
+        tokio::time::timeout(Duration::from_secs(10), producer)
+            .await
+            .expect("no producer stays parked")
+            .unwrap();
     }
-    let (got, max_len, total) = tokio::task::spawn_blocking(move || consumer.join().unwrap()).await.unwrap();
+    let (got, max_len, total) = tokio::task::spawn_blocking(move || consumer.join().unwrap())
+        .await
+        .unwrap();
     assert_eq!(total, PRODUCERS * EACH, "events were lost");
     for p in 0..PRODUCERS {
         let seqs = &got[&Arc::<str>::from(format!("p{p}"))];
-        assert_eq!(*seqs, (0..EACH).collect::<Vec<_>>(), "producer {p}'s events out of order or missing");
+        assert_eq!(
+            *seqs,
+            (0..EACH).collect::<Vec<_>>(),
+            "producer {p}'s events out of order or missing"
+        );
     }
     assert!(queue.is_empty());
     // The capacity is a soft bound for `push` (check, then send, without a lock): producers
     // racing for the last place may each get in, so at most one extra per producer.
-    assert!(max_len <= CAPACITY + PRODUCERS, "queue reached {max_len} with capacity {CAPACITY}");
+    assert!(
+        max_len <= CAPACITY + PRODUCERS,
+        "queue reached {max_len} with capacity {CAPACITY}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,12 +167,20 @@ async fn try_push_gives_the_event_back_when_full() {
     for seq in 0..3 {
         assert!(queue.try_push(event(1, seq)).is_ok());
     }
-    let back = queue.try_push(event(9, 42)).expect_err("a full queue refuses");
-    assert_eq!((&*back.connection, seq_of(&back)), ("p9", 42), "the refused event comes back unchanged");
+    let back = queue
+        .try_push(event(9, 42))
+        .expect_err("a full queue refuses");
+    assert_eq!(
+        (&*back.connection, seq_of(&back)),
+        ("p9", 42),
+        "the refused event comes back unchanged"
+    );
     assert_eq!(queue.len(), 3);
     assert_eq!(seq_of(&queue.pop(Duration::ZERO).unwrap()), 0);
     assert!(queue.try_push(back).is_ok());
-    let order: Vec<usize> = std::iter::from_fn(|| queue.pop(Duration::ZERO)).map(|e| seq_of(&e)).collect();
+    let order: Vec<usize> = std::iter::from_fn(|| queue.pop(Duration::ZERO))
+        .map(|e| seq_of(&e))
+        .collect();
     assert_eq!(order, [1, 2, 42]);
     assert!(queue.pop(Duration::from_millis(5)).is_none());
 }
@@ -167,11 +202,17 @@ async fn push_now_may_exceed_the_capacity_and_parked_producers_wait_until_below_
     for _ in 0..3 {
         assert!(queue.pop(Duration::ZERO).is_some());
         tokio::time::sleep(Duration::from_millis(20)).await;
-        assert!(!parked.is_finished(), "a producer got in while the queue was at or over its capacity");
+        assert!(
+            !parked.is_finished(),
+            "a producer got in while the queue was at or over its capacity"
+        );
     }
     assert_eq!(queue.len(), 2);
     assert!(queue.pop(Duration::ZERO).is_some());
-    tokio::time::timeout(Duration::from_secs(1), parked).await.expect("the pop below capacity woke it").unwrap();
+    tokio::time::timeout(Duration::from_secs(1), parked)
+        .await
+        .expect("the pop below capacity woke it")
+        .unwrap();
     let order: Vec<String> = std::iter::from_fn(|| queue.pop(Duration::ZERO))
         .map(|e| format!("{}:{}", e.connection, seq_of(&e)))
         .collect();
@@ -212,10 +253,14 @@ async fn no_wake_up_is_lost_when_pops_race_parking_producers() {
         for producer in producers {
             tokio::time::timeout(Duration::from_secs(5), producer)
                 .await
-                .unwrap_or_else(|_| panic!("round {round}: a producer stayed parked with room in the queue"))
+                .unwrap_or_else(|_| {
+                    panic!("round {round}: a producer stayed parked with room in the queue")
+                })
                 .unwrap();
         }
-        let n = tokio::task::spawn_blocking(move || consumer.join().unwrap()).await.unwrap();
+        let n = tokio::task::spawn_blocking(move || consumer.join().unwrap())
+            .await
+            .unwrap();
         assert_eq!(n, 80, "round {round}: events lost");
     }
 }
@@ -238,11 +283,18 @@ async fn a_full_queue_pauses_reading_from_clients_and_loses_no_message() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let pending = node.events.len();
     // Each connection task holds at most one event while parked; the queue is near its size.
-    assert!(pending <= 4 + CLIENTS, "{pending} events queued with event_queue_size 4");
+    assert!(
+        pending <= 4 + CLIENTS,
+        "{pending} events queued with event_queue_size 4"
+    );
 
     let collector = Collector::start(&node);
     let events = collector.wait_for(Duration::from_secs(10), "every message", |events| {
-        events.iter().filter(|e| matches!(e.kind, EventKind::Message { .. })).count() >= CLIENTS * EACH
+        events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Message { .. }))
+            .count()
+            >= CLIENTS * EACH
     });
     let mut per_client: HashMap<String, Vec<usize>> = HashMap::new();
     let mut opens = 0;
@@ -252,14 +304,21 @@ async fn a_full_queue_pauses_reading_from_clients_and_loses_no_message() {
             EventKind::Message { .. } => {
                 let text = text_payload(event);
                 let (client, seq) = text.split_once(':').unwrap();
-                per_client.entry(client.to_string()).or_default().push(seq.parse().unwrap());
+                per_client
+                    .entry(client.to_string())
+                    .or_default()
+                    .push(seq.parse().unwrap());
             }
             _ => panic!("unexpected event {}", name(event)),
         }
     }
     assert_eq!(opens, CLIENTS);
     for c in 0..CLIENTS {
-        assert_eq!(per_client[&c.to_string()], (0..EACH).collect::<Vec<_>>(), "client {c}");
+        assert_eq!(
+            per_client[&c.to_string()],
+            (0..EACH).collect::<Vec<_>>(),
+            "client {c}"
+        );
     }
     drop(clients);
     collector.wait_closes(CLIENTS, Duration::from_secs(5));

@@ -91,14 +91,27 @@ fn open(node: &Node, n: usize) -> Subject {
         node.now_ms(),
     ));
     node.hub.register(conn.clone());
-    let open = EventKind::Open { headers: vec![], query: vec![], remote_addr: "127.0.0.1:1".into(), user: None };
+    let open = EventKind::Open {
+        headers: vec![],
+        query: vec![],
+        remote_addr: "127.0.0.1:1".into(),
+        user: None,
+    };
     node.events.push_now(Event::of(&conn, open, None));
     assert_eq!(subscribe(node, &id, "room"), Reply::Bool(true));
     if n % 2 == 0 {
         assert_eq!(subscribe(node, &id, &format!("own-{n}")), Reply::Bool(true));
     }
-    let token = call(node, Kind::GetResumeToken, &id).into_maybe_text().unwrap();
-    Subject { conn, first, token, ghost_from_start: false, outcome: Outcome::default() }
+    let token = call(node, Kind::GetResumeToken, &id)
+        .into_maybe_text()
+        .unwrap();
+    Subject {
+        conn,
+        first,
+        token,
+        ghost_from_start: false,
+        outcome: Outcome::default(),
+    }
 }
 
 /// One seeded round: `subjects` connections, each raced by every kind of operation.
@@ -108,7 +121,10 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
     for subject in &mut list {
         subject.ghost_from_start = rng.chance(70);
         if subject.ghost_from_start {
-            assert_eq!(call(node, Kind::ActivateGhost, &subject.conn.id()), Reply::Bool(true));
+            assert_eq!(
+                call(node, Kind::ActivateGhost, &subject.conn.id()),
+                Reply::Bool(true)
+            );
         }
     }
     let list = Arc::new(list);
@@ -140,11 +156,14 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
                     1 => {
                         for _ in 0..200 {
                             let socket = Socket::new();
-                            if let Some((conn, replayed)) = node.hub.resume(&s.token, socket.clone()) {
+                            if let Some((conn, replayed)) =
+                                node.hub.resume(&s.token, socket.clone())
+                            {
                                 assert!(Arc::ptr_eq(&conn, &s.conn));
                                 s.outcome.resumed.fetch_add(1, Ordering::SeqCst);
                                 let count = Some(bytes(replayed.to_string()));
-                                node.events.push_now(Event::of(&conn, EventKind::Resume, count));
+                                node.events
+                                    .push_now(Event::of(&conn, EventKind::Resume, count));
                                 spin(&mut rng, 3000);
                                 match end_socket(&node, &conn, &socket) {
                                     Ended::Closed(_) => {}
@@ -164,7 +183,10 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
                     2 if rng.chance(50) => {
                         if call(&node, Kind::ReleaseGhost, &id) == Reply::Bool(true) {
                             // Its token died with the ghost mark.
-                            assert!(node.hub.resume(&s.token, Socket::new()).is_none(), "a released ghost's token resumed it");
+                            assert!(
+                                node.hub.resume(&s.token, Socket::new()).is_none(),
+                                "a released ghost's token resumed it"
+                            );
                         }
                     }
                     3 if rng.chance(30) => {
@@ -173,7 +195,10 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
                     4 => {
                         for _ in 0..20 {
                             if let Ending::Retired { .. } = release_expired_now(&node, &s.conn) {
-                                assert!(node.hub.resume(&s.token, Socket::new()).is_none(), "a TTL-released ghost's token resumed it");
+                                assert!(
+                                    node.hub.resume(&s.token, Socket::new()).is_none(),
+                                    "a TTL-released ghost's token resumed it"
+                                );
                                 break;
                             }
                             spin(&mut rng, 800);
@@ -186,7 +211,12 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
                         // Traffic meanwhile: live, dormant (kept) or gone (refused).
                         broadcast(&node, "room", bytes(format!("b{i}")));
                         call(&node, Kind::IsGhost, &id);
-                        node.route(Op::Send { id: Id::new(&*id).unwrap(), data: bytes("direct"), route: None }).unwrap();
+                        node.route(Op::Send {
+                            id: Id::new(&*id).unwrap(),
+                            data: bytes("direct"),
+                            route: None,
+                        })
+                        .unwrap();
                     }
                     _ => {}
                 }
@@ -194,20 +224,34 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
         }));
     }
     for thread in threads {
-        thread.join().unwrap_or_else(|_| panic!("seed {seed}: a racer panicked"));
+        thread
+            .join()
+            .unwrap_or_else(|_| panic!("seed {seed}: a racer panicked"));
     }
 
     // Every socket has ended: what is still open is a dormant ghost. Release or kill it, as
     // the application or the TTL would.
     for s in list.iter() {
         if s.conn.is_open() {
-            assert!(s.conn.is_dormant(), "seed {seed}: no socket is live, yet the connection is not dormant");
+            assert!(
+                s.conn.is_dormant(),
+                "seed {seed}: no socket is live, yet the connection is not dormant"
+            );
             let before = node.events.len();
-            assert_eq!(call(node, Kind::KillConnection, &s.conn.id()), Reply::Bool(true));
-            assert!(node.events.len() > before, "seed {seed}: killing a dormant ghost reported nothing");
+            assert_eq!(
+                call(node, Kind::KillConnection, &s.conn.id()),
+                Reply::Bool(true)
+            );
+            assert!(
+                node.events.len() > before,
+                "seed {seed}: killing a dormant ghost reported nothing"
+            );
         }
         // A killed, released or resumed-and-spent token never resumes.
-        assert!(node.hub.resume(&s.token, Socket::new()).is_none(), "seed {seed}: a dead connection's token resumed it");
+        assert!(
+            node.hub.resume(&s.token, Socket::new()).is_none(),
+            "seed {seed}: a dead connection's token resumed it"
+        );
     }
     let events: Vec<Event> = std::iter::from_fn(|| node.events.pop(Duration::ZERO)).collect();
     let groups = by_connection(&events);
@@ -215,33 +259,69 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
         let id = s.conn.id();
         let mine = groups.get(&id).expect("every connection has events");
         let o = &s.outcome;
-        let shown = || format!("seed {seed}, connection {}: {:?}", short(&id), mine.iter().map(name).collect::<Vec<_>>());
+        let shown = || {
+            format!(
+                "seed {seed}, connection {}: {:?}",
+                short(&id),
+                mine.iter().map(name).collect::<Vec<_>>()
+            )
+        };
         let problems = check_life(mine);
         // Exactly one end reported (check_life counts beforeClose and close).
         assert!(problems.is_empty(), "{}: {problems:?}", shown());
-        assert!(o.resumed.load(Ordering::SeqCst) <= 1, "the spent token resumed twice: {}", shown());
-        let ghost_closes = mine.iter().filter(|e| matches!(e.kind, EventKind::GhostConnectionClose)).count();
-        let close = mine.iter().find(|e| matches!(e.kind, EventKind::Close { .. })).unwrap();
+        assert!(
+            o.resumed.load(Ordering::SeqCst) <= 1,
+            "the spent token resumed twice: {}",
+            shown()
+        );
+        let ghost_closes = mine
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::GhostConnectionClose))
+            .count();
+        let close = mine
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::Close { .. }))
+            .unwrap();
         let how = match (o.resumed.load(Ordering::SeqCst), ghost_closes) {
             (1, 0) => "resumed, then ",
             (1, _) => "resumed, dormant again, ",
             _ => "",
         };
-        *tally.entry(format!("{how}{} {}", name(close), text_payload(close))).or_default() += 1;
+        *tally
+            .entry(format!("{how}{} {}", name(close), text_payload(close)))
+            .or_default() += 1;
         // A resumed ghost is never also released, unless its new socket put it back to sleep
         // (a second dormancy) and that one was released.
         if o.resumed.load(Ordering::SeqCst) == 1 && o.dormant_again.load(Ordering::SeqCst) == 0 {
-            assert_eq!(ghost_closes, 0, "a resumed ghost was also released: {}", shown());
+            assert_eq!(
+                ghost_closes,
+                0,
+                "a resumed ghost was also released: {}",
+                shown()
+            );
         }
-        let resume_at = mine.iter().position(|e| matches!(e.kind, EventKind::Resume));
-        let before_at = mine.iter().position(|e| matches!(e.kind, EventKind::BeforeClose { .. })).unwrap();
-        assert!(resume_at.is_none_or(|r| r < before_at), "resumed after its end: {}", shown());
+        let resume_at = mine
+            .iter()
+            .position(|e| matches!(e.kind, EventKind::Resume));
+        let before_at = mine
+            .iter()
+            .position(|e| matches!(e.kind, EventKind::BeforeClose { .. }))
+            .unwrap();
+        assert!(
+            resume_at.is_none_or(|r| r < before_at),
+            "resumed after its end: {}",
+            shown()
+        );
         assert!(!s.conn.is_open());
         node.hub.forget(&id);
     }
     assert_eq!(node.hub.live_count(), 0, "seed {seed}");
     assert_eq!(node.hub.clients_count(None), 0, "seed {seed}");
-    assert!(node.hub.channels().is_empty(), "seed {seed}: channels left behind: {:?}", node.hub.channels());
+    assert!(
+        node.hub.channels().is_empty(),
+        "seed {seed}: channels left behind: {:?}",
+        node.hub.channels()
+    );
     assert_eq!(events.len(), groups.values().map(Vec::len).sum::<usize>());
 }
 
@@ -271,15 +351,32 @@ fn a_dormant_ghost_released_reports_ghost_close_before_close_leaves_close() {
     assert_eq!(call(&node, Kind::ActivateGhost, &id), Reply::Bool(true));
     assert_eq!(end_socket(&node, &s.conn, &s.first), Ended::Dormant);
     assert_eq!(node.hub.live_count(), 0);
-    assert_eq!(node.hub.clients_count(None), 1, "a dormant ghost is still a client");
+    assert_eq!(
+        node.hub.clients_count(None),
+        1,
+        "a dormant ghost is still a client"
+    );
     assert_eq!(call(&node, Kind::IsGhost, &id), Reply::Bool(true));
     assert_eq!(call(&node, Kind::ReleaseGhost, &id), Reply::Bool(true));
-    assert_eq!(call(&node, Kind::ReleaseGhost, &id), Reply::Bool(false), "released twice");
+    assert_eq!(
+        call(&node, Kind::ReleaseGhost, &id),
+        Reply::Bool(false),
+        "released twice"
+    );
     assert!(node.hub.resume(&s.token, Socket::new()).is_none());
     let events: Vec<Event> = std::iter::from_fn(|| node.events.pop(Duration::ZERO)).collect();
     assert_eq!(
         events.iter().map(name).collect::<Vec<_>>(),
-        ["open", "join room", "join own-0", "ghostConnectionClose", "beforeClose 1006", "leave own-0", "leave room", "close 1006"]
+        [
+            "open",
+            "join room",
+            "join own-0",
+            "ghostConnectionClose",
+            "beforeClose 1006",
+            "leave own-0",
+            "leave room",
+            "close 1006"
+        ]
     );
     assert_eq!(text_payload(&events[3]), "ghost_released");
     // State stays readable until the worker has seen `close`, then goes.
@@ -291,10 +388,16 @@ fn a_dormant_ghost_released_reports_ghost_close_before_close_leaves_close() {
 // Over the wire.
 
 /// A client per connection, known by the `n` in its query.
-async fn open_client(collector: &Collector, addr: std::net::SocketAddr, tag: &str) -> (Client, String) {
+async fn open_client(
+    collector: &Collector,
+    addr: std::net::SocketAddr,
+    tag: &str,
+) -> (Client, String) {
     let mut client = connect(addr, &format!("/ws?n={tag}")).await;
     send_text(&mut client, r#"{"action":"subscribe","channel":"room"}"#).await;
-    let reply = next_text(&mut client, Duration::from_secs(5)).await.unwrap();
+    let reply = next_text(&mut client, Duration::from_secs(5))
+        .await
+        .unwrap();
     assert!(reply.contains("subscribed"), "{reply}");
     let id = collector.wait_open(tag, Duration::from_secs(5));
     (client, id)
@@ -309,15 +412,30 @@ async fn until(what: &str, done: impl Fn() -> bool) {
 }
 
 /// Checks every connection's story once all have ended, then that nothing is left.
-async fn check_all_ended(node: &Arc<Node>, collector: &Collector, ids: &HashSet<String>) -> Vec<Event> {
-    let events = collector.wait_for(Duration::from_secs(10), "every connection's close", |events| {
-        let closed: HashSet<&str> =
-            events.iter().filter(|e| matches!(e.kind, EventKind::Close { .. })).map(|e| &*e.connection).collect();
-        ids.iter().all(|id| closed.contains(id.as_str()))
-    });
+async fn check_all_ended(
+    node: &Arc<Node>,
+    collector: &Collector,
+    ids: &HashSet<String>,
+) -> Vec<Event> {
+    let events = collector.wait_for(
+        Duration::from_secs(10),
+        "every connection's close",
+        |events| {
+            let closed: HashSet<&str> = events
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::Close { .. }))
+                .map(|e| &*e.connection)
+                .collect();
+            ids.iter().all(|id| closed.contains(id.as_str()))
+        },
+    );
     for (id, mine) in by_connection(&events) {
         let problems = check_life(&mine);
-        assert!(problems.is_empty(), "connection {}: {problems:?}", short(&id));
+        assert!(
+            problems.is_empty(),
+            "connection {}: {problems:?}",
+            short(&id)
+        );
         node.hub.forget(&id);
     }
     until("live_count is 0", || node.hub.live_count() == 0).await;
@@ -338,9 +456,14 @@ async fn resume_over_the_wire_races_release_and_kill() {
         let (client, id) = open_client(&collector, addr, &format!("r{round}")).await;
         ids.insert(id.clone());
         assert_eq!(call(&node, Kind::ActivateGhost, &id), Reply::Bool(true));
-        let token = call(&node, Kind::GetResumeToken, &id).into_maybe_text().unwrap();
+        let token = call(&node, Kind::GetResumeToken, &id)
+            .into_maybe_text()
+            .unwrap();
         drop(client);
-        until("the ghost is dormant", || node.hub.get(&id).is_some_and(|c| c.is_dormant())).await;
+        until("the ghost is dormant", || {
+            node.hub.get(&id).is_some_and(|c| c.is_dormant())
+        })
+        .await;
         broadcast(&node, "room", bytes(format!("kept-{round}")));
 
         let op = match rng.below(3) {
@@ -366,32 +489,78 @@ async fn resume_over_the_wire_races_release_and_kill() {
         // this is a new connection (with an `open` of its own).
         let tag = format!("back{round}");
         let is_new_open = |e: &Event| matches!(&e.kind, EventKind::Open { query, .. } if query.iter().any(|(k, v)| k == "n" && *v == tag));
-        let is_mine = |e: &Event, what: fn(&EventKind) -> bool| *e.connection == *id && what(&e.kind);
-        let events = collector.wait_for(Duration::from_secs(5), "a resume, or the ghost's end and a new open", |events| {
-            events.iter().any(|e| is_mine(e, |k| matches!(k, EventKind::Resume)))
-                || (events.iter().any(is_new_open) && events.iter().any(|e| is_mine(e, |k| matches!(k, EventKind::Close { .. }))))
-        });
-        let resumed = events.iter().any(|e| matches!(e.kind, EventKind::Resume) && *e.connection == *id);
+        let is_mine =
+            |e: &Event, what: fn(&EventKind) -> bool| *e.connection == *id && what(&e.kind);
+        let events = collector.wait_for(
+            Duration::from_secs(5),
+            "a resume, or the ghost's end and a new open",
+            |events| {
+                events
+                    .iter()
+                    .any(|e| is_mine(e, |k| matches!(k, EventKind::Resume)))
+                    || (events.iter().any(is_new_open)
+                        && events
+                            .iter()
+                            .any(|e| is_mine(e, |k| matches!(k, EventKind::Close { .. }))))
+            },
+        );
+        let resumed = events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Resume) && *e.connection == *id);
         let mine: Vec<&Event> = events.iter().filter(|e| *e.connection == *id).collect();
-        let released = mine.iter().any(|e| matches!(e.kind, EventKind::GhostConnectionClose));
-        let ended = mine.iter().any(|e| matches!(e.kind, EventKind::Close { .. }));
+        let released = mine
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::GhostConnectionClose));
+        let ended = mine
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Close { .. }));
         if resumed {
             assert!(!released, "round {round}: resumed and released");
-            assert!(!events.iter().any(is_new_open), "round {round}: resumed and opened anew");
+            assert!(
+                !events.iter().any(is_new_open),
+                "round {round}: resumed and opened anew"
+            );
             let first = next_text(&mut back, Duration::from_secs(2)).await;
-            assert_eq!(first.as_deref(), Some(format!("kept-{round}").as_str()), "round {round}: the kept frame is replayed first");
+            assert_eq!(
+                first.as_deref(),
+                Some(format!("kept-{round}").as_str()),
+                "round {round}: the kept frame is replayed first"
+            );
             *outcomes.entry("resumed").or_default() += 1;
         } else {
-            assert!(ended, "round {round}: the token was refused, yet the ghost lives");
-            assert!(op != Kind::IsGhost, "round {round}: nothing raced the resume, yet it failed");
+            assert!(
+                ended,
+                "round {round}: the token was refused, yet the ghost lives"
+            );
+            assert!(
+                op != Kind::IsGhost,
+                "round {round}: nothing raced the resume, yet it failed"
+            );
             let first = next_text(&mut back, Duration::from_millis(20)).await;
-            assert_eq!(first, None, "round {round}: a fresh connection got {first:?}");
-            ids.insert(events.iter().find(|e| is_new_open(e)).unwrap().connection.to_string());
-            *outcomes.entry(if released { "released" } else { "killed" }).or_default() += 1;
+            assert_eq!(
+                first, None,
+                "round {round}: a fresh connection got {first:?}"
+            );
+            ids.insert(
+                events
+                    .iter()
+                    .find(|e| is_new_open(e))
+                    .unwrap()
+                    .connection
+                    .to_string(),
+            );
+            *outcomes
+                .entry(if released { "released" } else { "killed" })
+                .or_default() += 1;
         }
         drop(back);
         // A ghost resumed and still marked goes dormant again: end it for good.
-        until("the socket ended", || node.hub.get(&id).is_none_or(|c| c.is_dormant() || !c.is_open())).await;
+        until("the socket ended", || {
+            node.hub
+                .get(&id)
+                .is_none_or(|c| c.is_dormant() || !c.is_open())
+        })
+        .await;
         call(&node, Kind::KillConnection, &id);
     }
     check_all_ended(&node, &collector, &ids).await;
@@ -409,7 +578,9 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
     for n in 0..GHOSTS {
         let (client, id) = open_client(&collector, addr, &format!("t{n}")).await;
         assert_eq!(call(&node, Kind::ActivateGhost, &id), Reply::Bool(true));
-        let token = call(&node, Kind::GetResumeToken, &id).into_maybe_text().unwrap();
+        let token = call(&node, Kind::GetResumeToken, &id)
+            .into_maybe_text()
+            .unwrap();
         ghosts.push((client, id, token));
     }
     // They go dormant 5 ms apart, so they expire 5 ms apart, each raced by its client coming
@@ -423,9 +594,18 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
         ids.insert(id.clone());
         tokens.push((id, token));
     }
-    until("all dormant", || tokens.iter().all(|(id, _)| node.hub.get(id).is_some_and(|c| c.is_dormant()))).await;
+    until("all dormant", || {
+        tokens
+            .iter()
+            .all(|(id, _)| node.hub.get(id).is_some_and(|c| c.is_dormant()))
+    })
+    .await;
     node.release_expired_ghosts();
-    assert_eq!(node.hub.clients_count(None), GHOSTS, "released before the TTL");
+    assert_eq!(
+        node.hub.clients_count(None),
+        GHOSTS,
+        "released before the TTL"
+    );
     let expiry = t0 + Duration::from_secs(1);
     tokio::time::sleep_until(expiry - Duration::from_millis(5)).await;
     let sweeper = {
@@ -442,16 +622,25 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
     let mut comebacks = Vec::new();
     for (n, (id, token)) in tokens.iter().enumerate() {
         // From 2 ms before this ghost's expiry to 1 ms after.
-        let at = expiry + Duration::from_millis(5 * n as u64) - Duration::from_micros(2000) + Duration::from_micros(rng.below(3000));
+        let at = expiry + Duration::from_millis(5 * n as u64) - Duration::from_micros(2000)
+            + Duration::from_micros(rng.below(3000));
         let (token, id) = (token.clone(), id.clone());
         comebacks.push(tokio::spawn(async move {
             tokio::time::sleep_until(at).await;
-            (id, connect(addr, &format!("/ws?n=tb{n}&resume={token}")).await)
+            (
+                id,
+                connect(addr, &format!("/ws?n=tb{n}&resume={token}")).await,
+            )
         }));
     }
     let mut backs = Vec::new();
     for comeback in comebacks {
-        backs.push(tokio::time::timeout(Duration::from_secs(5), comeback).await.unwrap().unwrap());
+        backs.push(
+            tokio::time::timeout(Duration::from_secs(5), comeback)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
     }
     sweeper.await.unwrap();
     // Each ghost was resumed or released (then its client got a fresh connection).
@@ -468,16 +657,30 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
     for (id, back) in &mut backs {
         let mine: Vec<&Event> = events.iter().filter(|e| *e.connection == **id).collect();
         let was_resumed = mine.iter().any(|e| matches!(e.kind, EventKind::Resume));
-        let was_released = mine.iter().any(|e| matches!(e.kind, EventKind::GhostConnectionClose));
-        assert!(was_resumed != was_released, "connection {}: resumed {was_resumed}, released {was_released}", short(id));
+        let was_released = mine
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::GhostConnectionClose));
+        assert!(
+            was_resumed != was_released,
+            "connection {}: resumed {was_resumed}, released {was_released}",
+            short(id)
+        );
         if was_resumed {
             resumed += 1;
             let probe = next_text(back, Duration::from_secs(2)).await;
-            assert_eq!(probe.as_deref(), Some("after"), "a resumed ghost keeps its channel");
+            assert_eq!(
+                probe.as_deref(),
+                Some("after"),
+                "a resumed ghost keeps its channel"
+            );
         } else {
             released += 1;
             let probe = next_text(back, Duration::from_millis(20)).await;
-            assert_eq!(probe.as_deref(), None, "a fresh connection is in no channel");
+            assert_eq!(
+                probe.as_deref(),
+                None,
+                "a fresh connection is in no channel"
+            );
         }
     }
     eprintln!("TTL race: {resumed} resumed, {released} released");
@@ -489,7 +692,12 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
     }
     drop(backs);
     for id in &ids {
-        until("sockets ended", || node.hub.get(id).is_none_or(|c| c.is_dormant() || !c.is_open())).await;
+        until("sockets ended", || {
+            node.hub
+                .get(id)
+                .is_none_or(|c| c.is_dormant() || !c.is_open())
+        })
+        .await;
         call(&node, Kind::KillConnection, id);
     }
     check_all_ended(&node, &collector, &ids).await;

@@ -24,63 +24,158 @@ fn samples() -> Vec<Op> {
     let tag = Tag::new("vip").unwrap();
     let user = UserId::new("42").unwrap();
     vec![
-        Op::Broadcast { channel: channel.clone(), data: binary.clone() },
-        Op::Broadcast { channel: channel.clone(), data: empty.clone() },
-        Op::Send { id: weird.clone(), data: binary.clone(), route: route() },
-        Op::Send { id: id("a"), data: empty.clone(), route: None },
-        Op::SendBinary { id: id("a"), data: binary.clone() },
-        Op::SendAll { data: binary.clone(), route: route() },
+        Op::Broadcast {
+            channel: channel.clone(),
+            data: binary.clone(),
+        },
+        Op::Broadcast {
+            channel: channel.clone(),
+            data: empty.clone(),
+        },
+        Op::Send {
+            id: weird.clone(),
+            data: binary.clone(),
+            route: route(),
+        },
+        Op::Send {
+            id: id("a"),
+            data: empty.clone(),
+            route: None,
+        },
+        Op::SendBinary {
+            id: id("a"),
+            data: binary.clone(),
+        },
+        Op::SendAll {
+            data: binary.clone(),
+            route: route(),
+        },
         Op::GetClients { route: None },
         Op::GetClientsCount { route: route() },
         Op::KillConnection { id: weird.clone() },
         Op::ListRoutes {},
-        Op::Subscribe { id: id("a"), channel: channel.clone() },
-        Op::DenySubscription { id: id("a"), channel: channel.clone(), reason: Some("no \u{0}".into()) },
-        Op::DenySubscription { id: id("a"), channel: channel.clone(), reason: None },
-        Op::Unsubscribe { id: id("a"), channel: channel.clone() },
+        Op::Subscribe {
+            id: id("a"),
+            channel: channel.clone(),
+        },
+        Op::DenySubscription {
+            id: id("a"),
+            channel: channel.clone(),
+            reason: Some("no \u{0}".into()),
+        },
+        Op::DenySubscription {
+            id: id("a"),
+            channel: channel.clone(),
+            reason: None,
+        },
+        Op::Unsubscribe {
+            id: id("a"),
+            channel: channel.clone(),
+        },
         Op::GetSubscriptions { id: id("a") },
         Op::GetChannels {},
-        Op::BroadcastToUser { user: user.clone(), data: binary.clone() },
+        Op::BroadcastToUser {
+            user: user.clone(),
+            data: binary.clone(),
+        },
         Op::DisconnectUser { user: user.clone() },
-        Op::GetChannelUsers { channel: channel.clone() },
+        Op::GetChannelUsers {
+            channel: channel.clone(),
+        },
         Op::GetUserConnections { user: user.clone() },
-        Op::SetPresence { id: id("a"), status: Presence::new("away").unwrap() },
+        Op::SetPresence {
+            id: id("a"),
+            status: Presence::new("away").unwrap(),
+        },
         Op::GetPresence { user },
         Op::ActivateGhost { id: id("a") },
         Op::ReleaseGhost { id: id("a") },
         Op::IsGhost { id: id("a") },
         Op::GetResumeToken { id: id("a") },
-        Op::RenameConnection { id: id("a"), new_id: weird.clone() },
-        Op::TagClient { id: id("a"), tag: tag.clone() },
-        Op::UntagClient { id: id("a"), tag: tag.clone() },
+        Op::RenameConnection {
+            id: id("a"),
+            new_id: weird.clone(),
+        },
+        Op::TagClient {
+            id: id("a"),
+            tag: tag.clone(),
+        },
+        Op::UntagClient {
+            id: id("a"),
+            tag: tag.clone(),
+        },
         Op::ClearTagClient { id: id("a") },
         Op::GetTags { id: Some(id("a")) },
         Op::GetTags { id: None },
         Op::GetClientsByTag { tag: tag.clone() },
         Op::GetTagCount { tag: tag.clone() },
-        Op::SendToTag { tag, data: binary.clone(), route: route() },
+        Op::SendToTag {
+            tag,
+            data: binary.clone(),
+            route: route(),
+        },
         Op::SendToTagExpression {
             expression: Expression::new("(vip|admin)&!banned").unwrap(),
             data: binary.clone(),
             route: None,
         },
-        Op::GetClientsByTagExpression { expression: Expression::new("user-*").unwrap() },
-        Op::SetStoredInformation { id: id("a"), key: "".into(), value: binary.clone() },
-        Op::GetStoredInformation { id: id("a"), key: "k\u{0}".into() },
-        Op::DeleteStoredInformation { id: id("a"), key: "k".into() },
+        Op::GetClientsByTagExpression {
+            expression: Expression::new("user-*").unwrap(),
+        },
+        Op::SetStoredInformation {
+            id: id("a"),
+            key: "".into(),
+            value: binary.clone(),
+        },
+        Op::GetStoredInformation {
+            id: id("a"),
+            key: "k\u{0}".into(),
+        },
+        Op::DeleteStoredInformation {
+            id: id("a"),
+            key: "k".into(),
+        },
         Op::ClearStoredInformation { id: id("a") },
-        Op::HasStoredInformation { id: id("a"), key: "k".into() },
+        Op::HasStoredInformation {
+            id: id("a"),
+            key: "k".into(),
+        },
         Op::ListStoredInformationKeys { id: id("a") },
-        Op::SearchStoredInformation { key: "k".into(), filter: Filter::new("regex", "^a.c$").unwrap(), route: route() },
-        Op::GlobalSet { key: Key::new("k").unwrap(), value: binary.clone(), expire: u64::MAX },
-        Op::GlobalSet { key: Key::new("k").unwrap(), value: empty, expire: 0 },
-        Op::GlobalGet { key: Key::new("k").unwrap() },
-        Op::GlobalHas { key: Key::new("k").unwrap() },
-        Op::GlobalDelete { key: Key::new("k").unwrap() },
-        Op::EnablePing { id: id("a"), interval: u64::MAX },
+        Op::SearchStoredInformation {
+            key: "k".into(),
+            filter: Filter::new("regex", "^a.c$").unwrap(),
+            route: route(),
+        },
+        Op::GlobalSet {
+            key: Key::new("k").unwrap(),
+            value: binary.clone(),
+            expire: u64::MAX,
+        },
+        Op::GlobalSet {
+            key: Key::new("k").unwrap(),
+            value: empty,
+            expire: 0,
+        },
+        Op::GlobalGet {
+            key: Key::new("k").unwrap(),
+        },
+        Op::GlobalHas {
+            key: Key::new("k").unwrap(),
+        },
+        Op::GlobalDelete {
+            key: Key::new("k").unwrap(),
+        },
+        Op::EnablePing {
+            id: id("a"),
+            interval: u64::MAX,
+        },
         Op::DisablePing { id: id("a") },
         Op::GetClientPingTime { id: id("a") },
-        Op::EnableQueueCounter { id: id("a"), max: 0, max_time: u64::MAX },
+        Op::EnableQueueCounter {
+            id: id("a"),
+            max: 0,
+            max_time: u64::MAX,
+        },
         Op::DisableQueueCounter { id: id("a") },
         Op::GetClientMessageCounter { id: id("a") },
         Op::GetClientMessageQueue { id: id("a") },
@@ -115,12 +210,19 @@ fn answers_round_trip_through_the_codec() {
         Ok(Reply::MaybeText(None)),
         Ok(Reply::Bytes(Bytes::from_static(b"\xff\x00"))),
         Ok(Reply::Ids(vec!["a".into(), "".into()])),
-        Ok(Reply::History(vec![HistoryEntry { id: 1, time: 2, data: Bytes::from_static(b"\x80") }])),
+        Ok(Reply::History(vec![HistoryEntry {
+            id: 1,
+            time: 2,
+            data: Bytes::from_static(b"\x80"),
+        }])),
         Err(OpError::InvalidArgument("bad \u{0}".into())),
         Err(OpError::Failed("down".into())),
     ];
     for answer in answers {
-        assert_eq!(codec::decode_answer(&codec::encode_answer(&answer)), Ok(answer.clone()));
+        assert_eq!(
+            codec::decode_answer(&codec::encode_answer(&answer)),
+            Ok(answer.clone())
+        );
     }
 }
 
@@ -128,22 +230,55 @@ fn answers_round_trip_through_the_codec() {
 fn decoding_checks_arguments_as_building_does() {
     // A peer (or a corrupted message) cannot get an op past the rules that bind PHP callers.
     let forged = |doc: serde_json::Value| codec::decode_op(&rmp_serde::to_vec_named(&doc).unwrap());
-    let empty_id = forged(serde_json::json!({"send": {"id": "", "data": [104, 105], "route": null}}));
-    assert!(format!("{empty_id:?}").contains("connection id must not be empty"), "{empty_id:?}");
+    let empty_id =
+        forged(serde_json::json!({"send": {"id": "", "data": [104, 105], "route": null}}));
+    assert!(
+        format!("{empty_id:?}").contains("connection id must not be empty"),
+        "{empty_id:?}"
+    );
     let bad_channel = forged(serde_json::json!({"broadcast": {"channel": "a b", "data": []}}));
     assert!(bad_channel.is_err(), "{bad_channel:?}");
-    let bad_regex = forged(serde_json::json!({"searchStoredInformation": {"key": "k", "filter": {"op": "regex", "value": "("}, "route": null}}));
-    assert!(format!("{bad_regex:?}").contains("invalid regex"), "{bad_regex:?}");
+    let bad_regex = forged(
+        serde_json::json!({"searchStoredInformation": {"key": "k", "filter": {"op": "regex", "value": "("}, "route": null}}),
+    );
+    assert!(
+        format!("{bad_regex:?}").contains("invalid regex"),
+        "{bad_regex:?}"
+    );
     assert!(forged(serde_json::json!({"noSuchOp": {}})).is_err());
     assert!(codec::decode_op(b"\xc1 not msgpack").is_err());
 }
 
 #[test]
 fn admin_endpoints_build_the_same_ops() {
-    let op = rest::parse("POST", "/frankenphp_ws/setStoredInformation/a?key=k", Bytes::from_static(b"\xff")).unwrap();
-    assert_eq!(op, Some(Op::SetStoredInformation { id: id("a"), key: "k".into(), value: Bytes::from_static(b"\xff") }));
-    let op = rest::parse("POST", "/frankenphp_ws/global_set/k", Bytes::from_static(b"v")).unwrap();
-    assert_eq!(op, Some(Op::GlobalSet { key: Key::new("k").unwrap(), value: Bytes::from_static(b"v"), expire: 0 }));
+    let op = rest::parse(
+        "POST",
+        "/frankenphp_ws/setStoredInformation/a?key=k",
+        Bytes::from_static(b"\xff"),
+    )
+    .unwrap();
+    assert_eq!(
+        op,
+        Some(Op::SetStoredInformation {
+            id: id("a"),
+            key: "k".into(),
+            value: Bytes::from_static(b"\xff")
+        })
+    );
+    let op = rest::parse(
+        "POST",
+        "/frankenphp_ws/global_set/k",
+        Bytes::from_static(b"v"),
+    )
+    .unwrap();
+    assert_eq!(
+        op,
+        Some(Op::GlobalSet {
+            key: Key::new("k").unwrap(),
+            value: Bytes::from_static(b"v"),
+            expire: 0
+        })
+    );
 }
 
 #[test]
@@ -159,5 +294,7 @@ fn every_op_goes_through_the_routing_point_and_is_counted() {
     }
     let stats = node.stats_json();
     assert_eq!(stats["ops"]["broadcast"], serde_json::json!(2));
-    assert!(node.metrics_text().contains("frankenphp_ws_ops_total{op=\"global_set\"} 2"));
+    assert!(node
+        .metrics_text()
+        .contains("frankenphp_ws_ops_total{op=\"global_set\"} 2"));
 }

@@ -28,18 +28,44 @@ async fn a_dropped_ghost_resumes_with_its_token_and_misses_nothing() {
     let mut client = connect(&worker.url("/ws/room?tag=g")).await;
     subscribe(&mut client, "news").await;
     let id = worker.open_id("g");
-    assert_eq!(php(&mut control, &format!("frankenphp_ws_activateGhost('{id}')")).await, json!(true));
-    php(&mut control, &format!("frankenphp_ws_setStoredInformation('{id}', 'name', 'ada')")).await;
-    let token = php(&mut control, &format!("frankenphp_ws_getResumeToken('{id}')")).await;
+    assert_eq!(
+        php(
+            &mut control,
+            &format!("frankenphp_ws_activateGhost('{id}')")
+        )
+        .await,
+        json!(true)
+    );
+    php(
+        &mut control,
+        &format!("frankenphp_ws_setStoredInformation('{id}', 'name', 'ada')"),
+    )
+    .await;
+    let token = php(
+        &mut control,
+        &format!("frankenphp_ws_getResumeToken('{id}')"),
+    )
+    .await;
     let token = token.as_str().unwrap().to_string();
     drop(client);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await, json!(true));
-    assert!(php(&mut control, "frankenphp_ws_getClients()").await.as_array().unwrap().contains(&json!(id)));
+    assert_eq!(
+        php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await,
+        json!(true)
+    );
+    assert!(php(&mut control, "frankenphp_ws_getClients()")
+        .await
+        .as_array()
+        .unwrap()
+        .contains(&json!(id)));
     for i in 0..3 {
         send_text(&mut control, &format!("broadcast:news:missed-{i}")).await;
     }
-    send_text(&mut control, &format!("eval:frankenphp_ws_send('{id}', 'direct')")).await;
+    send_text(
+        &mut control,
+        &format!("eval:frankenphp_ws_send('{id}', 'direct')"),
+    )
+    .await;
     next_data(&mut control, T).await;
 
     let mut back = connect(&worker.url(&format!("/ws/room?resume={token}"))).await;
@@ -51,7 +77,14 @@ async fn a_dropped_ghost_resumes_with_its_token_and_misses_nothing() {
     assert_eq!(resume["payload"], "4");
     assert_eq!(resume["route"], "/ws/room");
     // Same state, same subscriptions.
-    assert_eq!(php(&mut control, &format!("frankenphp_ws_getStoredInformation('{id}', 'name')")).await, json!("ada"));
+    assert_eq!(
+        php(
+            &mut control,
+            &format!("frankenphp_ws_getStoredInformation('{id}', 'name')")
+        )
+        .await,
+        json!("ada")
+    );
     send_text(&mut control, "broadcast:news:after").await;
     assert_eq!(next_data(&mut back, T).await, Message::text("after"));
     assert_eq!(events_of(&worker, &id), vec!["open", "join", "resume"]);
@@ -64,19 +97,51 @@ async fn releasing_a_dormant_ghost_reports_its_end_in_order_with_state_readable(
     let mut client = connect(&worker.url("/ws?tag=g")).await;
     subscribe(&mut client, "alpha").await;
     let id = worker.open_id("g");
-    php(&mut control, &format!("frankenphp_ws_activateGhost('{id}')")).await;
+    php(
+        &mut control,
+        &format!("frankenphp_ws_activateGhost('{id}')"),
+    )
+    .await;
     client.close(None).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(events_of(&worker, &id), vec!["open", "join"], "a ghost's disconnect reports nothing");
-    assert_eq!(php(&mut control, &format!("frankenphp_ws_releaseGhost('{id}')")).await, json!(true));
-    worker.wait_event("close", T, |e| e["type"] == "close" && e["connection"] == id.as_str());
-    assert_eq!(events_of(&worker, &id), vec!["open", "join", "ghostConnectionClose", "beforeClose", "state", "leave", "close"]);
+    assert_eq!(
+        events_of(&worker, &id),
+        vec!["open", "join"],
+        "a ghost's disconnect reports nothing"
+    );
+    assert_eq!(
+        php(&mut control, &format!("frankenphp_ws_releaseGhost('{id}')")).await,
+        json!(true)
+    );
+    worker.wait_event("close", T, |e| {
+        e["type"] == "close" && e["connection"] == id.as_str()
+    });
+    assert_eq!(
+        events_of(&worker, &id),
+        vec![
+            "open",
+            "join",
+            "ghostConnectionClose",
+            "beforeClose",
+            "state",
+            "leave",
+            "close"
+        ]
+    );
     let state = worker.wait_event("state", T, |e| e["type"] == "state");
     assert_eq!(state["subscriptions"], json!(["alpha"]));
-    let ghost_close = worker.wait_event("ghostConnectionClose", T, |e| e["type"] == "ghostConnectionClose");
+    let ghost_close = worker.wait_event("ghostConnectionClose", T, |e| {
+        e["type"] == "ghostConnectionClose"
+    });
     assert_eq!(ghost_close["payload"], "ghost_released");
-    assert_eq!(php(&mut control, &format!("frankenphp_ws_releaseGhost('{id}')")).await, json!(false));
-    assert_eq!(php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await, json!(false));
+    assert_eq!(
+        php(&mut control, &format!("frankenphp_ws_releaseGhost('{id}')")).await,
+        json!(false)
+    );
+    assert_eq!(
+        php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await,
+        json!(false)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,8 +150,16 @@ async fn a_token_is_spent_by_a_takeover_and_useless_after_release() {
     let mut control = connect(&worker.url("/ws?tag=control")).await;
     let client = connect(&worker.url("/ws?tag=g")).await;
     let id = worker.open_id("g");
-    php(&mut control, &format!("frankenphp_ws_activateGhost('{id}')")).await;
-    let token = php(&mut control, &format!("frankenphp_ws_getResumeToken('{id}')")).await;
+    php(
+        &mut control,
+        &format!("frankenphp_ws_activateGhost('{id}')"),
+    )
+    .await;
+    let token = php(
+        &mut control,
+        &format!("frankenphp_ws_getResumeToken('{id}')"),
+    )
+    .await;
     let token = token.as_str().unwrap().to_string();
     drop(client);
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -99,11 +172,18 @@ async fn a_token_is_spent_by_a_takeover_and_useless_after_release() {
     let second = worker.open_id("second");
     assert_ne!(second, id);
     // A fresh token, then a release: the token no longer works.
-    let fresh = php(&mut control, &format!("frankenphp_ws_getResumeToken('{id}')")).await;
+    let fresh = php(
+        &mut control,
+        &format!("frankenphp_ws_getResumeToken('{id}')"),
+    )
+    .await;
     assert_ne!(fresh.as_str().unwrap(), token);
     php(&mut control, &format!("frankenphp_ws_releaseGhost('{id}')")).await;
-    worker.wait_event("release close", T, |e| e["type"] == "close" && e["connection"] == id.as_str());
-    let _third = connect(&worker.url(&format!("/ws?resume={}&tag=third", fresh.as_str().unwrap()))).await;
+    worker.wait_event("release close", T, |e| {
+        e["type"] == "close" && e["connection"] == id.as_str()
+    });
+    let _third =
+        connect(&worker.url(&format!("/ws?resume={}&tag=third", fresh.as_str().unwrap()))).await;
     assert_ne!(worker.open_id("third"), id);
 }
 
@@ -113,13 +193,26 @@ async fn ghost_ttl_releases_a_forgotten_ghost() {
     let mut control = connect(&worker.url("/ws?tag=control")).await;
     let client = connect(&worker.url("/ws?tag=g")).await;
     let id = worker.open_id("g");
-    php(&mut control, &format!("frankenphp_ws_activateGhost('{id}')")).await;
+    php(
+        &mut control,
+        &format!("frankenphp_ws_activateGhost('{id}')"),
+    )
+    .await;
     drop(client);
     let close = worker.wait_event("ttl release", Duration::from_secs(4), |e| {
         e["type"] == "close" && e["connection"] == id.as_str()
     });
     assert_eq!(close["payload"], "ghost_released");
-    assert_eq!(events_of(&worker, &id), vec!["open", "ghostConnectionClose", "beforeClose", "state", "close"]);
+    assert_eq!(
+        events_of(&worker, &id),
+        vec![
+            "open",
+            "ghostConnectionClose",
+            "beforeClose",
+            "state",
+            "close"
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -128,13 +221,29 @@ async fn killing_a_dormant_ghost_closes_it_with_killed() {
     let mut control = connect(&worker.url("/ws?tag=control")).await;
     let client = connect(&worker.url("/ws?tag=g")).await;
     let id = worker.open_id("g");
-    php(&mut control, &format!("frankenphp_ws_activateGhost('{id}')")).await;
+    php(
+        &mut control,
+        &format!("frankenphp_ws_activateGhost('{id}')"),
+    )
+    .await;
     drop(client);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(php(&mut control, &format!("frankenphp_ws_killConnection('{id}')")).await, json!(true));
-    let close = worker.wait_event("close", T, |e| e["type"] == "close" && e["connection"] == id.as_str());
+    assert_eq!(
+        php(
+            &mut control,
+            &format!("frankenphp_ws_killConnection('{id}')")
+        )
+        .await,
+        json!(true)
+    );
+    let close = worker.wait_event("close", T, |e| {
+        e["type"] == "close" && e["connection"] == id.as_str()
+    });
     assert_eq!(close["payload"], "killed");
-    assert_eq!(events_of(&worker, &id), vec!["open", "beforeClose", "state", "close"]);
+    assert_eq!(
+        events_of(&worker, &id),
+        vec!["open", "beforeClose", "state", "close"]
+    );
 }
 
 /// Many ghosts drop at once; then releases race resumes. Each connection ends exactly one
@@ -175,15 +284,26 @@ async fn racing_drops_releases_and_resumes_lose_or_duplicate_nothing() {
             tokio::spawn(async move { connect(&url).await })
         })
         .collect();
-    let list = ids.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(",");
-    php(&mut control, &format!("array_map('frankenphp_ws_releaseGhost', [{list}])")).await;
+    let list = ids
+        .iter()
+        .map(|id| format!("'{id}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    php(
+        &mut control,
+        &format!("array_map('frankenphp_ws_releaseGhost', [{list}])"),
+    )
+    .await;
     let mut kept = Vec::new();
     for r in resumers {
         kept.push(r.await.unwrap());
     }
     tokio::time::sleep(Duration::from_millis(800)).await;
     for id in &ids {
-        let after: Vec<String> = events_of(&worker, id).into_iter().filter(|t| t != "open" && t != "state").collect();
+        let after: Vec<String> = events_of(&worker, id)
+            .into_iter()
+            .filter(|t| t != "open" && t != "state")
+            .collect();
         let released = vec!["ghostConnectionClose", "beforeClose", "close"];
         assert!(
             after == vec!["resume"] || after == released,

@@ -27,7 +27,11 @@ async fn mute_client(worker: &Worker, path: &str) -> TcpStream {
     while !head.ends_with(b"\r\n\r\n") {
         head.push(stream.read_u8().await.unwrap());
     }
-    assert!(head.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&head));
+    assert!(
+        head.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&head)
+    );
     stream
 }
 
@@ -48,7 +52,10 @@ async fn silent_client_is_closed_for_timeout() {
     });
     assert_eq!(close["payload"], "timeout");
     let _ = reader.await.unwrap();
-    assert!(!worker.events().iter().any(|e| e["type"] == "close" && e["connection"] == live_id.as_str()));
+    assert!(!worker
+        .events()
+        .iter()
+        .any(|e| e["type"] == "close" && e["connection"] == live_id.as_str()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,7 +86,9 @@ async fn slow_consumer_is_closed_with_1008_and_others_keep_receiving() {
     slow.write_all(&frame).await.unwrap();
     let mut fast = connect(&worker.url("/ws?tag=fast")).await;
     subscribe(&mut fast, "firehose").await;
-    worker.wait_event("slow joined", T, |e| e["type"] == "join" && e["connection"] == slow_id.as_str());
+    worker.wait_event("slow joined", T, |e| {
+        e["type"] == "join" && e["connection"] == slow_id.as_str()
+    });
 
     let chunk = "y".repeat(16 * 1024);
     let mut got = 0usize;
@@ -88,7 +97,11 @@ async fn slow_consumer_is_closed_with_1008_and_others_keep_receiving() {
         if let Message::Text(t) = next_data(&mut fast, T).await {
             got += t.len();
         }
-        if worker.events().iter().any(|e| e["type"] == "close" && e["connection"] == slow_id.as_str()) {
+        if worker
+            .events()
+            .iter()
+            .any(|e| e["type"] == "close" && e["connection"] == slow_id.as_str())
+        {
             break;
         }
     }
@@ -110,8 +123,15 @@ async fn bad_frame_closes_only_that_connection_with_1002() {
     // An unmasked client frame breaks RFC 6455 5.1.
     bad.write_all(&[0x81, 0x02, b'h', b'i']).await.unwrap();
     let mut reply = vec![0u8; 64];
-    let n = tokio::time::timeout(T, bad.read(&mut reply)).await.unwrap().unwrap();
-    assert!(n >= 4 && reply[0] == 0x88, "expected a close frame, got {:?}", &reply[..n]);
+    let n = tokio::time::timeout(T, bad.read(&mut reply))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        n >= 4 && reply[0] == 0x88,
+        "expected a close frame, got {:?}",
+        &reply[..n]
+    );
     assert_eq!(u16::from_be_bytes([reply[2], reply[3]]), 1002);
     send_text(&mut good, "echo:ok").await;
     assert_eq!(next_data(&mut good, T).await, Message::text("ok"));
@@ -121,7 +141,11 @@ async fn bad_frame_closes_only_that_connection_with_1002() {
 async fn malformed_control_message_gets_an_error_reply_and_stays_open() {
     let worker = Worker::start(json!({}));
     let mut client = connect(&worker.url("/ws")).await;
-    send_text(&mut client, r#"{"action":"subscribe","channel":"bad channel"}"#).await;
+    send_text(
+        &mut client,
+        r#"{"action":"subscribe","channel":"bad channel"}"#,
+    )
+    .await;
     let reply: serde_json::Value =
         serde_json::from_str(next_data(&mut client, T).await.to_text().unwrap()).unwrap();
     assert_eq!(reply["event"], "error");

@@ -19,7 +19,9 @@ async fn broadcast_reaches_subscribers_only_until_they_unsubscribe() {
     subscribe(&mut news, "news").await;
     subscribe(&mut other, "sport").await;
     let news_id = worker.open_id("news");
-    worker.wait_event("join", T, |e| e["type"] == "join" && e["connection"] == news_id.as_str() && e["channel"] == "news");
+    worker.wait_event("join", T, |e| {
+        e["type"] == "join" && e["connection"] == news_id.as_str() && e["channel"] == "news"
+    });
 
     send_text(&mut other, "broadcast:news:hello").await;
     assert_eq!(next_data(&mut news, T).await, Message::text("hello"));
@@ -30,7 +32,9 @@ async fn broadcast_reaches_subscribers_only_until_they_unsubscribe() {
         next_data(&mut news, T).await,
         Message::text(r#"{"event":"unsubscribed","channel":"news"}"#)
     );
-    worker.wait_event("leave", T, |e| e["type"] == "leave" && e["channel"] == "news");
+    worker.wait_event("leave", T, |e| {
+        e["type"] == "leave" && e["channel"] == "news"
+    });
     send_text(&mut other, "broadcast:news:again").await;
     expect_silence(&mut news, Duration::from_millis(300)).await;
 }
@@ -42,7 +46,10 @@ async fn events_carry_route_query_and_close_code() {
     let open = worker.wait_event("open", T, |e| e["type"] == "open");
     assert_eq!(open["route"], "/ws/room/7");
     assert_eq!(open["query"]["x"], "1 2");
-    assert!(open["remote_addr"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert!(open["remote_addr"]
+        .as_str()
+        .unwrap()
+        .starts_with("127.0.0.1:"));
     assert_eq!(open["connection"].as_str().unwrap().len(), 32);
     send_text(&mut client, "just a message").await;
     let message = worker.wait_event("message", T, |e| e["type"] == "message");
@@ -54,7 +61,11 @@ async fn events_carry_route_query_and_close_code() {
     assert_eq!(before["payload"], "client_closed");
     worker.wait_event("close", T, |e| e["type"] == "close");
     // beforeClose is followed by close, in that order.
-    let kinds: Vec<_> = worker.events().iter().map(|e| e["type"].as_str().unwrap_or("").to_string()).collect();
+    let kinds: Vec<_> = worker
+        .events()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or("").to_string())
+        .collect();
     let b = kinds.iter().position(|k| k == "beforeClose").unwrap();
     let c = kinds.iter().position(|k| k == "close").unwrap();
     assert!(b < c);
@@ -68,7 +79,9 @@ async fn before_close_still_sees_the_subscriptions() {
     subscribe(&mut client, "beta").await;
     let id = worker.open_id("s");
     drop(client);
-    let state = worker.wait_event("state", T, |e| e["type"] == "state" && e["connection"] == id.as_str());
+    let state = worker.wait_event("state", T, |e| {
+        e["type"] == "state" && e["connection"] == id.as_str()
+    });
     assert_eq!(state["subscriptions"], json!(["alpha", "beta"]));
 }
 
@@ -88,7 +101,10 @@ async fn broadcast_from_another_php_process_goes_through_the_admin_api() {
     };
     let denied = run("wrong");
     let text = String::from_utf8_lossy(&denied.stdout);
-    assert!(text.contains("ServerUnreachableException") && text.contains("401"), "{text}");
+    assert!(
+        text.contains("ServerUnreachableException") && text.contains("401"),
+        "{text}"
+    );
     expect_silence(&mut client, Duration::from_millis(200)).await;
 
     let out = run("t0ken");
@@ -104,12 +120,17 @@ async fn a_thousand_clients_all_receive_one_broadcast() {
     for i in 0..1000u32 {
         clients.push(connect_from(&url, worker.listen, 2 + (i % 50) as u8).await);
     }
-    let subscribed = futures_util::future::join_all(clients.iter_mut().map(|c| subscribe(c, "all")));
-    tokio::time::timeout(Duration::from_secs(20), subscribed).await.expect("all subscribed");
+    let subscribed =
+        futures_util::future::join_all(clients.iter_mut().map(|c| subscribe(c, "all")));
+    tokio::time::timeout(Duration::from_secs(20), subscribed)
+        .await
+        .expect("all subscribed");
     send_text(&mut clients[0], "broadcast:all:to-everyone").await;
-    let received = futures_util::future::join_all(clients.iter_mut().map(|c| async move {
-        next_data(c, Duration::from_secs(10)).await
-    }))
+    let received = futures_util::future::join_all(
+        clients
+            .iter_mut()
+            .map(|c| async move { next_data(c, Duration::from_secs(10)).await }),
+    )
     .await;
     assert_eq!(received.len(), 1000);
     assert!(received.iter().all(|m| *m == Message::text("to-everyone")));
@@ -123,10 +144,15 @@ async fn killed_connection_gets_1000_and_others_stay() {
     let id = worker.open_id("v");
     send_text(&mut bystander, &format!("kill:{id}")).await;
     assert_eq!(close_code(&mut victim, T).await, Some(1000));
-    let close = worker.wait_event("close", T, |e| e["type"] == "close" && e["connection"] == id.as_str());
+    let close = worker.wait_event("close", T, |e| {
+        e["type"] == "close" && e["connection"] == id.as_str()
+    });
     assert_eq!(close["payload"], "killed");
     send_text(&mut bystander, "echo:still here").await;
-    assert_eq!(next_data(&mut bystander, T).await, Message::text("still here"));
+    assert_eq!(
+        next_data(&mut bystander, T).await,
+        Message::text("still here")
+    );
     let _ = victim.next().await;
 }
 
@@ -139,12 +165,19 @@ async fn full_event_queue_pauses_readers_and_loses_nothing() {
     for i in 0..200 {
         send_text(&mut client, &format!("m{i}")).await;
     }
-    worker.wait_event("the last message", Duration::from_secs(10), |e| e["payload"] == "m199");
+    worker.wait_event("the last message", Duration::from_secs(10), |e| {
+        e["payload"] == "m199"
+    });
     let received: Vec<String> = worker
         .events()
         .iter()
         .filter(|e| e["type"] == "message" && e["connection"] == id.as_str())
-        .filter_map(|e| e["payload"].as_str().filter(|p| p.starts_with('m')).map(str::to_string))
+        .filter_map(|e| {
+            e["payload"]
+                .as_str()
+                .filter(|p| p.starts_with('m'))
+                .map(str::to_string)
+        })
         .collect();
     let expected: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
     assert_eq!(received, expected);

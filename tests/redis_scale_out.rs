@@ -6,66 +6,9 @@
 mod common;
 
 use common::*;
-use frankenphp_ws::auth::jwt;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-
-const SECRET: &str = "scale-out-secret";
-
-/// One test at a time: each runs a Redis and up to three PHP nodes, and the outage tests
-/// measure recovery times that a machine busy with the others would blur.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-const WAIT: Duration = Duration::from_secs(5);
-
-fn node(redis: &RedisServer, name: &str) -> Worker {
-    Worker::start(json!({
-        "driver": "redis",
-        "redis_address": redis.url(),
-        "node_name": name,
-        "auth_jwt_secret": SECRET,
-    }))
-}
-
-/// A client of `worker` authenticated as `user`.
-async fn client(worker: &Worker, user: &str) -> Client {
-    let bearer = format!("Bearer {}", jwt::sign(&json!({"sub": user}), SECRET.as_bytes()));
-    try_connect(&worker.url("/ws"), &[("authorization", &bearer)]).await.expect("handshake")
-}
-
-/// Runs PHP code in a CLI process that hosts no server, with only the Redis settings (its
-/// `admin_url` names nothing, so only Redis can carry its calls); its output.
-fn cli(redis: &RedisServer, code: &str) -> String {
-    let out = std::process::Command::new("php")
-        .args(["-n", "-d", &format!("extension={}", extension().display())])
-        .args(["-d", "frankenphp_ws.driver=redis", "-d", &format!("frankenphp_ws.redis_address={}", redis.url())])
-        .args(["-d", "frankenphp_ws.admin_url=http://127.0.0.1:1", "-r", code])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Waits until `redis` has `n` subscribers on `topic`.
-fn wait_subscribers(redis: &RedisServer, topic: &str, n: u64) {
-    let deadline = Instant::now() + WAIT;
-    while redis.subscribers(topic) != n {
-        assert!(Instant::now() < deadline, "{topic}: {} subscribers, expected {n}", redis.subscribers(topic));
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-async fn texts(client: &mut Client, n: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    for _ in 0..n {
-        out.push(next_data(client, WAIT).await.to_text().unwrap().to_string());
-    }
-    out
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn broadcasts_reach_every_node_once_in_order_and_only_nodes_that_want_them() {
@@ -87,7 +30,11 @@ async fn broadcasts_reach_every_node_once_in_order_and_only_nodes_that_want_them
     php(&mut control, "(function () { for ($i = 0; $i < 200; $i++) { broadcast('news', \"m$i\"); } return true; })()").await;
     let expected: Vec<String> = (0..200).map(|i| format!("m{i}")).collect();
     for c in &mut subscribers {
-        assert_eq!(texts(c, 200).await, expected, "every message once, in publish order");
+        assert_eq!(
+            texts(c, 200).await,
+            expected,
+            "every message once, in publish order"
+        );
         expect_silence(c, Duration::from_millis(300)).await;
     }
     // Node 3 publishes too (another origin): nodes 1 and 2 get it, node 3's client does not.
@@ -97,12 +44,19 @@ async fn broadcasts_reach_every_node_once_in_order_and_only_nodes_that_want_them
     }
     expect_silence(&mut bystander, Duration::from_millis(100)).await;
     let stats = admin_get(&nodes[2], "/stats").await;
-    assert_eq!(stats["redis"]["received"], json!(0), "node 3 heard nothing it did not want: {stats}");
+    assert_eq!(
+        stats["redis"]["received"],
+        json!(0),
+        "node 3 heard nothing it did not want: {stats}"
+    );
 
     // Interest follows the subscribers: the last one on node 2 leaves, node 2 unsubscribes.
     drop(subscribers.pop());
     wait_subscribers(&redis, "frankenphp_ws:channel:news", 1);
-    assert_eq!(admin_get(&nodes[0], "/health").await, json!({"status": "ok"}));
+    assert_eq!(
+        admin_get(&nodes[0], "/health").await,
+        json!({"status": "ok"})
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -121,10 +75,25 @@ async fn users_tags_and_everyone_across_nodes() {
     assert_eq!(texts(&mut alice_here, 1).await, ["for alice"]);
 
     // A tag given on node 2, addressed from node 1.
-    let alice_id: Value = php(&mut control2, "frankenphp_ws_getUserConnections('alice')[0]").await;
-    php(&mut control2, &format!("frankenphp_ws_tagClient('{}', 'vip')", alice_id.as_str().unwrap())).await;
+    let alice_id: Value = php(
+        &mut control2,
+        "frankenphp_ws_getUserConnections('alice')[0]",
+    )
+    .await;
+    php(
+        &mut control2,
+        &format!(
+            "frankenphp_ws_tagClient('{}', 'vip')",
+            alice_id.as_str().unwrap()
+        ),
+    )
+    .await;
     wait_subscribers(&redis, "frankenphp_ws:tag:vip", 1);
-    assert_eq!(php(&mut control, "frankenphp_ws_sendToTag('vip', 'for vips')").await, json!(0), "none here");
+    assert_eq!(
+        php(&mut control, "frankenphp_ws_sendToTag('vip', 'for vips')").await,
+        json!(0),
+        "none here"
+    );
     assert_eq!(texts(&mut alice, 1).await, ["for vips"]);
     expect_silence(&mut alice_here, Duration::from_millis(200)).await;
 
@@ -135,7 +104,11 @@ async fn users_tags_and_everyone_across_nodes() {
     for c in [&mut alice, &mut alice_here, &mut control2] {
         assert_eq!(texts(c, 1).await, ["to all"]);
     }
-    php(&mut control, "frankenphp_ws_sendToTagExpression('vip & !banned', 'expression')").await;
+    php(
+        &mut control,
+        "frankenphp_ws_sendToTagExpression('vip & !banned', 'expression')",
+    )
+    .await;
     assert_eq!(texts(&mut alice, 1).await, ["expression"]);
 
     // disconnectUser closes the user's connections on every node.
@@ -152,7 +125,13 @@ async fn a_process_without_a_server_publishes_straight_to_redis() {
     let mut reader = client(&worker, "reader").await;
     subscribe(&mut reader, "news").await;
     wait_subscribers(&redis, "frankenphp_ws:channel:news", 1);
-    assert_eq!(cli(&redis, "for ($i = 0; $i < 1000; $i++) { broadcast('news', \"cli $i\"); } echo 'ok';"), "ok");
+    assert_eq!(
+        cli(
+            &redis,
+            "for ($i = 0; $i < 1000; $i++) { broadcast('news', \"cli $i\"); } echo 'ok';"
+        ),
+        "ok"
+    );
     // Publishes are pipelined; the process reads their answers before it ends, so none is lost.
     let expected: Vec<String> = (0..1000).map(|i| format!("cli {i}")).collect();
     assert_eq!(texts(&mut reader, 1000).await, expected);
@@ -183,7 +162,11 @@ async fn a_redis_outage_keeps_local_delivery_and_loses_nothing_that_fits_the_out
 
     // Redis back: the outbox goes out in order, subscriptions come back.
     redis.resume();
-    assert_eq!(texts(&mut remote, 50).await, expected, "nothing lost, in order");
+    assert_eq!(
+        texts(&mut remote, 50).await,
+        expected,
+        "nothing lost, in order"
+    );
     let deadline = Instant::now() + WAIT;
     while admin_get(&nodes[0], "/health").await != json!({"status": "ok"}) {
         assert!(Instant::now() < deadline, "/health never recovered");
@@ -199,7 +182,12 @@ async fn a_redis_outage_keeps_local_delivery_and_loses_nothing_that_fits_the_out
 fn publish_raw(redis: &RedisServer, channel: &str, payload: &[u8]) {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", redis.port)).unwrap();
-    let mut command = format!("*3\r\n$7\r\nPUBLISH\r\n${}\r\n{channel}\r\n${}\r\n", channel.len(), payload.len()).into_bytes();
+    let mut command = format!(
+        "*3\r\n$7\r\nPUBLISH\r\n${}\r\n{channel}\r\n${}\r\n",
+        channel.len(),
+        payload.len()
+    )
+    .into_bytes();
     command.extend_from_slice(payload);
     command.extend_from_slice(b"\r\n");
     stream.write_all(&command).unwrap();
@@ -208,7 +196,7 @@ fn publish_raw(redis: &RedisServer, channel: &str, payload: &[u8]) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_node_runs_only_the_fan_out_operation_a_topic_carries() {
+async fn a_node_runs_only_the_operation_a_topic_carries() {
     let _serial = one_at_a_time();
     use frankenphp_ws::ops::{codec, Channel, Id, Op};
     let redis = RedisServer::start();
@@ -217,15 +205,42 @@ async fn a_node_runs_only_the_fan_out_operation_a_topic_carries() {
     let mut victim = client(&worker, "victim").await;
     subscribe(&mut victim, "news").await;
     wait_subscribers(&redis, "frankenphp_ws:channel:news", 1);
-    let id: Value = php(&mut control, "frankenphp_ws_getUserConnections('victim')[0]").await;
+    let id: Value = php(
+        &mut control,
+        "frankenphp_ws_getUserConnections('victim')[0]",
+    )
+    .await;
     // Someone with access to Redis publishes a kill on the everyone topic, and on the channel.
-    let kill = codec::encode_envelope(7, 1, &Op::KillConnection { id: Id::new(id.as_str().unwrap()).unwrap() });
+    let kill = codec::encode_envelope(
+        7,
+        1,
+        0,
+        &Op::KillConnection {
+            id: Id::new(id.as_str().unwrap()).unwrap(),
+        },
+    );
     publish_raw(&redis, "frankenphp_ws:all", &kill);
     publish_raw(&redis, "frankenphp_ws:channel:news", &kill);
     // A broadcast on the wrong topic is refused too; on its own topic it runs.
-    let wrong = codec::encode_envelope(7, 2, &Op::Broadcast { channel: Channel::new("news").unwrap(), data: "misrouted".into() });
+    let wrong = codec::encode_envelope(
+        7,
+        2,
+        0,
+        &Op::Broadcast {
+            channel: Channel::new("news").unwrap(),
+            data: "misrouted".into(),
+        },
+    );
     publish_raw(&redis, "frankenphp_ws:all", &wrong);
-    let right = codec::encode_envelope(7, 3, &Op::Broadcast { channel: Channel::new("news").unwrap(), data: "routed".into() });
+    let right = codec::encode_envelope(
+        7,
+        3,
+        0,
+        &Op::Broadcast {
+            channel: Channel::new("news").unwrap(),
+            data: "routed".into(),
+        },
+    );
     publish_raw(&redis, "frankenphp_ws:channel:news", &right);
     // The same message again (a publisher whose answer was lost sends it again): dropped.
     publish_raw(&redis, "frankenphp_ws:channel:news", &right);
@@ -242,18 +257,50 @@ async fn the_global_store_is_shared_by_every_node_and_process_with_its_expiry() 
     let nodes = [node(&redis, "n1"), node(&redis, "n2")];
     let mut one = client(&nodes[0], "one").await;
     let mut two = client(&nodes[1], "two").await;
-    php(&mut one, "frankenphp_ws_global_set('bytes', implode('', array_map('chr', range(0, 255))))").await;
-    php(&mut one, "frankenphp_ws_global_set('brief', 'soon gone', 1)").await;
-    assert_eq!(php(&mut two, "frankenphp_ws_global_get('bytes') === implode('', array_map('chr', range(0, 255)))").await, json!(true));
-    assert_eq!(php(&mut two, "frankenphp_ws_global_get('brief')").await, json!("soon gone"));
+    php(
+        &mut one,
+        "frankenphp_ws_global_set('bytes', implode('', array_map('chr', range(0, 255))))",
+    )
+    .await;
+    php(
+        &mut one,
+        "frankenphp_ws_global_set('brief', 'soon gone', 1)",
+    )
+    .await;
+    assert_eq!(
+        php(
+            &mut two,
+            "frankenphp_ws_global_get('bytes') === implode('', array_map('chr', range(0, 255)))"
+        )
+        .await,
+        json!(true)
+    );
+    assert_eq!(
+        php(&mut two, "frankenphp_ws_global_get('brief')").await,
+        json!("soon gone")
+    );
     // A CLI process with only the Redis settings reads and writes the same store.
     let code = "echo strlen(frankenphp_ws_global_get('bytes')); frankenphp_ws_global_set('from-cli', 'hi'); var_export(frankenphp_ws_global_delete('bytes'));";
     assert_eq!(cli(&redis, code), "256true");
-    assert_eq!(php(&mut one, "[frankenphp_ws_global_get('from-cli'), frankenphp_ws_global_has('bytes')]").await, json!(["hi", false]));
+    assert_eq!(
+        php(
+            &mut one,
+            "[frankenphp_ws_global_get('from-cli'), frankenphp_ws_global_has('bytes')]"
+        )
+        .await,
+        json!(["hi", false])
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(php(&mut two, "frankenphp_ws_global_has('brief')").await, json!(false), "expired in Redis");
+    assert_eq!(
+        php(&mut two, "frankenphp_ws_global_has('brief')").await,
+        json!(false),
+        "expired in Redis"
+    );
     // The admin API's endpoint (a tokio thread) reaches the same store.
-    assert_eq!(admin_get(&nodes[1], "/frankenphp_ws/global_get/from-cli").await, json!({"result": "hi"}));
+    assert_eq!(
+        admin_get(&nodes[1], "/frankenphp_ws/global_get/from-cli").await,
+        json!({"result": "hi"})
+    );
 }
 
 /// The chaos case: a publisher at about 1,000 messages/s on node 1 while Redis is down for
@@ -274,12 +321,18 @@ async fn five_seconds_without_redis_under_load() {
         readers.push(tokio::spawn(async move {
             let mut got = Vec::new();
             while got.len() < total {
-                let Ok(Some(Ok(message))) = tokio::time::timeout(Duration::from_secs(15), c.next()).await else { break };
+                let Ok(Some(Ok(message))) =
+                    tokio::time::timeout(Duration::from_secs(15), c.next()).await
+                else {
+                    break;
+                };
                 if let Ok(text) = message.to_text() {
                     got.push((text.to_string(), Instant::now()));
                 }
             }
-            if let Ok(Some(extra)) = tokio::time::timeout(Duration::from_millis(200), c.next()).await {
+            if let Ok(Some(extra)) =
+                tokio::time::timeout(Duration::from_millis(200), c.next()).await
+            {
                 got.push((format!("EXTRA {extra:?}"), Instant::now()));
             }
             got
@@ -292,11 +345,17 @@ async fn five_seconds_without_redis_under_load() {
     redis.stop();
     let down_at = Instant::now();
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(admin_get(&nodes[0], "/health").await["status"], json!("degraded"));
+    assert_eq!(
+        admin_get(&nodes[0], "/health").await["status"],
+        json!("degraded")
+    );
     tokio::time::sleep(Duration::from_millis(3500)).await;
     redis.resume();
     let back_at = Instant::now();
-    assert!(back_at - down_at >= Duration::from_secs(5), "Redis was down for 5 s");
+    assert!(
+        back_at - down_at >= Duration::from_secs(5),
+        "Redis was down for 5 s"
+    );
 
     let expected: Vec<String> = (0..total).map(|i| format!("t{i}")).collect();
     for (n, reader) in readers.into_iter().enumerate() {
@@ -304,19 +363,39 @@ async fn five_seconds_without_redis_under_load() {
         let texts: Vec<String> = got.iter().map(|(t, _)| t.clone()).collect();
         if texts != expected {
             let first = texts.iter().zip(&expected).position(|(a, b)| a != b);
-            panic!("node {}: {} messages; first difference at {first:?}: {:?}", n + 1, texts.len(), first.map(|i| &texts[i.saturating_sub(2)..(i + 3).min(texts.len())]));
+            panic!(
+                "node {}: {} messages; first difference at {first:?}: {:?}",
+                n + 1,
+                texts.len(),
+                first.map(|i| &texts[i.saturating_sub(2)..(i + 3).min(texts.len())])
+            );
         }
         if n == 0 {
             continue; // the publishing node's own reader never waited for Redis
         }
         // Those in flight when Redis died may land a moment later: count up to its return.
         let before = got.iter().filter(|(_, at)| *at < back_at).count();
-        assert!(before > 500 && before < total - 4000, "node {}: {before} arrived before Redis returned", n + 1);
+        assert!(
+            before > 500 && before < total - 4000,
+            "node {}: {before} arrived before Redis returned",
+            n + 1
+        );
         let resumed = got[before].1 - back_at;
-        assert!(resumed < Duration::from_secs(2), "node {}: delivery resumed {resumed:?} after Redis returned", n + 1);
+        assert!(
+            resumed < Duration::from_secs(2),
+            "node {}: delivery resumed {resumed:?} after Redis returned",
+            n + 1
+        );
     }
-    assert_eq!(php(&mut control, "true").await, json!(true), "the publisher finished");
-    assert_eq!(admin_get(&nodes[0], "/health").await, json!({"status": "ok"}));
+    assert_eq!(
+        php(&mut control, "true").await,
+        json!(true),
+        "the publisher finished"
+    );
+    assert_eq!(
+        admin_get(&nodes[0], "/health").await,
+        json!({"status": "ok"})
+    );
     for worker in &nodes {
         let stats = admin_get(worker, "/stats").await;
         assert_eq!(stats["redis"]["outbox_dropped"], json!(0), "{stats}");

@@ -11,7 +11,8 @@ use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpSocket;
 use tokio::sync::mpsc;
 
-const REQUEST: &str = "GET /ws HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+const REQUEST: &str =
+    "GET /ws HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
 Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
 /// The upgrade request for another path (and query).
@@ -47,7 +48,10 @@ pub fn parse_frame(buf: &[u8]) -> Option<(u8, std::ops::Range<usize>, usize)> {
     let opcode = buf[0] & 0x0f;
     let (len, header) = match buf[1] & 0x7f {
         126 if buf.len() >= 4 => (u16::from_be_bytes([buf[2], buf[3]]) as usize, 4),
-        127 if buf.len() >= 10 => (u64::from_be_bytes(buf[2..10].try_into().unwrap()) as usize, 10),
+        127 if buf.len() >= 10 => (
+            u64::from_be_bytes(buf[2..10].try_into().unwrap()) as usize,
+            10,
+        ),
         126 | 127 => return None,
         n => (n as usize, 2),
     };
@@ -55,7 +59,10 @@ pub fn parse_frame(buf: &[u8]) -> Option<(u8, std::ops::Range<usize>, usize)> {
 }
 
 pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
@@ -78,7 +85,10 @@ impl Conn {
             head.push(byte[0]);
         }
         assert!(head.starts_with(b"HTTP/1.1 101"));
-        Conn { stream, buf: Vec::new() }
+        Conn {
+            stream,
+            buf: Vec::new(),
+        }
     }
 
     pub fn send_text(&mut self, text: &str) {
@@ -131,8 +141,17 @@ struct Shared {
 }
 
 enum Command {
-    Add { count: usize, first: usize, channel: Option<String>, request: Arc<str>, in_flight: usize },
-    Flood { per_conn: usize, size: usize },
+    Add {
+        count: usize,
+        first: usize,
+        channel: Option<String>,
+        request: Arc<str>,
+        in_flight: usize,
+    },
+    Flood {
+        per_conn: usize,
+        size: usize,
+    },
 }
 
 pub struct Pool {
@@ -162,7 +181,14 @@ impl Pool {
                 (tx, handle)
             })
             .collect();
-        Pool { listen, shared, threads, total: 0, request: Arc::from(REQUEST), in_flight: 256 }
+        Pool {
+            listen,
+            shared,
+            threads,
+            total: 0,
+            request: Arc::from(REQUEST),
+            in_flight: 256,
+        }
     }
 
     /// At most `n` handshakes in flight per client thread from now on.
@@ -197,12 +223,23 @@ impl Pool {
             let first = self.total + n - left - count;
             let request = self.request.clone();
             let in_flight = self.in_flight;
-            let _ = tx.send(Command::Add { count, first, channel: channel.map(str::to_string), request, in_flight });
+            let _ = tx.send(Command::Add {
+                count,
+                first,
+                channel: channel.map(str::to_string),
+                request,
+                in_flight,
+            });
         }
         let target = self.total + n;
         let deadline = Instant::now() + Duration::from_secs(180);
         while self.shared.ready.load(Ordering::Acquire) < target {
-            assert!(Instant::now() < deadline, "only {} of {target} connections ready ({})", self.shared.ready.load(Ordering::Acquire), self.listen);
+            assert!(
+                Instant::now() < deadline,
+                "only {} of {target} connections ready ({})",
+                self.shared.ready.load(Ordering::Acquire),
+                self.listen
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
         self.total = target;
@@ -238,22 +275,42 @@ impl Pool {
     }
 
     pub fn close(self) {
-        drop(self.threads.into_iter().map(|(tx, h)| {
-            drop(tx);
-            h
-        }).collect::<Vec<_>>());
+        drop(
+            self.threads
+                .into_iter()
+                .map(|(tx, h)| {
+                    drop(tx);
+                    h
+                })
+                .collect::<Vec<_>>(),
+        );
     }
 }
 
-async fn client_thread(listen: SocketAddr, mut commands: mpsc::UnboundedReceiver<Command>, shared: Arc<Shared>) {
+async fn client_thread(
+    listen: SocketAddr,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    shared: Arc<Shared>,
+) {
     let mut writers: Vec<OwnedWriteHalf> = Vec::new();
     while let Some(command) = commands.recv().await {
         match command {
-            Command::Add { count, first, channel, request, in_flight } => {
+            Command::Add {
+                count,
+                first,
+                channel,
+                request,
+                in_flight,
+            } => {
                 let gate = Arc::new(tokio::sync::Semaphore::new(in_flight));
                 let mut pending = Vec::with_capacity(count);
                 for k in 0..count {
-                    let (gate, shared, channel, request) = (gate.clone(), shared.clone(), channel.clone(), request.clone());
+                    let (gate, shared, channel, request) = (
+                        gate.clone(),
+                        shared.clone(),
+                        channel.clone(),
+                        request.clone(),
+                    );
                     let source = 2 + ((first + k) % 200) as u8;
                     pending.push(tokio::spawn(async move {
                         let _permit = gate.acquire_owned().await.unwrap();
@@ -275,21 +332,36 @@ async fn client_thread(listen: SocketAddr, mut commands: mpsc::UnboundedReceiver
     }
 }
 
-async fn open(listen: SocketAddr, source: u8, request: &str, channel: Option<&str>, shared: Arc<Shared>) -> OwnedWriteHalf {
+async fn open(
+    listen: SocketAddr,
+    source: u8,
+    request: &str,
+    channel: Option<&str>,
+    shared: Arc<Shared>,
+) -> OwnedWriteHalf {
     let socket = TcpSocket::new_v4().unwrap();
-    socket.bind(format!("127.0.0.{source}:0").parse().unwrap()).unwrap();
+    socket
+        .bind(format!("127.0.0.{source}:0").parse().unwrap())
+        .unwrap();
     let mut stream = socket.connect(listen).await.expect("connect");
     stream.set_nodelay(true).unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     // Read the answer in chunks (not a syscall per byte): the client's CPU is the server's too.
     let mut buf = Vec::with_capacity(4096);
     let end = loop {
-        assert!(stream.read_buf(&mut buf).await.unwrap() > 0, "closed during the handshake");
+        assert!(
+            stream.read_buf(&mut buf).await.unwrap() > 0,
+            "closed during the handshake"
+        );
         if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break at + 4;
         }
     };
-    assert!(buf.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&buf[..end]));
+    assert!(
+        buf.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&buf[..end])
+    );
     buf.drain(..end);
     let (mut reader, mut writer) = stream.into_split();
     if let Some(channel) = channel {
@@ -320,7 +392,11 @@ async fn read_loop(mut reader: OwnedReadHalf, mut buf: Vec<u8>, shared: Arc<Shar
                     let payload = &buf[start + range.start..start + range.end];
                     if let Some(stamp) = payload.split(|b| *b == b':').nth(1) {
                         if let Ok(ns) = std::str::from_utf8(stamp).unwrap_or("").parse::<u64>() {
-                            shared.latencies.lock().unwrap().push(monotonic_ns().saturating_sub(ns));
+                            shared
+                                .latencies
+                                .lock()
+                                .unwrap()
+                                .push(monotonic_ns().saturating_sub(ns));
                         }
                     }
                 }

@@ -24,7 +24,16 @@ impl Redis {
     fn start() -> Redis {
         let port = free_port();
         let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server runs (scripts/setup.sh installs it)");
@@ -39,7 +48,9 @@ impl Redis {
 
     /// One inline command; the raw answer.
     fn command(&self, line: &str) -> String {
-        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else { return String::new() };
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
+            return String::new();
+        };
         let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
         let _ = stream.write_all(format!("{line}\r\nQUIT\r\n").as_bytes());
         let mut out = String::new();
@@ -59,7 +70,12 @@ impl Redis {
 
     fn subscribers(&self, channel: &str) -> u64 {
         let answer = self.command(&format!("PUBSUB NUMSUB {channel}"));
-        answer.lines().filter(|l| l.starts_with(':')).next_back().and_then(|l| l[1..].trim().parse().ok()).unwrap_or(0)
+        answer
+            .lines()
+            .filter(|l| l.starts_with(':'))
+            .next_back()
+            .and_then(|l| l[1..].trim().parse().ok())
+            .unwrap_or(0)
     }
 }
 
@@ -71,13 +87,20 @@ impl Drop for Redis {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub fn cluster() {
     fan_out("cluster: single node (for comparison)", 1000, 1000, 64);
     let redis = Redis::start();
-    let options = format!(r#"{{"driver":"redis","redis_address":"redis://127.0.0.1:{}"}}"#, redis.port);
+    let options = format!(
+        r#"{{"driver":"redis","redis_address":"redis://127.0.0.1:{}"}}"#,
+        redis.port
+    );
     let admin = format!("127.0.0.1:{}", free_port());
     let nodes: Vec<Worker> = (0..3)
         .map(|i| {
@@ -88,14 +111,23 @@ pub fn cluster() {
             Worker::start("php/bench/fanout.php", &env)
         })
         .collect();
-    let pools: Vec<Pool> = nodes.iter().zip([334, 333, 333]).map(|(n, k)| Pool::connect(n.listen, k, 1, Some("bench"))).collect();
+    let pools: Vec<Pool> = nodes
+        .iter()
+        .zip([334, 333, 333])
+        .map(|(n, k)| Pool::connect(n.listen, k, 1, Some("bench")))
+        .collect();
     let deadline = Instant::now() + Duration::from_secs(10);
     while redis.subscribers("frankenphp_ws:channel:bench") < 3 {
         assert!(Instant::now() < deadline, "the nodes did not subscribe");
         std::thread::sleep(Duration::from_millis(20));
     }
     let received = || pools.iter().map(Pool::received).sum::<u64>();
-    let cpu = || nodes.iter().map(|n| n.cpu_time().as_secs_f64()).sum::<f64>();
+    let cpu = || {
+        nodes
+            .iter()
+            .map(|n| n.cpu_time().as_secs_f64())
+            .sum::<f64>()
+    };
     let mut control = Conn::blocking(nodes[0].listen);
     let (broadcasts, per_burst) = (1000usize, 1_000_000u64);
     let publishes0 = redis.publishes();
@@ -108,7 +140,11 @@ pub fn cluster() {
             std::thread::sleep(Duration::from_millis(1));
         }
         let got = received() - before;
-        runs.push((got as f64 / t0.elapsed().as_secs_f64(), (cpu() - cpu0) * 1e6 / got.max(1) as f64, got == per_burst));
+        runs.push((
+            got as f64 / t0.elapsed().as_secs_f64(),
+            (cpu() - cpu0) * 1e6 / got.max(1) as f64,
+            got == per_burst,
+        ));
         std::thread::sleep(Duration::from_millis(200));
     }
     let publishes = redis.publishes() - publishes0;
@@ -136,7 +172,9 @@ pub fn cluster() {
     readers.record_latency(true);
     let start = Instant::now();
     for i in 0..1000u32 {
-        if let Some(wait) = (start + Duration::from_millis(10 * u64::from(i))).checked_duration_since(Instant::now()) {
+        if let Some(wait) = (start + Duration::from_millis(10 * u64::from(i)))
+            .checked_duration_since(Instant::now())
+        {
             std::thread::sleep(wait);
         }
         control.send_text("burst:1:64");
@@ -145,7 +183,9 @@ pub fn cluster() {
     let mut samples = readers.latencies();
     samples.sort_unstable();
     if !samples.is_empty() {
-        let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)] as f64 / 1000.0;
+        let pct = |p: f64| {
+            samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)] as f64 / 1000.0
+        };
         println!(
             "cluster: cross-node latency, 10 subscribers on node 2, 100 broadcasts/s on node 1: {} samples, p50 {:.0} µs, p99 {:.0} µs",
             samples.len(),
@@ -156,12 +196,25 @@ pub fn cluster() {
     readers.close();
 
     // broadcast() from a CLI process: straight to Redis, and through node 1's admin API.
-    let extension = std::env::var("FRANKENPHP_WS_SO").unwrap_or_else(|_| "target/release/libfrankenphp_ws.so".into());
+    let extension = std::env::var("FRANKENPHP_WS_SO")
+        .unwrap_or_else(|_| "target/release/libfrankenphp_ws.so".into());
     let calls = 5000;
     let code = format!("$t = hrtime(true); for ($i = 0; $i < {calls}; $i++) {{ broadcast('bench', 'x'); }} echo (hrtime(true) - $t) / {calls} / 1000;");
     for (label, ini) in [
-        ("via Redis", vec![format!("frankenphp_ws.driver=redis"), format!("frankenphp_ws.redis_address=redis://127.0.0.1:{}", redis.port)]),
-        ("via the admin API", vec![format!("frankenphp_ws.admin_url=http://{admin}")]),
+        (
+            "via Redis",
+            vec![
+                format!("frankenphp_ws.driver=redis"),
+                format!(
+                    "frankenphp_ws.redis_address=redis://127.0.0.1:{}",
+                    redis.port
+                ),
+            ],
+        ),
+        (
+            "via the admin API",
+            vec![format!("frankenphp_ws.admin_url=http://{admin}")],
+        ),
     ] {
         let mut command = Command::new("php");
         command.args(["-n", "-d", &format!("extension={extension}")]);
@@ -169,7 +222,12 @@ pub fn cluster() {
             command.args(["-d", setting]);
         }
         let out = command.args(["-r", &code]).output().expect("php runs");
-        let us: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(f64::NAN);
-        println!("cluster: broadcast() from a CLI process {label}: {us:.1} µs per call ({calls} calls)");
+        let us: f64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(f64::NAN);
+        println!(
+            "cluster: broadcast() from a CLI process {label}: {us:.1} µs per call ({calls} calls)"
+        );
     }
 }

@@ -18,7 +18,12 @@ use worker::{PhpServer, Worker};
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     let run = |name: &str| which == "all" || which == name;
-    println!("frankenphp_ws bench (loopback, {} cores)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!(
+        "frankenphp_ws bench (loopback, {} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
     if run("php") {
         php_side();
     }
@@ -62,11 +67,18 @@ fn tags() {
         if answer.starts_with("1000:") && answer.ends_with(&format!(":{}", total + 1)) {
             break;
         }
-        assert!(Instant::now() < deadline, "tagging did not finish: {answer}");
+        assert!(
+            Instant::now() < deadline,
+            "tagging did not finish: {answer}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let sends = 1000;
-    let kinds = [("channel broadcast", "chan"), ("sendToTag", "tag"), ("sendToTagExpression '(a | b) & !c'", "expr")];
+    let kinds = [
+        ("channel broadcast", "chan"),
+        ("sendToTag", "tag"),
+        ("sendToTagExpression '(a | b) & !c'", "expr"),
+    ];
     let mut samples = vec![Vec::new(); kinds.len()];
     // Interleaved rounds, each starting with another kind, so neither a slow moment of the
     // machine nor the position in a round favours one kind.
@@ -113,12 +125,20 @@ fn handshakes() {
         $h=b('{{"alg":"HS256","typ":"JWT"}}'); $p=b(json_encode(['sub'=>'bench','exp'=>time()+3600]));
         echo "$h.$p.".b(hash_hmac('sha256',"$h.$p",'{secret}',true));"#
     );
-    let out = std::process::Command::new("php").args(["-n", "-r", &sign]).output().expect("php runs");
+    let out = std::process::Command::new("php")
+        .args(["-n", "-r", &sign])
+        .output()
+        .expect("php runs");
     let token = String::from_utf8(out.stdout).unwrap();
     let options = format!(r#"{{"auth_jwt_secret":"{secret}"}}"#);
-    let worker = Worker::start("php/bench/fanout.php", &[("FRANKENPHP_WS_OPTIONS", &options)]);
+    let worker = Worker::start(
+        "php/bench/fanout.php",
+        &[("FRANKENPHP_WS_OPTIONS", &options)],
+    );
     let n = 10_000;
-    let mut pool = Pool::empty(worker.listen, 2).with_in_flight(32).with_path(&format!("/ws?token={token}"));
+    let mut pool = Pool::empty(worker.listen, 2)
+        .with_in_flight(32)
+        .with_path(&format!("/ws?token={token}"));
     let (cpu0, t0) = (worker.cpu_time(), Instant::now());
     pool.add(n, None);
     let took = t0.elapsed().as_secs_f64();
@@ -132,7 +152,10 @@ fn handshakes() {
 
     let pages = PhpServer::start("php/bench", 2);
     let options = format!(r#"{{"auth_endpoint":"http://{}/auth.php"}}"#, pages.addr);
-    let worker = Worker::start("php/bench/fanout.php", &[("FRANKENPHP_WS_OPTIONS", &options)]);
+    let worker = Worker::start(
+        "php/bench/fanout.php",
+        &[("FRANKENPHP_WS_OPTIONS", &options)],
+    );
     let n = 2_000;
     let mut pool = Pool::empty(worker.listen, 2).with_in_flight(32);
     let t0 = Instant::now();
@@ -146,7 +169,13 @@ fn handshakes() {
 }
 
 pub(crate) fn fmt_rate(n: f64) -> String {
-    if n >= 1e6 { format!("{:.2} M", n / 1e6) } else if n >= 1e3 { format!("{:.1} k", n / 1e3) } else { format!("{n:.0} ") }
+    if n >= 1e6 {
+        format!("{:.2} M", n / 1e6)
+    } else if n >= 1e3 {
+        format!("{:.1} k", n / 1e3)
+    } else {
+        format!("{n:.0} ")
+    }
 }
 
 /// 1,000 (or 10,000) subscribers; a publishing client sends N messages at once and the worker
@@ -202,7 +231,9 @@ fn latency() {
     pool.wait_received(rounds * 10, Duration::from_secs(10));
     let mut samples = pool.latencies();
     samples.sort_unstable();
-    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)] as f64 / 1000.0;
+    let pct = |p: f64| {
+        samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)] as f64 / 1000.0
+    };
     println!(
         "latency: 10 subscribers, 100 broadcasts/s for {} s: {} samples, p50 {:.0} µs, p99 {:.0} µs, p99.9 {:.0} µs (broadcast() call to client read)",
         rounds / 100,
@@ -256,13 +287,19 @@ fn shootout() {
         }
         rtts.sort();
         let p95 = rtts[(rtts.len() * 95 / 100).min(rtts.len() - 1)];
-        println!("shootout: {:>7}   {:>8.1} ms", pool.len() + 4, p95.as_secs_f64() * 1e3);
+        println!(
+            "shootout: {:>7}   {:>8.1} ms",
+            pool.len() + 4,
+            p95.as_secs_f64() * 1e3
+        );
         if p95 > Duration::from_millis(500) {
             break;
         }
         best = pool.len() + 4;
     }
-    println!("shootout: {best} clients with p95 broadcast round trip <= 500 ms (limit tried: {limit})");
+    println!(
+        "shootout: {best} clients with p95 broadcast round trip <= 500 ms (limit tried: {limit})"
+    );
     pool.close();
 }
 

@@ -14,17 +14,28 @@ pub struct Worker {
 }
 
 fn extension() -> String {
-    std::env::var("FRANKENPHP_WS_SO").unwrap_or_else(|_| "target/release/libfrankenphp_ws.so".into())
+    std::env::var("FRANKENPHP_WS_SO")
+        .unwrap_or_else(|_| "target/release/libfrankenphp_ws.so".into())
 }
 
 impl Worker {
     pub fn start(script: &str, env: &[(&str, &str)]) -> Worker {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let listen: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let mut command = Command::new("php");
         command
             // The load client is the application's own publisher: no per-client message rate.
-            .args(["-n", "-d", &format!("extension={}", extension()), "-d", "memory_limit=-1"])
+            .args([
+                "-n",
+                "-d",
+                &format!("extension={}", extension()),
+                "-d",
+                "memory_limit=-1",
+            ])
             .args(["-d", "frankenphp_ws.message_rate=0", script])
             .env("FRANKENPHP_WS_LISTEN", listen.to_string())
             .env("FRANKENPHP_WS_ADMIN", "")
@@ -44,10 +55,17 @@ impl Worker {
         });
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(listen).is_err() {
-            assert!(Instant::now() < deadline, "{script} did not listen on {listen}");
+            assert!(
+                Instant::now() < deadline,
+                "{script} did not listen on {listen}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
-        Worker { child, listen, output }
+        Worker {
+            child,
+            listen,
+            output,
+        }
     }
 
     fn stat_field(&self, file: &str) -> String {

@@ -48,17 +48,27 @@ impl Endpoint {
         if authority.is_empty() {
             return Err(format!("auth_endpoint has no host: '{url}'"));
         }
-        let authority = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
-        Ok(Endpoint { authority, path_and_query: path.to_string() })
+        let authority = if authority.contains(':') {
+            authority.to_string()
+        } else {
+            format!("{authority}:80")
+        };
+        Ok(Endpoint {
+            authority,
+            path_and_query: path.to_string(),
+        })
     }
 
     /// Asks the endpoint; returns its status and body. Errors are network failures (the caller
     /// bounds the time).
     pub async fn ask(&self, credentials: &Credentials) -> Result<(StatusCode, Bytes), String> {
-        let stream = TcpStream::connect(&self.authority).await.map_err(|e| e.to_string())?;
+        let stream = TcpStream::connect(&self.authority)
+            .await
+            .map_err(|e| e.to_string())?;
         let _ = stream.set_nodelay(true);
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| e.to_string())?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
         let connection = tokio::spawn(connection);
         let mut request = Request::get(&self.path_and_query)
             .header(HOST, &self.authority)
@@ -73,8 +83,13 @@ impl Endpoint {
                 request = request.header(name, value);
             }
         }
-        let request = request.body(Empty::<Bytes>::new()).map_err(|e| e.to_string())?;
-        let answer = sender.send_request(request).await.map_err(|e| e.to_string())?;
+        let request = request
+            .body(Empty::<Bytes>::new())
+            .map_err(|e| e.to_string())?;
+        let answer = sender
+            .send_request(request)
+            .await
+            .map_err(|e| e.to_string())?;
         let status = answer.status();
         let body = Limited::new(answer.into_body(), MAX_ANSWER)
             .collect()
@@ -118,8 +133,14 @@ mod tests {
     #[test]
     fn endpoint_urls() {
         let e = Endpoint::parse("http://127.0.0.1:8000/auth.php?x=1").unwrap();
-        assert_eq!((e.authority.as_str(), e.path_and_query.as_str()), ("127.0.0.1:8000", "/auth.php?x=1"));
-        assert_eq!(Endpoint::parse("http://localhost").unwrap().authority, "localhost:80");
+        assert_eq!(
+            (e.authority.as_str(), e.path_and_query.as_str()),
+            ("127.0.0.1:8000", "/auth.php?x=1")
+        );
+        assert_eq!(
+            Endpoint::parse("http://localhost").unwrap().authority,
+            "localhost:80"
+        );
         assert!(Endpoint::parse("https://x/").is_err());
     }
 }

@@ -19,7 +19,8 @@ pub fn verify(token: &str, secret: &[u8], now: u64) -> Result<String, String> {
         return Err("token too long".into());
     }
     let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err("not a JWT (header.payload.signature)".into());
     };
@@ -27,7 +28,9 @@ pub fn verify(token: &str, secret: &[u8], now: u64) -> Result<String, String> {
     if header.get("alg").and_then(Value::as_str) != Some("HS256") {
         return Err("only HS256 tokens are accepted".into());
     }
-    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| "the signature is not base64url")?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature)
+        .map_err(|_| "the signature is not base64url")?;
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
     mac.update(token[..header_and_payload_len(token)].as_bytes());
     // `verify_slice` compares in constant time.
@@ -110,10 +113,14 @@ mod tests {
     fn other_algorithms_and_garbage_are_refused() {
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
         let payload = URL_SAFE_NO_PAD.encode(br#"{"sub":"a"}"#);
-        assert!(verify(&format!("{header}.{payload}."), KEY, 0).unwrap_err().contains("HS256"));
+        assert!(verify(&format!("{header}.{payload}."), KEY, 0)
+            .unwrap_err()
+            .contains("HS256"));
         assert!(verify("a.b", KEY, 0).is_err());
         assert!(verify("....", KEY, 0).is_err());
-        assert!(verify(&sign(&json!({"exp": 5}), KEY), KEY, 0).unwrap_err().contains("sub"));
+        assert!(verify(&sign(&json!({"exp": 5}), KEY), KEY, 0)
+            .unwrap_err()
+            .contains("sub"));
         assert!(verify(&sign(&json!({"sub": "a", "exp": "soon"}), KEY), KEY, 0).is_err());
     }
 }

@@ -46,7 +46,8 @@ impl Authenticator {
             url => Some(Endpoint::parse(url)?),
         };
         Ok(Authenticator {
-            jwt_secret: (!config.auth_jwt_secret.is_empty()).then(|| config.auth_jwt_secret.clone().into_bytes()),
+            jwt_secret: (!config.auth_jwt_secret.is_empty())
+                .then(|| config.auth_jwt_secret.clone().into_bytes()),
             endpoint,
             timeout: config.auth_timeout,
             permits: Semaphore::new(config.auth_concurrency),
@@ -57,9 +58,16 @@ impl Authenticator {
     /// Authenticates a handshake that presented `token` (`?token=` or a bearer token) and
     /// these credentials. A token is checked when a JWT secret is set; otherwise, or without a
     /// token, the endpoint decides; `credentials` are gathered only then.
-    pub async fn authenticate(&self, token: Option<&str>, credentials: impl FnOnce() -> Credentials, stats: &Stats) -> Verdict {
+    pub async fn authenticate(
+        &self,
+        token: Option<&str>,
+        credentials: impl FnOnce() -> Credentials,
+        stats: &Stats,
+    ) -> Verdict {
         if let (Some(secret), Some(token)) = (&self.jwt_secret, token) {
-            let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
             return match jwt::verify(token, secret, now) {
                 Ok(user) => Verdict::Accept(Some(user)),
                 Err(why) => {
@@ -78,7 +86,9 @@ impl Authenticator {
         };
         let verdict = self.ask(endpoint, credentials()).await;
         match &verdict {
-            Verdict::Refuse(StatusCode::SERVICE_UNAVAILABLE, _) => Stats::add(&stats.auth_unavailable, 1),
+            Verdict::Refuse(StatusCode::SERVICE_UNAVAILABLE, _) => {
+                Stats::add(&stats.auth_unavailable, 1)
+            }
             Verdict::Refuse(..) => Stats::add(&stats.auth_refused, 1),
             Verdict::Accept(_) => {}
         }
@@ -86,7 +96,8 @@ impl Authenticator {
     }
 
     async fn ask(&self, endpoint: &Endpoint, credentials: Credentials) -> Verdict {
-        let unavailable = |why: &str| Verdict::Refuse(StatusCode::SERVICE_UNAVAILABLE, format!("{why}\n"));
+        let unavailable =
+            |why: &str| Verdict::Refuse(StatusCode::SERVICE_UNAVAILABLE, format!("{why}\n"));
         if !self.breaker.allows() {
             return unavailable("authentication is unavailable; try again shortly");
         }
@@ -109,11 +120,19 @@ impl Authenticator {
                 Verdict::Refuse(status, text)
             }
             Ok(Err(error)) => {
-                self.failed(endpoint, &format!("unreachable: {error}"), StatusCode::SERVICE_UNAVAILABLE);
+                self.failed(
+                    endpoint,
+                    &format!("unreachable: {error}"),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                );
                 unavailable("the authentication endpoint is unreachable")
             }
             Err(_) => {
-                self.failed(endpoint, &format!("no answer within {:?}", self.timeout), StatusCode::SERVICE_UNAVAILABLE);
+                self.failed(
+                    endpoint,
+                    &format!("no answer within {:?}", self.timeout),
+                    StatusCode::SERVICE_UNAVAILABLE,
+                );
                 unavailable("the authentication endpoint did not answer in time")
             }
         }
@@ -160,7 +179,11 @@ impl Breaker {
     /// True when this failure opened the breaker (it was closed).
     fn failed(&self) -> bool {
         if self.failures.fetch_add(1, Ordering::AcqRel) + 1 >= BREAKER_THRESHOLD {
-            return self.open_until.lock().replace(Instant::now() + BREAKER_COOL_DOWN).is_none();
+            return self
+                .open_until
+                .lock()
+                .replace(Instant::now() + BREAKER_COOL_DOWN)
+                .is_none();
         }
         false
     }

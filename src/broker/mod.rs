@@ -1,14 +1,19 @@
-//! Brokers carry operations to the other nodes that want them.
-//!
-//! The router runs every operation on this node, then hands it to the broker (`forward`). With
-//! one process (`memory`) there is nobody to tell. With `redis`, an operation that fans out
-//! (by channel, user, tag, or to everyone) is published once on a Redis channel named for its
-//! target, and only nodes with a local member of that target subscribe to it (`topics`).
+//! Brokers carry operations to the other nodes that run them (the router says which:
+//! `ops::router::reach`). With one process (`memory`) there is nobody to tell. With `redis`:
+//! - an operation that fans out (by channel, user, tag, or to everyone) runs here and is
+//!   published once on a Redis channel named for its target; only nodes with a local member of
+//!   that target subscribe to it (`topics`, `redis`);
+//! - an operation on a connection another node holds is a request to that node, and a
+//!   cluster-wide read a request to every node, answered through Redis (`request`);
+//! - nodes announce themselves with a heartbeat (`cluster`);
+//! - the global store lives in Redis (`redis_sync`).
 
+pub mod cluster;
 pub mod memory;
 pub mod outbox;
 pub mod redis;
 pub mod redis_sync;
+pub mod request;
 pub mod topics;
 
 use crate::node::Node;
@@ -26,11 +31,28 @@ pub trait Broker: Send + Sync {
         None
     }
 
+    /// Runs an operation on the node that holds its connection, or a read on every node, and
+    /// waits for the answer (bounded by `redis_timeout`). `None`: no other node runs it (one
+    /// node, or no node holds the connection), so this node answers.
+    fn ask(&self, _op: &Op) -> Option<Result<Reply, OpError>> {
+        None
+    }
+
+    /// Whether another node holds a connection with this id.
+    fn held_elsewhere(&self, _id: &crate::ops::Id) -> Result<bool, OpError> {
+        Ok(false)
+    }
+
     /// Starts the broker's tasks on the node's runtime (called once, after the node exists).
     fn start(&self, _node: &Arc<Node>) {}
 
     /// Why the node is degraded (`/health` answers 503), if it is.
     fn degraded(&self) -> Option<String> {
+        None
+    }
+
+    /// Every node's figures and the cluster's totals, for `/stats`, if there is a cluster.
+    fn cluster(&self) -> Option<Value> {
         None
     }
 

@@ -9,22 +9,25 @@
 //!   member or lose their last; one task subscribes and unsubscribes accordingly, retrying what
 //!   failed, and the connection manager re-subscribes after a reconnect.
 //! - Receiving: RESP3 push messages arrive on one task, which runs each operation on this
-//!   node (`Node::execute_remote`), skipping the node's own.
+//!   node (`Node::execute_remote`), skipping the node's own, and answers requests (`request`).
+//! - Asking: a request to another node waits until this node's earlier messages have left,
+//!   so a `send()` after a `broadcast()` arrives after it, then goes through `request`.
+//! - Heartbeat: `cluster`.
 //! - Health: a ping every second drives reconnection and says when Redis went down and came
 //!   back (logs, `/health`).
 
 use super::outbox::Outbox;
-use super::{topics, Broker};
+use super::{cluster, redis_sync, request, topics, Broker};
 use crate::config::{mask_password, Config};
 use crate::hub::index::{Scope, Watcher};
 use crate::node::Node;
-use crate::ops::{codec, Op};
+use crate::ops::{codec, Id, Kind, Op, OpError, Reply};
 use bytes::Bytes;
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Msg, PushInfo, PushKind};
 use serde_json::{json, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,6 +64,8 @@ struct Shared {
     address: String,
     outbox: Mutex<Outbox>,
     wake: Notify,
+    /// Signalled when messages leave the outbox (`ask` waits on it).
+    flushed: Condvar,
     up: AtomicBool,
     /// When Redis last came back.
     back_at: Mutex<Option<std::time::Instant>>,
@@ -68,8 +73,9 @@ struct Shared {
     /// manager's own re-subscription ignores its errors.
     resync: AtomicBool,
     resync_wake: Notify,
-    published: AtomicU64,
-    received: AtomicU64,
+    /// Messages published and received, per operation kind.
+    published: Box<[AtomicU64]>,
+    received: Box<[AtomicU64]>,
     reconnects: AtomicU64,
     subscriptions: Mutex<HashSet<String>>,
 }
@@ -79,11 +85,17 @@ impl RedisBroker {
     /// broker with the watcher the hub must be built with.
     pub async fn connect(config: &Config) -> Result<(RedisBroker, Watcher), String> {
         let address = mask_password(&config.redis_address);
-        let fail = |e: &dyn std::fmt::Display| format!("cannot use Redis at {address} (option 'redis_address'): {e}");
+        let fail = |e: &dyn std::fmt::Display| {
+            format!("cannot use Redis at {address} (option 'redis_address'): {e}")
+        };
         let info = redis::IntoConnectionInfo::into_connection_info(config.redis_address.as_str())
             .map_err(|e| fail(&e))?;
-        let settings = info.redis_settings().clone().set_protocol(redis::ProtocolVersion::RESP3);
-        let client = redis::Client::open(info.set_redis_settings(settings)).map_err(|e| fail(&e))?;
+        let settings = info
+            .redis_settings()
+            .clone()
+            .set_protocol(redis::ProtocolVersion::RESP3);
+        let client =
+            redis::Client::open(info.set_redis_settings(settings)).map_err(|e| fail(&e))?;
         let (push_tx, pushes) = mpsc::unbounded_channel();
         let manager_config = ConnectionManagerConfig::new()
             .set_push_sender(push_tx)
@@ -95,10 +107,13 @@ impl RedisBroker {
             // down, not wait for it and go out the moment it is back, before the other nodes
             // have re-subscribed (see GRACE). The pings drive reconnection.
             .set_number_of_retries(0);
-        let connection = tokio::time::timeout(config.redis_timeout, ConnectionManager::new_with_config(client, manager_config))
-            .await
-            .map_err(|_| fail(&"no answer within redis_timeout"))?
-            .map_err(|e| fail(&e))?;
+        let connection = tokio::time::timeout(
+            config.redis_timeout,
+            ConnectionManager::new_with_config(client, manager_config),
+        )
+        .await
+        .map_err(|_| fail(&"no answer within redis_timeout"))?
+        .map_err(|e| fail(&e))?;
         let (interest_tx, interest) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             prefix: config.redis_prefix.clone(),
@@ -112,12 +127,13 @@ impl RedisBroker {
             address: format!("{address} (node {})", config.node_name),
             outbox: Mutex::new(Outbox::new(config.redis_outbox)),
             wake: Notify::new(),
+            flushed: Condvar::new(),
             up: AtomicBool::new(true),
             back_at: Mutex::new(None),
             resync: AtomicBool::new(false),
             resync_wake: Notify::new(),
-            published: AtomicU64::new(0),
-            received: AtomicU64::new(0),
+            published: Kind::ALL.iter().map(|_| AtomicU64::new(0)).collect(),
+            received: Kind::ALL.iter().map(|_| AtomicU64::new(0)).collect(),
             reconnects: AtomicU64::new(0),
             subscriptions: Mutex::new(HashSet::new()),
         });
@@ -125,33 +141,102 @@ impl RedisBroker {
         let watcher: Watcher = Arc::new(move |scope: Scope, name: &str, wanted: bool| {
             let _ = interest_tx.send((topics::scoped(&prefix, scope, name), wanted));
         });
-        let broker = RedisBroker { shared, config: config.clone(), tasks: Mutex::new(Some(Pending { connection, pushes, interest })) };
+        let broker = RedisBroker {
+            shared,
+            config: config.clone(),
+            tasks: Mutex::new(Some(Pending {
+                connection,
+                pushes,
+                interest,
+            })),
+        };
         Ok((broker, watcher))
     }
 }
 
 impl Broker for RedisBroker {
     fn forward(&self, op: &Op) {
-        let Some(topic) = topics::of(&self.shared.prefix, op) else { return };
+        let Some(topic) = topics::fan_out(&self.shared.prefix, op) else {
+            return;
+        };
         // Numbered under the outbox's lock, so numbers follow the publish order.
         let mut outbox = self.shared.outbox.lock();
-        let payload = Bytes::from(codec::encode_envelope(self.shared.origin, outbox.next_seq(), op));
-        outbox.push(topic, payload);
+        let payload = Bytes::from(codec::encode_envelope(
+            self.shared.origin,
+            outbox.next_seq(),
+            0,
+            op,
+        ));
+        outbox.push(op.kind(), topic, payload);
         drop(outbox);
         self.shared.wake.notify_one();
     }
 
-    fn run_shared(&self, op: &Op) -> Option<Result<crate::ops::Reply, crate::ops::OpError>> {
-        super::redis_sync::global(&self.config, op)
+    fn run_shared(&self, op: &Op) -> Option<Result<Reply, OpError>> {
+        redis_sync::global(&self.config, op)
+    }
+
+    fn ask(&self, op: &Op) -> Option<Result<Reply, OpError>> {
+        if !self.shared.up.load(Ordering::Acquire) {
+            return Some(Err(OpError::Unreachable(format!(
+                "Redis at {} is down; {} was not run on the other nodes",
+                self.shared.address,
+                op.kind().name()
+            ))));
+        }
+        redis_sync::blocking(|| {
+            let deadline = std::time::Instant::now() + self.config.redis_timeout;
+            if let Err(e) = self.shared.wait_flushed(deadline) {
+                return Some(Err(e));
+            }
+            let answer = request::ask(&self.config, op);
+            if answer.is_some() {
+                self.shared.published[op.kind() as usize].fetch_add(1, Ordering::Relaxed);
+            }
+            answer
+        })
+    }
+
+    fn cluster(&self) -> Option<Value> {
+        Some(cluster::stats(&self.config))
+    }
+
+    fn held_elsewhere(&self, id: &Id) -> Result<bool, OpError> {
+        redis_sync::holders(&self.config, id).map(|n| n > 0)
     }
 
     fn start(&self, node: &Arc<Node>) {
-        let Some(pending) = self.tasks.lock().take() else { return };
+        let Some(pending) = self.tasks.lock().take() else {
+            return;
+        };
         let shared = &self.shared;
-        tokio::spawn(publish(shared.clone(), pending.connection.clone(), node.clone()));
-        tokio::spawn(follow_interest(shared.clone(), pending.connection.clone(), pending.interest, node.clone()));
-        tokio::spawn(receive(shared.clone(), pending.pushes, node.clone()));
-        tokio::spawn(watch_health(shared.clone(), pending.connection, node.clone()));
+        tokio::spawn(publish(
+            shared.clone(),
+            pending.connection.clone(),
+            node.clone(),
+        ));
+        tokio::spawn(follow_interest(
+            shared.clone(),
+            pending.connection.clone(),
+            pending.interest,
+            node.clone(),
+        ));
+        tokio::spawn(receive(
+            shared.clone(),
+            pending.pushes,
+            pending.connection.clone(),
+            node.clone(),
+        ));
+        tokio::spawn(cluster::beat(
+            node.clone(),
+            pending.connection.clone(),
+            shared.origin,
+        ));
+        tokio::spawn(watch_health(
+            shared.clone(),
+            pending.connection,
+            node.clone(),
+        ));
     }
 
     fn degraded(&self) -> Option<String> {
@@ -160,11 +245,31 @@ impl Broker for RedisBroker {
 
     fn stats(&self) -> Option<Value> {
         let s = &self.shared;
+        let by_kind = |counts: &[AtomicU64]| -> serde_json::Map<String, Value> {
+            Kind::ALL
+                .iter()
+                .map(|k| (k.name(), counts[*k as usize].load(Ordering::Relaxed)))
+                .filter(|(_, n)| *n > 0)
+                .map(|(name, n)| (name.to_string(), json!(n)))
+                .collect()
+        };
+        let total = |counts: &[AtomicU64]| {
+            counts
+                .iter()
+                .map(|n| n.load(Ordering::Relaxed))
+                .sum::<u64>()
+        };
+        let (asked, sum_us, max_us, _) = request::LATENCY.snapshot();
         let outbox = s.outbox.lock();
         Some(json!({
             "up": s.up.load(Ordering::Acquire),
-            "published": s.published.load(Ordering::Relaxed),
-            "received": s.received.load(Ordering::Relaxed),
+            "published": total(&s.published),
+            "received": total(&s.received),
+            "published_by_kind": by_kind(&s.published),
+            "received_by_kind": by_kind(&s.received),
+            "requests": asked,
+            "request_latency_avg_us": sum_us.checked_div(asked).unwrap_or(0),
+            "request_latency_max_us": max_us,
             "outbox": outbox.len(),
             "outbox_dropped": outbox.dropped,
             "reconnects": s.reconnects.load(Ordering::Relaxed),
@@ -187,8 +292,27 @@ impl Shared {
             tracing::warn!("Redis at {} is back", self.address);
             self.wake.notify_one();
         } else {
-            tracing::error!("Redis at {} is down ({why}): messages for other nodes wait in the outbox", self.address);
+            tracing::error!(
+                "Redis at {} is down ({why}): messages for other nodes wait in the outbox",
+                self.address
+            );
         }
+    }
+
+    /// Waits until every message queued so far has left the outbox, so that a request sent
+    /// next (on another connection) cannot overtake them.
+    fn wait_flushed(&self, deadline: std::time::Instant) -> Result<(), OpError> {
+        let mut outbox = self.outbox.lock();
+        let queued = outbox.next_seq() - 1;
+        while !outbox.passed(queued) {
+            if self.flushed.wait_until(&mut outbox, deadline).timed_out() {
+                return Err(OpError::Unreachable(format!(
+                    "Redis at {} did not take this node's earlier messages within redis_timeout",
+                    self.address
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// How long publishing must wait: while Redis is down (the health task says when it is
@@ -221,23 +345,34 @@ async fn publish(shared: Arc<Shared>, mut connection: ConnectionManager, node: A
             }
         }
         let mut pipe = redis::pipe();
-        for (_, topic, payload) in &batch {
-            pipe.publish(topic, &payload[..]).ignore();
+        for item in &batch {
+            pipe.publish(&item.topic, &item.payload[..]).ignore();
         }
-        let sent = tokio::time::timeout(shared.timeout, pipe.query_async::<()>(&mut connection)).await;
+        let last = batch.last().map_or(0, |item| item.seq);
+        let sent =
+            tokio::time::timeout(shared.timeout, pipe.query_async::<()>(&mut connection)).await;
         match sent {
             Ok(Ok(())) => {
-                shared.outbox.lock().sent(batch.last().map_or(0, |(seq, _, _)| *seq));
-                shared.published.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                shared.outbox.lock().sent(last);
+                shared.flushed.notify_all();
+                for item in &batch {
+                    shared.published[item.kind as usize].fetch_add(1, Ordering::Relaxed);
+                }
                 backoff = Duration::from_millis(50);
             }
             // Redis refused a command (an ACL rule, …): retrying cannot help, and would
             // publish the rest of the batch again and again. Drop it, say so.
             Ok(Err(e)) if !super::redis_sync::lost_connection(&e) => {
-                tracing::error!("Redis at {} refused {} messages, dropped: {e}", shared.address, batch.len());
+                tracing::error!(
+                    "Redis at {} refused {} messages, dropped: {e}",
+                    shared.address,
+                    batch.len()
+                );
                 let mut outbox = shared.outbox.lock();
-                outbox.sent(batch.last().map_or(0, |(seq, _, _)| *seq));
+                outbox.sent(last);
                 outbox.dropped += batch.len() as u64;
+                drop(outbox);
+                shared.flushed.notify_all();
             }
             Ok(Err(e)) => {
                 shared.set_up(false, &e);
@@ -264,60 +399,71 @@ async fn pause(node: &Node, backoff: &mut Duration) {
     *backoff = (*backoff * 2).min(Duration::from_secs(2));
 }
 
+/// At most this many topics go in one SUBSCRIBE or UNSUBSCRIBE.
+const TOPICS_PER_COMMAND: usize = 512;
+
 /// Subscribes to `all`, then follows the hub's interest; what failed is retried every 500 ms.
+/// Changes are applied in batches (a node that takes 10,000 connections at once sends 20
+/// commands, not 10,000).
 async fn follow_interest(
     shared: Arc<Shared>,
     mut connection: ConnectionManager,
     mut interest: mpsc::UnboundedReceiver<(String, bool)>,
     node: Arc<Node>,
 ) {
-    // Topic → wanted, for the changes not yet applied in Redis.
-    let mut pending: Vec<(String, bool)> = vec![(topics::everyone(&shared.prefix), true)];
+    // Topic → wanted, for the changes not yet applied in Redis: the newest change per topic.
+    let mut pending: HashMap<String, bool> =
+        HashMap::from([(topics::everyone(&shared.prefix), true)]);
     let mut retry = tokio::time::interval(Duration::from_millis(500));
     retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let mut still = Vec::new();
-        // At most one change per topic is pending: a newer one replaces it (below).
-        for (topic, wanted) in pending.drain(..) {
-            let result = tokio::time::timeout(shared.timeout, async {
-                if wanted {
-                    connection.subscribe(&topic).await
-                } else {
-                    connection.unsubscribe(&topic).await
-                }
-            })
-            .await;
-            match result {
-                Ok(Ok(())) => {
-                    let mut subscriptions = shared.subscriptions.lock();
-                    if wanted {
-                        subscriptions.insert(topic);
+        let (wanted, unwanted): (Vec<String>, Vec<String>) = {
+            let (a, b): (Vec<_>, Vec<_>) = pending.drain().partition(|(_, wanted)| *wanted);
+            (
+                a.into_iter().map(|(t, _)| t).collect(),
+                b.into_iter().map(|(t, _)| t).collect(),
+            )
+        };
+        for (topics, subscribe) in [(unwanted, false), (wanted, true)] {
+            for chunk in topics.chunks(TOPICS_PER_COMMAND) {
+                let result = tokio::time::timeout(shared.timeout, async {
+                    if subscribe {
+                        connection.subscribe(chunk).await
                     } else {
-                        subscriptions.remove(&topic);
+                        connection.unsubscribe(chunk).await
+                    }
+                })
+                .await;
+                if matches!(result, Ok(Ok(()))) {
+                    let mut subscriptions = shared.subscriptions.lock();
+                    for topic in chunk {
+                        if subscribe {
+                            subscriptions.insert(topic.clone());
+                        } else {
+                            subscriptions.remove(topic);
+                        }
+                    }
+                } else {
+                    for topic in chunk {
+                        // A newer change, if one came meanwhile, is applied in the next round.
+                        pending.entry(topic.clone()).or_insert(subscribe);
                     }
                 }
-                _ => still.push((topic, wanted)),
             }
         }
-        pending = still;
         if shared.resync.swap(false, Ordering::AcqRel) {
-            let subscribed: Vec<String> = shared.subscriptions.lock().iter().cloned().collect();
-            for topic in subscribed {
-                if !pending.iter().any(|(t, _)| *t == topic) {
-                    pending.push((topic, true));
-                }
+            for topic in shared.subscriptions.lock().iter() {
+                pending.entry(topic.clone()).or_insert(true);
             }
             continue;
         }
         tokio::select! {
             _ = node.shutdown.wait() => return,
             change = interest.recv() => match change {
-                Some(change) => {
-                    pending.retain(|(t, _)| *t != change.0);
-                    pending.push(change);
-                    while let Ok(change) = interest.try_recv() {
-                        pending.retain(|(t, _)| *t != change.0);
-                        pending.push(change);
+                Some((topic, wanted)) => {
+                    pending.insert(topic, wanted);
+                    while let Ok((topic, wanted)) = interest.try_recv() {
+                        pending.insert(topic, wanted);
                     }
                 }
                 None => return,
@@ -328,8 +474,14 @@ async fn follow_interest(
     }
 }
 
-/// Runs the operations other nodes publish, in the order Redis delivers them.
-async fn receive(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushInfo>, node: Arc<Node>) {
+/// Runs the operations other nodes publish, in the order Redis delivers them, and answers
+/// requests.
+async fn receive(
+    shared: Arc<Shared>,
+    mut pushes: mpsc::UnboundedReceiver<PushInfo>,
+    connection: ConnectionManager,
+    node: Arc<Node>,
+) {
     // The last sequence number run per node: a publisher whose answer was lost (Redis died
     // after running it) sends the same messages again, in order; those are dropped here.
     let mut last_seen: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
@@ -343,29 +495,51 @@ async fn receive(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushIn
         };
         match push.kind {
             PushKind::Message => {
-                let Some(message) = Msg::from_push_info(push) else { continue };
+                let Some(message) = Msg::from_push_info(push) else {
+                    continue;
+                };
                 let topic = message.get_channel_name();
                 let payload = message.get_payload_bytes();
-                if let Some((origin, seq)) = codec::peek_envelope(payload) {
+                if let Some((origin, seq, _)) = codec::peek_envelope(payload) {
                     if origin == shared.origin {
                         continue;
                     }
-                    if origin != 0 && seq != 0 && last_seen.get(&origin).is_some_and(|last| seq <= *last) {
+                    if origin != 0
+                        && seq != 0
+                        && last_seen.get(&origin).is_some_and(|last| seq <= *last)
+                    {
                         tracing::debug!("dropped message {seq} of node {origin:x}, run already");
                         continue;
                     }
                 }
                 match codec::decode_envelope(payload) {
-                    // Only the fan-out operation a topic carries is run: whoever can publish
-                    // on Redis cannot make a node kill connections or write its state.
-                    Ok((origin, seq, op)) if topics::of(&shared.prefix, &op).as_deref() == Some(topic) => {
-                        if origin != 0 && seq != 0 {
-                            last_seen.insert(origin, seq);
+                    // Only what a topic carries is run: a message that names another
+                    // channel or connection than its topic is corrupt or forged.
+                    Ok(delivery)
+                        if topics::of(&shared.prefix, &delivery.op).as_deref() == Some(topic) =>
+                    {
+                        if delivery.origin != 0 && delivery.seq != 0 {
+                            last_seen.insert(delivery.origin, delivery.seq);
                         }
-                        shared.received.fetch_add(1, Ordering::Relaxed);
-                        node.execute_remote(op);
+                        shared.received[delivery.op.kind() as usize]
+                            .fetch_add(1, Ordering::Relaxed);
+                        let reply = node.execute_remote(delivery.op);
+                        if delivery.ask != 0 {
+                            answer(
+                                &shared,
+                                connection.clone(),
+                                delivery.origin,
+                                delivery.ask,
+                                reply,
+                            );
+                        }
                     }
-                    Ok((_, _, op)) => tracing::warn!("ignored {} received on {topic}, which does not carry it", op.kind().name()),
+                    Ok(delivery) => {
+                        tracing::warn!(
+                            "ignored {} received on {topic}, which does not carry it",
+                            delivery.op.kind().name()
+                        )
+                    }
                     Err(e) => tracing::warn!("ignored a message on {topic}: {e}"),
                 }
             }
@@ -375,16 +549,46 @@ async fn receive(shared: Arc<Shared>, mut pushes: mpsc::UnboundedReceiver<PushIn
     }
 }
 
+/// Sends a request's answer back to the asker, without holding up the messages behind it.
+fn answer(
+    shared: &Arc<Shared>,
+    mut connection: ConnectionManager,
+    origin: u64,
+    ask: u64,
+    reply: Reply,
+) {
+    let pipe = request::answer_command(&shared.prefix, shared.origin, origin, ask, reply);
+    let shared = shared.clone();
+    tokio::spawn(async move {
+        let sent =
+            tokio::time::timeout(shared.timeout, pipe.query_async::<()>(&mut connection)).await;
+        if !matches!(sent, Ok(Ok(()))) {
+            tracing::warn!(
+                "the answer to request {ask} of process {origin:x} was not sent to Redis at {}",
+                shared.address
+            );
+        }
+    });
+}
+
 /// Pings Redis (every second, or more often while it is down): this drives reconnection,
 /// and is what declares Redis back.
 async fn watch_health(shared: Arc<Shared>, mut connection: ConnectionManager, node: Arc<Node>) {
     loop {
-        let every = if shared.up.load(Ordering::Acquire) { PING_UP } else { PING_DOWN };
+        let every = if shared.up.load(Ordering::Acquire) {
+            PING_UP
+        } else {
+            PING_DOWN
+        };
         tokio::select! {
             _ = node.shutdown.wait() => return,
             _ = tokio::time::sleep(every) => {}
         }
-        let ping = tokio::time::timeout(shared.timeout, redis::cmd("PING").query_async::<String>(&mut connection)).await;
+        let ping = tokio::time::timeout(
+            shared.timeout,
+            redis::cmd("PING").query_async::<String>(&mut connection),
+        )
+        .await;
         match ping {
             Ok(Ok(_)) => shared.set_up(true, &""),
             Ok(Err(e)) => shared.set_up(false, &e),

@@ -6,6 +6,7 @@
 //!   Redis: no admin API is needed for them.
 //! - In every process, the global store (`frankenphp_ws_global_*`) lives in Redis, under
 //!   `{prefix}:global:{key}`, shared by every node, with its expiry.
+//! - Requests to other nodes (`request`) are published and answered on it.
 
 use super::topics;
 use crate::config::{mask_password, Config};
@@ -31,27 +32,67 @@ static CONNECTION: Mutex<Option<Kept>> = Mutex::new(None);
 /// this many, or before the next command that needs its own answer.
 const UNREAD_MAX: usize = 256;
 
+/// Runs `op` from a process that hosts no server: a fan-out is published, the global store
+/// read or written, and anything else asked of the nodes (`request`). `None`: no node holds
+/// the connection it addresses.
+pub fn route(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
+    publish(config, op)
+        .or_else(|| global(config, op))
+        .or_else(|| {
+            if let Op::RenameConnection { new_id, .. } = op {
+                match holders(config, new_id) {
+                    Ok(0) => {}
+                    Ok(_) => return Some(Ok(Reply::Bool(false))),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            super::request::ask(config, op)
+        })
+}
+
+/// How many nodes hold a connection with this id (0 or 1).
+pub fn holders(config: &Config, id: &crate::ops::Id) -> Result<u64, OpError> {
+    let topic = topics::scoped(
+        &config.redis_prefix,
+        crate::hub::index::Scope::Connection,
+        id.as_str(),
+    );
+    let counts: Vec<(String, u64)> = run(
+        config,
+        redis::cmd("PUBSUB").arg("NUMSUB").arg(&topic),
+        "the connection id was not checked",
+    )?;
+    Ok(counts.first().map_or(0, |(_, n)| *n))
+}
+
 /// Publishes `op` if it fans out; `None` if it is not a fan-out operation. A connection that
 /// cannot be made or written to fails the call; an answer Redis gives later (an ACL refusal)
 /// is logged when it is read.
 pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
-    let topic = topics::of(&config.redis_prefix, op)?;
+    let topic = topics::fan_out(&config.redis_prefix, op)?;
     // Origin 0: no node takes it for its own echo.
-    let payload = codec::encode_envelope(0, 0, op);
-    let packed = redis::cmd("PUBLISH").arg(&topic).arg(&payload[..]).get_packed_command();
-    Some(with_connection(config, "the operation was not published", |kept| {
-        let idle = kept.last_used.elapsed() > IDLE_CHECK;
-        if kept.unread >= UNREAD_MAX || idle {
-            read_unread(kept)?;
-        }
-        if idle {
-            redis::cmd("PING").query::<String>(&mut kept.connection)?;
-        }
-        kept.connection.send_packed_command(&packed)?;
-        kept.unread += 1;
-        kept.last_used = Instant::now();
-        Ok(Reply::Done)
-    }))
+    let payload = codec::encode_envelope(0, 0, 0, op);
+    let packed = redis::cmd("PUBLISH")
+        .arg(&topic)
+        .arg(&payload[..])
+        .get_packed_command();
+    Some(with_connection(
+        config,
+        "the operation was not published",
+        |kept| {
+            let idle = kept.last_used.elapsed() > IDLE_CHECK;
+            if kept.unread >= UNREAD_MAX || idle {
+                read_unread(kept)?;
+            }
+            if idle {
+                redis::cmd("PING").query::<String>(&mut kept.connection)?;
+            }
+            kept.connection.send_packed_command(&packed)?;
+            kept.unread += 1;
+            kept.last_used = Instant::now();
+            Ok(Reply::Done)
+        },
+    ))
 }
 
 /// Reads the answers of this process's publishes (at the end of each request). Bounded by
@@ -60,7 +101,10 @@ pub fn finish_request() {
     let mut slot = CONNECTION.lock();
     if let Some(kept) = slot.as_mut() {
         if kept.unread > 0 && read_unread(kept).is_err() {
-            tracing::warn!("the answers of {} Redis publishes could not be read", kept.unread);
+            tracing::warn!(
+                "the answers of {} Redis publishes could not be read",
+                kept.unread
+            );
             *slot = None;
         }
     }
@@ -86,7 +130,11 @@ pub fn global(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
     let key = |k: &crate::ops::Key| format!("{}:global:{}", config.redis_prefix, k.as_str());
     let failed = "the global store was not changed or read";
     let answer = match op {
-        Op::GlobalSet { key: k, value, expire } => {
+        Op::GlobalSet {
+            key: k,
+            value,
+            expire,
+        } => {
             let mut command = redis::cmd("SET");
             command.arg(key(k)).arg(&value[..]);
             // Past a century means never, as in memory.
@@ -97,24 +145,64 @@ pub fn global(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
         }
         Op::GlobalGet { key: k } => run(config, redis::cmd("GET").arg(key(k)), failed)
             .map(|v: Option<Vec<u8>>| Reply::Bytes(v.unwrap_or_default().into())),
-        Op::GlobalHas { key: k } => run(config, redis::cmd("EXISTS").arg(key(k)), failed).map(|n: i64| Reply::Bool(n > 0)),
-        Op::GlobalDelete { key: k } => run(config, redis::cmd("DEL").arg(key(k)), failed).map(|n: i64| Reply::Bool(n > 0)),
+        Op::GlobalHas { key: k } => {
+            run(config, redis::cmd("EXISTS").arg(key(k)), failed).map(|n: i64| Reply::Bool(n > 0))
+        }
+        Op::GlobalDelete { key: k } => {
+            run(config, redis::cmd("DEL").arg(key(k)), failed).map(|n: i64| Reply::Bool(n > 0))
+        }
         _ => return None,
     };
     Some(answer)
 }
 
-/// Runs one command on the process's connection. On a tokio thread (the admin API) the wait
-/// is announced to the runtime, so its other tasks go on.
-fn run<T: redis::FromRedisValue>(config: &Config, command: &redis::Cmd, failed: &str) -> Result<T, OpError> {
+/// Runs one command on the process's connection (`blocking`).
+pub(super) fn run<T: redis::FromRedisValue>(
+    config: &Config,
+    command: &redis::Cmd,
+    failed: &str,
+) -> Result<T, OpError> {
+    blocking(|| run_blocking(config, command, failed))
+}
+
+/// Runs `f`, which waits on Redis. On a tokio thread (the admin API) the wait is announced to
+/// the runtime, so its other tasks go on.
+pub(super) fn blocking<T>(f: impl FnOnce() -> T) -> T {
     if tokio::runtime::Handle::try_current().is_ok() {
-        tokio::task::block_in_place(|| run_blocking(config, command, failed))
+        tokio::task::block_in_place(f)
     } else {
-        run_blocking(config, command, failed)
+        f()
     }
 }
 
-fn run_blocking<T: redis::FromRedisValue>(config: &Config, command: &redis::Cmd, failed: &str) -> Result<T, OpError> {
+/// Pops the first item of a list, waiting up to `wait` for one (BLPOP).
+pub(super) fn pop(
+    config: &Config,
+    key: &str,
+    wait: Duration,
+    failed: &str,
+) -> Result<Option<Vec<u8>>, OpError> {
+    with_connection(config, failed, |kept| {
+        read_unread(kept)?;
+        // The socket waits a little longer than Redis, so that Redis's "nothing" arrives.
+        kept.connection
+            .set_read_timeout(Some(wait + Duration::from_millis(250)))?;
+        let popped = redis::cmd("BLPOP")
+            .arg(key)
+            .arg(wait.as_secs_f64())
+            .query::<Option<(String, Vec<u8>)>>(&mut kept.connection);
+        kept.connection
+            .set_read_timeout(Some(config.redis_timeout))?;
+        kept.last_used = Instant::now();
+        Ok(popped?.map(|(_, value)| value))
+    })
+}
+
+pub(super) fn run_blocking<T: redis::FromRedisValue>(
+    config: &Config,
+    command: &redis::Cmd,
+    failed: &str,
+) -> Result<T, OpError> {
     with_connection(config, failed, |kept| {
         read_unread(kept)?;
         let answer = command.query::<T>(&mut kept.connection)?;
@@ -143,7 +231,11 @@ fn with_connection<T>(
     for attempt in 0..2 {
         if slot.is_none() {
             let connection = connect(config).map_err(unreachable)?;
-            *slot = Some(Kept { connection, unread: 0, last_used: Instant::now() });
+            *slot = Some(Kept {
+                connection,
+                unread: 0,
+                last_used: Instant::now(),
+            });
         }
         match f(slot.as_mut().expect("connected above")) {
             Ok(value) => return Ok(value),
@@ -157,7 +249,10 @@ fn with_connection<T>(
             Err(e) => return Err(OpError::Failed(format!("Redis refused the command: {e}"))),
         }
     }
-    Err(OpError::Unreachable(format!("Redis at {} is unreachable; {failed}", mask_password(&config.redis_address))))
+    Err(OpError::Unreachable(format!(
+        "Redis at {} is unreachable; {failed}",
+        mask_password(&config.redis_address)
+    )))
 }
 
 /// Whether an error means the connection is gone (as opposed to Redis refusing a command).

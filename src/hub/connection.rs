@@ -30,7 +30,10 @@ pub use super::socket::{reason, CloseCause, Socket};
 pub(super) enum Life {
     Live(Arc<Socket>),
     /// A ghost whose socket ended with `code`; it waits for a resume or a release.
-    Dormant { since: Instant, code: u16 },
+    Dormant {
+        since: Instant,
+        code: u16,
+    },
     Gone,
 }
 
@@ -268,11 +271,18 @@ impl Connection {
     }
 
     pub fn subscriptions(&self) -> Vec<String> {
-        self.subscriptions.lock().iter().map(|c| c.to_string()).collect()
+        self.subscriptions
+            .lock()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
     }
 
     pub fn is_subscribed(&self, channel: &str) -> bool {
-        self.subscriptions.lock().binary_search_by(|c| (**c).cmp(channel)).is_ok()
+        self.subscriptions
+            .lock()
+            .binary_search_by(|c| (**c).cmp(channel))
+            .is_ok()
     }
 
     pub(super) fn subscribed_channels(&self) -> Vec<Arc<str>> {
@@ -309,12 +319,16 @@ impl Connection {
     }
 
     pub fn tags(&self) -> Vec<String> {
-        self.read_extra(|e| e.map(|e| e.tags.iter().map(|t| t.to_string()).collect()).unwrap_or_default())
+        self.read_extra(|e| {
+            e.map(|e| e.tags.iter().map(|t| t.to_string()).collect())
+                .unwrap_or_default()
+        })
     }
 
     /// The status set by `setPresence` or the client's `presence` action; `online` by default.
     pub fn presence(&self) -> &'static str {
-        self.read_extra(|e| e.and_then(|e| e.presence)).unwrap_or("online")
+        self.read_extra(|e| e.and_then(|e| e.presence))
+            .unwrap_or("online")
     }
 
     pub fn set_presence(&self, status: &'static str) {
@@ -336,7 +350,9 @@ impl Connection {
     pub fn take_grant_request(&self, channel: &str) -> bool {
         // Without allocating the rarely used state: every `frankenphp_ws_subscribe()` asks.
         let mut extra = self.extra.lock();
-        let Some(requests) = extra.as_deref_mut().map(|e| &mut e.grant_requests) else { return false };
+        let Some(requests) = extra.as_deref_mut().map(|e| &mut e.grant_requests) else {
+            return false;
+        };
         let before = requests.len();
         requests.retain(|c| c != channel);
         before != requests.len()
@@ -344,7 +360,8 @@ impl Connection {
 
     /// Channels subscribed plus protected channels asked for: what `max_subscriptions` bounds.
     pub fn subscription_load(&self) -> usize {
-        self.subscriptions.lock().len() + self.read_extra(|e| e.map_or(0, |e| e.grant_requests.len()))
+        self.subscriptions.lock().len()
+            + self.read_extra(|e| e.map_or(0, |e| e.grant_requests.len()))
     }
 
     pub fn set_history(&self, history: Option<History>) {

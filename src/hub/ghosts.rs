@@ -9,7 +9,9 @@ use std::time::Duration;
 impl Hub {
     /// Closes a connection for good, ghost or not (1000, reason `killed`).
     pub fn kill(&self, id: &str) -> Ending {
-        let Some(conn) = self.get(id) else { return Ending::None };
+        let Some(conn) = self.get(id) else {
+            return Ending::None;
+        };
         let ending = self.end(&conn, |_| true, |socket| socket.close(1000, reason::KILLED));
         // A dormant ghost has no socket to send 1000 on; it is reported as killed all the same.
         match ending {
@@ -21,15 +23,20 @@ impl Hub {
     /// Clears the ghost mark. A dormant ghost ends here; a live one becomes normal. Either way
     /// its resume token dies.
     pub fn release_ghost(&self, id: &str) -> Ending {
-        let Some(conn) = self.get(id) else { return Ending::None };
+        let Some(conn) = self.get(id) else {
+            return Ending::None;
+        };
         self.end(&conn, |_| conn.is_ghost(), |_| {})
     }
 
     /// Releases a ghost if it is still dormant and has been for `ttl` (checked under its life
     /// lock, so a resume that just happened wins).
     pub fn release_expired(&self, id: &str, ttl: Duration) -> Ending {
-        let Some(conn) = self.get(id) else { return Ending::None };
-        let expired = |life: &Life| matches!(life, Life::Dormant { since, .. } if since.elapsed() >= ttl);
+        let Some(conn) = self.get(id) else {
+            return Ending::None;
+        };
+        let expired =
+            |life: &Life| matches!(life, Life::Dormant { since, .. } if since.elapsed() >= ttl);
         // `expired` holds only for a dormant ghost: there is never a live socket to close.
         self.end(&conn, expired, |_| {})
     }
@@ -37,14 +44,20 @@ impl Hub {
     /// Ends `conn` if `applies` (checked under its life lock): the ghost mark and the resume
     /// token go; a live socket is handed to `live` (its tasks report the close), a dormant
     /// ghost is retired here and reported by the caller.
-    fn end(&self, conn: &Arc<Connection>, applies: impl FnOnce(&Life) -> bool, live: impl FnOnce(&Socket)) -> Ending {
+    fn end(
+        &self,
+        conn: &Arc<Connection>,
+        applies: impl FnOnce(&Life) -> bool,
+        live: impl FnOnce(&Socket),
+    ) -> Ending {
         let ending = {
             let mut life = conn.life.lock();
             if !applies(&life) {
                 return Ending::None;
             }
             // Under the life lock: a disconnect racing this sees the mark already cleared.
-            conn.ghost.store(false, std::sync::atomic::Ordering::Release);
+            conn.ghost
+                .store(false, std::sync::atomic::Ordering::Release);
             match &*life {
                 Life::Live(socket) => {
                     live(socket);

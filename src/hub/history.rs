@@ -21,12 +21,20 @@ pub struct History {
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 impl History {
     pub fn new(max_messages: usize, max_age: Duration) -> History {
-        History { counter: 0, max_messages, max_age, entries: VecDeque::new() }
+        History {
+            counter: 0,
+            max_messages,
+            max_age,
+            entries: VecDeque::new(),
+        }
     }
 
     pub fn record(&mut self, data: Bytes) {
@@ -37,7 +45,11 @@ impl History {
         while self.entries.len() >= self.max_messages {
             self.entries.pop_front();
         }
-        self.entries.push_back(Entry { id: self.counter, time: unix_now(), data });
+        self.entries.push_back(Entry {
+            id: self.counter,
+            time: unix_now(),
+            data,
+        });
     }
 
     pub fn counter(&self) -> u64 {

@@ -42,6 +42,8 @@ pub enum Scope {
     Channel,
     User,
     Tag,
+    /// A connection id this node holds (open, closing or a dormant ghost).
+    Connection,
 }
 
 /// Told when a name gets its first member here (`true`) and loses its last (`false`), under
@@ -56,7 +58,10 @@ pub struct MemberIndex {
 
 impl MemberIndex {
     pub fn watched(scope: Scope, watcher: Watcher) -> Self {
-        MemberIndex { names: HashMap::new(), watcher: Some((scope, watcher)) }
+        MemberIndex {
+            names: HashMap::new(),
+            watcher: Some((scope, watcher)),
+        }
     }
 
     /// Adds a member; returns the interned name if it was not a member yet.
@@ -71,11 +76,16 @@ impl MemberIndex {
             }
         };
         let members = self.names.entry(interned.clone()).or_default();
-        members.insert(key(conn), conn.clone()).is_none().then_some(interned)
+        members
+            .insert(key(conn), conn.clone())
+            .is_none()
+            .then_some(interned)
     }
 
     pub fn remove(&mut self, name: &str, conn: &Arc<Connection>) -> bool {
-        let Some(members) = self.names.get_mut(name) else { return false };
+        let Some(members) = self.names.get_mut(name) else {
+            return false;
+        };
         let removed = members.remove(&key(conn)).is_some();
         if members.is_empty() {
             self.names.remove(name);
@@ -92,7 +102,11 @@ impl MemberIndex {
 
     /// Every (name, members) whose name matches `pattern` (`*` matches any run of bytes).
     pub fn matching(&self, pattern: &str) -> Vec<&Members> {
-        self.names.iter().filter(|(name, _)| glob(pattern, name)).map(|(_, m)| m).collect()
+        self.names
+            .iter()
+            .filter(|(name, _)| glob(pattern, name))
+            .map(|(_, m)| m)
+            .collect()
     }
 
     pub fn names(&self) -> Vec<String> {

@@ -15,8 +15,8 @@ pub mod history;
 pub mod index;
 pub mod search;
 pub mod socket;
-mod stored;
 pub mod stats;
+mod stored;
 pub mod tag_expression;
 mod tags;
 
@@ -77,7 +77,10 @@ pub enum Ending {
 }
 
 pub fn random_hex_128() -> String {
-    random_bytes::<16>().iter().map(|b| format!("{b:02x}")).collect()
+    random_bytes::<16>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {
@@ -104,6 +107,8 @@ pub struct Hub {
     /// Bumped by every change a tag expression can see: tags, and connections coming and going.
     selection_version: std::sync::atomic::AtomicU64,
     last_selection: Mutex<Option<CachedSelection>>,
+    /// Told which connection ids this node holds (`Scope::Connection`), under `connections`.
+    holder: Option<index::Watcher>,
     pub stats: Stats,
 }
 
@@ -113,27 +118,40 @@ impl Hub {
     }
 
     /// A hub that tells `watcher` which channels, users and tags gain their first local member
-    /// and lose their last: what a multi-node broker subscribes to.
+    /// and lose their last, and which connection ids it holds: what a multi-node broker
+    /// subscribes to.
     pub fn watched(watcher: index::Watcher) -> Self {
         Hub {
             channels: RwLock::new(MemberIndex::watched(index::Scope::Channel, watcher.clone())),
             tags: RwLock::new(MemberIndex::watched(index::Scope::Tag, watcher.clone())),
-            users: RwLock::new(MemberIndex::watched(index::Scope::User, watcher)),
+            users: RwLock::new(MemberIndex::watched(index::Scope::User, watcher.clone())),
+            holder: Some(watcher),
             ..Self::default()
         }
     }
 
     fn selections_changed(&self) {
-        self.selection_version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.selection_version
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     pub fn register(&self, conn: Arc<Connection>) {
         if let Some(user) = &conn.user {
             self.users.write().insert(user, &conn);
         }
-        self.connections.write().insert(conn.id(), conn);
+        let mut connections = self.connections.write();
+        self.hold(&conn.id(), true);
+        connections.insert(conn.id(), conn);
+        drop(connections);
         self.selections_changed();
         Stats::add(&self.stats.connections_opened, 1);
+    }
+
+    /// Tells the watcher this node now holds `id`, or no longer does (under `connections`).
+    fn hold(&self, id: &str, held: bool) {
+        if let Some(watcher) = &self.holder {
+            watcher(index::Scope::Connection, id, held);
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<Arc<Connection>> {
@@ -155,9 +173,18 @@ impl Hub {
             }
             // A kill or a stop ends a ghost too, and so does a bug in its task; anything else
             // only puts it to sleep.
-            let deliberate = matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN | reason::INTERNAL_ERROR);
+            let deliberate = matches!(
+                cause.reason,
+                reason::KILLED | reason::SERVER_SHUTDOWN | reason::INTERNAL_ERROR
+            );
             if conn.is_ghost() && !deliberate {
-                conn.set_life(&mut life, Life::Dormant { since: Instant::now(), code: cause.code });
+                conn.set_life(
+                    &mut life,
+                    Life::Dormant {
+                        since: Instant::now(),
+                        code: cause.code,
+                    },
+                );
                 return Ended::Dormant;
             }
             conn.set_life(&mut life, Life::Gone);
@@ -193,6 +220,7 @@ impl Hub {
         let mut connections = self.connections.write();
         if connections.get(id).is_some_and(|c| !c.is_open()) {
             connections.remove(id);
+            self.hold(id, false);
         }
     }
 
@@ -201,7 +229,9 @@ impl Hub {
     /// other change of this channel. So, whoever makes the change (the client, a PHP call on
     /// any thread), its event is queued in the order of the changes and never after `close`.
     pub fn subscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
-        let Some(conn) = self.get_open(id) else { return Change::NoSuchConnection };
+        let Some(conn) = self.get_open(id) else {
+            return Change::NoSuchConnection;
+        };
         let mut channels = self.channels.write();
         // Checked under the channel lock: `retire` empties the index under it too.
         if !conn.is_open() {
@@ -220,7 +250,9 @@ impl Hub {
     /// Unsubscribes and, if it was a member, hands the `leave` to `report` under the channel
     /// lock (see `subscribe`).
     pub fn unsubscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
-        let Some(conn) = self.get_open(id) else { return Change::NoSuchConnection };
+        let Some(conn) = self.get_open(id) else {
+            return Change::NoSuchConnection;
+        };
         let mut channels = self.channels.write();
         // A connection that ended keeps its list readable for `beforeClose`, unchanged: its
         // `leave`s are part of its end report. Checked under the lock `retire` takes.
@@ -239,19 +271,35 @@ impl Hub {
 
     /// Sets the subscriptions to exactly `wanted`, reporting each change as `subscribe` does;
     /// returns (joined, left).
-    pub fn set_subscriptions(&self, id: &str, wanted: &[String], report: impl Fn(Event)) -> (Vec<String>, Vec<String>) {
-        let Some(conn) = self.get_open(id) else { return (vec![], vec![]) };
+    pub fn set_subscriptions(
+        &self,
+        id: &str,
+        wanted: &[String],
+        report: impl Fn(Event),
+    ) -> (Vec<String>, Vec<String>) {
+        let Some(conn) = self.get_open(id) else {
+            return (vec![], vec![]);
+        };
         let left: Vec<String> = conn
             .subscriptions()
             .into_iter()
             .filter(|c| !wanted.contains(c))
             .filter(|channel| self.unsubscribe(id, channel, &report) == Change::Done)
             .collect();
-        let joined = wanted.iter().filter(|channel| self.subscribe(id, channel, &report) == Change::Done).cloned().collect();
+        let joined = wanted
+            .iter()
+            .filter(|channel| self.subscribe(id, channel, &report) == Change::Done)
+            .cloned()
+            .collect();
         (joined, left)
     }
 
-    fn deliver<'a>(&self, recipients: impl Iterator<Item = &'a Arc<Connection>>, message: &Message, route: Option<&str>) -> usize {
+    fn deliver<'a>(
+        &self,
+        recipients: impl Iterator<Item = &'a Arc<Connection>>,
+        message: &Message,
+        route: Option<&str>,
+    ) -> usize {
         let delivered = recipients
             .filter(|c| route.is_none_or(|r| *c.route == *r))
             .filter(|c| c.send(message.clone()))
@@ -263,7 +311,9 @@ impl Hub {
     /// Queues `message` for every subscriber of `channel` on this node.
     pub fn fan_out(&self, channel: &str, message: &Message) -> usize {
         let channels = self.channels.read();
-        let Some(members) = channels.members(channel) else { return 0 };
+        let Some(members) = channels.members(channel) else {
+            return 0;
+        };
         self.deliver(members.values(), message, None)
     }
 
@@ -290,7 +340,10 @@ impl Hub {
 
     /// Open connections (dormant ghosts included), by id.
     pub fn clients(&self, route: Option<&str>) -> Vec<String> {
-        self.open_connections(route).iter().map(|c| c.id().to_string()).collect()
+        self.open_connections(route)
+            .iter()
+            .map(|c| c.id().to_string())
+            .collect()
     }
 
     pub fn clients_count(&self, route: Option<&str>) -> usize {
@@ -303,7 +356,11 @@ impl Hub {
 
     /// Connections whose socket is live (what `stop` waits for).
     pub fn live_count(&self) -> usize {
-        self.connections.read().values().filter(|c| c.is_open() && !c.is_dormant()).count()
+        self.connections
+            .read()
+            .values()
+            .filter(|c| c.is_open() && !c.is_dormant())
+            .count()
     }
 
     pub fn routes(&self) -> Vec<String> {
@@ -320,8 +377,12 @@ impl Hub {
         if connections.contains_key(new) {
             return false;
         }
-        let Some(conn) = connections.get(old).filter(|c| c.is_open()).cloned() else { return false };
+        let Some(conn) = connections.get(old).filter(|c| c.is_open()).cloned() else {
+            return false;
+        };
         connections.remove(old);
+        self.hold(old, false);
+        self.hold(new, true);
         let id: Arc<str> = Arc::from(new);
         conn.set_id(id.clone());
         connections.insert(id, conn);
@@ -340,19 +401,28 @@ impl Hub {
 
     pub fn send_to_user(&self, user: &str, message: &Message) -> usize {
         let users = self.users.read();
-        let Some(members) = users.members(user) else { return 0 };
+        let Some(members) = users.members(user) else {
+            return 0;
+        };
         self.deliver(members.values(), message, None)
     }
 
     pub fn user_connections(&self, user: &str) -> Vec<String> {
-        self.users.read().members(user).map(Self::ids).unwrap_or_default()
+        self.users
+            .read()
+            .members(user)
+            .map(Self::ids)
+            .unwrap_or_default()
     }
 
     /// Distinct users subscribed to `channel` (anonymous connections are not counted).
     pub fn channel_users(&self, channel: &str) -> Vec<String> {
         let channels = self.channels.read();
-        let Some(members) = channels.members(channel) else { return Vec::new() };
-        let users: std::collections::BTreeSet<&str> = members.values().filter_map(|c| c.user.as_deref()).collect();
+        let Some(members) = channels.members(channel) else {
+            return Vec::new();
+        };
+        let users: std::collections::BTreeSet<&str> =
+            members.values().filter_map(|c| c.user.as_deref()).collect();
         users.into_iter().map(str::to_string).collect()
     }
 
@@ -366,7 +436,9 @@ impl Hub {
             .flat_map(|m| m.values())
             .filter(|c| !c.is_dormant())
             .map(|c| c.presence());
-        statuses.min_by_key(|s| PRESENCE_STATUSES.iter().position(|p| p == s)).unwrap_or("offline")
+        statuses
+            .min_by_key(|s| PRESENCE_STATUSES.iter().position(|p| p == s))
+            .unwrap_or("offline")
     }
 
     // Stored information.
@@ -376,7 +448,8 @@ impl Hub {
     }
 
     pub fn enable_history(&self, id: &str, max: usize, max_age: Duration) -> bool {
-        self.with_open(id, |c| c.set_history(Some(History::new(max, max_age)))).is_some()
+        self.with_open(id, |c| c.set_history(Some(History::new(max, max_age))))
+            .is_some()
     }
 
     pub fn close_all(&self, code: u16, reason: &'static str) {

@@ -2,8 +2,18 @@
 
 use regex::bytes::Regex;
 
-pub const OPERATORS: &[&str] =
-    &["eq", "neq", "prefix", "suffix", "contains", "ieq", "iprefix", "isuffix", "icontains", "regex"];
+pub const OPERATORS: &[&str] = &[
+    "eq",
+    "neq",
+    "prefix",
+    "suffix",
+    "contains",
+    "ieq",
+    "iprefix",
+    "isuffix",
+    "icontains",
+    "regex",
+];
 
 #[derive(Debug)]
 pub enum Matcher {
@@ -86,8 +96,15 @@ mod tests {
         assert!(m("ieq", "ABC", "abc") && m("iprefix", "AB", "abc") && m("isuffix", "BC", "abc"));
         assert!(m("icontains", "B", "abc"));
         assert!(m("regex", "^a.c$", "abc") && !m("regex", "^a.c$", "abcd"));
-        assert!(Matcher::new("eq", "a").unwrap().matches(b"a") && Matcher::new("contains", "b").unwrap().matches(b"\xffb\xfe"));
-        assert!(Matcher::new("regex", "(").unwrap_err().contains("invalid regex"));
-        assert!(Matcher::new("like", "x").unwrap_err().contains("unknown operator"));
+        assert!(
+            Matcher::new("eq", "a").unwrap().matches(b"a")
+                && Matcher::new("contains", "b").unwrap().matches(b"\xffb\xfe")
+        );
+        assert!(Matcher::new("regex", "(")
+            .unwrap_err()
+            .contains("invalid regex"));
+        assert!(Matcher::new("like", "x")
+            .unwrap_err()
+            .contains("unknown operator"));
     }
 }

@@ -42,7 +42,11 @@ impl Socket {
 
     /// Asks the socket's tasks to close it with this code; the first cause wins.
     pub fn close(&self, code: u16, reason: &'static str) {
-        self.end(CloseCause { code, reason, send_frame: true });
+        self.end(CloseCause {
+            code,
+            reason,
+            send_frame: true,
+        });
         self.closing.trigger();
     }
 
@@ -53,7 +57,11 @@ impl Socket {
 
     /// The client went away without a close handshake.
     pub fn dropped(&self) {
-        self.end(CloseCause { code: 1006, reason: reason::CLIENT_CLOSED, send_frame: false });
+        self.end(CloseCause {
+            code: 1006,
+            reason: reason::CLIENT_CLOSED,
+            send_frame: false,
+        });
         self.closing.trigger();
     }
 
@@ -65,4 +73,3 @@ impl Socket {
         })
     }
 }
-

@@ -7,7 +7,9 @@ use bytes::Bytes;
 
 impl Hub {
     pub fn set_info(&self, id: &str, key: &str, value: Bytes) -> bool {
-        self.get_open(id).map(|c| c.with_extra(|e| e.info.insert(key.into(), value))).is_some()
+        self.get_open(id)
+            .map(|c| c.with_extra(|e| e.info.insert(key.into(), value)))
+            .is_some()
     }
 
     pub fn get_info(&self, id: &str, key: &str) -> Bytes {
@@ -17,21 +19,30 @@ impl Hub {
     }
 
     pub fn has_info(&self, id: &str, key: &str) -> bool {
-        self.get(id).is_some_and(|c| c.read_extra(|e| e.is_some_and(|e| e.info.contains_key(key))))
+        self.get(id)
+            .is_some_and(|c| c.read_extra(|e| e.is_some_and(|e| e.info.contains_key(key))))
     }
 
     pub fn delete_info(&self, id: &str, key: &str) -> bool {
-        self.get(id).is_some_and(|c| c.with_extra(|e| e.info.remove(key).is_some()))
+        self.get(id)
+            .is_some_and(|c| c.with_extra(|e| e.info.remove(key).is_some()))
     }
 
     pub fn clear_info(&self, id: &str) -> bool {
-        self.get(id).map(|c| c.with_extra(|e| e.info.clear())).is_some()
+        self.get(id)
+            .map(|c| c.with_extra(|e| e.info.clear()))
+            .is_some()
     }
 
     pub fn info_keys(&self, id: &str) -> Vec<String> {
         let mut keys = self
             .get(id)
-            .map(|c| c.read_extra(|e| e.map(|e| e.info.keys().cloned().collect()).unwrap_or_default()))
+            .map(|c| {
+                c.read_extra(|e| {
+                    e.map(|e| e.info.keys().cloned().collect())
+                        .unwrap_or_default()
+                })
+            })
             .unwrap_or_else(Vec::new);
         keys.sort();
         keys
@@ -43,7 +54,12 @@ impl Hub {
         let mut ids: Vec<String> = self
             .open_connections(route)
             .iter()
-            .filter(|c| c.read_extra(|e| e.and_then(|e| e.info.get(key)).is_some_and(|v| matcher.matches(v))))
+            .filter(|c| {
+                c.read_extra(|e| {
+                    e.and_then(|e| e.info.get(key))
+                        .is_some_and(|v| matcher.matches(v))
+                })
+            })
             .map(|c| c.id().to_string())
             .collect();
         ids.sort();

@@ -23,10 +23,18 @@ pub fn validate_tag(tag: &str) -> Result<(), String> {
         return Err("tag must not be empty".into());
     }
     if tag.len() > MAX_TAG_LEN {
-        return Err(format!("tag is {} bytes long; the limit is {MAX_TAG_LEN}", tag.len()));
+        return Err(format!(
+            "tag is {} bytes long; the limit is {MAX_TAG_LEN}",
+            tag.len()
+        ));
     }
-    if let Some((pos, c)) = tag.char_indices().find(|(_, c)| c.is_whitespace() || *c == '*' || OPERATORS.contains(c)) {
-        return Err(format!("tag has {c:?} at byte {pos}; tags may not contain white space or & | ! ( ) *"));
+    if let Some((pos, c)) = tag
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || *c == '*' || OPERATORS.contains(c))
+    {
+        return Err(format!(
+            "tag has {c:?} at byte {pos}; tags may not contain white space or & | ! ( ) *"
+        ));
     }
     Ok(())
 }
@@ -42,7 +50,12 @@ pub enum Expr {
 
 /// Parses an expression; the error names the byte position of the problem.
 pub fn parse(input: &str) -> Result<Expr, String> {
-    let mut parser = Parser { input, pos: 0, nesting: 0, tags: 0 };
+    let mut parser = Parser {
+        input,
+        pos: 0,
+        nesting: 0,
+        tags: 0,
+    };
     let expr = parser.or()?;
     parser.skip_space();
     if parser.pos < input.len() {
@@ -61,14 +74,23 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn error(&self, what: &str) -> String {
         match self.input[self.pos..].chars().next() {
-            Some(c) => format!("tag expression {:?}: {what} {c:?} at position {}", self.input, self.pos),
-            None => format!("tag expression {:?}: {what}: it ends at position {}", self.input, self.pos),
+            Some(c) => format!(
+                "tag expression {:?}: {what} {c:?} at position {}",
+                self.input, self.pos
+            ),
+            None => format!(
+                "tag expression {:?}: {what}: it ends at position {}",
+                self.input, self.pos
+            ),
         }
     }
 
     fn skip_space(&mut self) {
         while self.input[self.pos..].starts_with(char::is_whitespace) {
-            self.pos += self.input[self.pos..].chars().next().map_or(1, char::len_utf8);
+            self.pos += self.input[self.pos..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
         }
     }
 
@@ -131,7 +153,9 @@ impl Parser<'_> {
         self.skip_space();
         let start = self.pos;
         let rest = &self.input[start..];
-        let len = rest.find(|c: char| c.is_whitespace() || OPERATORS.contains(&c)).unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| c.is_whitespace() || OPERATORS.contains(&c))
+            .unwrap_or(rest.len());
         if len == 0 {
             return Err(self.error("expected a tag but found"));
         }
@@ -162,8 +186,14 @@ impl<'a> Bound<'a> {
             Expr::Tag(tag) if tag.contains('*') => Bound::Tags(index.matching(tag)),
             Expr::Tag(tag) => Bound::Tags(index.members(tag).into_iter().collect()),
             Expr::Not(e) => Bound::Not(Box::new(Bound::new(e, index))),
-            Expr::And(a, b) => Bound::And(Box::new(Bound::new(a, index)), Box::new(Bound::new(b, index))),
-            Expr::Or(a, b) => Bound::Or(Box::new(Bound::new(a, index)), Box::new(Bound::new(b, index))),
+            Expr::And(a, b) => Bound::And(
+                Box::new(Bound::new(a, index)),
+                Box::new(Bound::new(b, index)),
+            ),
+            Expr::Or(a, b) => Bound::Or(
+                Box::new(Bound::new(a, index)),
+                Box::new(Bound::new(b, index)),
+            ),
         }
     }
 
@@ -245,15 +275,25 @@ mod tests {
     fn precedence_not_and_or() {
         assert_eq!(
             parse("a | b & !c").unwrap(),
-            Expr::Or(tag("a"), Box::new(Expr::And(tag("b"), Box::new(Expr::Not(tag("c"))))))
+            Expr::Or(
+                tag("a"),
+                Box::new(Expr::And(tag("b"), Box::new(Expr::Not(tag("c")))))
+            )
         );
-        assert_eq!(parse("(a|b)&c").unwrap(), Expr::And(Box::new(Expr::Or(tag("a"), tag("b"))), tag("c")));
+        assert_eq!(
+            parse("(a|b)&c").unwrap(),
+            Expr::And(Box::new(Expr::Or(tag("a"), tag("b"))), tag("c"))
+        );
         assert_eq!(parse(" premium* ").unwrap(), Expr::Tag("premium*".into()));
     }
 
     #[test]
     fn errors_name_the_position() {
-        assert!(parse("a &").unwrap_err().contains("position 3"), "{}", parse("a &").unwrap_err());
+        assert!(
+            parse("a &").unwrap_err().contains("position 3"),
+            "{}",
+            parse("a &").unwrap_err()
+        );
         assert!(parse("(a | b").unwrap_err().contains("position 6"));
         assert!(parse("a b").unwrap_err().contains("position 2"));
         assert!(parse("").unwrap_err().contains("position 0"));
@@ -268,9 +308,14 @@ mod tests {
         let nested = |n| format!("{}a{}", "(".repeat(n), ")".repeat(n));
         assert!(parse(&nested(MAX_NESTING)).is_ok());
         let e = parse(&nested(MAX_NESTING + 1)).unwrap_err();
-        assert!(e.ends_with("levels of nesting at '(' at position 64"), "{e}");
+        assert!(
+            e.ends_with("levels of nesting at '(' at position 64"),
+            "{e}"
+        );
         assert!(parse(&format!("{}a", "!".repeat(MAX_NESTING))).is_ok());
-        assert!(parse(&format!("{}a", "! ".repeat(MAX_NESTING + 1))).unwrap_err().ends_with("'!' at position 128"));
+        assert!(parse(&format!("{}a", "! ".repeat(MAX_NESTING + 1)))
+            .unwrap_err()
+            .ends_with("'!' at position 128"));
         // Nesting counts open levels only: siblings do not add up.
         assert!(parse(&vec![nested(MAX_NESTING); 3].join(" & ")).is_ok());
         assert!(parse(&"(".repeat(100_000)).is_err());
@@ -278,7 +323,9 @@ mod tests {
 
         let chain = |n| vec!["a"; n].join("|");
         assert!(parse(&chain(MAX_TAGS)).is_ok());
-        assert!(parse(&chain(MAX_TAGS + 1)).unwrap_err().ends_with("tags at 'a' at position 2000"));
+        assert!(parse(&chain(MAX_TAGS + 1))
+            .unwrap_err()
+            .ends_with("tags at 'a' at position 2000"));
         assert!(parse(&chain(200_000)).is_err());
     }
 

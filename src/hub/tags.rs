@@ -10,7 +10,9 @@ use tokio_tungstenite::tungstenite::Message;
 
 impl Hub {
     pub fn tag(&self, id: &str, tag: &str) -> bool {
-        let Some(conn) = self.get_open(id) else { return false };
+        let Some(conn) = self.get_open(id) else {
+            return false;
+        };
         let mut tags = self.tags.write();
         if !conn.is_open() {
             return false;
@@ -23,7 +25,9 @@ impl Hub {
     }
 
     pub fn untag(&self, id: &str, tag: &str) -> bool {
-        let Some(conn) = self.get(id) else { return false };
+        let Some(conn) = self.get(id) else {
+            return false;
+        };
         let mut tags = self.tags.write();
         tags.remove(tag, &conn);
         self.selections_changed();
@@ -35,7 +39,9 @@ impl Hub {
     }
 
     pub fn clear_tags(&self, id: &str) -> bool {
-        let Some(conn) = self.get(id) else { return false };
+        let Some(conn) = self.get(id) else {
+            return false;
+        };
         let mut tags = self.tags.write();
         for tag in conn.with_extra(|e| std::mem::take(&mut e.tags)) {
             tags.remove(&tag, &conn);
@@ -59,7 +65,11 @@ impl Hub {
     }
 
     pub fn clients_by_tag(&self, tag: &str) -> Vec<String> {
-        self.tags.read().members(tag).map(Self::ids).unwrap_or_default()
+        self.tags
+            .read()
+            .members(tag)
+            .map(Self::ids)
+            .unwrap_or_default()
     }
 
     pub fn tag_count(&self, tag: &str) -> usize {
@@ -68,7 +78,9 @@ impl Hub {
 
     pub fn send_to_tag(&self, tag: &str, message: &Message, route: Option<&str>) -> usize {
         let tags = self.tags.read();
-        let Some(members) = tags.members(tag) else { return 0 };
+        let Some(members) = tags.members(tag) else {
+            return 0;
+        };
         self.deliver(members.values(), message, route)
     }
 
@@ -76,7 +88,9 @@ impl Hub {
     /// set of connections changes, so repeated sends to one segment cost what a channel
     /// broadcast costs.
     fn select(&self, text: &str, expr: &Expr) -> Arc<[Arc<Connection>]> {
-        let version = self.selection_version.load(std::sync::atomic::Ordering::Acquire);
+        let version = self
+            .selection_version
+            .load(std::sync::atomic::Ordering::Acquire);
         if let Some(hit) = self.last_selection.lock().as_ref() {
             if hit.version == version && hit.expression == text {
                 return hit.selected.clone();
@@ -86,22 +100,37 @@ impl Hub {
             let connections = self.connections.read();
             let tags = self.tags.read();
             let mut selected = Vec::new();
-            tag_expression::for_each_selected(expr, &tags, connections.values(), |c| selected.push(c.clone()));
+            tag_expression::for_each_selected(expr, &tags, connections.values(), |c| {
+                selected.push(c.clone())
+            });
             selected.into()
         };
         // Stamped with the version read before selecting: a change meanwhile invalidates it.
-        *self.last_selection.lock() =
-            Some(CachedSelection { expression: text.to_string(), version, selected: selected.clone() });
+        *self.last_selection.lock() = Some(CachedSelection {
+            expression: text.to_string(),
+            version,
+            selected: selected.clone(),
+        });
         selected
     }
 
     pub fn clients_by_expression(&self, text: &str, expr: &Expr) -> Vec<String> {
-        let mut ids: Vec<String> = self.select(text, expr).iter().map(|c| c.id().to_string()).collect();
+        let mut ids: Vec<String> = self
+            .select(text, expr)
+            .iter()
+            .map(|c| c.id().to_string())
+            .collect();
         ids.sort();
         ids
     }
 
-    pub fn send_to_expression(&self, text: &str, expr: &Expr, message: &Message, route: Option<&str>) -> usize {
+    pub fn send_to_expression(
+        &self,
+        text: &str,
+        expr: &Expr,
+        message: &Message,
+        route: Option<&str>,
+    ) -> usize {
         self.deliver(self.select(text, expr).iter(), message, route)
     }
 

@@ -18,7 +18,8 @@ pub fn encode_op(op: &Op) -> Vec<u8> {
 
 /// Decodes an operation; arguments are checked as they are decoded (`values`).
 pub fn decode_op(bytes: &[u8]) -> Result<Op, OpError> {
-    rmp_serde::from_slice(bytes).map_err(|e| OpError::InvalidArgument(format!("undecodable operation: {e}")))
+    rmp_serde::from_slice(bytes)
+        .map_err(|e| OpError::InvalidArgument(format!("undecodable operation: {e}")))
 }
 
 pub fn encode_answer(answer: &Result<Reply, OpError>) -> Vec<u8> {
@@ -29,31 +30,73 @@ pub fn decode_answer(bytes: &[u8]) -> Result<Result<Reply, OpError>, String> {
     rmp_serde::from_slice(bytes).map_err(|e| format!("undecodable answer: {e}"))
 }
 
-/// An operation on its way between nodes, with the node it came from (0: a process that
-/// hosts no server), so a node can skip its own messages, and the node's sequence number
-/// (from 1; 0: none), so a receiver can drop a message sent again after a lost answer.
+/// An operation on its way between nodes.
+/// - `origin`: the process it came from, so a node can skip its own messages;
+/// - `seq`: the node's sequence number (from 1; 0: none), so a receiver can drop a message
+///   sent again after a lost answer;
+/// - `ask`: for a request (not 0), the number the answer goes back under
+///   (`broker::topics::answers`).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Envelope<T> {
     origin: u64,
     #[serde(default)]
     seq: u64,
+    #[serde(default)]
+    ask: u64,
     op: T,
 }
 
-pub fn encode_envelope(origin: u64, seq: u64, op: &Op) -> Vec<u8> {
-    rmp_serde::to_vec_named(&Envelope { origin, seq, op }).expect("an Op always serialises")
+/// A message between nodes, decoded.
+pub struct Delivery {
+    pub origin: u64,
+    pub seq: u64,
+    pub ask: u64,
+    pub op: Op,
 }
 
-/// (origin, sequence number, operation).
-pub fn decode_envelope(bytes: &[u8]) -> Result<(u64, u64, Op), OpError> {
-    let envelope: Envelope<Op> = rmp_serde::from_slice(bytes)
-        .map_err(|e| OpError::InvalidArgument(format!("undecodable message from another node: {e}")))?;
-    Ok((envelope.origin, envelope.seq, envelope.op))
+pub fn encode_envelope(origin: u64, seq: u64, ask: u64, op: &Op) -> Vec<u8> {
+    rmp_serde::to_vec_named(&Envelope {
+        origin,
+        seq,
+        ask,
+        op,
+    })
+    .expect("an Op always serialises")
 }
 
-/// (origin, sequence number) alone, without decoding the operation: a node skips its own
+pub fn decode_envelope(bytes: &[u8]) -> Result<Delivery, OpError> {
+    let envelope: Envelope<Op> = rmp_serde::from_slice(bytes).map_err(|e| {
+        OpError::InvalidArgument(format!("undecodable message from another node: {e}"))
+    })?;
+    Ok(Delivery {
+        origin: envelope.origin,
+        seq: envelope.seq,
+        ask: envelope.ask,
+        op: envelope.op,
+    })
+}
+
+/// (origin, sequence number, ask) alone, without decoding the operation: a node skips its own
 /// messages, and those it ran already, at this cost.
-pub fn peek_envelope(bytes: &[u8]) -> Option<(u64, u64)> {
+pub fn peek_envelope(bytes: &[u8]) -> Option<(u64, u64, u64)> {
     let envelope: Envelope<serde::de::IgnoredAny> = rmp_serde::from_slice(bytes).ok()?;
-    Some((envelope.origin, envelope.seq))
+    Some((envelope.origin, envelope.seq, envelope.ask))
+}
+
+/// A node's answer to a request, with the node instance that gave it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Answered<T> {
+    from: u64,
+    answer: T,
+}
+
+pub fn encode_answered(from: u64, answer: &Result<Reply, OpError>) -> Vec<u8> {
+    rmp_serde::to_vec_named(&Answered { from, answer }).expect("an answer always serialises")
+}
+
+/// (the answering node instance, its answer).
+pub fn decode_answered(bytes: &[u8]) -> Result<(u64, Result<Reply, OpError>), String> {
+    let answered: Answered<Result<Reply, OpError>> = rmp_serde::from_slice(bytes)
+        .map_err(|e| format!("undecodable answer from another node: {e}"))?;
+    Ok((answered.from, answered.answer))
 }

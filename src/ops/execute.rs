@@ -34,8 +34,12 @@ impl Node {
             Op::Send { id, data, route: r } => {
                 Reply::Bool(hub.send(id.as_str(), frame_for(data, false), route(&r)))
             }
-            Op::SendBinary { id, data } => Reply::Bool(hub.send(id.as_str(), frame_for(data, true), None)),
-            Op::SendAll { data, route: r } => count(hub.send_all(&frame_for(data, false), route(&r))),
+            Op::SendBinary { id, data } => {
+                Reply::Bool(hub.send(id.as_str(), frame_for(data, true), None))
+            }
+            Op::SendAll { data, route: r } => {
+                count(hub.send_all(&frame_for(data, false), route(&r)))
+            }
             Op::GetClients { route: r } => ids(hub.clients(route(&r))),
             Op::GetClientsCount { route: r } => count(hub.clients_count(route(&r))),
             Op::KillConnection { id } => Reply::Bool(self.kill(id.as_str())),
@@ -51,20 +55,31 @@ impl Node {
                 }
                 Reply::Bool(change != Change::NoSuchConnection)
             }
-            Op::DenySubscription { id, channel, reason } => {
+            Op::DenySubscription {
+                id,
+                channel,
+                reason,
+            } => {
                 let channel = channel.as_str();
-                let denied = hub.get(id.as_str()).filter(|c| c.take_grant_request(channel));
+                let denied = hub
+                    .get(id.as_str())
+                    .filter(|c| c.take_grant_request(channel));
                 if let Some(conn) = &denied {
                     let reason = match reason.as_deref() {
                         None | Some("") => "the application refused this channel",
                         Some(reason) => reason,
                     };
-                    conn.reply(Message::text(protocol::channel_error("subscription_denied", channel, reason)));
+                    conn.reply(Message::text(protocol::channel_error(
+                        "subscription_denied",
+                        channel,
+                        reason,
+                    )));
                 }
                 Reply::Bool(denied.is_some())
             }
             Op::Unsubscribe { id, channel } => {
-                let change = hub.unsubscribe(id.as_str(), channel.as_str(), |leave| self.push_now(leave));
+                let change =
+                    hub.unsubscribe(id.as_str(), channel.as_str(), |leave| self.push_now(leave));
                 Reply::Bool(change == Change::Done)
             }
             Op::GetSubscriptions { id } => ids(hub.subscriptions(id.as_str())),
@@ -74,14 +89,20 @@ impl Node {
                 hub.send_to_user(user.as_str(), &frame_for(data, false));
                 Reply::Done
             }
-            Op::DisconnectUser { user } => {
-                count(hub.user_connections(user.as_str()).iter().filter(|c| self.kill(c)).count())
-            }
+            Op::DisconnectUser { user } => count(
+                hub.user_connections(user.as_str())
+                    .iter()
+                    .filter(|c| self.kill(c))
+                    .count(),
+            ),
             Op::GetChannelUsers { channel } => ids(hub.channel_users(channel.as_str())),
             Op::GetUserConnections { user } => ids(hub.user_connections(user.as_str())),
             Op::SetPresence { id, status } => {
                 let status = protocol::presence_status(status.as_str()).expect("checked when made");
-                Reply::Bool(hub.with_open(id.as_str(), |c| c.set_presence(status)).is_some())
+                Reply::Bool(
+                    hub.with_open(id.as_str(), |c| c.set_presence(status))
+                        .is_some(),
+                )
             }
             Op::GetPresence { user } => Reply::Text(hub.presence(user.as_str()).to_string()),
             Op::ActivateGhost { id } => Reply::Bool(hub.activate_ghost(id.as_str())),
@@ -92,7 +113,9 @@ impl Node {
             }
             Op::IsGhost { id } => Reply::Bool(hub.is_ghost(id.as_str())),
             Op::GetResumeToken { id } => Reply::MaybeText(hub.resume_token(id.as_str())),
-            Op::RenameConnection { id, new_id } => Reply::Bool(hub.rename(id.as_str(), new_id.as_str())),
+            Op::RenameConnection { id, new_id } => {
+                Reply::Bool(hub.rename(id.as_str(), new_id.as_str()))
+            }
             Op::TagClient { id, tag } => Reply::Bool(hub.tag(id.as_str(), tag.as_str())),
             Op::UntagClient { id, tag } => Reply::Bool(hub.untag(id.as_str(), tag.as_str())),
             Op::ClearTagClient { id } => Reply::Bool(hub.clear_tags(id.as_str())),
@@ -100,10 +123,16 @@ impl Node {
             Op::GetTags { id: None } => ids(hub.all_tags()),
             Op::GetClientsByTag { tag } => ids(hub.clients_by_tag(tag.as_str())),
             Op::GetTagCount { tag } => count(hub.tag_count(tag.as_str())),
-            Op::SendToTag { tag, data, route: r } => {
-                count(hub.send_to_tag(tag.as_str(), &frame_for(data, false), route(&r)))
-            }
-            Op::SendToTagExpression { expression, data, route: r } => count(hub.send_to_expression(
+            Op::SendToTag {
+                tag,
+                data,
+                route: r,
+            } => count(hub.send_to_tag(tag.as_str(), &frame_for(data, false), route(&r))),
+            Op::SendToTagExpression {
+                expression,
+                data,
+                route: r,
+            } => count(hub.send_to_expression(
                 expression.text(),
                 expression.expr(),
                 &frame_for(data, false),
@@ -112,36 +141,56 @@ impl Node {
             Op::GetClientsByTagExpression { expression } => {
                 ids(hub.clients_by_expression(expression.text(), expression.expr()))
             }
-            Op::SetStoredInformation { id, key, value } => Reply::Bool(hub.set_info(id.as_str(), &key, value)),
+            Op::SetStoredInformation { id, key, value } => {
+                Reply::Bool(hub.set_info(id.as_str(), &key, value))
+            }
             Op::GetStoredInformation { id, key } => Reply::Bytes(hub.get_info(id.as_str(), &key)),
-            Op::DeleteStoredInformation { id, key } => Reply::Bool(hub.delete_info(id.as_str(), &key)),
+            Op::DeleteStoredInformation { id, key } => {
+                Reply::Bool(hub.delete_info(id.as_str(), &key))
+            }
             Op::ClearStoredInformation { id } => Reply::Bool(hub.clear_info(id.as_str())),
             Op::HasStoredInformation { id, key } => Reply::Bool(hub.has_info(id.as_str(), &key)),
             Op::ListStoredInformationKeys { id } => ids(hub.info_keys(id.as_str())),
-            Op::SearchStoredInformation { key, filter, route: r } => {
-                ids(hub.search_info(&key, filter.matcher(), route(&r)))
-            }
+            Op::SearchStoredInformation {
+                key,
+                filter,
+                route: r,
+            } => ids(hub.search_info(&key, filter.matcher(), route(&r))),
             Op::GlobalSet { key, value, expire } => {
-                self.global.set(key.as_str(), value, Duration::from_secs(expire));
+                self.global
+                    .set(key.as_str(), value, Duration::from_secs(expire));
                 Reply::Done
             }
-            Op::GlobalGet { key } => Reply::Bytes(self.global.get(key.as_str()).unwrap_or_default()),
+            Op::GlobalGet { key } => {
+                Reply::Bytes(self.global.get(key.as_str()).unwrap_or_default())
+            }
             Op::GlobalHas { key } => Reply::Bool(self.global.get(key.as_str()).is_some()),
             Op::GlobalDelete { key } => Reply::Bool(self.global.delete(key.as_str())),
-            Op::EnablePing { id, interval } => {
-                Reply::Bool(hub.with_open(id.as_str(), |c| c.enable_ping(interval)).is_some())
+            Op::EnablePing { id, interval } => Reply::Bool(
+                hub.with_open(id.as_str(), |c| c.enable_ping(interval))
+                    .is_some(),
+            ),
+            Op::DisablePing { id } => Reply::Bool(
+                hub.with_open(id.as_str(), Connection::disable_ping)
+                    .is_some(),
+            ),
+            Op::GetClientPingTime { id } => {
+                Reply::Count(hub.get(id.as_str()).map_or(0, |c| c.rtt_ns()))
             }
-            Op::DisablePing { id } => Reply::Bool(hub.with_open(id.as_str(), Connection::disable_ping).is_some()),
-            Op::GetClientPingTime { id } => Reply::Count(hub.get(id.as_str()).map_or(0, |c| c.rtt_ns())),
             Op::EnableQueueCounter { id, max, max_time } => Reply::Bool(hub.enable_history(
                 id.as_str(),
                 usize::try_from(max).unwrap_or(usize::MAX),
                 Duration::from_secs(max_time),
             )),
-            Op::DisableQueueCounter { id } => Reply::Bool(hub.with_open(id.as_str(), |c| c.set_history(None)).is_some()),
+            Op::DisableQueueCounter { id } => Reply::Bool(
+                hub.with_open(id.as_str(), |c| c.set_history(None))
+                    .is_some(),
+            ),
             Op::GetClientMessageCounter { id } => Reply::Count(
                 hub.get(id.as_str())
-                    .and_then(|c| c.read_extra(|e| e.and_then(|e| e.history.as_ref().map(|h| h.counter()))))
+                    .and_then(|c| {
+                        c.read_extra(|e| e.and_then(|e| e.history.as_ref().map(|h| h.counter())))
+                    })
                     .unwrap_or(0),
             ),
             Op::GetClientMessageQueue { id } => Reply::History(
@@ -154,9 +203,11 @@ impl Node {
                     })
                     .unwrap_or_default(),
             ),
-            Op::ClearClientMessageQueue { id } => Reply::Bool(
-                hub.get(id.as_str()).is_some_and(|c| c.with_extra(|e| e.history.as_mut().map(|h| h.clear()).is_some())),
-            ),
+            Op::ClearClientMessageQueue { id } => {
+                Reply::Bool(hub.get(id.as_str()).is_some_and(|c| {
+                    c.with_extra(|e| e.history.as_mut().map(|h| h.clear()).is_some())
+                }))
+            }
         }
     }
 }

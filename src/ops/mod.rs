@@ -35,6 +35,40 @@ macro_rules! default {
     };
 }
 
+/// The connection an operation addresses, from its path target: an `Id` is one, an optional
+/// `Id` may be, anything else (a channel, user, tag or key) is not.
+trait Addressed {
+    fn connection(&self) -> Option<&Id> {
+        None
+    }
+}
+
+impl Addressed for Id {
+    fn connection(&self) -> Option<&Id> {
+        Some(self)
+    }
+}
+
+impl Addressed for Option<Id> {
+    fn connection(&self) -> Option<&Id> {
+        self.as_ref()
+    }
+}
+
+impl Addressed for Channel {}
+impl Addressed for UserId {}
+impl Addressed for Tag {}
+impl Addressed for Key {}
+
+macro_rules! connection_of {
+    () => {
+        None
+    };
+    ($target:ident) => {
+        Addressed::connection($target)
+    };
+}
+
 macro_rules! ops {
     ($(
         $(#[$doc:meta])*
@@ -72,6 +106,12 @@ macro_rules! ops {
         impl Op {
             pub fn kind(&self) -> Kind {
                 match self { $(Op::$variant { .. } => Kind::$variant,)* }
+            }
+
+            /// The connection this operation addresses, if it addresses one: it runs on the
+            /// node that holds that connection.
+            pub fn connection(&self) -> Option<&Id> {
+                match self { $(Op::$variant { $($target,)? .. } => connection_of!($($target)?),)* }
             }
 
             /// Builds an operation from an admin request: the target is the path segment

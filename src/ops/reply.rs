@@ -20,7 +20,9 @@ pub enum OpError {
 impl std::fmt::Display for OpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OpError::InvalidArgument(m) | OpError::Unreachable(m) | OpError::Failed(m) => f.write_str(m),
+            OpError::InvalidArgument(m) | OpError::Unreachable(m) | OpError::Failed(m) => {
+                f.write_str(m)
+            }
         }
     }
 }

@@ -22,7 +22,11 @@ impl Request {
     fn text(&self, name: Option<&str>) -> Option<&str> {
         match name {
             None => self.target.as_deref(),
-            Some(name) => self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()),
+            Some(name) => self
+                .query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str()),
         }
     }
 
@@ -37,17 +41,33 @@ impl Request {
 
 /// Parses a request under `/frankenphp_ws/`. `Ok(None)`: no such endpoint.
 pub fn parse(method: &str, path_and_query: &str, body: Bytes) -> Result<Option<Op>, OpError> {
-    let Some(rest) = path_and_query.strip_prefix(PREFIX) else { return Ok(None) };
+    let Some(rest) = path_and_query.strip_prefix(PREFIX) else {
+        return Ok(None);
+    };
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let (name, target) = match path.split_once('/') {
         Some((name, target)) => (name, Some(percent_decode(target))),
         None => (path, None),
     };
-    let Some(kind) = Kind::from_name(name) else { return Ok(None) };
+    let Some(kind) = Kind::from_name(name) else {
+        return Ok(None);
+    };
     if method != kind.method() {
-        return Err(OpError::InvalidArgument(format!("{PREFIX}{name} takes {}, not {method}", kind.method())));
+        return Err(OpError::InvalidArgument(format!(
+            "{PREFIX}{name} takes {}, not {method}",
+            kind.method()
+        )));
     }
-    Op::from_rest(kind, &Request { kind, target, query: parse_query(query), body }).map(Some)
+    Op::from_rest(
+        kind,
+        &Request {
+            kind,
+            target,
+            query: parse_query(query),
+            body,
+        },
+    )
+    .map(Some)
 }
 
 /// The target argument of an op.
@@ -56,7 +76,11 @@ pub(super) fn target<T: Arg>(request: &Request) -> Result<T, OpError> {
 }
 
 /// A named argument of an op, with its default when left out.
-pub(super) fn field<T: Arg>(request: &Request, name: &str, default: Option<T>) -> Result<T, OpError> {
+pub(super) fn field<T: Arg>(
+    request: &Request,
+    name: &str,
+    default: Option<T>,
+) -> Result<T, OpError> {
     match default {
         Some(default) if request.text(Some(name)).is_none() => Ok(default),
         _ => T::from_request(request, Some(name)),
@@ -102,7 +126,11 @@ impl Arg for Bytes {
 /// A search filter is the `op` and `value` query arguments.
 impl Arg for Filter {
     fn from_request(request: &Request, _: Option<&str>) -> Result<Self, OpError> {
-        let text = |name| request.text(Some(name)).ok_or_else(|| request.missing(Some(name)));
+        let text = |name| {
+            request
+                .text(Some(name))
+                .ok_or_else(|| request.missing(Some(name)))
+        };
         Filter::new(text("op")?, text("value")?)
     }
 }
@@ -115,8 +143,9 @@ impl FromText for String {
 
 impl FromText for u64 {
     fn from_text(text: &str) -> Result<Self, OpError> {
-        text.parse()
-            .map_err(|_| OpError::InvalidArgument(format!("expected an integer >= 0, got {text:?}")))
+        text.parse().map_err(|_| {
+            OpError::InvalidArgument(format!("expected an integer >= 0, got {text:?}"))
+        })
     }
 }
 
@@ -144,7 +173,12 @@ mod tests {
 
     #[test]
     fn targets_queries_bodies_and_defaults() {
-        let op = parse("POST", "/frankenphp_ws/send/a%20b?route=%2Fws", Bytes::from_static(b"\xff")).unwrap();
+        let op = parse(
+            "POST",
+            "/frankenphp_ws/send/a%20b?route=%2Fws",
+            Bytes::from_static(b"\xff"),
+        )
+        .unwrap();
         assert_eq!(
             op,
             Some(Op::Send {
@@ -153,9 +187,25 @@ mod tests {
                 route: Some(super::super::Route::new("/ws").unwrap()),
             })
         );
-        let op = parse("POST", "/frankenphp_ws/enableQueueCounter/x?max=5", Bytes::new()).unwrap().unwrap();
-        assert!(matches!(op, Op::EnableQueueCounter { max: 5, max_time: 3600, .. }));
-        assert!(matches!(parse("GET", "/frankenphp_ws/getTags", Bytes::new()), Ok(Some(Op::GetTags { id: None }))));
+        let op = parse(
+            "POST",
+            "/frankenphp_ws/enableQueueCounter/x?max=5",
+            Bytes::new(),
+        )
+        .unwrap()
+        .unwrap();
+        assert!(matches!(
+            op,
+            Op::EnableQueueCounter {
+                max: 5,
+                max_time: 3600,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse("GET", "/frankenphp_ws/getTags", Bytes::new()),
+            Ok(Some(Op::GetTags { id: None }))
+        ));
     }
 
     #[test]
@@ -163,11 +213,30 @@ mod tests {
         assert!(parse("GET", "/frankenphp_ws/broadcast/x", Bytes::new()).is_err());
         assert_eq!(parse("GET", "/frankenphp_ws/nope", Bytes::new()), Ok(None));
         assert_eq!(parse("GET", "/other", Bytes::new()), Ok(None));
-        assert!(parse("POST", "/frankenphp_ws/send", Bytes::new()).is_err(), "no target");
-        assert!(parse("POST", "/frankenphp_ws/subscribe/x", Bytes::new()).is_err(), "no channel");
-        assert!(parse("POST", "/frankenphp_ws/enablePing/x?interval=-1", Bytes::new()).is_err());
-        assert!(parse("GET", "/frankenphp_ws/getClientsByTagExpression?expression=(a", Bytes::new()).is_err());
+        assert!(
+            parse("POST", "/frankenphp_ws/send", Bytes::new()).is_err(),
+            "no target"
+        );
+        assert!(
+            parse("POST", "/frankenphp_ws/subscribe/x", Bytes::new()).is_err(),
+            "no channel"
+        );
+        assert!(parse(
+            "POST",
+            "/frankenphp_ws/enablePing/x?interval=-1",
+            Bytes::new()
+        )
+        .is_err());
+        assert!(parse(
+            "GET",
+            "/frankenphp_ws/getClientsByTagExpression?expression=(a",
+            Bytes::new()
+        )
+        .is_err());
         let old_form = parse("POST", "/frankenphp_ws/global_set/k?value=v", Bytes::new());
-        assert!(format!("{old_form:?}").contains("request body"), "{old_form:?}");
+        assert!(
+            format!("{old_form:?}").contains("request body"),
+            "{old_form:?}"
+        );
     }
 }

@@ -10,14 +10,22 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 fn not_empty(what: &'static str) -> impl Fn(&str) -> Result<(), String> {
-    move |s| if s.is_empty() { Err(format!("the {what} must not be empty")) } else { Ok(()) }
+    move |s| {
+        if s.is_empty() {
+            Err(format!("the {what} must not be empty"))
+        } else {
+            Ok(())
+        }
+    }
 }
 
 fn route_rule(route: &str) -> Result<(), String> {
     if route.starts_with('/') && !route.contains('\0') {
         Ok(())
     } else {
-        Err(format!("route must be a path starting with '/', got {route:?}"))
+        Err(format!(
+            "route must be a path starting with '/', got {route:?}"
+        ))
     }
 }
 
@@ -137,7 +145,11 @@ impl Filter {
     pub fn new(op: impl Into<String>, value: impl Into<String>) -> Result<Self, OpError> {
         let (op, value) = (op.into(), value.into());
         let matcher = Matcher::new(&op, &value).map_err(OpError::InvalidArgument)?;
-        Ok(Filter { op, value, matcher: std::sync::Arc::new(matcher) })
+        Ok(Filter {
+            op,
+            value,
+            matcher: std::sync::Arc::new(matcher),
+        })
     }
 
     pub fn matcher(&self) -> &Matcher {
@@ -160,6 +172,9 @@ impl TryFrom<FilterText> for Filter {
 
 impl From<Filter> for FilterText {
     fn from(filter: Filter) -> FilterText {
-        FilterText { op: filter.op, value: filter.value }
+        FilterText {
+            op: filter.op,
+            value: filter.value,
+        }
     }
 }

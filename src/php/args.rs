@@ -14,7 +14,10 @@ pub use super::coerce::{BinaryString, Float, Int, IntOrStr, OptStr, Str};
 
 fn utf8<'a>(bytes: &'a [u8], name: &str) -> PhpResult<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {
-        invalid_argument(format!("${name} must be UTF-8 text (invalid byte at offset {})", e.valid_up_to()))
+        invalid_argument(format!(
+            "${name} must be UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
     })
 }
 
@@ -43,7 +46,8 @@ pub(super) fn user(value: &IntOrStr) -> PhpResult<UserId> {
 
 /// A non-negative integer argument.
 pub(super) fn count(value: Int, name: &str) -> PhpResult<u64> {
-    u64::try_from(value.0).map_err(|_| invalid_argument(format!("${name} must be >= 0, got {}", value.0)))
+    u64::try_from(value.0)
+        .map_err(|_| invalid_argument(format!("${name} must be >= 0, got {}", value.0)))
 }
 
 /// Routes an operation: on the server this process hosts, or on the one that hosts it.
@@ -53,12 +57,13 @@ pub(super) fn route(op: Op) -> PhpResult<Reply> {
     }
     let config = ini::config().map_err(runtime)?;
     if config.driver == "redis" {
-        // Fan-out operations and the global store go straight to Redis; the others to the
-        // hosting process.
-        let redis = crate::broker::redis_sync::publish(config, &op).or_else(|| crate::broker::redis_sync::global(config, &op));
-        if let Some(result) = redis {
-            return result.map_err(Into::into);
-        }
+        // Everything goes through Redis to the nodes that run it: no admin API is needed.
+        return match crate::broker::redis_sync::route(config, &op) {
+            Some(result) => result.map_err(Into::into),
+            // No node holds the connection this addresses: each function's empty value, as
+            // for an unknown connection (`Reply`).
+            None => Ok(Reply::Done),
+        };
     }
     let client = AdminClient::new(&config.admin_url, &config.admin_token)?;
     client.execute(&op).map_err(Into::into)

@@ -50,7 +50,8 @@ fn position(arg: &Zval) -> u32 {
     }
     let aligned = |n: usize| (n + 7) & !7;
     let slot = std::mem::size_of::<Zval>();
-    let first = (aligned(std::mem::size_of::<zend_execute_data>()) + aligned(slot) - 1) / aligned(slot);
+    let first =
+        (aligned(std::mem::size_of::<zend_execute_data>()) + aligned(slot) - 1) / aligned(slot);
     let offset = (arg as *const Zval as isize - frame as isize) / slot as isize;
     let n = offset - first as isize + 1;
     // SAFETY: as above; `num_args` is set for every call.
@@ -81,7 +82,9 @@ fn convert(arg: &mut Zval, expected: c_int, parse: impl FnOnce(*mut zval, u32) -
 fn coerce_str(arg: &mut Zval, expected: c_int) -> Option<&[u8]> {
     let mut dest: *mut zend_string = std::ptr::null_mut();
     // SAFETY: the engine converts the argument in place and points `dest` at its string.
-    if !convert(arg, expected, |raw, n| unsafe { zend_parse_arg_str_slow(raw, &mut dest, n) }) {
+    if !convert(arg, expected, |raw, n| unsafe {
+        zend_parse_arg_str_slow(raw, &mut dest, n)
+    }) {
         return None;
     }
     // SAFETY: `dest` is the argument's own string now, alive for the call.
@@ -136,8 +139,10 @@ impl FromZvalMut<'_> for Int {
         }
         let mut n: zend_long = 0;
         // SAFETY: the engine writes the converted integer to `n`.
-        convert(arg, EXPECTED_LONG, |raw, i| unsafe { zend_parse_arg_long_slow(raw, &mut n, i) })
-            .then(|| Int(n.into()))
+        convert(arg, EXPECTED_LONG, |raw, i| unsafe {
+            zend_parse_arg_long_slow(raw, &mut n, i)
+        })
+        .then(|| Int(n.into()))
     }
 }
 
@@ -153,7 +158,10 @@ impl FromZvalMut<'_> for Float {
         }
         let mut x = 0.0;
         // SAFETY: the engine writes the converted number to `x`.
-        convert(arg, EXPECTED_DOUBLE, |raw, i| unsafe { zend_parse_arg_double_slow(raw, &mut x, i) }).then_some(Float(x))
+        convert(arg, EXPECTED_DOUBLE, |raw, i| unsafe {
+            zend_parse_arg_double_slow(raw, &mut x, i)
+        })
+        .then_some(Float(x))
     }
 }
 

@@ -34,7 +34,11 @@ pub struct ServerUnreachableException;
 const MAX_MESSAGE: usize = 1024;
 
 fn printable(message: String) -> String {
-    let mut message = if message.contains('\0') { message.replace('\0', "\\0") } else { message };
+    let mut message = if message.contains('\0') {
+        message.replace('\0', "\\0")
+    } else {
+        message
+    };
     if message.len() > MAX_MESSAGE {
         let mut cut = MAX_MESSAGE;
         while !message.is_char_boundary(cut) {
@@ -47,7 +51,11 @@ fn printable(message: String) -> String {
 }
 
 pub fn invalid_argument(message: impl Into<String>) -> PhpException {
-    PhpException::new(printable(message.into()), 0, spl("InvalidArgumentException"))
+    PhpException::new(
+        printable(message.into()),
+        0,
+        spl("InvalidArgumentException"),
+    )
 }
 
 pub fn runtime(message: impl Into<String>) -> PhpException {
@@ -58,7 +66,9 @@ impl From<OpError> for PhpException {
     fn from(error: OpError) -> Self {
         match error {
             OpError::InvalidArgument(m) => invalid_argument(m),
-            OpError::Unreachable(m) => PhpException::from_class::<ServerUnreachableException>(printable(m)),
+            OpError::Unreachable(m) => {
+                PhpException::from_class::<ServerUnreachableException>(printable(m))
+            }
             OpError::Failed(m) => runtime(m),
         }
     }

@@ -42,7 +42,12 @@ pub fn to_array(event: Event) -> ZBox<ZendHashTable> {
     };
     let _ = ht.insert("payload", payload);
     match event.kind {
-        EventKind::Open { headers, query, remote_addr, user } => {
+        EventKind::Open {
+            headers,
+            query,
+            remote_addr,
+            user,
+        } => {
             let _ = ht.insert("headers", pairs_array(&headers));
             let _ = ht.insert("query", pairs_array(&query));
             let _ = ht.insert("remote_addr", remote_addr.as_str());

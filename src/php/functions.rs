@@ -22,49 +22,73 @@ use super::args::*;
 /// Publishes `$message` to every client subscribed to `$channel`, on every node.
 #[php_function]
 pub fn broadcast(channel: Str, message: Str) -> PhpResult<()> {
-    route(Op::Broadcast { channel: arg(&channel, "channel")?, data: message.bytes() }).map(|_| ())
+    route(Op::Broadcast {
+        channel: arg(&channel, "channel")?,
+        data: message.bytes(),
+    })
+    .map(|_| ())
 }
 
 /// Sends `$message` to every connection of a user (the id its handshake authentication gave).
 #[php_function]
 #[php(name = "broadcastToUser")]
 pub fn broadcast_to_user(userId: IntOrStr, message: Str) -> PhpResult<()> {
-    route(Op::BroadcastToUser { user: user(&userId)?, data: message.bytes() }).map(|_| ())
+    route(Op::BroadcastToUser {
+        user: user(&userId)?,
+        data: message.bytes(),
+    })
+    .map(|_| ())
 }
 
 /// Closes every connection of a user (1000, reason `killed`); returns how many.
 #[php_function]
 #[php(name = "disconnectUser")]
 pub fn disconnect_user(userId: IntOrStr) -> PhpResult<i64> {
-    route(Op::DisconnectUser { user: user(&userId)? }).map(as_int)
+    route(Op::DisconnectUser {
+        user: user(&userId)?,
+    })
+    .map(as_int)
 }
 
 /// Distinct user ids subscribed to `$channel`.
 #[php_function]
 #[php(name = "getChannelUsers")]
 pub fn get_channel_users(channel: Str) -> PhpResult<Vec<String>> {
-    route(Op::GetChannelUsers { channel: arg(&channel, "channel")? }).map(as_strings)
+    route(Op::GetChannelUsers {
+        channel: arg(&channel, "channel")?,
+    })
+    .map(as_strings)
 }
 
 /// Ids of a user's connections.
 #[php_function]
 #[php(name = "frankenphp_ws_getUserConnections")]
 pub fn frankenphp_ws_get_user_connections(userId: IntOrStr) -> PhpResult<Vec<String>> {
-    route(Op::GetUserConnections { user: user(&userId)? }).map(as_strings)
+    route(Op::GetUserConnections {
+        user: user(&userId)?,
+    })
+    .map(as_strings)
 }
 
 /// Sets a connection's presence: `online`, `away`, `busy` or `offline`.
 #[php_function]
 #[php(name = "frankenphp_ws_setPresence")]
 pub fn frankenphp_ws_set_presence(connectionId: Str, status: Str) -> PhpResult<bool> {
-    route(Op::SetPresence { id: arg(&connectionId, "connectionId")?, status: arg(&status, "status")? }).map(as_bool)
+    route(Op::SetPresence {
+        id: arg(&connectionId, "connectionId")?,
+        status: arg(&status, "status")?,
+    })
+    .map(as_bool)
 }
 
 /// A user's presence: the most available status of its connections; `offline` without any.
 #[php_function]
 #[php(name = "frankenphp_ws_getPresence")]
 pub fn frankenphp_ws_get_presence(userId: IntOrStr) -> PhpResult<String> {
-    route(Op::GetPresence { user: user(&userId)? }).map(Reply::into_text)
+    route(Op::GetPresence {
+        user: user(&userId)?,
+    })
+    .map(Reply::into_text)
 }
 
 /// Sends `$data` to one connection (only if its route is `$route`, when given). False for an
@@ -72,7 +96,11 @@ pub fn frankenphp_ws_get_presence(userId: IntOrStr) -> PhpResult<String> {
 #[php_function]
 #[php(name = "frankenphp_ws_send")]
 pub fn frankenphp_ws_send(connectionId: Str, data: Str, route: OptStr) -> PhpResult<bool> {
-    let op = Op::Send { id: arg(&connectionId, "connectionId")?, data: data.bytes(), route: opt_arg(&route, "route")? };
+    let op = Op::Send {
+        id: arg(&connectionId, "connectionId")?,
+        data: data.bytes(),
+        route: opt_arg(&route, "route")?,
+    };
     self::route(op).map(as_bool)
 }
 
@@ -80,35 +108,52 @@ pub fn frankenphp_ws_send(connectionId: Str, data: Str, route: OptStr) -> PhpRes
 #[php_function]
 #[php(name = "frankenphp_ws_sendBinary")]
 pub fn frankenphp_ws_send_binary(connectionId: Str, data: Str) -> PhpResult<bool> {
-    route(Op::SendBinary { id: arg(&connectionId, "connectionId")?, data: data.bytes() }).map(as_bool)
+    route(Op::SendBinary {
+        id: arg(&connectionId, "connectionId")?,
+        data: data.bytes(),
+    })
+    .map(as_bool)
 }
 
 /// Sends `$data` to every connection (of `$route`, when given); returns how many.
 #[php_function]
 #[php(name = "frankenphp_ws_sendAll")]
 pub fn frankenphp_ws_send_all(data: Str, route: OptStr) -> PhpResult<i64> {
-    self::route(Op::SendAll { data: data.bytes(), route: opt_arg(&route, "route")? }).map(as_int)
+    self::route(Op::SendAll {
+        data: data.bytes(),
+        route: opt_arg(&route, "route")?,
+    })
+    .map(as_int)
 }
 
 /// Ids of the open connections (of `$route`, when given), dormant ghosts included.
 #[php_function]
 #[php(name = "frankenphp_ws_getClients")]
 pub fn frankenphp_ws_get_clients(route: OptStr) -> PhpResult<Vec<String>> {
-    self::route(Op::GetClients { route: opt_arg(&route, "route")? }).map(as_strings)
+    self::route(Op::GetClients {
+        route: opt_arg(&route, "route")?,
+    })
+    .map(as_strings)
 }
 
 /// Number of open connections (of `$route`, when given), dormant ghosts included.
 #[php_function]
 #[php(name = "frankenphp_ws_getClientsCount")]
 pub fn frankenphp_ws_get_clients_count(route: OptStr) -> PhpResult<i64> {
-    self::route(Op::GetClientsCount { route: opt_arg(&route, "route")? }).map(as_int)
+    self::route(Op::GetClientsCount {
+        route: opt_arg(&route, "route")?,
+    })
+    .map(as_int)
 }
 
 /// Closes a connection for good, ghost or not: 1000, reason `killed`. False for an unknown id.
 #[php_function]
 #[php(name = "frankenphp_ws_killConnection")]
 pub fn frankenphp_ws_kill_connection(connectionId: Str) -> PhpResult<bool> {
-    route(Op::KillConnection { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::KillConnection {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// Routes (request paths) that have at least one open connection.
@@ -123,7 +168,11 @@ pub fn frankenphp_ws_list_routes() -> PhpResult<Vec<String>> {
 #[php_function]
 #[php(name = "frankenphp_ws_subscribe")]
 pub fn frankenphp_ws_subscribe(connectionId: Str, channel: Str) -> PhpResult<bool> {
-    route(Op::Subscribe { id: arg(&connectionId, "connectionId")?, channel: arg(&channel, "channel")? }).map(as_bool)
+    route(Op::Subscribe {
+        id: arg(&connectionId, "connectionId")?,
+        channel: arg(&channel, "channel")?,
+    })
+    .map(as_bool)
 }
 
 /// Refuses a client's pending request for a protected channel (a `subscribe` event): the client
@@ -131,7 +180,11 @@ pub fn frankenphp_ws_subscribe(connectionId: Str, channel: Str) -> PhpResult<boo
 #[php_function]
 #[php(name = "frankenphp_ws_denySubscription")]
 #[php(defaults(reason = "\"\""))]
-pub fn frankenphp_ws_deny_subscription(connectionId: Str, channel: Str, reason: Str) -> PhpResult<bool> {
+pub fn frankenphp_ws_deny_subscription(
+    connectionId: Str,
+    channel: Str,
+    reason: Str,
+) -> PhpResult<bool> {
     let op = Op::DenySubscription {
         id: arg(&connectionId, "connectionId")?,
         channel: arg(&channel, "channel")?,
@@ -144,14 +197,21 @@ pub fn frankenphp_ws_deny_subscription(connectionId: Str, channel: Str, reason: 
 #[php_function]
 #[php(name = "frankenphp_ws_unsubscribe")]
 pub fn frankenphp_ws_unsubscribe(connectionId: Str, channel: Str) -> PhpResult<bool> {
-    route(Op::Unsubscribe { id: arg(&connectionId, "connectionId")?, channel: arg(&channel, "channel")? }).map(as_bool)
+    route(Op::Unsubscribe {
+        id: arg(&connectionId, "connectionId")?,
+        channel: arg(&channel, "channel")?,
+    })
+    .map(as_bool)
 }
 
 /// The channels a connection is subscribed to (readable during `beforeClose`).
 #[php_function]
 #[php(name = "frankenphp_ws_getSubscriptions")]
 pub fn frankenphp_ws_get_subscriptions(connectionId: Str) -> PhpResult<Vec<String>> {
-    route(Op::GetSubscriptions { id: arg(&connectionId, "connectionId")? }).map(as_strings)
+    route(Op::GetSubscriptions {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_strings)
 }
 
 /// Channels with at least one subscriber on this node.
@@ -170,7 +230,9 @@ fn option_string(name: &str, value: &Zval) -> PhpResult<String> {
             return Ok(s);
         }
     }
-    Err(invalid_argument(format!("option '{name}' must be a string or a number")))
+    Err(invalid_argument(format!(
+        "option '{name}' must be a string or a number"
+    )))
 }
 
 /// The configuration for this process: php.ini, overridden by `$options`.

@@ -1,13 +1,13 @@
 //! The PHP extension: module registration, INI directives, `phpinfo()`, and module shutdown.
 //! The bindings stay thin; the work is done by plain Rust in the rest of the crate.
 
-pub mod errors;
-pub mod event_array;
 mod args;
 mod coerce;
+pub mod errors;
+pub mod event_array;
 pub mod functions;
-pub mod state_functions;
 pub mod ini;
+pub mod state_functions;
 
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::ModuleEntry;
@@ -60,9 +60,11 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .info_function(info)
         .class::<errors::ServerUnreachableException>();
     // FRANKENPHP_WS_OP_EQ = 'eq', …: the operators of searchStoredInformation.
-    let module = crate::hub::search::OPERATORS.iter().fold(module, |module, op| {
-        let name = format!("FRANKENPHP_WS_OP_{}", op.to_uppercase());
-        module.constant((name.as_str(), *op, &[] as ext_php_rs::describe::DocComments))
-    });
+    let module = crate::hub::search::OPERATORS
+        .iter()
+        .fold(module, |module, op| {
+            let name = format!("FRANKENPHP_WS_OP_{}", op.to_uppercase());
+            module.constant((name.as_str(), *op, &[] as ext_php_rs::describe::DocComments))
+        });
     state_functions::register(functions::register(module))
 }

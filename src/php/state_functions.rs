@@ -18,7 +18,10 @@ use super::args::*;
 #[php_function]
 #[php(name = "frankenphp_ws_activateGhost")]
 pub fn frankenphp_ws_activate_ghost(connectionId: Str) -> PhpResult<bool> {
-    route(Op::ActivateGhost { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::ActivateGhost {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// Clears the ghost mark. A dormant ghost then ends: `ghostConnectionClose`, `beforeClose`,
@@ -26,14 +29,20 @@ pub fn frankenphp_ws_activate_ghost(connectionId: Str) -> PhpResult<bool> {
 #[php_function]
 #[php(name = "frankenphp_ws_releaseGhost")]
 pub fn frankenphp_ws_release_ghost(connectionId: Str) -> PhpResult<bool> {
-    route(Op::ReleaseGhost { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::ReleaseGhost {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// Whether the connection is a ghost (dormant or not).
 #[php_function]
 #[php(name = "frankenphp_ws_isGhost")]
 pub fn frankenphp_ws_is_ghost(connectionId: Str) -> PhpResult<bool> {
-    route(Op::IsGhost { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::IsGhost {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// The secret a client passes as `?resume=TOKEN` to take this ghost back once dormant; a
@@ -41,63 +50,94 @@ pub fn frankenphp_ws_is_ghost(connectionId: Str) -> PhpResult<bool> {
 #[php_function]
 #[php(name = "frankenphp_ws_getResumeToken")]
 pub fn frankenphp_ws_get_resume_token(connectionId: Str) -> PhpResult<Option<String>> {
-    route(Op::GetResumeToken { id: arg(&connectionId, "connectionId")? }).map(Reply::into_maybe_text)
+    route(Op::GetResumeToken {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(Reply::into_maybe_text)
 }
 
 /// Gives a connection a new id, with all its state; false if `$newId` is taken.
 #[php_function]
 #[php(name = "frankenphp_ws_renameConnection")]
 pub fn frankenphp_ws_rename_connection(currentId: Str, newId: Str) -> PhpResult<bool> {
-    route(Op::RenameConnection { id: arg(&currentId, "currentId")?, new_id: arg(&newId, "newId")? }).map(as_bool)
+    route(Op::RenameConnection {
+        id: arg(&currentId, "currentId")?,
+        new_id: arg(&newId, "newId")?,
+    })
+    .map(as_bool)
 }
 
 /// Adds a tag to a connection.
 #[php_function]
 #[php(name = "frankenphp_ws_tagClient")]
 pub fn frankenphp_ws_tag_client(connectionId: Str, tag: Str) -> PhpResult<bool> {
-    route(Op::TagClient { id: arg(&connectionId, "connectionId")?, tag: arg(&tag, "tag")? }).map(as_bool)
+    route(Op::TagClient {
+        id: arg(&connectionId, "connectionId")?,
+        tag: arg(&tag, "tag")?,
+    })
+    .map(as_bool)
 }
 
 /// Removes a tag from a connection; false if it did not have it.
 #[php_function]
 #[php(name = "frankenphp_ws_untagClient")]
 pub fn frankenphp_ws_untag_client(connectionId: Str, tag: Str) -> PhpResult<bool> {
-    route(Op::UntagClient { id: arg(&connectionId, "connectionId")?, tag: arg(&tag, "tag")? }).map(as_bool)
+    route(Op::UntagClient {
+        id: arg(&connectionId, "connectionId")?,
+        tag: arg(&tag, "tag")?,
+    })
+    .map(as_bool)
 }
 
 /// Removes every tag of a connection.
 #[php_function]
 #[php(name = "frankenphp_ws_clearTagClient")]
 pub fn frankenphp_ws_clear_tag_client(connectionId: Str) -> PhpResult<bool> {
-    route(Op::ClearTagClient { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::ClearTagClient {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// The tags of a connection; without an id, every tag in use.
 #[php_function]
 #[php(name = "frankenphp_ws_getTags")]
 pub fn frankenphp_ws_get_tags(connectionId: OptStr) -> PhpResult<Vec<String>> {
-    route(Op::GetTags { id: opt_arg(&connectionId, "connectionId")? }).map(as_strings)
+    route(Op::GetTags {
+        id: opt_arg(&connectionId, "connectionId")?,
+    })
+    .map(as_strings)
 }
 
 /// Ids of the connections with this tag.
 #[php_function]
 #[php(name = "frankenphp_ws_getClientsByTag")]
 pub fn frankenphp_ws_get_clients_by_tag(tag: Str) -> PhpResult<Vec<String>> {
-    route(Op::GetClientsByTag { tag: arg(&tag, "tag")? }).map(as_strings)
+    route(Op::GetClientsByTag {
+        tag: arg(&tag, "tag")?,
+    })
+    .map(as_strings)
 }
 
 /// Number of connections with this tag.
 #[php_function]
 #[php(name = "frankenphp_ws_getTagCount")]
 pub fn frankenphp_ws_get_tag_count(tag: Str) -> PhpResult<i64> {
-    route(Op::GetTagCount { tag: arg(&tag, "tag")? }).map(as_int)
+    route(Op::GetTagCount {
+        tag: arg(&tag, "tag")?,
+    })
+    .map(as_int)
 }
 
 /// Sends `$data` to every connection with this tag (of `$route`, when given); returns how many.
 #[php_function]
 #[php(name = "frankenphp_ws_sendToTag")]
 pub fn frankenphp_ws_send_to_tag(tag: Str, data: Str, route: OptStr) -> PhpResult<i64> {
-    let op = Op::SendToTag { tag: arg(&tag, "tag")?, data: data.bytes(), route: opt_arg(&route, "route")? };
+    let op = Op::SendToTag {
+        tag: arg(&tag, "tag")?,
+        data: data.bytes(),
+        route: opt_arg(&route, "route")?,
+    };
     self::route(op).map(as_int)
 }
 
@@ -105,7 +145,11 @@ pub fn frankenphp_ws_send_to_tag(tag: Str, data: Str, route: OptStr) -> PhpResul
 /// `*` wildcards); returns how many. A malformed expression throws, naming the position.
 #[php_function]
 #[php(name = "frankenphp_ws_sendToTagExpression")]
-pub fn frankenphp_ws_send_to_tag_expression(expression: Str, data: Str, route: OptStr) -> PhpResult<i64> {
+pub fn frankenphp_ws_send_to_tag_expression(
+    expression: Str,
+    data: Str,
+    route: OptStr,
+) -> PhpResult<i64> {
     let op = Op::SendToTagExpression {
         expression: arg(&expression, "expression")?,
         data: data.bytes(),
@@ -118,21 +162,39 @@ pub fn frankenphp_ws_send_to_tag_expression(expression: Str, data: Str, route: O
 #[php_function]
 #[php(name = "frankenphp_ws_getClientsByTagExpression")]
 pub fn frankenphp_ws_get_clients_by_tag_expression(expression: Str) -> PhpResult<Vec<String>> {
-    route(Op::GetClientsByTagExpression { expression: arg(&expression, "expression")? }).map(as_strings)
+    route(Op::GetClientsByTagExpression {
+        expression: arg(&expression, "expression")?,
+    })
+    .map(as_strings)
 }
 
 /// Stores `$value` (any bytes) under `$key` on a connection.
 #[php_function]
 #[php(name = "frankenphp_ws_setStoredInformation")]
-pub fn frankenphp_ws_set_stored_information(connectionId: Str, key: Str, value: Str) -> PhpResult<bool> {
-    route(Op::SetStoredInformation { id: arg(&connectionId, "connectionId")?, key: arg(&key, "key")?, value: value.bytes() }).map(as_bool)
+pub fn frankenphp_ws_set_stored_information(
+    connectionId: Str,
+    key: Str,
+    value: Str,
+) -> PhpResult<bool> {
+    route(Op::SetStoredInformation {
+        id: arg(&connectionId, "connectionId")?,
+        key: arg(&key, "key")?,
+        value: value.bytes(),
+    })
+    .map(as_bool)
 }
 
 /// The value stored under `$key`, or `''` when absent.
 #[php_function]
 #[php(name = "frankenphp_ws_getStoredInformation")]
-pub fn frankenphp_ws_get_stored_information(connectionId: Str, key: Str) -> PhpResult<BinaryString> {
-    let op = Op::GetStoredInformation { id: arg(&connectionId, "connectionId")?, key: arg(&key, "key")? };
+pub fn frankenphp_ws_get_stored_information(
+    connectionId: Str,
+    key: Str,
+) -> PhpResult<BinaryString> {
+    let op = Op::GetStoredInformation {
+        id: arg(&connectionId, "connectionId")?,
+        key: arg(&key, "key")?,
+    };
     route(op).map(|reply| BinaryString(reply.into_bytes()))
 }
 
@@ -140,38 +202,61 @@ pub fn frankenphp_ws_get_stored_information(connectionId: Str, key: Str) -> PhpR
 #[php_function]
 #[php(name = "frankenphp_ws_deleteStoredInformation")]
 pub fn frankenphp_ws_delete_stored_information(connectionId: Str, key: Str) -> PhpResult<bool> {
-    route(Op::DeleteStoredInformation { id: arg(&connectionId, "connectionId")?, key: arg(&key, "key")? }).map(as_bool)
+    route(Op::DeleteStoredInformation {
+        id: arg(&connectionId, "connectionId")?,
+        key: arg(&key, "key")?,
+    })
+    .map(as_bool)
 }
 
 /// Deletes every stored key of a connection.
 #[php_function]
 #[php(name = "frankenphp_ws_clearStoredInformation")]
 pub fn frankenphp_ws_clear_stored_information(connectionId: Str) -> PhpResult<bool> {
-    route(Op::ClearStoredInformation { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::ClearStoredInformation {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// Whether `$key` is stored on a connection.
 #[php_function]
 #[php(name = "frankenphp_ws_hasStoredInformation")]
 pub fn frankenphp_ws_has_stored_information(connectionId: Str, key: Str) -> PhpResult<bool> {
-    route(Op::HasStoredInformation { id: arg(&connectionId, "connectionId")?, key: arg(&key, "key")? }).map(as_bool)
+    route(Op::HasStoredInformation {
+        id: arg(&connectionId, "connectionId")?,
+        key: arg(&key, "key")?,
+    })
+    .map(as_bool)
 }
 
 /// The stored keys of a connection, sorted.
 #[php_function]
 #[php(name = "frankenphp_ws_listStoredInformationKeys")]
 pub fn frankenphp_ws_list_stored_information_keys(connectionId: Str) -> PhpResult<Vec<String>> {
-    route(Op::ListStoredInformationKeys { id: arg(&connectionId, "connectionId")? }).map(as_strings)
+    route(Op::ListStoredInformationKeys {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_strings)
 }
 
 /// Ids of the connections whose `$key` compares with `$value` by `$op` (a
 /// `FRANKENPHP_WS_OP_*` constant). An unknown operator or a bad regex throws.
 #[php_function]
 #[php(name = "frankenphp_ws_searchStoredInformation")]
-pub fn frankenphp_ws_search_stored_information(key: Str, op: Str, value: Str, route: OptStr) -> PhpResult<Vec<String>> {
+pub fn frankenphp_ws_search_stored_information(
+    key: Str,
+    op: Str,
+    value: Str,
+    route: OptStr,
+) -> PhpResult<Vec<String>> {
     let filter = Filter::new(arg::<String>(&op, "op")?, arg::<String>(&value, "value")?)
         .map_err(|e| invalid_argument(format!("$op/$value: {e}")))?;
-    let op = Op::SearchStoredInformation { key: arg(&key, "key")?, filter, route: opt_arg(&route, "route")? };
+    let op = Op::SearchStoredInformation {
+        key: arg(&key, "key")?,
+        filter,
+        route: opt_arg(&route, "route")?,
+    };
     self::route(op).map(as_strings)
 }
 
@@ -180,7 +265,11 @@ pub fn frankenphp_ws_search_stored_information(key: Str, op: Str, value: Str, ro
 #[php(name = "frankenphp_ws_global_set")]
 #[php(defaults(expireSeconds = 0))]
 pub fn frankenphp_ws_global_set(key: Str, value: Str, expireSeconds: Int) -> PhpResult<()> {
-    let op = Op::GlobalSet { key: arg(&key, "key")?, value: value.bytes(), expire: count(expireSeconds, "expireSeconds")? };
+    let op = Op::GlobalSet {
+        key: arg(&key, "key")?,
+        value: value.bytes(),
+        expire: count(expireSeconds, "expireSeconds")?,
+    };
     route(op).map(|_| ())
 }
 
@@ -188,21 +277,30 @@ pub fn frankenphp_ws_global_set(key: Str, value: Str, expireSeconds: Int) -> Php
 #[php_function]
 #[php(name = "frankenphp_ws_global_get")]
 pub fn frankenphp_ws_global_get(key: Str) -> PhpResult<BinaryString> {
-    route(Op::GlobalGet { key: arg(&key, "key")? }).map(|reply| BinaryString(reply.into_bytes()))
+    route(Op::GlobalGet {
+        key: arg(&key, "key")?,
+    })
+    .map(|reply| BinaryString(reply.into_bytes()))
 }
 
 /// Whether a process-wide value exists and has not expired.
 #[php_function]
 #[php(name = "frankenphp_ws_global_has")]
 pub fn frankenphp_ws_global_has(key: Str) -> PhpResult<bool> {
-    route(Op::GlobalHas { key: arg(&key, "key")? }).map(as_bool)
+    route(Op::GlobalHas {
+        key: arg(&key, "key")?,
+    })
+    .map(as_bool)
 }
 
 /// Deletes a process-wide value; false if it was absent.
 #[php_function]
 #[php(name = "frankenphp_ws_global_delete")]
 pub fn frankenphp_ws_global_delete(key: Str) -> PhpResult<bool> {
-    route(Op::GlobalDelete { key: arg(&key, "key")? }).map(as_bool)
+    route(Op::GlobalDelete {
+        key: arg(&key, "key")?,
+    })
+    .map(as_bool)
 }
 
 /// Pings the client every `$intervalMs` (0: once, now) and records the round trip.
@@ -210,21 +308,31 @@ pub fn frankenphp_ws_global_delete(key: Str) -> PhpResult<bool> {
 #[php(name = "frankenphp_ws_enablePing")]
 #[php(defaults(intervalMs = 0))]
 pub fn frankenphp_ws_enable_ping(connectionId: Str, intervalMs: Int) -> PhpResult<bool> {
-    route(Op::EnablePing { id: arg(&connectionId, "connectionId")?, interval: count(intervalMs, "intervalMs")? }).map(as_bool)
+    route(Op::EnablePing {
+        id: arg(&connectionId, "connectionId")?,
+        interval: count(intervalMs, "intervalMs")?,
+    })
+    .map(as_bool)
 }
 
 /// Stops the pings of `enablePing` (the server's heartbeat goes on).
 #[php_function]
 #[php(name = "frankenphp_ws_disablePing")]
 pub fn frankenphp_ws_disable_ping(connectionId: Str) -> PhpResult<bool> {
-    route(Op::DisablePing { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::DisablePing {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// The last ping round trip in nanoseconds; 0 if none yet.
 #[php_function]
 #[php(name = "frankenphp_ws_getClientPingTime")]
 pub fn frankenphp_ws_get_client_ping_time(connectionId: Str) -> PhpResult<i64> {
-    route(Op::GetClientPingTime { id: arg(&connectionId, "connectionId")? }).map(as_int)
+    route(Op::GetClientPingTime {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_int)
 }
 
 /// Counts the messages sent to a connection from now on and keeps the last `$maxMessages`
@@ -232,7 +340,11 @@ pub fn frankenphp_ws_get_client_ping_time(connectionId: Str) -> PhpResult<i64> {
 #[php_function]
 #[php(name = "frankenphp_ws_enableQueueCounter")]
 #[php(defaults(maxMessages = 100, maxTimeSeconds = 3600))]
-pub fn frankenphp_ws_enable_queue_counter(connectionId: Str, maxMessages: Int, maxTimeSeconds: Int) -> PhpResult<bool> {
+pub fn frankenphp_ws_enable_queue_counter(
+    connectionId: Str,
+    maxMessages: Int,
+    maxTimeSeconds: Int,
+) -> PhpResult<bool> {
     let op = Op::EnableQueueCounter {
         id: arg(&connectionId, "connectionId")?,
         max: count(maxMessages, "maxMessages")?,
@@ -245,21 +357,30 @@ pub fn frankenphp_ws_enable_queue_counter(connectionId: Str, maxMessages: Int, m
 #[php_function]
 #[php(name = "frankenphp_ws_disableQueueCounter")]
 pub fn frankenphp_ws_disable_queue_counter(connectionId: Str) -> PhpResult<bool> {
-    route(Op::DisableQueueCounter { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::DisableQueueCounter {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// Messages sent to the connection since the counter was enabled.
 #[php_function]
 #[php(name = "frankenphp_ws_getClientMessageCounter")]
 pub fn frankenphp_ws_get_client_message_counter(connectionId: Str) -> PhpResult<i64> {
-    route(Op::GetClientMessageCounter { id: arg(&connectionId, "connectionId")? }).map(as_int)
+    route(Op::GetClientMessageCounter {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_int)
 }
 
 /// The kept messages, oldest first: `['id' => int, 'time' => int, 'data' => string]`.
 #[php_function]
 #[php(name = "frankenphp_ws_getClientMessageQueue")]
 pub fn frankenphp_ws_get_client_message_queue(connectionId: Str) -> PhpResult<ZBox<ZendHashTable>> {
-    let entries = route(Op::GetClientMessageQueue { id: arg(&connectionId, "connectionId")? })?.into_history();
+    let entries = route(Op::GetClientMessageQueue {
+        id: arg(&connectionId, "connectionId")?,
+    })?
+    .into_history();
     let mut list = ZendHashTable::with_capacity(entries.len() as u32);
     for entry in entries {
         let mut item = ZendHashTable::with_capacity(3);
@@ -275,7 +396,10 @@ pub fn frankenphp_ws_get_client_message_queue(connectionId: Str) -> PhpResult<ZB
 #[php_function]
 #[php(name = "frankenphp_ws_clearClientMessageQueue")]
 pub fn frankenphp_ws_clear_client_message_queue(connectionId: Str) -> PhpResult<bool> {
-    route(Op::ClearClientMessageQueue { id: arg(&connectionId, "connectionId")? }).map(as_bool)
+    route(Op::ClearClientMessageQueue {
+        id: arg(&connectionId, "connectionId")?,
+    })
+    .map(as_bool)
 }
 
 /// Adds this file's functions to the module.

@@ -27,18 +27,27 @@ pub enum Verdict {
 /// Whether `host` (a `Host` header) names this machine in a way no DNS answer can change.
 fn unrebindable(host: &str) -> bool {
     let name = match host.rsplit_once(':') {
-        Some((name, port)) if !port.contains(']') && port.bytes().all(|b| b.is_ascii_digit()) => name,
+        Some((name, port)) if !port.contains(']') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name
+        }
         Some(_) if !host.starts_with('[') => return false,
         _ => host,
     };
     let name = name.to_ascii_lowercase();
     name == "localhost"
         || name.parse::<std::net::Ipv4Addr>().is_ok()
-        || name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).is_some_and(|n| n.parse::<std::net::Ipv6Addr>().is_ok())
+        || name
+            .strip_prefix('[')
+            .and_then(|n| n.strip_suffix(']'))
+            .is_some_and(|n| n.parse::<std::net::Ipv6Addr>().is_ok())
 }
 
 pub fn check(method: &Method, headers: &HeaderMap, allowed: &OriginList) -> Verdict {
-    let header = |name| headers.get(name).map(|v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let header = |name| {
+        headers
+            .get(name)
+            .map(|v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
     match header("host") {
         Some(host) if unrebindable(host.trim()) => {}
         Some(host) => {
@@ -77,28 +86,75 @@ mod tests {
         for (k, v) in pairs {
             headers.append(*k, v.parse().unwrap());
         }
-        check(&Method::POST, &headers, &OriginList::parse("admin_allowed_origins", allowed).unwrap())
+        check(
+            &Method::POST,
+            &headers,
+            &OriginList::parse("admin_allowed_origins", allowed).unwrap(),
+        )
     }
 
     #[test]
     fn only_addresses_and_localhost_are_own_hosts() {
-        for ok in ["127.0.0.1:2019", "localhost:2019", "LOCALHOST:9000", "[::1]:2019", "10.0.0.5:2019", "10.0.0.5", "localhost", "[::ffff:7f00:1]:1"] {
+        for ok in [
+            "127.0.0.1:2019",
+            "localhost:2019",
+            "LOCALHOST:9000",
+            "[::1]:2019",
+            "10.0.0.5:2019",
+            "10.0.0.5",
+            "localhost",
+            "[::ffff:7f00:1]:1",
+        ] {
             assert!(unrebindable(ok), "{ok}");
         }
-        for bad in ["evil.example:2019", "localhost.evil:2019", "localhost.:2019", "127.0.0.1.nip.io:2019", "", "[::1", "a:b:c", "127.1:2019", "2130706433:2019"] {
+        for bad in [
+            "evil.example:2019",
+            "localhost.evil:2019",
+            "localhost.:2019",
+            "127.0.0.1.nip.io:2019",
+            "",
+            "[::1",
+            "a:b:c",
+            "127.1:2019",
+            "2130706433:2019",
+        ] {
             assert!(!unrebindable(bad), "{bad}");
         }
     }
 
     #[test]
     fn browsers_are_refused_unless_listed() {
-        assert!(matches!(verdict(&[("host", "127.0.0.1:1")], ""), Verdict::Serve(None)));
-        assert!(matches!(verdict(&[("host", "evil.example:1")], ""), Verdict::Refuse(_)));
+        assert!(matches!(
+            verdict(&[("host", "127.0.0.1:1")], ""),
+            Verdict::Serve(None)
+        ));
+        assert!(matches!(
+            verdict(&[("host", "evil.example:1")], ""),
+            Verdict::Refuse(_)
+        ));
         assert!(matches!(verdict(&[], ""), Verdict::Refuse(_)));
-        assert!(matches!(verdict(&[("host", "127.0.0.1:1"), ("origin", "https://evil.example")], ""), Verdict::Refuse(_)));
-        assert!(matches!(verdict(&[("host", "127.0.0.1:1"), ("sec-fetch-site", "cross-site")], ""), Verdict::Refuse(_)));
-        assert!(matches!(verdict(&[("host", "127.0.0.1:1"), ("sec-fetch-site", "none")], ""), Verdict::Serve(None)));
-        let listed = verdict(&[("host", "127.0.0.1:1"), ("origin", "https://ops.example")], "https://ops.example");
+        assert!(matches!(
+            verdict(
+                &[("host", "127.0.0.1:1"), ("origin", "https://evil.example")],
+                ""
+            ),
+            Verdict::Refuse(_)
+        ));
+        assert!(matches!(
+            verdict(
+                &[("host", "127.0.0.1:1"), ("sec-fetch-site", "cross-site")],
+                ""
+            ),
+            Verdict::Refuse(_)
+        ));
+        assert!(matches!(
+            verdict(&[("host", "127.0.0.1:1"), ("sec-fetch-site", "none")], ""),
+            Verdict::Serve(None)
+        ));
+        let listed = verdict(
+            &[("host", "127.0.0.1:1"), ("origin", "https://ops.example")],
+            "https://ops.example",
+        );
         assert!(matches!(listed, Verdict::Serve(Some(_))));
     }
 }

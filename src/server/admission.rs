@@ -44,7 +44,12 @@ pub struct Slot {
 
 impl Admission {
     pub fn new(max_total: usize, max_per_ip: usize, rate: u32) -> Arc<Admission> {
-        Arc::new(Admission { max_total, max_per_ip, rate, ..Default::default() })
+        Arc::new(Admission {
+            max_total,
+            max_per_ip,
+            rate,
+            ..Default::default()
+        })
     }
 
     /// Admits a handshake from `ip`, or says why not. Without any limit configured there is
@@ -59,7 +64,10 @@ impl Admission {
     fn admit_counted(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, Refusal> {
         let total = self.total.fetch_add(1, Ordering::AcqRel) + 1;
         // From here on the slot exists: any refusal below gives the place back by dropping it.
-        let mut slot = Slot { admission: self.clone(), ip: None };
+        let mut slot = Slot {
+            admission: self.clone(),
+            ip: None,
+        };
         if self.max_total > 0 && total > self.max_total {
             return Err(Refusal::Full);
         }
@@ -70,7 +78,9 @@ impl Admission {
         if per_ip.len() > 4096 {
             // Forget IPs with no connection whose bucket has refilled: nothing to remember.
             let rate = self.rate as f64;
-            per_ip.retain(|_, s| s.connections > 0 || s.refilled.elapsed().as_secs_f64() * rate < rate);
+            per_ip.retain(|_, s| {
+                s.connections > 0 || s.refilled.elapsed().as_secs_f64() * rate < rate
+            });
         }
         let state = per_ip.entry(ip).or_insert_with(|| PerIp {
             connections: 0,
@@ -132,7 +142,13 @@ impl MessageRate {
     /// `None` when `rate` is 0 (no limit).
     pub fn new(rate: u32, burst: u32) -> Option<MessageRate> {
         let burst = burst.max(1) as f64;
-        (rate > 0).then(|| MessageRate { rate: rate as f64, burst, tokens: burst, refilled: Instant::now(), strikes: 0 })
+        (rate > 0).then(|| MessageRate {
+            rate: rate as f64,
+            burst,
+            tokens: burst,
+            refilled: Instant::now(),
+            strikes: 0,
+        })
     }
 
     pub fn check(&mut self, now: Instant) -> MessageVerdict {
@@ -147,7 +163,11 @@ impl MessageRate {
             return MessageVerdict::Pass;
         }
         self.strikes += 1;
-        if self.strikes > STRIKES { MessageVerdict::Close } else { MessageVerdict::Refuse }
+        if self.strikes > STRIKES {
+            MessageVerdict::Close
+        } else {
+            MessageVerdict::Refuse
+        }
     }
 }
 
@@ -162,12 +182,19 @@ mod tests {
     #[test]
     fn total_and_per_ip_limits_give_places_back() {
         let admission = Admission::new(3, 2, 0);
-        assert!(Admission::new(0, 0, 0).admit(ip(1)).unwrap().is_none(), "nothing to count");
+        assert!(
+            Admission::new(0, 0, 0).admit(ip(1)).unwrap().is_none(),
+            "nothing to count"
+        );
         let a = admission.admit(ip(1)).unwrap();
         let _b = admission.admit(ip(1)).unwrap();
         assert_eq!(admission.admit(ip(1)).err(), Some(Refusal::Full));
         let _c = admission.admit(ip(2)).unwrap();
-        assert_eq!(admission.admit(ip(3)).err(), Some(Refusal::Full), "3 in all");
+        assert_eq!(
+            admission.admit(ip(3)).err(),
+            Some(Refusal::Full),
+            "3 in all"
+        );
         drop(a);
         assert!(admission.admit(ip(1)).is_ok());
     }
@@ -176,10 +203,19 @@ mod tests {
     fn message_rate_refuses_then_closes_a_client_that_goes_on() {
         let mut rate = MessageRate::new(10, 3).unwrap();
         let t = Instant::now();
-        assert!((0..3).all(|_| rate.check(t) == MessageVerdict::Pass), "the burst");
+        assert!(
+            (0..3).all(|_| rate.check(t) == MessageVerdict::Pass),
+            "the burst"
+        );
         assert_eq!(rate.check(t), MessageVerdict::Refuse);
-        assert_eq!(rate.check(t + std::time::Duration::from_millis(100)), MessageVerdict::Pass, "refilled one");
-        let verdicts: Vec<_> = (0..STRIKES).map(|_| rate.check(t + std::time::Duration::from_millis(100))).collect();
+        assert_eq!(
+            rate.check(t + std::time::Duration::from_millis(100)),
+            MessageVerdict::Pass,
+            "refilled one"
+        );
+        let verdicts: Vec<_> = (0..STRIKES)
+            .map(|_| rate.check(t + std::time::Duration::from_millis(100)))
+            .collect();
         assert_eq!(verdicts.last(), Some(&MessageVerdict::Close));
         let mut calm = MessageRate::new(10, 3).unwrap();
         assert_eq!(calm.check(t), MessageVerdict::Pass);
@@ -192,7 +228,11 @@ mod tests {
         let slots: Vec<_> = (0..2).map(|_| admission.admit(ip(1)).unwrap()).collect();
         assert_eq!(admission.admit(ip(1)).err(), Some(Refusal::TooFast));
         drop(slots);
-        assert_eq!(admission.admit(ip(1)).err(), Some(Refusal::TooFast), "closing does not refill");
+        assert_eq!(
+            admission.admit(ip(1)).err(),
+            Some(Refusal::TooFast),
+            "closing does not refill"
+        );
         assert!(admission.admit(ip(2)).is_ok());
     }
 }

@@ -5,12 +5,12 @@
 
 use crate::events::{Event, EventKind};
 use crate::hub::connection::{reason, CloseCause, Connection, Socket};
-use crate::hub::Ended;
 use crate::hub::stats::Stats;
-use crate::node::Node;
-use crate::server::admission::{MessageRate, MessageVerdict, Slot};
+use crate::hub::Ended;
 use crate::log::LogLimiter;
+use crate::node::Node;
 use crate::protocol::{self};
+use crate::server::admission::{MessageRate, MessageVerdict, Slot};
 use bytes::Bytes;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::StreamExt;
@@ -59,7 +59,12 @@ pub fn new_connection_id() -> Arc<str> {
 
 /// Queues an event for the worker. When the queue is full (backpressure), returns the wait
 /// for room, which the caller awaits: boxed, so idle connections' tasks stay small.
-pub(super) fn emit(node: &Arc<Node>, conn: &Connection, kind: EventKind, payload: Option<Bytes>) -> Option<BoxFuture> {
+pub(super) fn emit(
+    node: &Arc<Node>,
+    conn: &Connection,
+    kind: EventKind,
+    payload: Option<Bytes>,
+) -> Option<BoxFuture> {
     emit_event(node, Event::of(conn, kind, payload))
 }
 
@@ -93,7 +98,10 @@ where
     let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(socket_config(&node))).await;
     let (sink, stream) = ws.split();
     let socket = Socket::new();
-    let resumed = handshake.resume.as_deref().and_then(|token| node.hub.resume(token, socket.clone()));
+    let resumed = handshake
+        .resume
+        .as_deref()
+        .and_then(|token| node.hub.resume(token, socket.clone()));
     let conn = match resumed {
         Some((conn, replayed)) => {
             let count = Some(Bytes::from(replayed.to_string()));
@@ -140,8 +148,18 @@ async fn live<S>(
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let _slot = slot;
-    let writer = tokio::spawn(super::writer::write_task(conn.clone(), socket.clone(), sink, node.clone()));
-    survive_panic(&conn, &socket, read_loop(conn.clone(), socket.clone(), stream, node.clone())).await;
+    let writer = tokio::spawn(super::writer::write_task(
+        conn.clone(),
+        socket.clone(),
+        sink,
+        node.clone(),
+    ));
+    survive_panic(
+        &conn,
+        &socket,
+        read_loop(conn.clone(), socket.clone(), stream, node.clone()),
+    )
+    .await;
     socket.closing.trigger();
     let mut writer = writer;
     let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
@@ -149,7 +167,9 @@ async fn live<S>(
         writer.abort();
     }
 
-    let Ended::Closed(cause) = node.hub.socket_ended(&conn, &socket) else { return };
+    let Ended::Closed(cause) = node.hub.socket_ended(&conn, &socket) else {
+        return;
+    };
     let counter = match cause.reason {
         reason::SLOW_CONSUMER => Some(&node.hub.stats.slow_consumer_closes),
         reason::MESSAGE_TOO_BIG => Some(&node.hub.stats.oversize_closes),
@@ -171,9 +191,15 @@ async fn live<S>(
 /// connection closes with 1011 `internal_error`, and its end is reported as any other: the
 /// worker still gets `beforeClose` and `close`, and the connection's state is freed.
 /// True if it panicked.
-pub(super) async fn survive_panic(conn: &Connection, socket: &Socket, task: impl std::future::Future<Output = ()>) -> bool {
+pub(super) async fn survive_panic(
+    conn: &Connection,
+    socket: &Socket,
+    task: impl std::future::Future<Output = ()>,
+) -> bool {
     use futures_util::FutureExt;
-    let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await else { return false };
+    let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await else {
+        return false;
+    };
     {
         let what = panic
             .downcast_ref::<&str>()
@@ -207,14 +233,21 @@ fn log_close(conn: &Connection, code: u16, why: &str) {
 type Reader<S> = SplitStream<WebSocketStream<S>>;
 pub(super) type Writer<S> = SplitSink<WebSocketStream<S>, Message>;
 
-async fn read_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut stream: Reader<S>, node: Arc<Node>)
-where
+async fn read_loop<S>(
+    conn: Arc<Connection>,
+    socket: Arc<Socket>,
+    mut stream: Reader<S>,
+    node: Arc<Node>,
+) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let (conn, socket, node) = (&conn, &socket, &node);
     // The application's own server side (admin token) is not rate limited.
-    let mut limiter =
-        if conn.trusted { None } else { MessageRate::new(node.config.message_rate, node.config.message_burst) };
+    let mut limiter = if conn.trusted {
+        None
+    } else {
+        MessageRate::new(node.config.message_rate, node.config.message_burst)
+    };
     loop {
         let next = tokio::select! {
             biased;
@@ -245,7 +278,10 @@ where
                 MessageVerdict::Pass => {}
                 MessageVerdict::Refuse => {
                     Stats::add(&node.hub.stats.messages_rate_limited, 1);
-                    let why = format!("more than {} messages per second; this one was dropped", node.config.message_rate);
+                    let why = format!(
+                        "more than {} messages per second; this one was dropped",
+                        node.config.message_rate
+                    );
                     let error = protocol::ProtocolError::new("rate_limited", why);
                     conn.reply(Message::text(error.to_json()));
                     continue;
@@ -264,7 +300,9 @@ where
                         let payload = Some(Bytes::from(text));
                         emit!(node, conn, EventKind::Message { binary: false }, payload);
                     }
-                    Some(control) => Box::pin(super::control::handle_control(conn, node, control)).await,
+                    Some(control) => {
+                        Box::pin(super::control::handle_control(conn, node, control)).await
+                    }
                 }
             }
             Message::Binary(data) => {
@@ -273,7 +311,11 @@ where
             }
             Message::Close(frame) => {
                 let code = frame.map(|f| u16::from(f.code)).unwrap_or(1005);
-                socket.end(CloseCause { code, reason: reason::CLIENT_CLOSED, send_frame: false });
+                socket.end(CloseCause {
+                    code,
+                    reason: reason::CLIENT_CLOSED,
+                    send_frame: false,
+                });
                 // tungstenite answers the close; the stream ends on the next read.
             }
             Message::Pong(payload) => {
@@ -299,4 +341,3 @@ fn fail(socket: &Socket, error: &WsError) {
         _ => socket.dropped(),
     }
 }
-

@@ -60,8 +60,9 @@ pub(super) async fn handle_control(
         Control::SetSubscriptions(channels) => {
             // Protected channels already granted stay; the others are asked of the worker.
             let current = conn.subscriptions();
-            let (protected, open): (Vec<String>, Vec<String>) =
-                channels.into_iter().partition(|c| protocol::is_protected(c));
+            let (protected, open): (Vec<String>, Vec<String>) = channels
+                .into_iter()
+                .partition(|c| protocol::is_protected(c));
             let (granted, to_ask): (Vec<String>, Vec<String>) =
                 protected.into_iter().partition(|c| current.contains(c));
             if open.len() + granted.len() + to_ask.len() > limit {
@@ -86,19 +87,31 @@ pub(super) async fn handle_control(
             conn.set_presence(status);
             conn.reply(Message::text(protocol::presence_reply(status)));
         }
-        Control::Notify { channel, notification } => {
+        Control::Notify {
+            channel,
+            notification,
+        } => {
             if !conn.trusted {
-                let error = protocol::forbidden("server notifications need the admin token in the handshake");
+                let error = protocol::forbidden(
+                    "server notifications need the admin token in the handshake",
+                );
                 conn.reply(Message::text(error.to_json()));
                 return;
             }
             // A broadcast like any other: through the routing point, to every node.
             match crate::ops::Channel::new(&channel) {
                 Ok(channel) => {
-                    let _ = node.route(crate::ops::Op::Broadcast { channel, data: Bytes::from(notification) });
+                    let _ = node.route(crate::ops::Op::Broadcast {
+                        channel,
+                        data: Bytes::from(notification),
+                    });
                 }
                 Err(e) => {
-                    conn.reply(Message::text(protocol::channel_error("invalid_channel", &channel, &e.to_string())));
+                    conn.reply(Message::text(protocol::channel_error(
+                        "invalid_channel",
+                        &channel,
+                        &e.to_string(),
+                    )));
                 }
             }
         }
@@ -119,10 +132,22 @@ fn request_grant(conn: &Arc<Connection>, node: &Arc<Node>, channel: String) -> O
         tokio::time::sleep(GRANT_TIMEOUT).await;
         if timer_conn.take_grant_request(&timer_channel) {
             let why = "the application did not answer in time";
-            timer_conn.reply(Message::text(protocol::channel_error("subscription_timeout", &timer_channel, why)));
+            timer_conn.reply(Message::text(protocol::channel_error(
+                "subscription_timeout",
+                &timer_channel,
+                why,
+            )));
         }
     });
-    emit(node, conn, EventKind::Subscribe { channel, user: conn.user.clone() }, None)
+    emit(
+        node,
+        conn,
+        EventKind::Subscribe {
+            channel,
+            user: conn.user.clone(),
+        },
+        None,
+    )
 }
 
 fn refuse_over_limit(conn: &Connection, node: &Node, limit: usize) {
@@ -131,4 +156,3 @@ fn refuse_over_limit(conn: &Connection, node: &Node, limit: usize) {
     let error = protocol::ProtocolError::new("too_many_subscriptions", why);
     conn.reply(Message::text(error.to_json()));
 }
-

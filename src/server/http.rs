@@ -26,7 +26,10 @@ pub fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16) {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""),
+                    16,
+                ) {
                     Ok(b) => {
                         out.push(b);
                         i += 3;
@@ -69,13 +72,19 @@ mod tests {
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(percent_decode("news%2Fa%20b%3Ac%26d%3D%C3%A9"), "news/a b:c&d=é");
+        assert_eq!(
+            percent_decode("news%2Fa%20b%3Ac%26d%3D%C3%A9"),
+            "news/a b:c&d=é"
+        );
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%4"), "%4");
-        assert_eq!(parse_query("a=1&b=x%20y&c"), vec![
-            ("a".into(), "1".into()),
-            ("b".into(), "x y".into()),
-            ("c".into(), "".into())
-        ]);
+        assert_eq!(
+            parse_query("a=1&b=x%20y&c"),
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "x y".into()),
+                ("c".into(), "".into())
+            ]
+        );
     }
 }

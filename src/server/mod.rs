@@ -36,7 +36,10 @@ where
             }
             // Out of file descriptors or similar: back off instead of spinning.
             Err(error) => {
-                tracing::error!("accept failed on {:?}: {error}; retrying in 20 ms", listener.local_addr().ok());
+                tracing::error!(
+                    "accept failed on {:?}: {error}; retrying in 20 ms",
+                    listener.local_addr().ok()
+                );
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await
             }
         }

@@ -70,7 +70,11 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), ()> {
 
 /// Lowercase, and IPv6 literals in one spelling (`[0::1]` is `[::1]`).
 fn normal_host(host: &str) -> String {
-    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).and_then(|h| h.parse::<std::net::Ipv6Addr>().ok()) {
+    match host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .and_then(|h| h.parse::<std::net::Ipv6Addr>().ok())
+    {
         Some(ip) => format!("[{ip}]"),
         None => host.to_ascii_lowercase(),
     }
@@ -83,7 +87,11 @@ impl Origin {
         let scheme = scheme.to_ascii_lowercase();
         let default = default_port(&scheme)?;
         let (host, port) = split_host_port(authority).ok()?;
-        Some(Origin { scheme, host: normal_host(host), port: port.unwrap_or(default) })
+        Some(Origin {
+            scheme,
+            host: normal_host(host),
+            port: port.unwrap_or(default),
+        })
     }
 
     /// The origin of a page served by this request's own address: `scheme` (http or https),
@@ -92,7 +100,11 @@ impl Origin {
     fn of_request(scheme: &str, host_header: &str, port: Option<u16>) -> Option<Origin> {
         let (host, given) = split_host_port(host_header.trim()).ok()?;
         let port = given.or(port).or(default_port(scheme))?;
-        Some(Origin { scheme: scheme.to_string(), host: normal_host(host), port })
+        Some(Origin {
+            scheme: scheme.to_string(),
+            host: normal_host(host),
+            port,
+        })
     }
 
     fn web_scheme(&self) -> &str {
@@ -100,7 +112,9 @@ impl Origin {
     }
 
     fn same_as(&self, other: &Origin) -> bool {
-        self.web_scheme() == other.web_scheme() && self.host == other.host && self.port == other.port
+        self.web_scheme() == other.web_scheme()
+            && self.host == other.host
+            && self.port == other.port
     }
 }
 
@@ -113,7 +127,11 @@ enum Pattern {
     Exact(Origin),
     /// `[scheme://]*.domain[:port]`: any subdomain of `domain` (not `domain` itself). Without a
     /// scheme, http and https on their default ports.
-    Subdomains { scheme: Option<String>, suffix: String, port: Option<u16> },
+    Subdomains {
+        scheme: Option<String>,
+        suffix: String,
+        port: Option<u16>,
+    },
 }
 
 impl Pattern {
@@ -138,7 +156,11 @@ impl Pattern {
         if scheme.is_none() && port.is_some() {
             return None;
         }
-        Some(Pattern::Subdomains { scheme, suffix: format!(".{}", domain.to_ascii_lowercase()), port })
+        Some(Pattern::Subdomains {
+            scheme,
+            suffix: format!(".{}", domain.to_ascii_lowercase()),
+            port,
+        })
     }
 
     fn matches(&self, origin: &Origin) -> bool {
@@ -146,13 +168,19 @@ impl Pattern {
             Pattern::Any => true,
             Pattern::Null => false,
             Pattern::Exact(listed) => listed.same_as(origin),
-            Pattern::Subdomains { scheme, suffix, port } => {
+            Pattern::Subdomains {
+                scheme,
+                suffix,
+                port,
+            } => {
                 let scheme_ok = match scheme {
                     Some(s) => web_scheme(s) == origin.web_scheme(),
                     None => matches!(origin.web_scheme(), "http" | "https"),
                 };
                 let wanted_port = port.or(default_port(origin.web_scheme()));
-                scheme_ok && origin.host.ends_with(suffix.as_str()) && Some(origin.port) == wanted_port
+                scheme_ok
+                    && origin.host.ends_with(suffix.as_str())
+                    && Some(origin.port) == wanted_port
             }
         }
     }
@@ -185,7 +213,10 @@ impl OriginList {
     pub fn admits(&self, origin_header: &str) -> bool {
         let origin_header = origin_header.trim();
         if origin_header == "null" {
-            return self.patterns.iter().any(|p| matches!(p, Pattern::Any | Pattern::Null));
+            return self
+                .patterns
+                .iter()
+                .any(|p| matches!(p, Pattern::Any | Pattern::Null));
         }
         match Origin::parse(origin_header) {
             Some(origin) => self.patterns.iter().any(|p| p.matches(&origin)),
@@ -202,13 +233,18 @@ pub fn check_handshake(
     allowed: &OriginList,
     proxies: &TrustedProxies,
 ) -> Result<(), String> {
-    let Some(origin_header) = headers.get(hyper::header::ORIGIN) else { return Ok(()) };
+    let Some(origin_header) = headers.get(hyper::header::ORIGIN) else {
+        return Ok(());
+    };
     let origin_text = String::from_utf8_lossy(origin_header.as_bytes());
     if allowed.admits(&origin_text) {
         return Ok(());
     }
     let first = |name: &str| {
-        headers.get(name).and_then(|v| v.to_str().ok()).map(|v| v.split(',').next().unwrap_or("").trim().to_string())
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(',').next().unwrap_or("").trim().to_string())
     };
     let from_proxy = proxies.contains(peer);
     let scheme = match from_proxy.then(|| first("x-forwarded-proto")).flatten() {
@@ -229,7 +265,10 @@ pub fn check_handshake(
         (Some(origin), Some(own)) if origin.same_as(own) => Ok(()),
         _ => Err(format!(
             "Origin '{origin_text}' is neither this server's own ({}) nor in allowed_origins",
-            own.map_or("unknown: no Host".to_string(), |o| format!("{}://{}:{}", o.scheme, o.host, o.port))
+            own.map_or("unknown: no Host".to_string(), |o| format!(
+                "{}://{}:{}",
+                o.scheme, o.host, o.port
+            ))
         )),
     }
 }
@@ -269,19 +308,40 @@ mod tests {
     fn wildcards_take_subdomains_only() {
         let l = list("*.example.com https://*.secure.test:8443");
         assert!(l.admits("https://a.example.com") && l.admits("http://a.b.example.com"));
-        assert!(!l.admits("https://example.com"), "the domain itself is not a subdomain");
+        assert!(
+            !l.admits("https://example.com"),
+            "the domain itself is not a subdomain"
+        );
         assert!(!l.admits("https://evilexample.com"));
-        assert!(!l.admits("https://a.example.com:8443"), "no scheme: default ports only");
+        assert!(
+            !l.admits("https://a.example.com:8443"),
+            "no scheme: default ports only"
+        );
         assert!(l.admits("https://x.secure.test:8443"));
         assert!(!l.admits("http://x.secure.test:8443"));
         let any = list("*");
-        assert!(any.admits("https://evil.example") && any.admits("null") && any.admits("chrome-extension://abc"));
+        assert!(
+            any.admits("https://evil.example")
+                && any.admits("null")
+                && any.admits("chrome-extension://abc")
+        );
         assert!(list("null").admits("null"));
     }
 
     #[test]
     fn malformed_entries_are_start_errors() {
-        for bad in ["example.com", "https://", "ftp://x", "https://a/b", "*.example.com:80", "https://*.*.x", "https://x:99999", "https://*", "https://*example.com", "https://a.*.com"] {
+        for bad in [
+            "example.com",
+            "https://",
+            "ftp://x",
+            "https://a/b",
+            "*.example.com:80",
+            "https://*.*.x",
+            "https://x:99999",
+            "https://*",
+            "https://*example.com",
+            "https://a.*.com",
+        ] {
             let e = OriginList::parse("allowed_origins", bad).unwrap_err();
             assert!(e.contains(bad), "{e}");
         }
@@ -291,17 +351,35 @@ mod tests {
     fn same_origin_uses_host_and_tls() {
         let none = OriginList::default();
         let proxies = TrustedProxies::default();
-        let h = headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")]);
+        let h = headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080"),
+        ]);
         assert!(check_handshake(&h, PEER, false, &none, &proxies).is_ok());
-        assert!(check_handshake(&h, PEER, true, &none, &proxies).is_err(), "https page vs http origin");
+        assert!(
+            check_handshake(&h, PEER, true, &none, &proxies).is_err(),
+            "https page vs http origin"
+        );
         let h = headers(&[("host", "chat.example"), ("origin", "https://chat.example")]);
         assert!(check_handshake(&h, PEER, true, &none, &proxies).is_ok());
-        let h = headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8000")]);
+        let h = headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8000"),
+        ]);
         let why = check_handshake(&h, PEER, false, &none, &proxies).unwrap_err();
-        assert!(why.contains("http://127.0.0.1:8000") && why.contains("http://127.0.0.1:8080"), "{why}");
-        assert!(check_handshake(&headers(&[("host", "x")]), PEER, false, &none, &proxies).is_ok(), "no Origin");
+        assert!(
+            why.contains("http://127.0.0.1:8000") && why.contains("http://127.0.0.1:8080"),
+            "{why}"
+        );
+        assert!(
+            check_handshake(&headers(&[("host", "x")]), PEER, false, &none, &proxies).is_ok(),
+            "no Origin"
+        );
         let h = headers(&[("origin", "http://x")]);
-        assert!(check_handshake(&h, PEER, false, &none, &proxies).is_err(), "no Host: nothing is same-origin");
+        assert!(
+            check_handshake(&h, PEER, false, &none, &proxies).is_err(),
+            "no Host: nothing is same-origin"
+        );
     }
 
     #[test]
@@ -332,7 +410,14 @@ mod tests {
     #[test]
     fn ipv6_literals_compare_in_one_spelling() {
         let h = headers(&[("host", "[0::1]:8080"), ("origin", "http://[::1]:8080")]);
-        assert!(check_handshake(&h, PEER, false, &OriginList::default(), &TrustedProxies::default()).is_ok());
+        assert!(check_handshake(
+            &h,
+            PEER,
+            false,
+            &OriginList::default(),
+            &TrustedProxies::default()
+        )
+        .is_ok());
         assert!(list("http://[0:0::1]:3000").admits("http://[::1]:3000"));
     }
 }

@@ -26,7 +26,8 @@ pub fn acceptor(cert: &str, key: &str) -> Result<TlsAcceptor, String> {
     if chain.is_empty() {
         return Err(format!("tls_cert '{cert}' holds no PEM certificate"));
     }
-    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("tls_key '{key}': no usable PEM private key ({e})"))?;
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| format!("tls_key '{key}': no usable PEM private key ({e})"))?;
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -6,10 +6,10 @@
 
 use super::admission::Refusal;
 use super::client;
+use super::http::{constant_time_eq, parse_query, text, Body};
 use super::origin;
 use crate::auth::endpoint::Credentials;
 use crate::auth::Verdict;
-use super::http::{constant_time_eq, parse_query, text, Body};
 use crate::hub::stats::Stats;
 use crate::node::Node;
 use hyper::body::Incoming;
@@ -66,12 +66,19 @@ fn header_has_token(req: &Request<Incoming>, name: hyper::header::HeaderName, to
 }
 
 fn header(req: &Request<Incoming>, name: &str) -> Option<String> {
-    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// The request's checks, in order of cost: the request itself, the Origin, the admission
 /// limits, then authentication (which may call out). Only then the upgrade.
-async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Node>) -> Response<Body> {
+async fn handshake(
+    mut req: Request<Incoming>,
+    remote: SocketAddr,
+    node: Arc<Node>,
+) -> Response<Body> {
     let config = &node.config;
     let stats = &node.hub.stats;
     let reject = |status: StatusCode, why: &str| {
@@ -86,23 +93,45 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
         || !header_has_token(&req, UPGRADE, "websocket")
         || !header_has_token(&req, CONNECTION, "upgrade")
     {
-        let mut response = reject(StatusCode::UPGRADE_REQUIRED, "this is a WebSocket endpoint\n");
-        response.headers_mut().insert(UPGRADE, HeaderValue::from_static("websocket"));
+        let mut response = reject(
+            StatusCode::UPGRADE_REQUIRED,
+            "this is a WebSocket endpoint\n",
+        );
+        response
+            .headers_mut()
+            .insert(UPGRADE, HeaderValue::from_static("websocket"));
         return response;
     }
-    if req.headers().get("sec-websocket-version").map(|v| v.as_bytes()) != Some(b"13") {
-        return reject(StatusCode::BAD_REQUEST, "Sec-WebSocket-Version must be 13\n");
+    if req
+        .headers()
+        .get("sec-websocket-version")
+        .map(|v| v.as_bytes())
+        != Some(b"13")
+    {
+        return reject(
+            StatusCode::BAD_REQUEST,
+            "Sec-WebSocket-Version must be 13\n",
+        );
     }
     let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).cloned() else {
         return reject(StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is missing\n");
     };
     let tls = !config.tls_cert.is_empty();
-    if let Err(why) = origin::check_handshake(req.headers(), remote.ip(), tls, &config.allowed_origins, &config.trusted_proxies) {
+    if let Err(why) = origin::check_handshake(
+        req.headers(),
+        remote.ip(),
+        tls,
+        &config.allowed_origins,
+        &config.trusted_proxies,
+    ) {
         Stats::add(&stats.origin_refused, 1);
         if let Some(suppressed) = ORIGIN_REFUSALS_LOGGED.allow() {
             tracing::warn!(client = %remote, path = %path, suppressed, "WebSocket handshake refused (403): {why}");
         }
-        return reject(StatusCode::FORBIDDEN, "origin not allowed: add this page's origin to frankenphp_ws.allowed_origins\n");
+        return reject(
+            StatusCode::FORBIDDEN,
+            "origin not allowed: add this page's origin to frankenphp_ws.allowed_origins\n",
+        );
     }
     let origin = header(&req, "origin");
     let slot = match node.admission.admit(remote.ip()) {
@@ -113,11 +142,17 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
         }
         Err(Refusal::TooFast) => {
             Stats::add(&stats.handshake_rate_refused, 1);
-            return reject(StatusCode::TOO_MANY_REQUESTS, "too many handshakes from your address\n");
+            return reject(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many handshakes from your address\n",
+            );
         }
     };
     let authorization = header(&req, "authorization");
-    let bearer = authorization.as_deref().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let bearer = authorization
+        .as_deref()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
     let trusted = !config.admin_token.is_empty()
         && bearer.is_some_and(|t| constant_time_eq(t.as_bytes(), config.admin_token.as_bytes()));
     let query = parse_query(req.uri().query().unwrap_or(""));
@@ -125,7 +160,11 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
         // The application's own server side, holding the admin token.
         None
     } else {
-        let token = query.iter().find(|(k, _)| k == "token").map(|(_, v)| v.as_str()).or(bearer);
+        let token = query
+            .iter()
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v.as_str())
+            .or(bearer);
         let credentials = || Credentials {
             cookie: header(&req, "cookie"),
             authorization: authorization.clone(),
@@ -134,14 +173,20 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
                 Some(chain) => format!("{chain}, {}", remote.ip()),
                 None => remote.ip().to_string(),
             },
-            uri: req.uri().path_and_query().map_or(path.clone(), |p| p.to_string()),
+            uri: req
+                .uri()
+                .path_and_query()
+                .map_or(path.clone(), |p| p.to_string()),
         };
         match node.auth.authenticate(token, credentials, stats).await {
             Verdict::Accept(user) => user,
             Verdict::Refuse(status, why) => return reject(status, &why),
         }
     };
-    let resume = query.iter().find(|(k, _)| k == "resume").map(|(_, v)| v.clone());
+    let resume = query
+        .iter()
+        .find(|(k, _)| k == "resume")
+        .map(|(_, v)| v.clone());
     let handshake = client::Handshake {
         route: path,
         query,
@@ -149,7 +194,12 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
         headers: req
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         remote,
         user,
@@ -169,7 +219,8 @@ async fn handshake(mut req: Request<Incoming>, remote: SocketAddr, node: Arc<Nod
     headers.insert(CONNECTION, HeaderValue::from_static("Upgrade"));
     headers.insert(
         SEC_WEBSOCKET_ACCEPT,
-        HeaderValue::from_str(&derive_accept_key(key.as_bytes())).expect("base64 is a valid header"),
+        HeaderValue::from_str(&derive_accept_key(key.as_bytes()))
+            .expect("base64 is a valid header"),
     );
     response
 }

@@ -18,18 +18,35 @@ use tokio_tungstenite::tungstenite::Message;
 
 /// The writer owns the sink, so that if `write_loop` panics the sink is still here to tell
 /// the client 1011 (the reader is woken by `socket.close` and ends the connection).
-pub(super) async fn write_task<S>(conn: Arc<Connection>, socket: Arc<Socket>, mut sink: Writer<S>, node: Arc<Node>)
-where
+pub(super) async fn write_task<S>(
+    conn: Arc<Connection>,
+    socket: Arc<Socket>,
+    mut sink: Writer<S>,
+    node: Arc<Node>,
+) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    if survive_panic(&conn, &socket, write_loop(conn.clone(), socket.clone(), &mut sink, node)).await {
-        let frame = CloseFrame { code: CloseCode::from(1011), reason: reason::INTERNAL_ERROR.into() };
+    if survive_panic(
+        &conn,
+        &socket,
+        write_loop(conn.clone(), socket.clone(), &mut sink, node),
+    )
+    .await
+    {
+        let frame = CloseFrame {
+            code: CloseCode::from(1011),
+            reason: reason::INTERNAL_ERROR.into(),
+        };
         let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(frame)))).await;
     }
 }
 
-async fn write_loop<S>(conn: Arc<Connection>, socket: Arc<Socket>, sink: &mut Writer<S>, node: Arc<Node>)
-where
+async fn write_loop<S>(
+    conn: Arc<Connection>,
+    socket: Arc<Socket>,
+    sink: &mut Writer<S>,
+    node: Arc<Node>,
+) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let every = node.config.ping_interval;
@@ -65,7 +82,10 @@ where
             app_ping = (wanted > 0).then(|| {
                 // Capped: a deadline past the clock's range would panic the writer.
                 let period = Duration::from_millis(wanted).min(Duration::from_secs(365 * 86_400));
-                Box::new(tokio::time::interval_at(tokio::time::Instant::now() + period, period))
+                Box::new(tokio::time::interval_at(
+                    tokio::time::Instant::now() + period,
+                    period,
+                ))
             });
         }
         tokio::select! {
@@ -94,9 +114,13 @@ where
         // a "goodbye" sent just before a kill arrives. A slow consumer's backlog is dropped:
         // writing it is what we refused to do, and a ghost that only goes dormant keeps its
         // frames for the client that resumes it. All of it within the close grace period.
-        let final_close = !conn.is_ghost() || matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN);
+        let final_close =
+            !conn.is_ghost() || matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN);
         let drain = final_close && cause.reason != reason::SLOW_CONSUMER;
-        let frame = CloseFrame { code: CloseCode::from(cause.code), reason: cause.reason.into() };
+        let frame = CloseFrame {
+            code: CloseCode::from(cause.code),
+            reason: cause.reason.into(),
+        };
         let _ = tokio::time::timeout(CLOSE_GRACE, async {
             while drain && conn.take_outbox(&mut batch) {
                 write_burst(sink, &mut batch).await?;

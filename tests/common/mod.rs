@@ -17,10 +17,16 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 pub type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub fn extension() -> PathBuf {
-    let path = std::env::var("FRANKENPHP_WS_SO").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/libfrankenphp_ws.so")
-    });
-    assert!(path.exists(), "no extension at {} (run `make build`)", path.display());
+    let path = std::env::var("FRANKENPHP_WS_SO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/libfrankenphp_ws.so")
+        });
+    assert!(
+        path.exists(),
+        "no extension at {} (run `make build`)",
+        path.display()
+    );
     path
 }
 
@@ -39,7 +45,10 @@ pub struct Worker {
 impl Worker {
     /// The test worker with these start options.
     pub fn start(options: Value) -> Worker {
-        Worker::start_script("tests/integration/worker.php", &[("WS_OPTIONS", &options.to_string())])
+        Worker::start_script(
+            "tests/integration/worker.php",
+            &[("WS_OPTIONS", &options.to_string())],
+        )
     }
 
     /// Any worker script that prints `READY <listen> <admin>`, then JSON lines of events.
@@ -61,16 +70,23 @@ impl Worker {
             .spawn()
             .expect("php runs");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let ready = lines.next().expect("worker prints READY").expect("readable");
+        let ready = lines
+            .next()
+            .expect("worker prints READY")
+            .expect("readable");
         let parts: Vec<&str> = ready.split_whitespace().collect();
         assert_eq!(parts[0], "READY", "worker said: {ready}");
         let events = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
         let sink = events.clone();
         std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
-                if let Ok(value) = serde_json::from_str::<Value>(&line) {
-                    sink.0.lock().unwrap().push(value);
-                    sink.1.notify_all();
+                match serde_json::from_str::<Value>(&line) {
+                    Ok(value) => {
+                        sink.0.lock().unwrap().push(value);
+                        sink.1.notify_all();
+                    }
+                    // PHP's own messages (CLI errors go to stdout): shown with the test's output.
+                    Err(_) => eprintln!("worker: {line}"),
                 }
             }
         });
@@ -87,7 +103,12 @@ impl Worker {
     }
 
     /// Waits for the first event (from the start) matching `pred`.
-    pub fn wait_event(&self, what: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Value {
+    pub fn wait_event(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Value {
         let deadline = Instant::now() + timeout;
         let (lock, cv) = &*self.events;
         let mut events = lock.lock().unwrap();
@@ -96,7 +117,11 @@ impl Worker {
                 return found.clone();
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting for {what}; events: {:?}", *events);
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {what}; events: {:?}",
+                *events
+            );
             events = cv.wait_timeout(events, left).unwrap().0;
         }
     }
@@ -108,7 +133,11 @@ impl Worker {
         let mut events = lock.lock().unwrap();
         while !done(&events) {
             let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "timed out waiting for {what}; events: {:?}", *events);
+            assert!(
+                !left.is_zero(),
+                "timed out waiting for {what}; events: {:?}",
+                *events
+            );
             events = cv.wait_timeout(events, left).unwrap().0;
         }
     }
@@ -140,7 +169,9 @@ impl Drop for Worker {
 /// Connects from the loopback source address `127.0.0.<source>` (spreads ephemeral ports).
 pub async fn connect_from(url: &str, server: SocketAddr, source: u8) -> Client {
     let socket = TcpSocket::new_v4().unwrap();
-    socket.bind(format!("127.0.0.{source}:0").parse().unwrap()).unwrap();
+    socket
+        .bind(format!("127.0.0.{source}:0").parse().unwrap())
+        .unwrap();
     let stream = socket.connect(server).await.expect("tcp connect");
     stream.set_nodelay(true).unwrap();
     let (client, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream))
@@ -150,7 +181,9 @@ pub async fn connect_from(url: &str, server: SocketAddr, source: u8) -> Client {
 }
 
 pub async fn connect(url: &str) -> Client {
-    let (client, _) = tokio_tungstenite::connect_async(url).await.expect("websocket handshake");
+    let (client, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .expect("websocket handshake");
     client
 }
 
@@ -188,7 +221,11 @@ pub async fn expect_silence(client: &mut Client, window: Duration) {
 }
 
 pub async fn subscribe(client: &mut Client, channel: &str) {
-    send_text(client, &format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#)).await;
+    send_text(
+        client,
+        &format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#),
+    )
+    .await;
     let reply = next_data(client, Duration::from_secs(5)).await;
     assert_eq!(
         reply.to_text().unwrap(),
@@ -236,7 +273,11 @@ pub async fn try_connect(url: &str, headers: &[(&str, &str)]) -> Result<Client, 
     match tokio_tungstenite::connect_async(request).await {
         Ok((client, _)) => Ok(client),
         Err(Error::Http(response)) => {
-            let body = response.body().as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+            let body = response
+                .body()
+                .as_ref()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
             Err((response.status().as_u16(), body))
         }
         Err(other) => panic!("handshake failed without an HTTP answer: {other}"),
@@ -247,7 +288,10 @@ pub async fn try_connect(url: &str, headers: &[(&str, &str)]) -> Result<Client, 
 pub async fn admin_get(worker: &Worker, path: &str) -> Value {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = TcpStream::connect(worker.admin).await.expect("admin API");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", worker.admin);
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        worker.admin
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
@@ -261,10 +305,17 @@ pub async fn admin_get(worker: &Worker, path: &str) -> Value {
 pub async fn php(control: &mut Client, expr: &str) -> Value {
     send_text(control, &format!("eval:{expr}")).await;
     let reply = next_data(control, Duration::from_secs(5)).await;
-    serde_json::from_str(reply.to_text().unwrap()).unwrap()
+    let text = reply.to_text().unwrap();
+    serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("{expr}: {e}: the worker answered {text:?}"))
 }
 
 #[path = "redis.rs"]
 mod redis;
 #[allow(unused_imports)]
 pub use redis::RedisServer;
+
+#[path = "nodes.rs"]
+mod nodes;
+#[allow(unused_imports)]
+pub use nodes::*;

@@ -15,7 +15,10 @@ pub struct PhpServer {
 
 impl PhpServer {
     pub fn start(dir: impl AsRef<Path>, workers: usize) -> PhpServer {
-        let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
         let child = Command::new("php")
             .arg("-n")
             .arg("-S")

@@ -58,7 +58,8 @@ pub fn spin(rng: &mut Rng, max: u64) {
 
 /// A node with the memory broker; `pairs` override the defaults. No listener.
 pub fn node(pairs: &[(&str, &str)]) -> Arc<Node> {
-    let config = Config::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap();
+    let config =
+        Config::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap();
     let hub = Arc::new(Hub::new());
     Arc::new(Node::new(config, hub.clone(), Box::new(MemoryBroker)).unwrap())
 }
@@ -68,16 +69,23 @@ pub async fn serving(pairs: &[(&str, &str)]) -> (Arc<Node>, SocketAddr) {
     let node = node(pairs);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(server::accept_loop(listener, node.clone(), server::upgrade::serve));
+    tokio::spawn(server::accept_loop(
+        listener,
+        node.clone(),
+        server::upgrade::serve,
+    ));
     (node, addr)
 }
 
 pub async fn connect(addr: SocketAddr, path_and_query: &str) -> Client {
     let url = format!("ws://{addr}{path_and_query}");
-    let (client, _) = tokio::time::timeout(Duration::from_secs(5), tokio_tungstenite::connect_async(url))
-        .await
-        .expect("the handshake finished in time")
-        .expect("the handshake succeeded");
+    let (client, _) = tokio::time::timeout(
+        Duration::from_secs(5),
+        tokio_tungstenite::connect_async(url),
+    )
+    .await
+    .expect("the handshake finished in time")
+    .expect("the handshake succeeded");
     client
 }
 
@@ -85,7 +93,9 @@ pub async fn connect(addr: SocketAddr, path_and_query: &str) -> Client {
 pub async fn next_text(client: &mut Client, limit: Duration) -> Option<String> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let next = tokio::time::timeout_at(deadline, client.next()).await.ok()??;
+        let next = tokio::time::timeout_at(deadline, client.next())
+            .await
+            .ok()??;
         match next.ok()? {
             Message::Text(t) => return Some(t.to_string()),
             Message::Binary(b) => return Some(String::from_utf8_lossy(&b).into_owned()),
@@ -102,7 +112,10 @@ pub async fn finish(client: &mut Client) {
 }
 
 pub async fn send_text(client: &mut Client, text: &str) {
-    client.send(Message::text(text.to_string())).await.expect("the client could send");
+    client
+        .send(Message::text(text.to_string()))
+        .await
+        .expect("the client could send");
 }
 
 /// What the worker loop would see, in order, gathered by a background thread.
@@ -120,7 +133,8 @@ impl Collector {
         let opened: Arc<(Mutex<HashMap<String, Arc<str>>>, Condvar)> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (node, log, opened, stop) = (node.clone(), log.clone(), opened.clone(), stop.clone());
+            let (node, log, opened, stop) =
+                (node.clone(), log.clone(), opened.clone(), stop.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Acquire) {
                     if let Some(event) = node.events.pop(Duration::from_millis(20)) {
@@ -137,7 +151,12 @@ impl Collector {
                 }
             })
         };
-        Collector { log, opened, stop, thread: Some(thread) }
+        Collector {
+            log,
+            opened,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     /// The id of the connection whose handshake query had `n=tag`, once its `open` is seen.
@@ -165,13 +184,21 @@ impl Collector {
     }
 
     /// Waits until `done` holds for the events so far; panics with them after `limit`.
-    pub fn wait_for(&self, limit: Duration, what: &str, done: impl Fn(&[Event]) -> bool) -> Vec<Event> {
+    pub fn wait_for(
+        &self,
+        limit: Duration,
+        what: &str,
+        done: impl Fn(&[Event]) -> bool,
+    ) -> Vec<Event> {
         let deadline = Instant::now() + limit;
         let (events, changed) = &*self.log;
         let mut events = events.lock();
         while !done(&events) {
             if changed.wait_until(&mut events, deadline).timed_out() && !done(&events) {
-                panic!("timed out waiting for {what}; events so far: {:?}", names(&events));
+                panic!(
+                    "timed out waiting for {what}; events so far: {:?}",
+                    names(&events)
+                );
             }
         }
         events.clone()
@@ -180,7 +207,11 @@ impl Collector {
     /// Waits until `n` connections have reported `close`.
     pub fn wait_closes(&self, n: usize, limit: Duration) -> Vec<Event> {
         self.wait_for(limit, &format!("{n} close events"), |events| {
-            events.iter().filter(|e| matches!(e.kind, EventKind::Close { .. })).count() >= n
+            events
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::Close { .. }))
+                .count()
+                >= n
         })
     }
 }
@@ -205,7 +236,10 @@ pub fn name(event: &Event) -> String {
 }
 
 pub fn names(events: &[Event]) -> Vec<String> {
-    events.iter().map(|e| format!("{}:{}", short(&e.connection), name(e))).collect()
+    events
+        .iter()
+        .map(|e| format!("{}:{}", short(&e.connection), name(e)))
+        .collect()
 }
 
 pub fn short(id: &str) -> &str {
@@ -216,7 +250,10 @@ pub fn short(id: &str) -> &str {
 pub fn by_connection(events: &[Event]) -> HashMap<Arc<str>, Vec<Event>> {
     let mut groups: HashMap<Arc<str>, Vec<Event>> = HashMap::new();
     for event in events {
-        groups.entry(event.connection.clone()).or_default().push(event.clone());
+        groups
+            .entry(event.connection.clone())
+            .or_default()
+            .push(event.clone());
     }
     groups
 }
@@ -238,27 +275,55 @@ pub fn check_life(events: &[Event]) -> Vec<String> {
         problems.push(format!("end reported {befores} beforeClose / {closes} close / {ghosts} ghostConnectionClose: {:?}", shown()));
         return problems;
     }
-    if !matches!(events.last().map(|e| &e.kind), Some(EventKind::Close { .. })) {
+    if !matches!(
+        events.last().map(|e| &e.kind),
+        Some(EventKind::Close { .. })
+    ) {
         problems.push(format!("events after close: {:?}", shown()));
     }
-    let before_at = events.iter().position(|e| matches!(e.kind, EventKind::BeforeClose { .. })).unwrap();
-    if ghosts == 1 && (before_at == 0 || !matches!(events[before_at - 1].kind, EventKind::GhostConnectionClose)) {
-        problems.push(format!("ghostConnectionClose is not right before beforeClose: {:?}", shown()));
+    let before_at = events
+        .iter()
+        .position(|e| matches!(e.kind, EventKind::BeforeClose { .. }))
+        .unwrap();
+    if ghosts == 1
+        && (before_at == 0
+            || !matches!(events[before_at - 1].kind, EventKind::GhostConnectionClose))
+    {
+        problems.push(format!(
+            "ghostConnectionClose is not right before beforeClose: {:?}",
+            shown()
+        ));
     }
     let between = &events[before_at + 1..events.len() - 1];
-    if !between.iter().all(|e| matches!(e.kind, EventKind::Leave { .. })) {
-        problems.push(format!("something other than leave between beforeClose and close: {:?}", shown()));
+    if !between
+        .iter()
+        .all(|e| matches!(e.kind, EventKind::Leave { .. }))
+    {
+        problems.push(format!(
+            "something other than leave between beforeClose and close: {:?}",
+            shown()
+        ));
     }
     let mut held: HashMap<String, bool> = HashMap::new();
     let around = |i: usize| {
         let from = i.saturating_sub(5);
-        format!("event {i} of {}, from event {from}: {:?}", events.len(), events[from..(i + 3).min(events.len())].iter().map(name).collect::<Vec<_>>())
+        format!(
+            "event {i} of {}, from event {from}: {:?}",
+            events.len(),
+            events[from..(i + 3).min(events.len())]
+                .iter()
+                .map(name)
+                .collect::<Vec<_>>()
+        )
     };
     for (i, event) in events.iter().enumerate() {
         match &event.kind {
             EventKind::Join { channel, .. } => {
                 if held.insert(channel.clone(), true) == Some(true) {
-                    problems.push(format!("join {channel} twice without a leave at {}", around(i)));
+                    problems.push(format!(
+                        "join {channel} twice without a leave at {}",
+                        around(i)
+                    ));
                 }
             }
             EventKind::Leave { channel, .. } => {
@@ -276,7 +341,11 @@ pub fn check_life(events: &[Event]) -> Vec<String> {
 }
 
 pub fn text_payload(event: &Event) -> String {
-    event.payload.as_ref().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default()
+    event
+        .payload
+        .as_ref()
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .unwrap_or_default()
 }
 
 pub fn bytes(s: impl Into<String>) -> Bytes {
@@ -285,12 +354,17 @@ pub fn bytes(s: impl Into<String>) -> Bytes {
 
 /// Runs `f` on a plain thread and waits for it at most `limit` (a deadlock fails the test
 /// instead of hanging it).
-pub fn bounded<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+pub fn bounded<T: Send + 'static>(
+    limit: Duration,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
-    rx.recv_timeout(limit).unwrap_or_else(|_| panic!("{what} did not finish within {limit:?} (deadlock?)"))
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("{what} did not finish within {limit:?} (deadlock?)"))
 }
 
 /// An operation that takes only a connection id.
@@ -318,5 +392,9 @@ pub fn membership(subscribe: bool, id: &str, channel: &str) -> Op {
 
 /// `broadcast()`.
 pub fn broadcast(node: &Node, channel: &str, data: Bytes) {
-    node.route(Op::Broadcast { channel: Channel::new(channel).unwrap(), data }).unwrap();
+    node.route(Op::Broadcast {
+        channel: Channel::new(channel).unwrap(),
+        data,
+    })
+    .unwrap();
 }

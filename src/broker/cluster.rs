@@ -1,0 +1,125 @@
+//! Which nodes are alive: every node writes a heartbeat each second into one Redis hash
+//! (`topics::nodes`), field = its instance number, value = its name, the time and its figures.
+//!
+//! A heartbeat older than `STALE` is a dead node's: readers skip it and delete it. A node that
+//! restarts under the same `node_name` is a new instance, so it inherits nothing. Cluster
+//! reads need no heartbeat to be right (a dead node's subscriptions vanish with its Redis
+//! connection, so it is not asked); heartbeats name the nodes in `/stats` and tell a node that
+//! died during a read from one that is alive but silent (`request`).
+
+use super::{redis_sync, topics};
+use crate::config::Config;
+use crate::node::Node;
+use crate::ops::OpError;
+use redis::aio::ConnectionManager;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const BEAT: Duration = Duration::from_secs(1);
+
+/// A heartbeat this old is a dead node's. Three beats: a node is gone from `/stats` within 3 s.
+pub const STALE: Duration = Duration::from_millis(3000);
+
+/// One node's heartbeat.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Heartbeat {
+    #[serde(skip)]
+    pub instance: u64,
+    pub name: String,
+    /// Milliseconds since the Unix epoch, by the node's clock.
+    pub at: u64,
+    pub connections: u64,
+    pub users: u64,
+    pub channels: u64,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn field(instance: u64) -> String {
+    format!("{instance:016x}")
+}
+
+/// Beats every second until the node stops, then removes its heartbeat.
+pub async fn beat(node: Arc<Node>, mut connection: ConnectionManager, instance: u64) {
+    let key = topics::nodes(&node.config.redis_prefix);
+    loop {
+        let (connections, users, channels, _) = node.hub.summary();
+        let heartbeat = Heartbeat {
+            instance,
+            name: node.config.node_name.clone(),
+            at: now_ms(),
+            connections: connections as u64,
+            users: users as u64,
+            channels: channels as u64,
+        };
+        let value = serde_json::to_string(&heartbeat).expect("a heartbeat serialises");
+        let mut write = redis::cmd("HSET");
+        write.arg(&key).arg(field(instance)).arg(value);
+        // A failure is the health task's to report; the next beat tries again.
+        let _ = tokio::time::timeout(
+            node.config.redis_timeout,
+            write.query_async::<()>(&mut connection),
+        )
+        .await;
+        tokio::select! {
+            _ = node.shutdown.wait() => break,
+            _ = tokio::time::sleep(BEAT) => {}
+        }
+    }
+    let mut forget = redis::cmd("HDEL");
+    forget.arg(&key).arg(field(instance));
+    let _ = tokio::time::timeout(
+        node.config.redis_timeout,
+        forget.query_async::<()>(&mut connection),
+    )
+    .await;
+}
+
+/// The nodes with a fresh heartbeat, by name; stale heartbeats are deleted on the way.
+pub fn live_nodes(config: &Config) -> Result<Vec<Heartbeat>, OpError> {
+    let key = topics::nodes(&config.redis_prefix);
+    let failed = "the cluster's nodes were not read";
+    let all: Vec<(String, String)> =
+        redis_sync::run(config, redis::cmd("HGETALL").arg(&key), failed)?;
+    let now = now_ms();
+    let mut live = Vec::new();
+    for (instance, value) in all {
+        let heartbeat = serde_json::from_str::<Heartbeat>(&value)
+            .ok()
+            .zip(u64::from_str_radix(&instance, 16).ok())
+            .map(|(h, instance)| Heartbeat { instance, ..h });
+        match heartbeat {
+            Some(h) if now.saturating_sub(h.at) < STALE.as_millis() as u64 => live.push(h),
+            _ => {
+                tracing::info!("node instance {instance} has not beaten for {STALE:?}: forgotten");
+                let _: Result<(), _> =
+                    redis_sync::run(config, redis::cmd("HDEL").arg(&key).arg(&instance), failed);
+            }
+        }
+    }
+    live.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(live)
+}
+
+/// The cluster part of `/stats`: every live node's figures, and the totals.
+pub fn stats(config: &Config) -> Value {
+    match live_nodes(config) {
+        Ok(nodes) => json!({
+            "nodes": nodes.len(),
+            "connections": nodes.iter().map(|n| n.connections).sum::<u64>(),
+            "node_list": nodes.iter().map(|n| json!({
+                "name": n.name,
+                "connections": n.connections,
+                "users": n.users,
+                "channels": n.channels,
+            })).collect::<Vec<_>>(),
+        }),
+        Err(e) => json!({ "error": e.to_string() }),
+    }
+}

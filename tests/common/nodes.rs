@@ -1,0 +1,86 @@
+//! Several PHP worker nodes on one real `redis-server`: what the scale-out tests share.
+
+use super::*;
+use frankenphp_ws::auth::jwt;
+use serde_json::json;
+
+pub const SECRET: &str = "scale-out-secret";
+
+/// One test at a time: each runs a Redis and up to three PHP nodes, and the outage tests
+/// measure recovery times that a machine busy with the others would blur.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+pub const WAIT: Duration = Duration::from_secs(5);
+
+pub fn node(redis: &RedisServer, name: &str) -> Worker {
+    Worker::start(json!({
+        "driver": "redis",
+        "redis_address": redis.url(),
+        "node_name": name,
+        "auth_jwt_secret": SECRET,
+    }))
+}
+
+/// A client of `worker` authenticated as `user`.
+pub async fn client(worker: &Worker, user: &str) -> Client {
+    let bearer = format!(
+        "Bearer {}",
+        jwt::sign(&json!({"sub": user}), SECRET.as_bytes())
+    );
+    try_connect(&worker.url("/ws"), &[("authorization", &bearer)])
+        .await
+        .expect("handshake")
+}
+
+/// Runs PHP code in a CLI process that hosts no server, with only the Redis settings (its
+/// `admin_url` names nothing, so only Redis can carry its calls); its output.
+pub fn cli(redis: &RedisServer, code: &str) -> String {
+    let out = std::process::Command::new("php")
+        .args(["-n", "-d", &format!("extension={}", extension().display())])
+        .args([
+            "-d",
+            "frankenphp_ws.driver=redis",
+            "-d",
+            &format!("frankenphp_ws.redis_address={}", redis.url()),
+        ])
+        .args([
+            "-d",
+            "frankenphp_ws.admin_url=http://127.0.0.1:1",
+            "-r",
+            code,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits until `redis` has `n` subscribers on `topic`.
+pub fn wait_subscribers(redis: &RedisServer, topic: &str, n: u64) {
+    let deadline = Instant::now() + WAIT;
+    while redis.subscribers(topic) != n {
+        assert!(
+            Instant::now() < deadline,
+            "{topic}: {} subscribers, expected {n}",
+            redis.subscribers(topic)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub async fn texts(client: &mut Client, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(next_data(client, WAIT).await.to_text().unwrap().to_string());
+    }
+    out
+}
