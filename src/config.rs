@@ -83,6 +83,14 @@ pub fn displayed_value(name: &str, value: &str) -> String {
 
 /// A Redis URL with its password shown as `********`.
 pub fn mask_password(url: &str) -> String {
+    // A cluster's seeds: each one masked.
+    if url.trim().contains(char::is_whitespace) {
+        return url
+            .split_whitespace()
+            .map(mask_password)
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     let (scheme, rest) = url.split_once("://").map_or(("", url), |(s, r)| (s, r));
     let scheme = if scheme.is_empty() {
         String::new()
@@ -189,6 +197,21 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Whether the broker is a Redis Cluster (`driver=redis-cluster`).
+    pub fn redis_cluster(&self) -> bool {
+        self.driver == "redis-cluster"
+    }
+
+    /// Whether nodes share the application through Redis (either Redis driver).
+    pub fn redis(&self) -> bool {
+        self.driver.starts_with("redis")
+    }
+
+    /// The cluster's seed URLs (`redis_address`, space-separated).
+    pub fn redis_seeds(&self) -> Vec<&str> {
+        self.redis_address.split_whitespace().collect()
+    }
+
     /// Builds a configuration from defaults overridden by `pairs` (name without prefix, value).
     /// Unknown names and unparsable values are errors that say what to fix.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Config, String> {
@@ -247,17 +270,22 @@ impl Config {
         let admin_token = secret(|n| get(n).to_string(), "admin_token")?;
         let auth_jwt_secret = secret(|n| get(n).to_string(), "auth_jwt_secret")?;
         let driver = get("driver").trim().to_string();
-        if driver != "memory" && driver != "redis" {
+        if !matches!(driver.as_str(), "memory" | "redis" | "redis-cluster") {
             return Err(format!(
-                "option 'driver' must be 'memory' or 'redis', got '{driver}'"
+                "option 'driver' must be 'memory', 'redis' or 'redis-cluster', got '{driver}'"
             ));
         }
         let redis_address = get("redis_address").trim().to_string();
-        if driver == "redis"
-            && !(redis_address.starts_with("redis://") || redis_address.starts_with("rediss://"))
-        {
+        let url = |a: &str| a.starts_with("redis://") || a.starts_with("rediss://");
+        if driver == "redis" && !url(&redis_address) {
             return Err(format!(
                 "option 'redis_address' must be a redis:// or rediss:// URL, got '{}'",
+                mask_password(&redis_address)
+            ));
+        }
+        if driver == "redis-cluster" && !redis_address.split_whitespace().all(url) {
+            return Err(format!(
+                "option 'redis_address' must be space-separated redis:// or rediss:// URLs of cluster nodes, got '{}'",
                 mask_password(&redis_address)
             ));
         }

@@ -83,7 +83,7 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
     let admin = admin_listener.as_ref().and_then(|l| l.local_addr().ok());
 
     let (hub, broker): (Hub, Box<dyn Broker>) = match config.driver.as_str() {
-        "redis" => {
+        "redis" | "redis-cluster" => {
             let (broker, watcher) = runtime.block_on(RedisBroker::connect(&config))?;
             (Hub::watched(watcher), Box::new(broker))
         }

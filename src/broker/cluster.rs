@@ -7,11 +7,11 @@
 //! connection, so it is not asked); heartbeats name the nodes in `/stats` and tell a node that
 //! died during a read from one that is alive but silent (`request`).
 
+use super::link::Link;
 use super::{redis_sync, topics};
 use crate::config::Config;
 use crate::node::Node;
 use crate::ops::OpError;
-use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -46,7 +46,7 @@ fn field(instance: u64) -> String {
 }
 
 /// Beats every second until the node stops, then removes its heartbeat.
-pub async fn beat(node: Arc<Node>, mut connection: ConnectionManager, instance: u64) {
+pub async fn beat(node: Arc<Node>, mut connection: Link, instance: u64) {
     let key = topics::nodes(&node.config.redis_prefix);
     loop {
         let (connections, users, channels, _) = node.hub.summary();

@@ -9,6 +9,7 @@
 //! - the global store lives in Redis (`redis_sync`).
 
 pub mod cluster;
+pub mod link;
 pub mod memory;
 pub mod outbox;
 pub mod redis;

@@ -16,7 +16,8 @@
 //! - Health: a ping every second drives reconnection and says when Redis went down and came
 //!   back (logs, `/health`).
 
-use super::outbox::Outbox;
+use super::link::Link;
+use super::outbox::{Item, Outbox};
 use super::{cluster, redis_sync, request, topics, Broker};
 use crate::config::{mask_password, Config};
 use crate::hub::index::{Scope, Watcher};
@@ -24,7 +25,6 @@ use crate::node::Node;
 use crate::ops::{codec, Id, Kind, Op, OpError, Reply};
 use bytes::Bytes;
 use parking_lot::{Condvar, Mutex};
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Msg, PushInfo, PushKind};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -51,7 +51,7 @@ pub struct RedisBroker {
 }
 
 struct Pending {
-    connection: ConnectionManager,
+    connection: Link,
     pushes: mpsc::UnboundedReceiver<PushInfo>,
     interest: mpsc::UnboundedReceiver<(String, bool)>,
 }
@@ -85,35 +85,7 @@ impl RedisBroker {
     /// broker with the watcher the hub must be built with.
     pub async fn connect(config: &Config) -> Result<(RedisBroker, Watcher), String> {
         let address = mask_password(&config.redis_address);
-        let fail = |e: &dyn std::fmt::Display| {
-            format!("cannot use Redis at {address} (option 'redis_address'): {e}")
-        };
-        let info = redis::IntoConnectionInfo::into_connection_info(config.redis_address.as_str())
-            .map_err(|e| fail(&e))?;
-        let settings = info
-            .redis_settings()
-            .clone()
-            .set_protocol(redis::ProtocolVersion::RESP3);
-        let client =
-            redis::Client::open(info.set_redis_settings(settings)).map_err(|e| fail(&e))?;
-        let (push_tx, pushes) = mpsc::unbounded_channel();
-        let manager_config = ConnectionManagerConfig::new()
-            .set_push_sender(push_tx)
-            .set_automatic_resubscription()
-            .set_connection_timeout(Some(config.redis_timeout))
-            .set_response_timeout(Some(config.redis_timeout))
-            .set_max_delay(Duration::from_millis(500))
-            // One reconnection attempt per command, no more: a publish must fail while Redis is
-            // down, not wait for it and go out the moment it is back, before the other nodes
-            // have re-subscribed (see GRACE). The pings drive reconnection.
-            .set_number_of_retries(0);
-        let connection = tokio::time::timeout(
-            config.redis_timeout,
-            ConnectionManager::new_with_config(client, manager_config),
-        )
-        .await
-        .map_err(|_| fail(&"no answer within redis_timeout"))?
-        .map_err(|e| fail(&e))?;
+        let (connection, pushes) = Link::connect(config).await?;
         let (interest_tx, interest) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             prefix: config.redis_prefix.clone(),
@@ -328,7 +300,7 @@ impl Shared {
 
 /// Publishes the outbox in order; on failure, waits with capped, jittered backoff and retries
 /// the same messages.
-async fn publish(shared: Arc<Shared>, mut connection: ConnectionManager, node: Arc<Node>) {
+async fn publish(shared: Arc<Shared>, mut connection: Link, node: Arc<Node>) {
     let mut backoff = Duration::from_millis(50);
     loop {
         let batch = shared.outbox.lock().peek(BATCH);
@@ -344,13 +316,8 @@ async fn publish(shared: Arc<Shared>, mut connection: ConnectionManager, node: A
                 _ = tokio::time::sleep(wait) => continue,
             }
         }
-        let mut pipe = redis::pipe();
-        for item in &batch {
-            pipe.publish(&item.topic, &item.payload[..]).ignore();
-        }
         let last = batch.last().map_or(0, |item| item.seq);
-        let sent =
-            tokio::time::timeout(shared.timeout, pipe.query_async::<()>(&mut connection)).await;
+        let sent = tokio::time::timeout(shared.timeout, send(&mut connection, &batch)).await;
         match sent {
             Ok(Ok(())) => {
                 shared.outbox.lock().sent(last);
@@ -389,6 +356,43 @@ async fn publish(shared: Arc<Shared>, mut connection: ConnectionManager, node: A
     }
 }
 
+/// Publishes a batch in order: one pipeline to one server. A cluster takes a pipeline only
+/// within one slot, so there each Redis channel's messages go in one pipeline, in order, and
+/// the channels' pipelines go to their shards at once.
+async fn send(connection: &mut Link, batch: &[Item]) -> redis::RedisResult<()> {
+    if !connection.is_cluster() {
+        let mut pipe = redis::pipe();
+        for item in batch {
+            pipe.publish(&item.topic, &item.payload[..]).ignore();
+        }
+        return pipe.query_async::<()>(connection).await;
+    }
+    let mut by_topic: Vec<(&str, redis::Pipeline)> = Vec::new();
+    for item in batch {
+        let at = match by_topic.iter().position(|(topic, _)| *topic == item.topic) {
+            Some(at) => at,
+            None => {
+                by_topic.push((&item.topic, redis::pipe()));
+                by_topic.len() - 1
+            }
+        };
+        by_topic[at]
+            .1
+            .cmd("SPUBLISH")
+            .arg(&item.topic)
+            .arg(&item.payload[..])
+            .ignore();
+    }
+    let sends = by_topic.iter().map(|(_, pipe)| {
+        let mut connection = connection.clone();
+        async move { pipe.query_async::<()>(&mut connection).await }
+    });
+    futures_util::future::join_all(sends)
+        .await
+        .into_iter()
+        .collect()
+}
+
 /// Sleeps `backoff` with jitter, then doubles it up to 2 s.
 async fn pause(node: &Node, backoff: &mut Duration) {
     let jitter = u64::from(crate::hub::random_bytes::<1>()[0]) * backoff.as_millis() as u64 / 512;
@@ -407,7 +411,7 @@ const TOPICS_PER_COMMAND: usize = 512;
 /// commands, not 10,000).
 async fn follow_interest(
     shared: Arc<Shared>,
-    mut connection: ConnectionManager,
+    mut connection: Link,
     mut interest: mpsc::UnboundedReceiver<(String, bool)>,
     node: Arc<Node>,
 ) {
@@ -479,7 +483,7 @@ async fn follow_interest(
 async fn receive(
     shared: Arc<Shared>,
     mut pushes: mpsc::UnboundedReceiver<PushInfo>,
-    connection: ConnectionManager,
+    connection: Link,
     node: Arc<Node>,
 ) {
     // The last sequence number run per node: a publisher whose answer was lost (Redis died
@@ -494,7 +498,7 @@ async fn receive(
             },
         };
         match push.kind {
-            PushKind::Message => {
+            PushKind::Message | PushKind::SMessage => {
                 let Some(message) = Msg::from_push_info(push) else {
                     continue;
                 };
@@ -550,13 +554,7 @@ async fn receive(
 }
 
 /// Sends a request's answer back to the asker, without holding up the messages behind it.
-fn answer(
-    shared: &Arc<Shared>,
-    mut connection: ConnectionManager,
-    origin: u64,
-    ask: u64,
-    reply: Reply,
-) {
+fn answer(shared: &Arc<Shared>, mut connection: Link, origin: u64, ask: u64, reply: Reply) {
     let pipe = request::answer_command(&shared.prefix, shared.origin, origin, ask, reply);
     let shared = shared.clone();
     tokio::spawn(async move {
@@ -573,7 +571,7 @@ fn answer(
 
 /// Pings Redis (every second, or more often while it is down): this drives reconnection,
 /// and is what declares Redis back.
-async fn watch_health(shared: Arc<Shared>, mut connection: ConnectionManager, node: Arc<Node>) {
+async fn watch_health(shared: Arc<Shared>, mut connection: Link, node: Arc<Node>) {
     loop {
         let every = if shared.up.load(Ordering::Acquire) {
             PING_UP

@@ -8,6 +8,7 @@
 //!   `{prefix}:global:{key}`, shared by every node, with its expiry.
 //! - Requests to other nodes (`request`) are published and answered on it.
 
+use super::link::{self, Blocking};
 use super::topics;
 use crate::config::{mask_password, Config};
 use crate::ops::{codec, Op, OpError, Reply};
@@ -20,7 +21,7 @@ const IDLE_CHECK: Duration = Duration::from_secs(1);
 
 /// The process's connection, with the number of PUBLISH answers not read yet.
 struct Kept {
-    connection: redis::Connection,
+    connection: Blocking,
     unread: usize,
     last_used: Instant,
 }
@@ -57,12 +58,14 @@ pub fn holders(config: &Config, id: &crate::ops::Id) -> Result<u64, OpError> {
         crate::hub::index::Scope::Connection,
         id.as_str(),
     );
-    let counts: Vec<(String, u64)> = run(
+    let counts: std::collections::HashMap<String, u64> = run(
         config,
-        redis::cmd("PUBSUB").arg("NUMSUB").arg(&topic),
+        redis::cmd("PUBSUB")
+            .arg(link::numsub_command(config))
+            .arg(&topic),
         "the connection id was not checked",
     )?;
-    Ok(counts.first().map_or(0, |(_, n)| *n))
+    Ok(counts.get(&topic).copied().unwrap_or(0))
 }
 
 /// Publishes `op` if it fans out; `None` if it is not a fan-out operation. A connection that
@@ -72,10 +75,9 @@ pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
     let topic = topics::fan_out(&config.redis_prefix, op)?;
     // Origin 0: no node takes it for its own echo.
     let payload = codec::encode_envelope(0, 0, 0, op);
-    let packed = redis::cmd("PUBLISH")
-        .arg(&topic)
-        .arg(&payload[..])
-        .get_packed_command();
+    let mut command = redis::cmd(link::publish_command(config));
+    command.arg(&topic).arg(&payload[..]);
+    let packed = command.get_packed_command();
     Some(with_connection(
         config,
         "the operation was not published",
@@ -84,10 +86,16 @@ pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
             if kept.unread >= UNREAD_MAX || idle {
                 read_unread(kept)?;
             }
+            let Blocking::Single(connection) = &mut kept.connection else {
+                // A cluster connection routes each command itself: no pipelining.
+                command.query::<()>(&mut kept.connection)?;
+                kept.last_used = Instant::now();
+                return Ok(Reply::Done);
+            };
             if idle {
-                redis::cmd("PING").query::<String>(&mut kept.connection)?;
+                redis::cmd("PING").query::<String>(connection)?;
             }
-            kept.connection.send_packed_command(&packed)?;
+            connection.send_packed_command(&packed)?;
             kept.unread += 1;
             kept.last_used = Instant::now();
             Ok(Reply::Done)
@@ -112,8 +120,11 @@ pub fn finish_request() {
 
 /// Reads the answers of earlier publishes.
 fn read_unread(kept: &mut Kept) -> redis::RedisResult<()> {
+    let Blocking::Single(connection) = &mut kept.connection else {
+        return Ok(());
+    };
     while kept.unread > 0 {
-        let answer = kept.connection.recv_response();
+        let answer = connection.recv_response();
         kept.unread -= 1;
         match answer {
             Ok(redis::Value::ServerError(e)) => tracing::warn!("Redis refused a publish: {e:?}"),
@@ -260,10 +271,6 @@ pub(super) fn lost_connection(e: &redis::RedisError) -> bool {
     e.is_io_error() || e.is_connection_dropped() || e.is_timeout() || e.is_connection_refusal()
 }
 
-fn connect(config: &Config) -> redis::RedisResult<redis::Connection> {
-    let client = redis::Client::open(config.redis_address.as_str())?;
-    let connection = client.get_connection_with_timeout(config.redis_timeout)?;
-    connection.set_read_timeout(Some(config.redis_timeout))?;
-    connection.set_write_timeout(Some(config.redis_timeout))?;
-    Ok(connection)
+fn connect(config: &Config) -> redis::RedisResult<Blocking> {
+    Blocking::connect(config)
 }

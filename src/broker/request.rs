@@ -110,7 +110,9 @@ pub fn ask(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
     let failed = format!("{} was not run", op.kind().name());
     let receivers: u64 = match redis_sync::run_blocking(
         config,
-        redis::cmd("PUBLISH").arg(&topic).arg(&payload[..]),
+        redis::cmd(super::link::publish_command(config))
+            .arg(&topic)
+            .arg(&payload[..]),
         &failed,
     ) {
         Ok(n) => n,

@@ -56,7 +56,7 @@ pub(super) fn route(op: Op) -> PhpResult<Reply> {
         return server.node.route(op).map_err(Into::into);
     }
     let config = ini::config().map_err(runtime)?;
-    if config.driver == "redis" {
+    if config.redis() {
         // Everything goes through Redis to the nodes that run it: no admin API is needed.
         return match crate::broker::redis_sync::route(config, &op) {
             Some(result) => result.map_err(Into::into),

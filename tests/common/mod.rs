@@ -313,7 +313,7 @@ pub async fn php(control: &mut Client, expr: &str) -> Value {
 #[path = "redis.rs"]
 mod redis;
 #[allow(unused_imports)]
-pub use redis::RedisServer;
+pub use redis::{RedisCluster, RedisServer};
 
 #[path = "nodes.rs"]
 mod nodes;

@@ -17,9 +17,42 @@ pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 }
 pub const WAIT: Duration = Duration::from_secs(5);
 
-pub fn node(redis: &RedisServer, name: &str) -> Worker {
+/// One Redis server or a Redis Cluster: what nodes share.
+pub trait Backend {
+    /// The `driver` that uses it.
+    fn driver(&self) -> &'static str;
+    fn url(&self) -> String;
+    /// Subscribers of a Redis channel (sharded, for a cluster).
+    fn subscribers(&self, topic: &str) -> u64;
+}
+
+impl Backend for RedisServer {
+    fn driver(&self) -> &'static str {
+        "redis"
+    }
+    fn url(&self) -> String {
+        RedisServer::url(self)
+    }
+    fn subscribers(&self, topic: &str) -> u64 {
+        RedisServer::subscribers(self, topic)
+    }
+}
+
+impl Backend for RedisCluster {
+    fn driver(&self) -> &'static str {
+        "redis-cluster"
+    }
+    fn url(&self) -> String {
+        RedisCluster::url(self)
+    }
+    fn subscribers(&self, topic: &str) -> u64 {
+        self.shard_subscribers(topic)
+    }
+}
+
+pub fn node(redis: &impl Backend, name: &str) -> Worker {
     Worker::start(json!({
-        "driver": "redis",
+        "driver": redis.driver(),
         "redis_address": redis.url(),
         "node_name": name,
         "auth_jwt_secret": SECRET,
@@ -39,12 +72,12 @@ pub async fn client(worker: &Worker, user: &str) -> Client {
 
 /// Runs PHP code in a CLI process that hosts no server, with only the Redis settings (its
 /// `admin_url` names nothing, so only Redis can carry its calls); its output.
-pub fn cli(redis: &RedisServer, code: &str) -> String {
+pub fn cli(redis: &impl Backend, code: &str) -> String {
     let out = std::process::Command::new("php")
         .args(["-n", "-d", &format!("extension={}", extension().display())])
         .args([
             "-d",
-            "frankenphp_ws.driver=redis",
+            &format!("frankenphp_ws.driver={}", redis.driver()),
             "-d",
             &format!("frankenphp_ws.redis_address={}", redis.url()),
         ])
@@ -65,7 +98,7 @@ pub fn cli(redis: &RedisServer, code: &str) -> String {
 }
 
 /// Waits until `redis` has `n` subscribers on `topic`.
-pub fn wait_subscribers(redis: &RedisServer, topic: &str, n: u64) {
+pub fn wait_subscribers(redis: &impl Backend, topic: &str, n: u64) {
     let deadline = Instant::now() + WAIT;
     while redis.subscribers(topic) != n {
         assert!(
