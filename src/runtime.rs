@@ -149,6 +149,7 @@ pub fn stop() {
     while node.hub.live_count() > 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
+    node.broker.leave();
     node.shutdown.trigger();
     let runtime = server.runtime.lock().take();
     if let Some(runtime) = runtime {

@@ -74,12 +74,11 @@ async fn users_tags_and_everyone_across_nodes() {
     assert_eq!(texts(&mut alice, 1).await, ["for alice"]);
     assert_eq!(texts(&mut alice_here, 1).await, ["for alice"]);
 
-    // A tag given on node 2, addressed from node 1.
-    let alice_id: Value = php(
-        &mut control2,
-        "frankenphp_ws_getUserConnections('alice')[0]",
-    )
-    .await;
+    // A tag given on node 2 to its alice, addressed from node 1.
+    let open = nodes[1].wait_event("alice's open", WAIT, |e| {
+        e["type"] == "open" && e["user"] == "alice"
+    });
+    let alice_id = open["connection"].clone();
     php(
         &mut control2,
         &format!(

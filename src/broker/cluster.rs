@@ -15,7 +15,7 @@ use crate::ops::OpError;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 pub const BEAT: Duration = Duration::from_secs(1);
 
@@ -28,67 +28,100 @@ pub struct Heartbeat {
     #[serde(skip)]
     pub instance: u64,
     pub name: String,
-    /// Milliseconds since the Unix epoch, by the node's clock.
+    /// Milliseconds since the Unix epoch, by Redis's clock.
     pub at: u64,
+    /// The Redis client id of the node's connection (one Redis server only): a reader that
+    /// finds the node dead closes it, so Redis drops the dead node's subscriptions at once
+    /// instead of at TCP keepalive.
+    #[serde(default)]
+    pub client: Option<u64>,
     pub connections: u64,
     pub users: u64,
     pub channels: u64,
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
+/// Redis's clock, in milliseconds since the Unix epoch: every node's heartbeat is dated, and
+/// read, by it, so the machines' clocks do not matter.
+fn redis_ms((seconds, micros): (u64, u64)) -> u64 {
+    seconds * 1000 + micros / 1000
 }
 
 fn field(instance: u64) -> String {
     format!("{instance:016x}")
 }
 
-/// Beats every second until the node stops, then removes its heartbeat.
+/// Beats every second until the node stops (`forget` removes the heartbeat then).
 pub async fn beat(node: Arc<Node>, mut connection: Link, instance: u64) {
     let key = topics::nodes(&node.config.redis_prefix);
     loop {
-        let (connections, users, channels, _) = node.hub.summary();
-        let heartbeat = Heartbeat {
-            instance,
-            name: node.config.node_name.clone(),
-            at: now_ms(),
-            connections: connections as u64,
-            users: users as u64,
-            channels: channels as u64,
+        let write = async {
+            let at = redis::cmd("TIME")
+                .query_async::<(u64, u64)>(&mut connection)
+                .await?;
+            let client = match connection.is_cluster() {
+                true => None,
+                false => Some(
+                    redis::cmd("CLIENT")
+                        .arg("ID")
+                        .query_async::<u64>(&mut connection)
+                        .await?,
+                ),
+            };
+            let (connections, users, channels, _) = node.hub.summary();
+            let heartbeat = Heartbeat {
+                instance,
+                name: node.config.node_name.clone(),
+                at: redis_ms(at),
+                client,
+                connections: connections as u64,
+                users: users as u64,
+                channels: channels as u64,
+            };
+            let value = serde_json::to_string(&heartbeat).expect("a heartbeat serialises");
+            redis::cmd("HSET")
+                .arg(&key)
+                .arg(field(instance))
+                .arg(value)
+                .query_async::<()>(&mut connection)
+                .await
         };
-        let value = serde_json::to_string(&heartbeat).expect("a heartbeat serialises");
-        let mut write = redis::cmd("HSET");
-        write.arg(&key).arg(field(instance)).arg(value);
         // A failure is the health task's to report; the next beat tries again.
-        let _ = tokio::time::timeout(
-            node.config.redis_timeout,
-            write.query_async::<()>(&mut connection),
-        )
-        .await;
+        let _ = tokio::time::timeout(node.config.redis_timeout, write).await;
         tokio::select! {
-            _ = node.shutdown.wait() => break,
+            _ = node.shutdown.wait() => return,
             _ = tokio::time::sleep(BEAT) => {}
         }
     }
-    let mut forget = redis::cmd("HDEL");
-    forget.arg(&key).arg(field(instance));
-    let _ = tokio::time::timeout(
-        node.config.redis_timeout,
-        forget.query_async::<()>(&mut connection),
-    )
-    .await;
 }
 
-/// The nodes with a fresh heartbeat, by name; stale heartbeats are deleted on the way.
+/// Removes this node's heartbeat (it stops). Blocking, bounded by `redis_timeout`.
+pub fn forget(config: &Config, instance: u64) {
+    let key = topics::nodes(&config.redis_prefix);
+    let forgotten: Result<(), _> = redis_sync::run(
+        config,
+        redis::cmd("HDEL").arg(&key).arg(field(instance)),
+        "",
+    );
+    if let Err(e) = forgotten {
+        tracing::warn!(
+            "node {} could not remove its heartbeat (it goes stale in {STALE:?}): {e}",
+            config.node_name
+        );
+    }
+}
+
+/// The nodes with a fresh heartbeat, by name. A stale heartbeat is deleted, and its node's
+/// Redis connection closed.
 pub fn live_nodes(config: &Config) -> Result<Vec<Heartbeat>, OpError> {
     let key = topics::nodes(&config.redis_prefix);
     let failed = "the cluster's nodes were not read";
+    let now = redis_ms(redis_sync::run(config, &redis::cmd("TIME"), failed)?);
     let all: Vec<(String, String)> =
         redis_sync::run(config, redis::cmd("HGETALL").arg(&key), failed)?;
-    let now = now_ms();
     let mut live = Vec::new();
+    let mut stale = redis::cmd("HDEL");
+    stale.arg(&key);
+    let mut any_stale = false;
     for (instance, value) in all {
         let heartbeat = serde_json::from_str::<Heartbeat>(&value)
             .ok()
@@ -96,12 +129,22 @@ pub fn live_nodes(config: &Config) -> Result<Vec<Heartbeat>, OpError> {
             .map(|(h, instance)| Heartbeat { instance, ..h });
         match heartbeat {
             Some(h) if now.saturating_sub(h.at) < STALE.as_millis() as u64 => live.push(h),
-            _ => {
+            dead => {
                 tracing::info!("node instance {instance} has not beaten for {STALE:?}: forgotten");
-                let _: Result<(), _> =
-                    redis_sync::run(config, redis::cmd("HDEL").arg(&key).arg(&instance), failed);
+                if let Some(client) = dead.and_then(|h| h.client) {
+                    let _: Result<(), _> = redis_sync::run(
+                        config,
+                        redis::cmd("CLIENT").arg("KILL").arg("ID").arg(client),
+                        failed,
+                    );
+                }
+                stale.arg(&instance);
+                any_stale = true;
             }
         }
+    }
+    if any_stale {
+        let _: Result<(), _> = redis_sync::run(config, &stale, failed);
     }
     live.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(live)

@@ -9,9 +9,11 @@
 //! - the global store lives in Redis (`redis_sync`).
 
 pub mod cluster;
+mod interest;
 pub mod link;
 pub mod memory;
 pub mod outbox;
+mod receive;
 pub mod redis;
 pub mod redis_sync;
 pub mod request;
@@ -46,6 +48,10 @@ pub trait Broker: Send + Sync {
 
     /// Starts the broker's tasks on the node's runtime (called once, after the node exists).
     fn start(&self, _node: &Arc<Node>) {}
+
+    /// The node stops: what waits for other nodes leaves (bounded by `redis_timeout`), and the
+    /// node leaves the cluster. Called on the stopping thread, before the runtime stops.
+    fn leave(&self) {}
 
     /// Why the node is degraded (`/health` answers 503), if it is.
     fn degraded(&self) -> Option<String> {

@@ -18,16 +18,16 @@
 
 use super::link::Link;
 use super::outbox::{Item, Outbox};
-use super::{cluster, redis_sync, request, topics, Broker};
+use super::{cluster, interest, receive, redis_sync, request, topics, Broker};
 use crate::config::{mask_password, Config};
 use crate::hub::index::{Scope, Watcher};
 use crate::node::Node;
 use crate::ops::{codec, Id, Kind, Op, OpError, Reply};
 use bytes::Bytes;
 use parking_lot::{Condvar, Mutex};
-use redis::{Msg, PushInfo, PushKind};
+use redis::PushInfo;
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,31 +53,40 @@ pub struct RedisBroker {
 struct Pending {
     connection: Link,
     pushes: mpsc::UnboundedReceiver<PushInfo>,
-    interest: mpsc::UnboundedReceiver<(String, bool)>,
+    interest: mpsc::UnboundedReceiver<Interest>,
 }
 
-struct Shared {
-    prefix: String,
+/// A change of interest: (Redis channel, wanted, its number in the order of changes).
+pub(super) type Interest = (String, bool, u64);
+
+pub(super) struct Shared {
+    pub(super) prefix: String,
     /// This node's instance, in every message it publishes.
-    origin: u64,
-    timeout: Duration,
-    address: String,
-    outbox: Mutex<Outbox>,
-    wake: Notify,
+    pub(super) origin: u64,
+    pub(super) timeout: Duration,
+    pub(super) address: String,
+    pub(super) outbox: Mutex<Outbox>,
+    pub(super) wake: Notify,
     /// Signalled when messages leave the outbox (`ask` waits on it).
-    flushed: Condvar,
-    up: AtomicBool,
+    pub(super) flushed: Condvar,
+    pub(super) up: AtomicBool,
     /// When Redis last came back.
-    back_at: Mutex<Option<std::time::Instant>>,
+    pub(super) back_at: Mutex<Option<std::time::Instant>>,
     /// Set when Redis comes back: every subscription is sent again, since the connection
     /// manager's own re-subscription ignores its errors.
-    resync: AtomicBool,
-    resync_wake: Notify,
+    pub(super) resync: AtomicBool,
+    pub(super) resync_wake: Notify,
     /// Messages published and received, per operation kind.
-    published: Box<[AtomicU64]>,
-    received: Box<[AtomicU64]>,
-    reconnects: AtomicU64,
-    subscriptions: Mutex<HashSet<String>>,
+    pub(super) published: Box<[AtomicU64]>,
+    pub(super) received: Box<[AtomicU64]>,
+    pub(super) reconnects: AtomicU64,
+    pub(super) subscriptions: Mutex<HashSet<String>>,
+    /// The number of the latest interest change the hub made, and of the latest one Redis has
+    /// confirmed with every change before it: a node answers a request only once Redis knows
+    /// what the request changed (a `subscribe()` from another node, then that node's
+    /// `broadcast()`, must reach the client).
+    pub(super) interest_made: AtomicU64,
+    pub(super) interest_confirmed: tokio::sync::watch::Sender<u64>,
 }
 
 impl RedisBroker {
@@ -108,10 +117,14 @@ impl RedisBroker {
             received: Kind::ALL.iter().map(|_| AtomicU64::new(0)).collect(),
             reconnects: AtomicU64::new(0),
             subscriptions: Mutex::new(HashSet::new()),
+            interest_made: AtomicU64::new(0),
+            interest_confirmed: tokio::sync::watch::Sender::new(0),
         });
         let prefix = config.redis_prefix.clone();
+        let made = shared.clone();
         let watcher: Watcher = Arc::new(move |scope: Scope, name: &str, wanted: bool| {
-            let _ = interest_tx.send((topics::scoped(&prefix, scope, name), wanted));
+            let number = made.interest_made.fetch_add(1, Ordering::AcqRel) + 1;
+            let _ = interest_tx.send((topics::scoped(&prefix, scope, name), wanted, number));
         });
         let broker = RedisBroker {
             shared,
@@ -139,8 +152,14 @@ impl Broker for RedisBroker {
             0,
             op,
         ));
+        let dropped = outbox.dropped;
         outbox.push(op.kind(), topic, payload);
+        let overflowed = outbox.dropped != dropped;
         drop(outbox);
+        if overflowed {
+            // Those dropped have left too, as far as `wait_flushed` is concerned.
+            self.shared.flushed.notify_all();
+        }
         self.shared.wake.notify_one();
     }
 
@@ -149,9 +168,11 @@ impl Broker for RedisBroker {
     }
 
     fn ask(&self, op: &Op) -> Option<Result<Reply, OpError>> {
-        if !self.shared.up.load(Ordering::Acquire) {
+        // While Redis is down, and for a moment after (the other nodes re-subscribe), a
+        // request would find nobody and answer "unknown": fail it instead.
+        if self.shared.hold().is_some() {
             return Some(Err(OpError::Unreachable(format!(
-                "Redis at {} is down; {} was not run on the other nodes",
+                "Redis at {} is down or just back; {} was not run on the other nodes",
                 self.shared.address,
                 op.kind().name()
             ))));
@@ -161,7 +182,7 @@ impl Broker for RedisBroker {
             if let Err(e) = self.shared.wait_flushed(deadline) {
                 return Some(Err(e));
             }
-            let answer = request::ask(&self.config, op);
+            let answer = request::ask(&self.config, op, deadline);
             if answer.is_some() {
                 self.shared.published[op.kind() as usize].fetch_add(1, Ordering::Relaxed);
             }
@@ -174,7 +195,22 @@ impl Broker for RedisBroker {
     }
 
     fn held_elsewhere(&self, id: &Id) -> Result<bool, OpError> {
+        // While Redis is down, renames on this node go on: it cannot ask.
+        if !self.shared.up.load(Ordering::Acquire) {
+            return Ok(false);
+        }
         redis_sync::holders(&self.config, id).map(|n| n > 0)
+    }
+
+    fn leave(&self) {
+        let deadline = std::time::Instant::now() + self.config.redis_timeout;
+        if self.shared.up.load(Ordering::Acquire) && self.shared.wait_flushed(deadline).is_err() {
+            tracing::warn!(
+                "{} messages for other nodes were not published before the stop",
+                self.shared.outbox.lock().len()
+            );
+        }
+        cluster::forget(&self.config, self.shared.origin);
     }
 
     fn start(&self, node: &Arc<Node>) {
@@ -187,13 +223,13 @@ impl Broker for RedisBroker {
             pending.connection.clone(),
             node.clone(),
         ));
-        tokio::spawn(follow_interest(
+        tokio::spawn(interest::follow(
             shared.clone(),
             pending.connection.clone(),
             pending.interest,
             node.clone(),
         ));
-        tokio::spawn(receive(
+        tokio::spawn(receive::receive(
             shared.clone(),
             pending.pushes,
             pending.connection.clone(),
@@ -252,7 +288,7 @@ impl Broker for RedisBroker {
 
 impl Shared {
     /// Records whether Redis answers; logs each change once.
-    fn set_up(&self, up: bool, why: &dyn std::fmt::Display) {
+    pub(super) fn set_up(&self, up: bool, why: &dyn std::fmt::Display) {
         if self.up.swap(up, Ordering::AcqRel) == up {
             return;
         }
@@ -289,7 +325,7 @@ impl Shared {
 
     /// How long publishing must wait: while Redis is down (the health task says when it is
     /// back), then for `GRACE`.
-    fn hold(&self) -> Option<Duration> {
+    pub(super) fn hold(&self) -> Option<Duration> {
         if !self.up.load(Ordering::Acquire) {
             return Some(PING_DOWN);
         }
@@ -401,172 +437,6 @@ async fn pause(node: &Node, backoff: &mut Duration) {
         _ = tokio::time::sleep(*backoff + Duration::from_millis(jitter)) => {}
     }
     *backoff = (*backoff * 2).min(Duration::from_secs(2));
-}
-
-/// At most this many topics go in one SUBSCRIBE or UNSUBSCRIBE.
-const TOPICS_PER_COMMAND: usize = 512;
-
-/// Subscribes to `all`, then follows the hub's interest; what failed is retried every 500 ms.
-/// Changes are applied in batches (a node that takes 10,000 connections at once sends 20
-/// commands, not 10,000).
-async fn follow_interest(
-    shared: Arc<Shared>,
-    mut connection: Link,
-    mut interest: mpsc::UnboundedReceiver<(String, bool)>,
-    node: Arc<Node>,
-) {
-    // Topic → wanted, for the changes not yet applied in Redis: the newest change per topic.
-    let mut pending: HashMap<String, bool> =
-        HashMap::from([(topics::everyone(&shared.prefix), true)]);
-    let mut retry = tokio::time::interval(Duration::from_millis(500));
-    retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        let (wanted, unwanted): (Vec<String>, Vec<String>) = {
-            let (a, b): (Vec<_>, Vec<_>) = pending.drain().partition(|(_, wanted)| *wanted);
-            (
-                a.into_iter().map(|(t, _)| t).collect(),
-                b.into_iter().map(|(t, _)| t).collect(),
-            )
-        };
-        for (topics, subscribe) in [(unwanted, false), (wanted, true)] {
-            for chunk in topics.chunks(TOPICS_PER_COMMAND) {
-                let result = tokio::time::timeout(shared.timeout, async {
-                    if subscribe {
-                        connection.subscribe(chunk).await
-                    } else {
-                        connection.unsubscribe(chunk).await
-                    }
-                })
-                .await;
-                if matches!(result, Ok(Ok(()))) {
-                    let mut subscriptions = shared.subscriptions.lock();
-                    for topic in chunk {
-                        if subscribe {
-                            subscriptions.insert(topic.clone());
-                        } else {
-                            subscriptions.remove(topic);
-                        }
-                    }
-                } else {
-                    for topic in chunk {
-                        // A newer change, if one came meanwhile, is applied in the next round.
-                        pending.entry(topic.clone()).or_insert(subscribe);
-                    }
-                }
-            }
-        }
-        if shared.resync.swap(false, Ordering::AcqRel) {
-            for topic in shared.subscriptions.lock().iter() {
-                pending.entry(topic.clone()).or_insert(true);
-            }
-            continue;
-        }
-        tokio::select! {
-            _ = node.shutdown.wait() => return,
-            change = interest.recv() => match change {
-                Some((topic, wanted)) => {
-                    pending.insert(topic, wanted);
-                    while let Ok((topic, wanted)) = interest.try_recv() {
-                        pending.insert(topic, wanted);
-                    }
-                }
-                None => return,
-            },
-            _ = retry.tick(), if !pending.is_empty() => {}
-            _ = shared.resync_wake.notified() => {}
-        }
-    }
-}
-
-/// Runs the operations other nodes publish, in the order Redis delivers them, and answers
-/// requests.
-async fn receive(
-    shared: Arc<Shared>,
-    mut pushes: mpsc::UnboundedReceiver<PushInfo>,
-    connection: Link,
-    node: Arc<Node>,
-) {
-    // The last sequence number run per node: a publisher whose answer was lost (Redis died
-    // after running it) sends the same messages again, in order; those are dropped here.
-    let mut last_seen: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
-    loop {
-        let push = tokio::select! {
-            _ = node.shutdown.wait() => return,
-            push = pushes.recv() => match push {
-                Some(push) => push,
-                None => return,
-            },
-        };
-        match push.kind {
-            PushKind::Message | PushKind::SMessage => {
-                let Some(message) = Msg::from_push_info(push) else {
-                    continue;
-                };
-                let topic = message.get_channel_name();
-                let payload = message.get_payload_bytes();
-                if let Some((origin, seq, _)) = codec::peek_envelope(payload) {
-                    if origin == shared.origin {
-                        continue;
-                    }
-                    if origin != 0
-                        && seq != 0
-                        && last_seen.get(&origin).is_some_and(|last| seq <= *last)
-                    {
-                        tracing::debug!("dropped message {seq} of node {origin:x}, run already");
-                        continue;
-                    }
-                }
-                match codec::decode_envelope(payload) {
-                    // Only what a topic carries is run: a message that names another
-                    // channel or connection than its topic is corrupt or forged.
-                    Ok(delivery)
-                        if topics::of(&shared.prefix, &delivery.op).as_deref() == Some(topic) =>
-                    {
-                        if delivery.origin != 0 && delivery.seq != 0 {
-                            last_seen.insert(delivery.origin, delivery.seq);
-                        }
-                        shared.received[delivery.op.kind() as usize]
-                            .fetch_add(1, Ordering::Relaxed);
-                        let reply = node.execute_remote(delivery.op);
-                        if delivery.ask != 0 {
-                            answer(
-                                &shared,
-                                connection.clone(),
-                                delivery.origin,
-                                delivery.ask,
-                                reply,
-                            );
-                        }
-                    }
-                    Ok(delivery) => {
-                        tracing::warn!(
-                            "ignored {} received on {topic}, which does not carry it",
-                            delivery.op.kind().name()
-                        )
-                    }
-                    Err(e) => tracing::warn!("ignored a message on {topic}: {e}"),
-                }
-            }
-            PushKind::Disconnection => shared.set_up(false, &"the connection was lost"),
-            _ => {}
-        }
-    }
-}
-
-/// Sends a request's answer back to the asker, without holding up the messages behind it.
-fn answer(shared: &Arc<Shared>, mut connection: Link, origin: u64, ask: u64, reply: Reply) {
-    let pipe = request::answer_command(&shared.prefix, shared.origin, origin, ask, reply);
-    let shared = shared.clone();
-    tokio::spawn(async move {
-        let sent =
-            tokio::time::timeout(shared.timeout, pipe.query_async::<()>(&mut connection)).await;
-        if !matches!(sent, Ok(Ok(()))) {
-            tracing::warn!(
-                "the answer to request {ask} of process {origin:x} was not sent to Redis at {}",
-                shared.address
-            );
-        }
-    });
 }
 
 /// Pings Redis (every second, or more often while it is down): this drives reconnection,

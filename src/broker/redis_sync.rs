@@ -12,7 +12,7 @@ use super::link::{self, Blocking};
 use super::topics;
 use crate::config::{mask_password, Config};
 use crate::ops::{codec, Op, OpError, Reply};
-use parking_lot::Mutex;
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 /// A connection idle this long is checked before a publish is written to it: a write to a
@@ -24,9 +24,18 @@ struct Kept {
     connection: Blocking,
     unread: usize,
     last_used: Instant,
+    /// What it was made for: a forked child, or a server started on another Redis, makes its
+    /// own.
+    pid: u32,
+    address: String,
 }
 
-static CONNECTION: Mutex<Option<Kept>> = Mutex::new(None);
+thread_local! {
+    /// One connection per thread: the PHP thread (one per PHP thread under ZTS), and each
+    /// runtime thread the admin API waits on. So a request waiting for answers on one thread
+    /// never holds up another thread's calls.
+    static CONNECTION: RefCell<Option<Kept>> = const { RefCell::new(None) };
+}
 
 /// Publishes are pipelined: a call writes its PUBLISH and returns without waiting for the
 /// answer (a loopback round trip is most of a call's cost). The answers are read in bulk, at
@@ -47,7 +56,7 @@ pub fn route(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
                     Err(e) => return Some(Err(e)),
                 }
             }
-            super::request::ask(config, op)
+            super::request::ask(config, op, Instant::now() + config.redis_timeout)
         })
 }
 
@@ -106,16 +115,17 @@ pub fn publish(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
 /// Reads the answers of this process's publishes (at the end of each request). Bounded by
 /// `redis_timeout` per answer; a connection that fails is dropped.
 pub fn finish_request() {
-    let mut slot = CONNECTION.lock();
-    if let Some(kept) = slot.as_mut() {
-        if kept.unread > 0 && read_unread(kept).is_err() {
-            tracing::warn!(
-                "the answers of {} Redis publishes could not be read",
-                kept.unread
-            );
-            *slot = None;
+    CONNECTION.with_borrow_mut(|slot| {
+        if let Some(kept) = slot.as_mut() {
+            if kept.unread > 0 && read_unread(kept).is_err() {
+                tracing::warn!(
+                    "the answers of {} Redis publishes could not be read",
+                    kept.unread
+                );
+                *slot = None;
+            }
         }
-    }
+    });
 }
 
 /// Reads the answers of earlier publishes.
@@ -228,7 +238,21 @@ fn with_connection<T>(
     failed: &str,
     f: impl Fn(&mut Kept) -> redis::RedisResult<T>,
 ) -> Result<T, OpError> {
-    let mut slot = CONNECTION.lock();
+    CONNECTION.with_borrow_mut(|slot| with_slot(slot, config, failed, f))
+}
+
+fn with_slot<T>(
+    slot: &mut Option<Kept>,
+    config: &Config,
+    failed: &str,
+    f: impl Fn(&mut Kept) -> redis::RedisResult<T>,
+) -> Result<T, OpError> {
+    if slot
+        .as_ref()
+        .is_some_and(|k| k.pid != std::process::id() || k.address != config.redis_address)
+    {
+        *slot = None;
+    }
     let unreachable = |e: redis::RedisError| {
         OpError::Unreachable(format!(
             "Redis at {} is unreachable ({e}); {failed}",
@@ -246,6 +270,8 @@ fn with_connection<T>(
                 connection,
                 unread: 0,
                 last_used: Instant::now(),
+                pid: std::process::id(),
+                address: config.redis_address.clone(),
             });
         }
         match f(slot.as_mut().expect("connected above")) {

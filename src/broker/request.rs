@@ -18,7 +18,7 @@
 use super::{cluster, redis_sync, topics};
 use crate::config::Config;
 use crate::ops::router::{reach, Reach};
-use crate::ops::{codec, Kind, Op, OpError, Reply};
+use crate::ops::{codec, Op, OpError, Reply};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -27,15 +27,12 @@ use std::time::{Duration, Instant};
 /// How long an answer list outlives a request nobody waits for any more.
 const ANSWER_TTL_MS: u64 = 10_000;
 
-/// This process as an asker: answers come back under its number.
+/// This process as an asker: answers come back under its number. A forked child is another
+/// asker (its pid is in the number), so parent and child never take each other's answers.
 fn asker() -> u64 {
-    static ASKER: OnceLock<u64> = OnceLock::new();
-    *ASKER.get_or_init(|| loop {
-        let n = u64::from_le_bytes(crate::hub::random_bytes::<8>());
-        if n != 0 {
-            break n;
-        }
-    })
+    static RANDOM: OnceLock<u64> = OnceLock::new();
+    let random = *RANDOM.get_or_init(|| u64::from_le_bytes(crate::hub::random_bytes::<8>()));
+    (random ^ u64::from(std::process::id()).rotate_left(32)).max(1)
 }
 
 static NEXT_ASK: AtomicU64 = AtomicU64::new(1);
@@ -91,7 +88,7 @@ impl Latency {
 /// Asks the nodes that run `op` and waits for their answer. `None` if `op` is not a request,
 /// or if no node holds its connection (the caller answers as for an unknown connection).
 /// Blocking: call it through `redis_sync::blocking`.
-pub fn ask(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
+pub fn ask(config: &Config, op: &Op, deadline: Instant) -> Option<Result<Reply, OpError>> {
     let everyone = match reach(op) {
         Reach::Holder(_) => false,
         Reach::Everyone => true,
@@ -99,8 +96,9 @@ pub fn ask(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
     };
     let topic = topics::of(&config.redis_prefix, op)?;
     let started = Instant::now();
-    let deadline = started + config.redis_timeout;
-    let delivered_only = matches!(op.kind(), Kind::Send | Kind::SendBinary);
+    // A send says whether the connection exists: a node received it, so it does. A send on
+    // a route needs the holder's answer (the route may not match).
+    let delivered_only = matches!(op, Op::Send { route: None, .. } | Op::SendBinary { .. });
     let ask = if delivered_only {
         0
     } else {
@@ -127,9 +125,15 @@ pub fn ask(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
     let answers = topics::answers(&config.redis_prefix, asker(), ask);
     let mut replies = Vec::new();
     let mut answered = HashSet::new();
+    // A read keeps a little of its time to find out, if a node is silent, whether it died.
+    let reserve = if everyone {
+        (config.redis_timeout / 4).min(Duration::from_millis(250))
+    } else {
+        Duration::ZERO
+    };
     while (replies.len() as u64) < receivers {
         let Some(left) = deadline
-            .checked_duration_since(Instant::now())
+            .checked_duration_since(Instant::now() + reserve)
             .filter(|d| *d >= Duration::from_millis(1))
         else {
             break;
@@ -140,9 +144,12 @@ pub fn ask(config: &Config, op: &Op) -> Option<Result<Reply, OpError>> {
             Err(e) => return Some(Err(e)),
         };
         match codec::decode_answered(&popped) {
+            // A request published twice (a connection reset after Redis took it) is answered
+            // twice by each node: one answer per node counts.
             Ok((from, Ok(reply))) => {
-                answered.insert(from);
-                replies.push(reply);
+                if answered.insert(from) {
+                    replies.push(reply);
+                }
             }
             Ok((_, Err(e))) => return Some(Err(e)),
             Err(e) => return Some(Err(OpError::Failed(e))),
@@ -204,6 +211,8 @@ pub fn answer_command(
 ) -> redis::Pipeline {
     let key = topics::answers(prefix, origin, ask);
     let mut pipe = redis::pipe();
+    // Both or neither: a list without its expiry would outlive an asker that gave up.
+    pipe.atomic();
     pipe.rpush(&key, codec::encode_answered(from, &Ok(reply)))
         .ignore();
     pipe.pexpire(&key, ANSWER_TTL_MS as i64).ignore();

@@ -1,0 +1,125 @@
+//! Receiving: the operations other nodes publish run here, in the order Redis delivers them,
+//! and requests are answered.
+
+use super::link::Link;
+use super::redis::Shared;
+use super::{request, topics};
+use crate::node::Node;
+use crate::ops::router::{reach, Reach};
+use crate::ops::{codec, Reply};
+use redis::{Msg, PushInfo, PushKind};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// Runs the operations other nodes publish, in the order Redis delivers them, and answers
+/// requests. It runs until the runtime stops, after the node's shutdown began: until then the
+/// node is still subscribed, and other nodes still count on its answers.
+pub(super) async fn receive(
+    shared: Arc<Shared>,
+    mut pushes: mpsc::UnboundedReceiver<PushInfo>,
+    connection: Link,
+    node: Arc<Node>,
+) {
+    // The last sequence number run per node: a publisher whose answer was lost (Redis died
+    // after running it) sends the same messages again, in order; those are dropped here.
+    let mut last_seen: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+    while let Some(push) = pushes.recv().await {
+        match push.kind {
+            PushKind::Message | PushKind::SMessage => {
+                let Some(message) = Msg::from_push_info(push) else {
+                    continue;
+                };
+                let topic = message.get_channel_name();
+                let payload = message.get_payload_bytes();
+                if let Some((origin, seq, _)) = codec::peek_envelope(payload) {
+                    if origin == shared.origin {
+                        continue;
+                    }
+                    if origin != 0
+                        && seq != 0
+                        && last_seen.get(&origin).is_some_and(|last| seq <= *last)
+                    {
+                        tracing::debug!("dropped message {seq} of node {origin:x}, run already");
+                        continue;
+                    }
+                }
+                let delivery = match codec::decode_envelope(payload) {
+                    // Only what a topic carries is run: a message that names another
+                    // channel or connection than its topic is corrupt or forged.
+                    Ok(delivery)
+                        if topics::of(&shared.prefix, &delivery.op).as_deref() == Some(topic) =>
+                    {
+                        delivery
+                    }
+                    Ok(delivery) => {
+                        tracing::warn!(
+                            "ignored {} received on {topic}, which does not carry it",
+                            delivery.op.kind().name()
+                        );
+                        continue;
+                    }
+                    Err(e) => {
+                        tracing::warn!("ignored a message on {topic}: {e}");
+                        continue;
+                    }
+                };
+                if delivery.origin != 0 && delivery.seq != 0 {
+                    last_seen.insert(delivery.origin, delivery.seq);
+                }
+                shared.received[delivery.op.kind() as usize].fetch_add(1, Ordering::Relaxed);
+                let (origin, ask) = (delivery.origin, delivery.ask);
+                if matches!(reach(&delivery.op), Reach::Everyone) {
+                    // A cluster-wide read walks every connection here: off this task, so the
+                    // messages behind it do not wait for it.
+                    let (shared, connection, node) =
+                        (shared.clone(), connection.clone(), node.clone());
+                    tokio::task::spawn_blocking(move || {
+                        let reply = node.execute_remote(delivery.op);
+                        answer(&shared, connection, origin, ask, reply);
+                    });
+                    continue;
+                }
+                let reply = node.execute_remote(delivery.op);
+                if ask != 0 {
+                    answer(&shared, connection.clone(), origin, ask, reply);
+                }
+            }
+            PushKind::Disconnection => shared.set_up(false, &"the connection was lost"),
+            _ => {}
+        }
+    }
+}
+
+/// Sends a request's answer back to the asker, without holding up the messages behind it,
+/// once Redis knows of every subscription the request made (a `subscribe()` answered is
+/// followed by a `broadcast()` that must reach the client).
+fn answer(shared: &Arc<Shared>, mut connection: Link, origin: u64, ask: u64, reply: Reply) {
+    let pipe = request::answer_command(&shared.prefix, shared.origin, origin, ask, reply);
+    let made = shared.interest_made.load(Ordering::Acquire);
+    let mut confirmed = shared.interest_confirmed.subscribe();
+    let shared = shared.clone();
+    let send = async move {
+        let subscribed = matches!(
+            tokio::time::timeout(shared.timeout, confirmed.wait_for(|n| *n >= made)).await,
+            Ok(Ok(_))
+        );
+        if !subscribed {
+            tracing::warn!("answering request {ask} of process {origin:x} before Redis at {} confirmed its subscriptions", shared.address);
+        }
+        let sent =
+            tokio::time::timeout(shared.timeout, pipe.query_async::<()>(&mut connection)).await;
+        if !matches!(sent, Ok(Ok(()))) {
+            tracing::warn!(
+                "the answer to request {ask} of process {origin:x} was not sent to Redis at {}",
+                shared.address
+            );
+        }
+    };
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn(send);
+        }
+        Err(_) => tracing::warn!("no runtime to answer request {ask} of process {origin:x}"),
+    }
+}
