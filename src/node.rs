@@ -179,6 +179,7 @@ impl Node {
         for (name, n) in self.router.snapshot() {
             out.push_str(&format!("frankenphp_ws_ops_total{{op=\"{name}\"}} {n}\n"));
         }
+        out.push_str(&self.broker.metrics());
         out
     }
 }

@@ -192,3 +192,59 @@ async fn a_primary_killed_and_restarted_under_load_loses_nothing() {
         assert_eq!(stats["redis"]["outbox_dropped"], json!(0), "{stats}");
     }
 }
+
+/// `frankenphp_ws_start()` in a CLI process with these options: the exception's class and
+/// message, or "started".
+fn start_with(options: Value) -> String {
+    let code = format!(
+        "try {{ frankenphp_ws_start(json_decode('{}', true) + ['listen' => '127.0.0.1:0', 'admin_listen' => '', 'log_level' => 'off']); echo 'started'; }} \
+         catch (Throwable $e) {{ echo get_class($e), ': ', $e->getMessage(); }}",
+        options
+    );
+    let out = std::process::Command::new("php")
+        .args([
+            "-n",
+            "-d",
+            &format!("extension={}", extension().display()),
+            "-r",
+            &code,
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_redis_configuration_fails_at_start_naming_the_directive() {
+    let _serial = one_at_a_time();
+    let redis = RedisServer::start();
+    redis.cli(&["CONFIG", "SET", "requirepass", "right-secret"]);
+    let wrong = start_with(
+        json!({"driver": "redis", "redis_address": format!("redis://:wrong-secret@127.0.0.1:{}", redis.port)}),
+    );
+    assert!(
+        wrong.starts_with("RuntimeException") && wrong.contains("redis_address"),
+        "{wrong}"
+    );
+    assert!(
+        !wrong.contains("wrong-secret"),
+        "the password is masked: {wrong}"
+    );
+
+    let server = RedisServer::start();
+    let not_a_cluster =
+        start_with(json!({"driver": "redis-cluster", "redis_address": server.url()}));
+    assert!(
+        not_a_cluster.starts_with("RuntimeException") && not_a_cluster.contains("redis_address"),
+        "{not_a_cluster}"
+    );
+    assert!(not_a_cluster.contains("Redis Cluster"), "{not_a_cluster}");
+
+    let bad_seed = start_with(
+        json!({"driver": "redis-cluster", "redis_address": "redis://127.0.0.1:7000 http://127.0.0.1:7001"}),
+    );
+    assert!(
+        bad_seed.starts_with("InvalidArgumentException") && bad_seed.contains("redis_address"),
+        "{bad_seed}"
+    );
+}

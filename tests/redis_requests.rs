@@ -175,6 +175,18 @@ async fn operations_on_a_connection_run_on_the_node_that_holds_it() {
         stats["redis"]["received_by_kind"]["subscribe"].as_u64() == Some(1),
         "{stats}"
     );
+    let metrics = admin_text(&nodes[1], "/metrics").await;
+    for line in [
+        "frankenphp_ws_redis_received_total{op=\"subscribe\"} 1",
+        "frankenphp_ws_redis_up 1",
+    ] {
+        assert!(metrics.contains(line), "{line} in {metrics}");
+    }
+    let metrics = admin_text(&nodes[0], "/metrics").await;
+    assert!(
+        metrics.contains("frankenphp_ws_redis_request_seconds_bucket{le=\"+Inf\"}"),
+        "{metrics}"
+    );
     let stats = admin_get(&nodes[0], "/stats").await;
     assert!(
         stats["redis"]["requests"].as_u64() >= Some(8),

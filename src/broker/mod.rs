@@ -63,6 +63,11 @@ pub trait Broker: Send + Sync {
         None
     }
 
+    /// The broker's figures for `/metrics`, in Prometheus text format.
+    fn metrics(&self) -> String {
+        String::new()
+    }
+
     /// The broker's figures for `/stats`, if it has any.
     fn stats(&self) -> Option<Value> {
         None

@@ -286,6 +286,12 @@ pub async fn try_connect(url: &str, headers: &[(&str, &str)]) -> Result<Client, 
 
 /// `GET path` on the worker's admin API; the JSON answer.
 pub async fn admin_get(worker: &Worker, path: &str) -> Value {
+    let text = admin_text(worker, path).await;
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
+}
+
+/// The body of `GET path` on the worker's admin API.
+pub async fn admin_text(worker: &Worker, path: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = TcpStream::connect(worker.admin).await.expect("admin API");
     let request = format!(
@@ -296,8 +302,10 @@ pub async fn admin_get(worker: &Worker, path: &str) -> Value {
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.unwrap();
     let text = String::from_utf8_lossy(&raw);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {text}"))
+    text.split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Runs a PHP expression in the test worker (its `eval:` command) through `control`; the
