@@ -1,8 +1,9 @@
 //! Which nodes are alive: every node writes a heartbeat each second into one Redis hash
 //! (`topics::nodes`), field = its instance number, value = its name, the time and its figures.
 //!
-//! A heartbeat older than `STALE` is a dead node's: readers skip it and delete it. A node that
-//! restarts under the same `node_name` is a new instance, so it inherits nothing. Cluster
+//! A heartbeat older than `STALE` is a dead node's: readers skip it, and past twice that delete
+//! it and close its Redis connection. A node that restarts under the same `node_name` is a new
+//! instance, so it inherits nothing. Cluster
 //! reads need no heartbeat to be right (a dead node's subscriptions vanish with its Redis
 //! connection, so it is not asked); heartbeats name the nodes in `/stats` and tell a node that
 //! died during a read from one that is alive but silent (`request`).
@@ -14,6 +15,7 @@ use crate::node::Node;
 use crate::ops::OpError;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,16 +48,27 @@ fn redis_ms((seconds, micros): (u64, u64)) -> u64 {
     seconds * 1000 + micros / 1000
 }
 
+/// TIME, asked of the server that holds `key`: in a cluster, every heartbeat is dated, and
+/// read, by the one primary that holds the hash, whatever the shards' clocks say.
+fn redis_time(key: &str) -> redis::Cmd {
+    let mut command = redis::cmd("EVAL");
+    command.arg("return redis.call('TIME')").arg(1).arg(key);
+    command
+}
+
 fn field(instance: u64) -> String {
     format!("{instance:016x}")
 }
 
 /// Beats every second until the node stops (`forget` removes the heartbeat then).
-pub async fn beat(node: Arc<Node>, mut connection: Link, instance: u64) {
+pub async fn beat(node: Arc<Node>, mut connection: Link, instance: u64, leaving: Arc<AtomicBool>) {
     let key = topics::nodes(&node.config.redis_prefix);
     loop {
+        if leaving.load(Ordering::Acquire) {
+            return;
+        }
         let write = async {
-            let at = redis::cmd("TIME")
+            let at = redis_time(&key)
                 .query_async::<(u64, u64)>(&mut connection)
                 .await?;
             let client = match connection.is_cluster() {
@@ -78,6 +91,9 @@ pub async fn beat(node: Arc<Node>, mut connection: Link, instance: u64) {
                 channels: channels as u64,
             };
             let value = serde_json::to_string(&heartbeat).expect("a heartbeat serialises");
+            if leaving.load(Ordering::Acquire) {
+                return Ok(());
+            }
             redis::cmd("HSET")
                 .arg(&key)
                 .arg(field(instance))
@@ -115,7 +131,7 @@ pub fn forget(config: &Config, instance: u64) {
 pub fn live_nodes(config: &Config) -> Result<Vec<Heartbeat>, OpError> {
     let key = topics::nodes(&config.redis_prefix);
     let failed = "the cluster's nodes were not read";
-    let now = redis_ms(redis_sync::run(config, &redis::cmd("TIME"), failed)?);
+    let now = redis_ms(redis_sync::run(config, &redis_time(&key), failed)?);
     let all: Vec<(String, String)> =
         redis_sync::run(config, redis::cmd("HGETALL").arg(&key), failed)?;
     let mut live = Vec::new();
@@ -127,10 +143,19 @@ pub fn live_nodes(config: &Config) -> Result<Vec<Heartbeat>, OpError> {
             .ok()
             .zip(u64::from_str_radix(&instance, 16).ok())
             .map(|(h, instance)| Heartbeat { instance, ..h });
+        let age = heartbeat
+            .as_ref()
+            .map_or(u64::MAX, |h| now.saturating_sub(h.at));
         match heartbeat {
-            Some(h) if now.saturating_sub(h.at) < STALE.as_millis() as u64 => live.push(h),
+            Some(h) if age < STALE.as_millis() as u64 => live.push(h),
+            // Dead, but forgotten only later: a node whose beats were late (a starved
+            // machine) keeps its Redis connection unless it stays silent.
+            Some(_) if age < 2 * STALE.as_millis() as u64 => {}
             dead => {
-                tracing::info!("node instance {instance} has not beaten for {STALE:?}: forgotten");
+                tracing::info!(
+                    "node instance {instance} has not beaten for {:?}: forgotten",
+                    2 * STALE
+                );
                 if let Some(client) = dead.and_then(|h| h.client) {
                     let _: Result<(), _> = redis_sync::run(
                         config,

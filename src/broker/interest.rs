@@ -3,7 +3,7 @@
 
 use super::link::Link;
 use super::redis::{Interest, Shared};
-use super::redis_sync::lost_connection;
+use super::redis_sync::passing;
 use super::topics;
 use crate::node::Node;
 use std::collections::HashMap;
@@ -25,60 +25,64 @@ pub(super) async fn follow(
     mut interest: mpsc::UnboundedReceiver<Interest>,
     node: Arc<Node>,
 ) {
-    // Topic → wanted, for the changes not yet applied in Redis: the newest change per topic.
-    let mut pending: HashMap<String, bool> =
-        HashMap::from([(topics::everyone(&shared.prefix), true)]);
+    // Topic → (wanted, number) for the changes not applied in Redis yet: the newest change per
+    // topic, with the number of its oldest change not applied yet.
+    let mut pending: HashMap<String, (bool, u64)> =
+        HashMap::from([(topics::everyone(&shared.prefix), (true, 0))]);
     // The number of the newest change received.
     let mut newest = 0;
     let mut retry = tokio::time::interval(Duration::from_millis(500));
     retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let (wanted, unwanted): (Vec<String>, Vec<String>) = {
-            let (a, b): (Vec<_>, Vec<_>) = pending.drain().partition(|(_, wanted)| *wanted);
-            (
-                a.into_iter().map(|(t, _)| t).collect(),
-                b.into_iter().map(|(t, _)| t).collect(),
-            )
-        };
-        for (topics, subscribe) in [(unwanted, false), (wanted, true)] {
-            for chunk in topics.chunks(TOPICS_PER_COMMAND) {
-                for (topic, applied) in apply(&shared, &mut connection, chunk, subscribe).await {
+        let (wanted, unwanted): (Vec<_>, Vec<_>) =
+            pending.drain().partition(|(_, (wanted, _))| *wanted);
+        for (changes, subscribe) in [(unwanted, false), (wanted, true)] {
+            for chunk in changes.chunks(TOPICS_PER_COMMAND) {
+                let topics: Vec<String> = chunk.iter().map(|(topic, _)| topic.clone()).collect();
+                let applied = apply(&shared, &mut connection, &topics, subscribe).await;
+                for ((topic, (_, number)), (_, applied)) in chunk.iter().zip(applied) {
                     if applied {
                         let mut subscriptions = shared.subscriptions.lock();
                         if subscribe {
-                            subscriptions.insert(topic);
+                            subscriptions.insert(topic.clone());
                         } else {
-                            subscriptions.remove(&topic);
+                            subscriptions.remove(topic);
                         }
                     } else {
-                        // A newer change, if one came meanwhile, is applied in the next round.
-                        pending.entry(topic).or_insert(subscribe);
+                        pending.insert(topic.clone(), (subscribe, *number));
                     }
                 }
             }
         }
-        if pending.is_empty() {
-            shared.interest_confirmed.send_if_modified(|confirmed| {
-                let changed = *confirmed < newest;
-                *confirmed = (*confirmed).max(newest);
-                changed
-            });
-        }
+        // Every change numbered below the oldest one still pending is in Redis.
+        let confirmed = pending
+            .values()
+            .map(|(_, number)| number.saturating_sub(1))
+            .min()
+            .unwrap_or(newest);
+        shared.interest_confirmed.send_if_modified(|current| {
+            let changed = *current < confirmed;
+            *current = (*current).max(confirmed);
+            changed
+        });
         if shared.resync.swap(false, Ordering::AcqRel) {
             for topic in shared.subscriptions.lock().iter() {
-                pending.entry(topic.clone()).or_insert(true);
+                pending.entry(topic.clone()).or_insert((true, newest + 1));
             }
             continue;
         }
         tokio::select! {
             _ = node.shutdown.wait() => return,
             change = interest.recv() => match change {
-                Some((topic, wanted, number)) => {
-                    pending.insert(topic, wanted);
-                    newest = newest.max(number);
-                    while let Ok((topic, wanted, number)) = interest.try_recv() {
-                        pending.insert(topic, wanted);
+                Some(first) => {
+                    let mut next = Some(first);
+                    while let Some((topic, wanted, number)) = next {
+                        // A newer change of a topic replaces the pending one, which keeps its
+                        // (older) number: it is not applied either.
+                        let entry = pending.entry(topic).or_insert((wanted, number));
+                        entry.0 = wanted;
                         newest = newest.max(number);
+                        next = interest.try_recv().ok();
                     }
                 }
                 None => return,
@@ -111,7 +115,7 @@ async fn apply(
                 }
             };
             match tokio::time::timeout(timeout, command).await {
-                Ok(result) => result.map_err(|e| (!lost_connection(&e)).then_some(e)),
+                Ok(result) => result.map_err(|e| (!passing(&e)).then_some(e)),
                 Err(_) => Err(None),
             }
         }

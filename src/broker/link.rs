@@ -197,7 +197,10 @@ impl Blocking {
             let client = ClusterClientBuilder::new(config.redis_seeds())
                 .connection_timeout(timeout)
                 .response_timeout(timeout)
-                .retries(2)
+                // No retry here: a command that timed out may have run, and a publish or a
+                // request sent again would arrive twice. A redirection is retried by
+                // `redis_sync`, where the command did not run.
+                .retries(0)
                 .build()?;
             let connection = client.get_connection()?;
             connection.set_read_timeout(Some(timeout))?;

@@ -8,6 +8,7 @@ use crate::node::Node;
 use crate::ops::router::{reach, Reach};
 use crate::ops::{codec, Reply};
 use redis::{Msg, PushInfo, PushKind};
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -21,9 +22,7 @@ pub(super) async fn receive(
     connection: Link,
     node: Arc<Node>,
 ) {
-    // The last sequence number run per node: a publisher whose answer was lost (Redis died
-    // after running it) sends the same messages again, in order; those are dropped here.
-    let mut last_seen: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+    let mut seen = Seen::default();
     while let Some(push) = pushes.recv().await {
         match push.kind {
             PushKind::Message | PushKind::SMessage => {
@@ -36,10 +35,7 @@ pub(super) async fn receive(
                     if origin == shared.origin {
                         continue;
                     }
-                    if origin != 0
-                        && seq != 0
-                        && last_seen.get(&origin).is_some_and(|last| seq <= *last)
-                    {
+                    if seen.already(origin, topic, seq) {
                         tracing::debug!("dropped message {seq} of node {origin:x}, run already");
                         continue;
                     }
@@ -64,9 +60,7 @@ pub(super) async fn receive(
                         continue;
                     }
                 };
-                if delivery.origin != 0 && delivery.seq != 0 {
-                    last_seen.insert(delivery.origin, delivery.seq);
-                }
+                seen.record(delivery.origin, topic, delivery.seq);
                 shared.received[delivery.op.kind() as usize].fetch_add(1, Ordering::Relaxed);
                 let (origin, ask) = (delivery.origin, delivery.ask);
                 if matches!(reach(&delivery.op), Reach::Everyone) {
@@ -76,34 +70,100 @@ pub(super) async fn receive(
                         (shared.clone(), connection.clone(), node.clone());
                     tokio::task::spawn_blocking(move || {
                         let reply = node.execute_remote(delivery.op);
-                        answer(&shared, connection, origin, ask, reply);
+                        answer(&shared, connection, origin, ask, reply, None);
                     });
                     continue;
                 }
+                let before = shared.interest_made.load(Ordering::Acquire);
                 let reply = node.execute_remote(delivery.op);
                 if ask != 0 {
-                    answer(&shared, connection.clone(), origin, ask, reply);
+                    // If it changed what this node listens to, the answer waits for Redis.
+                    let made = shared.interest_made.load(Ordering::Acquire);
+                    answer(
+                        &shared,
+                        connection.clone(),
+                        origin,
+                        ask,
+                        reply,
+                        (made != before).then_some(made),
+                    );
                 }
             }
-            PushKind::Disconnection => shared.set_up(false, &"the connection was lost"),
+            // One connection of a cluster's (a replica's) going is not Redis going: the
+            // pings say when the cluster cannot be used.
+            PushKind::Disconnection if !connection.is_cluster() => {
+                shared.set_up(false, &"the connection was lost")
+            }
             _ => {}
         }
     }
 }
 
-/// Sends a request's answer back to the asker, without holding up the messages behind it,
-/// once Redis knows of every subscription the request made (a `subscribe()` answered is
-/// followed by a `broadcast()` that must reach the client).
-fn answer(shared: &Arc<Shared>, mut connection: Link, origin: u64, ask: u64, reply: Reply) {
+/// The last sequence number run per publishing node and Redis channel. A publisher whose
+/// answer was lost (Redis died after running it) sends the same messages again, in order;
+/// those are dropped here. Per channel, because with a Redis Cluster each channel's messages
+/// go in their own pipeline to their own shard, so one channel's may be sent again while
+/// another's, numbered in between, went through.
+#[derive(Default)]
+struct Seen(HashMap<u64, HashMap<String, u64>>);
+
+/// Past this many channels of one node, its numbers are forgotten (a message sent again then
+/// runs twice, rather than the map growing without bound).
+const SEEN_MAX: usize = 100_000;
+
+impl Seen {
+    fn already(&self, origin: u64, topic: &str, seq: u64) -> bool {
+        origin != 0
+            && seq != 0
+            && self
+                .0
+                .get(&origin)
+                .and_then(|t| t.get(topic))
+                .is_some_and(|last| seq <= *last)
+    }
+
+    fn record(&mut self, origin: u64, topic: &str, seq: u64) {
+        if origin == 0 || seq == 0 {
+            return;
+        }
+        let topics = self.0.entry(origin).or_default();
+        if topics.len() >= SEEN_MAX && !topics.contains_key(topic) {
+            topics.clear();
+        }
+        match topics.get_mut(topic) {
+            Some(last) => *last = seq,
+            None => {
+                topics.insert(topic.to_string(), seq);
+            }
+        }
+    }
+}
+
+/// Sends a request's answer back to the asker, without holding up the messages behind it.
+/// A request that changed what this node listens to (`changed`: the number of the newest
+/// change) is answered once Redis confirmed that change: a `subscribe()` answered is followed
+/// by a `broadcast()` that must reach the client.
+fn answer(
+    shared: &Arc<Shared>,
+    mut connection: Link,
+    origin: u64,
+    ask: u64,
+    reply: Reply,
+    changed: Option<u64>,
+) {
     let pipe = request::answer_command(&shared.prefix, shared.origin, origin, ask, reply);
-    let made = shared.interest_made.load(Ordering::Acquire);
     let mut confirmed = shared.interest_confirmed.subscribe();
     let shared = shared.clone();
     let send = async move {
-        let subscribed = matches!(
-            tokio::time::timeout(shared.timeout, confirmed.wait_for(|n| *n >= made)).await,
-            Ok(Ok(_))
-        );
+        // At most half the asker's time: an answer later than that is no use to it.
+        let wait = shared.timeout / 2;
+        let subscribed = match changed {
+            None => true,
+            Some(made) => matches!(
+                tokio::time::timeout(wait, confirmed.wait_for(|n| *n >= made)).await,
+                Ok(Ok(_))
+            ),
+        };
         if !subscribed {
             tracing::warn!("answering request {ask} of process {origin:x} before Redis at {} confirmed its subscriptions", shared.address);
         }

@@ -86,6 +86,8 @@ pub(super) struct Shared {
     /// what the request changed (a `subscribe()` from another node, then that node's
     /// `broadcast()`, must reach the client).
     pub(super) interest_made: AtomicU64,
+    /// Set when the node leaves: no heartbeat is written after it removed its own.
+    pub(super) leaving: Arc<AtomicBool>,
     pub(super) interest_confirmed: tokio::sync::watch::Sender<u64>,
 }
 
@@ -118,13 +120,18 @@ impl RedisBroker {
             reconnects: AtomicU64::new(0),
             subscriptions: Mutex::new(HashSet::new()),
             interest_made: AtomicU64::new(0),
+            leaving: Arc::new(AtomicBool::new(false)),
             interest_confirmed: tokio::sync::watch::Sender::new(0),
         });
         let prefix = config.redis_prefix.clone();
         let made = shared.clone();
+        // Numbered and queued in one step, so the queue's order is the numbers' order.
+        let interest_tx = Mutex::new(interest_tx);
         let watcher: Watcher = Arc::new(move |scope: Scope, name: &str, wanted: bool| {
+            let topic = topics::scoped(&prefix, scope, name);
+            let queue = interest_tx.lock();
             let number = made.interest_made.fetch_add(1, Ordering::AcqRel) + 1;
-            let _ = interest_tx.send((topics::scoped(&prefix, scope, name), wanted, number));
+            let _ = queue.send((topic, wanted, number));
         });
         let broker = RedisBroker {
             shared,
@@ -300,6 +307,7 @@ impl Broker for RedisBroker {
                 self.shared.outbox.lock().len()
             );
         }
+        self.shared.leaving.store(true, Ordering::Release);
         cluster::forget(&self.config, self.shared.origin);
     }
 
@@ -329,6 +337,7 @@ impl Broker for RedisBroker {
             node.clone(),
             pending.connection.clone(),
             shared.origin,
+            shared.leaving.clone(),
         ));
         tokio::spawn(watch_health(
             shared.clone(),
@@ -455,7 +464,7 @@ async fn publish(shared: Arc<Shared>, mut connection: Link, node: Arc<Node>) {
             }
             // Redis refused a command (an ACL rule, …): retrying cannot help, and would
             // publish the rest of the batch again and again. Drop it, say so.
-            Ok(Err(e)) if !super::redis_sync::lost_connection(&e) => {
+            Ok(Err(e)) if !super::redis_sync::passing(&e) => {
                 tracing::error!(
                     "Redis at {} refused {} messages, dropped: {e}",
                     shared.address,

@@ -28,6 +28,7 @@ struct Kept {
     /// own.
     pid: u32,
     address: String,
+    cluster: bool,
 }
 
 thread_local! {
@@ -247,10 +248,11 @@ fn with_slot<T>(
     failed: &str,
     f: impl Fn(&mut Kept) -> redis::RedisResult<T>,
 ) -> Result<T, OpError> {
-    if slot
-        .as_ref()
-        .is_some_and(|k| k.pid != std::process::id() || k.address != config.redis_address)
-    {
+    if slot.as_ref().is_some_and(|k| {
+        k.pid != std::process::id()
+            || k.address != config.redis_address
+            || k.cluster != config.redis_cluster()
+    }) {
         *slot = None;
     }
     let unreachable = |e: redis::RedisError| {
@@ -272,6 +274,7 @@ fn with_slot<T>(
                 last_used: Instant::now(),
                 pid: std::process::id(),
                 address: config.redis_address.clone(),
+                cluster: config.redis_cluster(),
             });
         }
         match f(slot.as_mut().expect("connected above")) {
@@ -283,6 +286,16 @@ fn with_slot<T>(
                     return Err(unreachable(e));
                 }
             }
+            Err(e)
+                if attempt == 0
+                    && matches!(
+                        e.retry_method(),
+                        redis::RetryMethod::MovedRedirect | redis::RetryMethod::AskRedirect
+                    ) =>
+            {
+                // A cluster slot moved: the command did not run; the client knows the new owner.
+            }
+            Err(e) if passing(&e) => return Err(unreachable(e)),
             Err(e) => return Err(OpError::Failed(format!("Redis refused the command: {e}"))),
         }
     }
@@ -295,6 +308,13 @@ fn with_slot<T>(
 /// Whether an error means the connection is gone (as opposed to Redis refusing a command).
 pub(super) fn lost_connection(e: &redis::RedisError) -> bool {
     e.is_io_error() || e.is_connection_dropped() || e.is_timeout() || e.is_connection_refusal()
+}
+
+/// Whether an error will pass: the connection is gone, or a cluster is between states
+/// (CLUSTERDOWN, TRYAGAIN, MOVED after the client's redirections, a loading replica, …).
+/// Anything else is Redis refusing the command for good (an ACL rule, a wrong type).
+pub(super) fn passing(e: &redis::RedisError) -> bool {
+    lost_connection(e) || !matches!(e.retry_method(), redis::RetryMethod::NoRetry)
 }
 
 fn connect(config: &Config) -> redis::RedisResult<Blocking> {
