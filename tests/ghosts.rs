@@ -90,6 +90,68 @@ async fn a_dropped_ghost_resumes_with_its_token_and_misses_nothing() {
     assert_eq!(events_of(&worker, &id), vec!["open", "join", "resume"]);
 }
 
+/// A client whose network dropped without the server noticing (its old socket still looks
+/// alive, and is stuck with unread frames) comes back with its token: it takes the connection
+/// over at once, gets the frames the old socket had not written, in order, then live traffic;
+/// the worker sees `resume` and no close.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ghost_resumed_while_its_old_socket_looks_alive_is_taken_over_at_once() {
+    // Room for a backlog bigger than the kernel's socket buffers.
+    let worker = Worker::start(json!({"send_buffer": 64 << 20}));
+    let mut control = connect(&worker.url("/ws?tag=control")).await;
+    let mut old = connect(&worker.url("/ws?tag=g")).await;
+    subscribe(&mut old, "news").await;
+    let id = worker.open_id("g");
+    php(
+        &mut control,
+        &format!("frankenphp_ws_activateGhost('{id}')"),
+    )
+    .await;
+    let token = php(
+        &mut control,
+        &format!("frankenphp_ws_getResumeToken('{id}')"),
+    )
+    .await;
+    let token = token.as_str().unwrap().to_string();
+    // The old client stops reading: 256 frames of 64 KiB fill the socket buffers (a few MiB),
+    // and the server's writer is stuck with the rest.
+    php(&mut control, "(function () { for ($i = 0; $i < 256; $i++) { broadcast('news', $i . ':' . str_repeat('x', 65536)); } return true; })()").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let started = std::time::Instant::now();
+    let mut back = connect(&worker.url(&format!("/ws?resume={token}"))).await;
+    let resume = worker.wait_event("resume", T, |e| e["type"] == "resume");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "taken over at once, not after a timeout"
+    );
+    assert_eq!(resume["connection"], id.as_str());
+    let replayed: usize = resume["payload"].as_str().unwrap().parse().unwrap();
+    assert!(
+        replayed > 0 && replayed <= 256,
+        "the old socket's unwritten frames are replayed: {replayed}"
+    );
+    // What the old socket had not written arrives, in order, ending with the last.
+    let mut numbers = Vec::new();
+    for _ in 0..replayed {
+        let frame = next_data(&mut back, T).await;
+        let text = frame.to_text().unwrap();
+        numbers.push(text.split(':').next().unwrap().parse::<usize>().unwrap());
+    }
+    let first = numbers[0];
+    assert_eq!(numbers, (first..256).collect::<Vec<_>>());
+    send_text(&mut control, "broadcast:news:after").await;
+    assert_eq!(next_data(&mut back, T).await, Message::text("after"));
+    // The old socket was closed for good; the connection lives on, reported once.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(events_of(&worker, &id), vec!["open", "join", "resume"]);
+    assert_eq!(
+        php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await,
+        json!(true)
+    );
+    drop(old);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn releasing_a_dormant_ghost_reports_its_end_in_order_with_state_readable() {
     let worker = Worker::start(json!({}));

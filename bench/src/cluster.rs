@@ -237,9 +237,18 @@ pub fn cluster() {
     std::thread::sleep(Duration::from_millis(300));
     let calls = 2000;
     for (label, call) in [
-        ("send() to a connection on node 2", "frankenphp_ws_send($id, 'x')"),
-        ("getStoredInformation() of a connection on node 2", "frankenphp_ws_getStoredInformation($id, 'k')"),
-        ("getClientsCount() of 3 nodes", "frankenphp_ws_getClientsCount()"),
+        (
+            "send() to a connection on node 2",
+            "frankenphp_ws_send($id, 'x')",
+        ),
+        (
+            "getStoredInformation() of a connection on node 2",
+            "frankenphp_ws_getStoredInformation($id, 'k')",
+        ),
+        (
+            "getClientsCount() of 3 nodes",
+            "frankenphp_ws_getClientsCount()",
+        ),
     ] {
         let code = format!(
             "$id = frankenphp_ws_getClients()[0]; $t = hrtime(true); for ($i = 0; $i < {calls}; $i++) {{ {call}; }} echo (hrtime(true) - $t) / {calls} / 1000;"
@@ -247,12 +256,23 @@ pub fn cluster() {
         let out = Command::new("php")
             .args(["-n", "-d", &format!("extension={extension}")])
             .args(["-d", "frankenphp_ws.driver=redis"])
-            .args(["-d", &format!("frankenphp_ws.redis_address=redis://127.0.0.1:{}", redis.port)])
+            .args([
+                "-d",
+                &format!(
+                    "frankenphp_ws.redis_address=redis://127.0.0.1:{}",
+                    redis.port
+                ),
+            ])
             .args(["-r", &code])
             .output()
             .expect("php runs");
-        let us: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(f64::NAN);
-        println!("cluster: {label} from a CLI process via Redis: {us:.1} µs per call ({calls} calls)");
+        let us: f64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(f64::NAN);
+        println!(
+            "cluster: {label} from a CLI process via Redis: {us:.1} µs per call ({calls} calls)"
+        );
     }
     held.close();
 }

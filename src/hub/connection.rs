@@ -247,7 +247,7 @@ impl Connection {
     }
 
     /// Number of frames waiting; on resume, they are replayed first.
-    pub(super) fn restart_outbox(&self) -> usize {
+    pub fn restart_outbox(&self) -> usize {
         let outbox = self.outbox.lock();
         let bytes = outbox.iter().map(Message::len).sum();
         self.queued_bytes.store(bytes, Ordering::Relaxed);

@@ -121,20 +121,37 @@ impl Hub {
         token.as_ref().map(|t| t.to_string())
     }
 
-    /// A client presents `token`: if it names a dormant ghost, `socket` takes it over. The token
-    /// is spent. Returns the connection and the number of kept frames it will replay.
-    pub fn resume(&self, token: &str, socket: Arc<Socket>) -> Option<(Arc<Connection>, usize)> {
+    /// A client presents `token`: if it names a ghost, `socket` takes it over and the token is
+    /// spent. A dormant ghost wakes up. A ghost whose old socket still looks alive (a network
+    /// drop the server has not noticed) is taken over at once: the old socket is closed
+    /// (1000, `taken_over`) and its end reported to nobody. Returns the connection and the old
+    /// socket, whose `released` the caller awaits before replaying (`restart_outbox`): what
+    /// the old writer had taken and not written goes back to the front of the outbox.
+    pub fn resume(
+        &self,
+        token: &str,
+        socket: Arc<Socket>,
+    ) -> Option<(Arc<Connection>, Option<Arc<Socket>>)> {
         let conn = self.tokens.lock().get(token).cloned()?;
-        {
+        let old = {
             let mut life = conn.life.lock();
-            if !matches!(&*life, Life::Dormant { .. }) || !conn.is_ghost() {
+            if !conn.is_ghost() {
                 return None;
             }
+            let old = match &*life {
+                Life::Dormant { .. } => None,
+                Life::Live(old) => Some(old.clone()),
+                Life::Gone => return None,
+            };
             conn.set_life(&mut life, Life::Live(socket));
+            old
+        };
+        if let Some(old) = &old {
+            old.close(1000, reason::TAKEN_OVER);
         }
         if let Some(spent) = conn.resume_token.lock().take() {
             self.tokens.lock().remove(&spent);
         }
-        Some((conn.clone(), conn.restart_outbox()))
+        Some((conn, old))
     }
 }

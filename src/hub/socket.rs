@@ -23,6 +23,9 @@ pub mod reason {
     pub const PROTOCOL_ERROR: &str = "protocol_error";
     pub const GHOST_RELEASED: &str = "ghost_released";
     pub const RATE_LIMITED: &str = "rate_limited";
+    /// A client resumed the connection with its token while this socket still looked alive:
+    /// the new socket took it over (1000).
+    pub const TAKEN_OVER: &str = "taken_over";
     /// A bug: the connection's task panicked (1011).
     pub const INTERNAL_ERROR: &str = "internal_error";
 }
@@ -32,6 +35,9 @@ pub mod reason {
 pub struct Socket {
     /// Fired when the server wants this socket closed; the writer sends `cause`.
     pub closing: Shutdown,
+    /// Fired when the writer has let go of the connection's frames: what it took and did not
+    /// write is back in the connection's outbox (a takeover waits for it).
+    pub released: Shutdown,
     cause: OnceLock<CloseCause>,
 }
 

@@ -103,7 +103,19 @@ where
         .as_deref()
         .and_then(|token| node.hub.resume(token, socket.clone()));
     let conn = match resumed {
-        Some((conn, replayed)) => {
+        Some((conn, old)) => {
+            if let Some(old) = old {
+                // The old writer puts back what it took and did not write; it lets go at once
+                // unless its task is stuck, which the bound covers.
+                if tokio::time::timeout(CLOSE_GRACE, old.released.wait())
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!(connection = %conn.id(), "the old socket's writer did not let go in time; frames it held are lost");
+                }
+                tracing::info!(connection = %conn.id(), "resumed while its old socket still looked alive: taken over");
+            }
+            let replayed = conn.restart_outbox();
             let count = Some(Bytes::from(replayed.to_string()));
             emit!(&node, &conn, EventKind::Resume, count);
             conn

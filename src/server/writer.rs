@@ -26,13 +26,15 @@ pub(super) async fn write_task<S>(
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    if survive_panic(
+    let panicked = survive_panic(
         &conn,
         &socket,
         write_loop(conn.clone(), socket.clone(), &mut sink, node),
     )
-    .await
-    {
+    .await;
+    // However it ended (a dropped client returns early), the frames are let go of.
+    socket.released.trigger();
+    if panicked {
         let frame = CloseFrame {
             code: CloseCode::from(1011),
             reason: reason::INTERNAL_ERROR.into(),
@@ -108,6 +110,7 @@ async fn write_loop<S>(
             }
         }
     }
+    socket.released.trigger();
     let cause = socket.cause();
     if cause.send_frame {
         // A deliberate close (kill, stop, timeout, …) first writes what was queued before it:
