@@ -29,6 +29,7 @@ macro_rules! for_each_directive {
             "auth_endpoint" = "",
             "allowed_origins" = "",
             "trusted_proxies" = "",
+            "subprotocols" = "",
             "admin_allowed_origins" = "",
             "max_message_size" = "1048576",
             "ping_interval" = "25",
@@ -155,6 +156,9 @@ pub struct Config {
     pub allowed_origins: OriginList,
     /// Peers whose `X-Forwarded-Host`/`-Proto` are believed.
     pub trusted_proxies: TrustedProxies,
+    /// The WebSocket subprotocols served (`Sec-WebSocket-Protocol`), in no particular order:
+    /// the client's first offered one that is listed is chosen.
+    pub subprotocols: Vec<String>,
     /// Pages that may call the admin API; none by default, so browsers are refused.
     pub admin_allowed_origins: OriginList,
     pub max_message_size: usize,
@@ -194,6 +198,20 @@ impl Default for Config {
         )
         .expect("the built-in defaults are valid")
     }
+}
+
+/// `subprotocols`: space-separated names, each an HTTP token (RFC 6455 4.1).
+fn subprotocols(value: &str) -> Result<Vec<String>, String> {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    value
+        .split_whitespace()
+        .map(|name| match name.chars().all(token) {
+            true => Ok(name.to_string()),
+            false => Err(format!(
+                "option 'subprotocols' must be space-separated protocol names (letters, digits and !#$%&'*+-.^_`|~), got '{name}'"
+            )),
+        })
+        .collect()
 }
 
 impl Config {
@@ -317,6 +335,7 @@ impl Config {
             auth_endpoint: get("auth_endpoint").trim().to_string(),
             allowed_origins: OriginList::parse("allowed_origins", get("allowed_origins"))?,
             trusted_proxies: TrustedProxies::parse(get("trusted_proxies"))?,
+            subprotocols: subprotocols(get("subprotocols"))?,
             admin_allowed_origins: OriginList::parse(
                 "admin_allowed_origins",
                 get("admin_allowed_origins"),
@@ -392,6 +411,16 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn subprotocols_are_tokens() {
+        let config =
+            Config::from_pairs([("subprotocols".into(), " json  chat.v2 ".into())]).unwrap();
+        assert_eq!(config.subprotocols, ["json", "chat.v2"]);
+        let e = Config::from_pairs([("subprotocols".into(), "json,xml".into())]).unwrap_err();
+        assert!(e.contains("subprotocols") && e.contains("json,xml"), "{e}");
+    }
+
     use super::*;
 
     #[test]

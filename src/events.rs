@@ -22,6 +22,8 @@ pub enum EventKind {
         query: Vec<(String, String)>,
         remote_addr: String,
         user: Option<String>,
+        /// The subprotocol chosen at the handshake.
+        protocol: Option<String>,
     },
     Message {
         binary: bool,

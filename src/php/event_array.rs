@@ -47,11 +47,13 @@ pub fn to_array(event: Event) -> ZBox<ZendHashTable> {
             query,
             remote_addr,
             user,
+            protocol,
         } => {
             let _ = ht.insert("headers", pairs_array(&headers));
             let _ = ht.insert("query", pairs_array(&query));
             let _ = ht.insert("remote_addr", remote_addr.as_str());
             let _ = ht.insert("user", optional(&user));
+            let _ = ht.insert("protocol", optional(&protocol));
         }
         EventKind::Message { binary } => {
             let _ = ht.insert("binary", binary);

@@ -38,6 +38,8 @@ pub struct Handshake {
     pub resume: Option<String>,
     /// The admission place, held as long as the socket lives (none when nothing is limited).
     pub slot: Option<Slot>,
+    /// The subprotocol chosen (`subprotocols`), if any.
+    pub protocol: Option<String>,
 }
 
 /// Small buffers: most clients are idle most of the time, and memory per connection counts.
@@ -137,6 +139,7 @@ where
                 query: handshake.query,
                 remote_addr: handshake.remote.to_string(),
                 user: handshake.user,
+                protocol: handshake.protocol,
             };
             emit!(&node, &conn, open, None);
             conn

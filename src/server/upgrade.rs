@@ -13,7 +13,10 @@ use crate::auth::Verdict;
 use crate::hub::stats::Stats;
 use crate::node::Node;
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, UPGRADE};
+use hyper::header::{
+    HeaderValue, CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_PROTOCOL,
+    UPGRADE,
+};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -187,6 +190,7 @@ async fn handshake(
         .iter()
         .find(|(k, _)| k == "resume")
         .map(|(_, v)| v.clone());
+    let protocol = subprotocol(&req, &config.subprotocols);
     let handshake = client::Handshake {
         route: path,
         query,
@@ -205,6 +209,7 @@ async fn handshake(
         user,
         trusted,
         slot,
+        protocol: protocol.clone(),
     };
     let on_upgrade = hyper::upgrade::on(&mut req);
     tokio::spawn(async move {
@@ -222,7 +227,27 @@ async fn handshake(
         HeaderValue::from_str(&derive_accept_key(key.as_bytes()))
             .expect("base64 is a valid header"),
     );
+    if let Some(protocol) = protocol {
+        headers.insert(
+            SEC_WEBSOCKET_PROTOCOL,
+            HeaderValue::from_str(&protocol).expect("a token is a valid header"),
+        );
+    }
     response
+}
+
+/// The subprotocol to answer: the first the client offers (`Sec-WebSocket-Protocol`, in one
+/// header or several) that the server serves. None if it offers none served: the handshake
+/// goes on without one, and a client that needs one (a browser that asked) closes it.
+fn subprotocol(req: &Request<Incoming>, served: &[String]) -> Option<String> {
+    req.headers()
+        .get_all(SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .find(|offered| served.iter().any(|s| s == offered))
+        .map(str::to_string)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ $defaults = [
     'auth_endpoint' => '',
     'allowed_origins' => '',
     'trusted_proxies' => '',
+    'subprotocols' => '',
     'admin_allowed_origins' => '',
     'max_message_size' => '1048576',
     'ping_interval' => '25',
@@ -82,6 +83,7 @@ frankenphp_ws.node_name: default ok
 frankenphp_ws.auth_endpoint: default ok
 frankenphp_ws.allowed_origins: default ok
 frankenphp_ws.trusted_proxies: default ok
+frankenphp_ws.subprotocols: default ok
 frankenphp_ws.admin_allowed_origins: default ok
 frankenphp_ws.max_message_size: default ok
 frankenphp_ws.ping_interval: default ok
