@@ -38,6 +38,7 @@ macro_rules! for_each_directive {
             "send_buffer" = "4194304",
             "ghost_ttl" = "0",
             "ghost_buffer" = "1000",
+            "resume_tokens" = "off",
             "auth_timeout" = "2",
             "auth_concurrency" = "64",
             "auth_jwt_secret" = "",
@@ -168,6 +169,9 @@ pub struct Config {
     pub send_buffer: usize,
     pub ghost_ttl: Duration,
     pub ghost_buffer: usize,
+    /// `resume_tokens=auto`: every connection is a ghost from its open, and the server gives the
+    /// client its resume token itself (after open and after each resume).
+    pub resume_tokens_auto: bool,
     pub auth_timeout: Duration,
     pub auth_concurrency: usize,
     /// `auth_jwt_secret`, or the content of `auth_jwt_secret_file`.
@@ -347,6 +351,15 @@ impl Config {
             send_buffer: positive("send_buffer")? as usize,
             ghost_ttl: Duration::from_secs(number("ghost_ttl")?),
             ghost_buffer: number("ghost_buffer")? as usize,
+            resume_tokens_auto: match get("resume_tokens").trim() {
+                "off" => false,
+                // Every connection a ghost, with no TTL, would outlive every client for good.
+                "auto" if number("ghost_ttl")? == 0 => {
+                    return Err("option 'resume_tokens' = auto needs 'ghost_ttl' > 0 (how long a dropped connection waits for its client)".into())
+                }
+                "auto" => true,
+                other => return Err(format!("option 'resume_tokens' must be 'off' or 'auto', got '{other}'")),
+            },
             auth_timeout: Duration::from_secs(positive("auth_timeout")?),
             auth_concurrency: positive("auth_concurrency")? as usize,
             auth_jwt_secret,
@@ -411,6 +424,16 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn resume_tokens_auto_needs_a_ghost_ttl() {
+        let auto = |ttl: &str| Config::from_pairs([("resume_tokens".into(), "auto".into()), ("ghost_ttl".into(), ttl.into())]);
+        assert!(auto("60").unwrap().resume_tokens_auto);
+        let e = auto("0").unwrap_err();
+        assert!(e.contains("resume_tokens") && e.contains("ghost_ttl"), "{e}");
+        let e = Config::from_pairs([("resume_tokens".into(), "yes".into())]).unwrap_err();
+        assert!(e.contains("'off' or 'auto'"), "{e}");
+    }
 
     #[test]
     fn subprotocols_are_tokens() {

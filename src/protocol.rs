@@ -236,6 +236,12 @@ pub fn subscribed_reply(channel: &str) -> String {
     json!({"event": "subscribed", "channel": channel}).to_string()
 }
 
+/// The client's resume token (`resume_tokens=auto`): reconnecting with `?resume=TOKEN` takes
+/// the connection back.
+pub fn resume_token_message(token: &str) -> String {
+    json!({"event": "resume_token", "token": token}).to_string()
+}
+
 pub fn unsubscribed_reply(channel: &str) -> String {
     json!({"event": "unsubscribed", "channel": channel}).to_string()
 }

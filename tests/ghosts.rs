@@ -373,3 +373,43 @@ async fn racing_drops_releases_and_resumes_lose_or_duplicate_nothing() {
         );
     }
 }
+
+/// The token in a `resume_token` message (`resume_tokens=auto`).
+async fn token_message(client: &mut Client) -> String {
+    let frame = next_data(client, T).await;
+    let message: serde_json::Value = serde_json::from_str(frame.to_text().unwrap()).unwrap();
+    assert_eq!(message["event"], "resume_token", "{message}");
+    message["token"].as_str().unwrap().to_string()
+}
+
+/// With `resume_tokens=auto`, every connection is a ghost from its open and the server hands
+/// each client its token itself, and a fresh one after each resume.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_tokens_auto_hands_every_client_its_token_after_open_and_each_resume() {
+    let worker = Worker::start(json!({"resume_tokens": "auto", "ghost_ttl": 30}));
+    let mut control = connect(&worker.url("/ws?tag=control")).await;
+    token_message(&mut control).await;
+    let mut client = connect(&worker.url("/ws?tag=a")).await;
+    let first = token_message(&mut client).await;
+    let id = worker.open_id("a");
+    assert_eq!(php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await, json!(true));
+
+    drop(client);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    php(&mut control, &format!("frankenphp_ws_send('{id}', 'kept')")).await;
+    let mut back = connect(&worker.url(&format!("/ws?resume={first}"))).await;
+    assert_eq!(next_data(&mut back, T).await, Message::text("kept"));
+    let second = token_message(&mut back).await;
+    assert_ne!(second, first, "a token is spent by use");
+    worker.wait_event("resume", T, |e| e["type"] == "resume" && e["connection"] == id.as_str());
+
+    // The new token works; the spent one gives a new connection.
+    drop(back);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut again = connect(&worker.url(&format!("/ws?resume={second}"))).await;
+    token_message(&mut again).await;
+    assert_eq!(php(&mut control, "frankenphp_ws_getClientsCount()").await, json!(2));
+    let mut stale = connect(&worker.url(&format!("/ws?resume={first}&tag=stale"))).await;
+    token_message(&mut stale).await;
+    assert_ne!(worker.open_id("stale"), id);
+}

@@ -134,6 +134,9 @@ where
                 node.now_ms(),
             ));
             node.hub.register(conn.clone());
+            if node.config.resume_tokens_auto {
+                node.hub.activate_ghost(&conn.id());
+            }
             let open = EventKind::Open {
                 headers: handshake.headers,
                 query: handshake.query,
@@ -145,6 +148,12 @@ where
             conn
         }
     };
+    if node.config.resume_tokens_auto {
+        // The token to come back with: a fresh one after each resume (a token is spent by use).
+        if let Some(token) = node.hub.resume_token(&conn.id()) {
+            conn.reply(Message::text(protocol::resume_token_message(&token)));
+        }
+    }
     conn.heard_from(node.now_ms());
     // The connection's life goes on in a task of its own, holding only what it needs: this
     // one (with the handshake's headers, query and the rest) ends here and frees its memory.
