@@ -427,10 +427,18 @@ mod tests {
 
     #[test]
     fn resume_tokens_auto_needs_a_ghost_ttl() {
-        let auto = |ttl: &str| Config::from_pairs([("resume_tokens".into(), "auto".into()), ("ghost_ttl".into(), ttl.into())]);
+        let auto = |ttl: &str| {
+            Config::from_pairs([
+                ("resume_tokens".into(), "auto".into()),
+                ("ghost_ttl".into(), ttl.into()),
+            ])
+        };
         assert!(auto("60").unwrap().resume_tokens_auto);
         let e = auto("0").unwrap_err();
-        assert!(e.contains("resume_tokens") && e.contains("ghost_ttl"), "{e}");
+        assert!(
+            e.contains("resume_tokens") && e.contains("ghost_ttl"),
+            "{e}"
+        );
         let e = Config::from_pairs([("resume_tokens".into(), "yes".into())]).unwrap_err();
         assert!(e.contains("'off' or 'auto'"), "{e}");
     }

@@ -96,6 +96,7 @@ fn open(node: &Node, n: usize) -> Subject {
         query: vec![],
         remote_addr: "127.0.0.1:1".into(),
         user: None,
+        protocol: None,
     };
     node.events.push_now(Event::of(&conn, open, None));
     assert_eq!(subscribe(node, &id, "room"), Reply::Bool(true));
@@ -701,4 +702,50 @@ async fn the_ttl_sweep_races_resumes_at_expiry() {
         call(&node, Kind::KillConnection, id);
     }
     check_all_ended(&node, &collector, &ids).await;
+}
+
+/// Two clients present one token at once, to a ghost whose socket still looks alive or is
+/// dormant: one takes it over, the other gets nothing (a new connection, over the wire).
+#[test]
+fn one_token_resumes_once_however_many_race_with_it() {
+    let node = node(&[]);
+    for round in 0..200 {
+        let s = open(&node, round);
+        assert_eq!(
+            call(&node, Kind::ActivateGhost, &s.conn.id()),
+            Reply::Bool(true)
+        );
+        if round % 2 == 1 {
+            assert_eq!(end_socket(&node, &s.conn, &s.first), Ended::Dormant);
+        }
+        let barrier = Arc::new(Barrier::new(2));
+        let winners: Vec<bool> = (0..2)
+            .map(|_| {
+                let (node, token, barrier) = (node.clone(), s.token.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    node.hub.resume(&token, Socket::new()).is_some()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert_eq!(
+            winners.iter().filter(|w| **w).count(),
+            1,
+            "round {round}: {winners:?}"
+        );
+        if round % 2 == 0 {
+            // The old socket was taken over: it was asked to close, as taken over.
+            assert_eq!(
+                s.first.recorded_cause().map(|c| c.reason),
+                Some(reason::TAKEN_OVER)
+            );
+        }
+        assert_eq!(
+            call(&node, Kind::KillConnection, &s.conn.id()),
+            Reply::Bool(true)
+        );
+    }
 }

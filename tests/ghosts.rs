@@ -140,6 +140,34 @@ async fn a_ghost_resumed_while_its_old_socket_looks_alive_is_taken_over_at_once(
     }
     let first = numbers[0];
     assert_eq!(numbers, (first..256).collect::<Vec<_>>());
+    // The old client (alive here, only slow) gets what reached its socket, then the close:
+    // with the replay, nothing is missing (the last few may come twice).
+    let mut got_old = Vec::new();
+    let close = loop {
+        match tokio::time::timeout(T, futures_util::StreamExt::next(&mut old)).await {
+            Ok(Some(Ok(Message::Text(text)))) => {
+                got_old.push(text.split(':').next().unwrap().parse::<usize>().unwrap())
+            }
+            Ok(Some(Ok(Message::Close(frame)))) => break frame,
+            Ok(Some(Ok(_))) => {}
+            other => panic!("the old socket ended without a close frame: {other:?}"),
+        }
+    };
+    let close = close.expect("a close frame with a code");
+    assert_eq!(
+        (u16::from(close.code), close.reason.as_str()),
+        (1000, "taken_over")
+    );
+    assert_eq!(
+        got_old,
+        (0..got_old.len()).collect::<Vec<_>>(),
+        "the old socket got a prefix, in order"
+    );
+    assert!(
+        first <= got_old.len(),
+        "no gap: the old socket got 0..{}, the replay starts at {first}",
+        got_old.len()
+    );
     send_text(&mut control, "broadcast:news:after").await;
     assert_eq!(next_data(&mut back, T).await, Message::text("after"));
     // The old socket was closed for good; the connection lives on, reported once.
@@ -392,7 +420,10 @@ async fn resume_tokens_auto_hands_every_client_its_token_after_open_and_each_res
     let mut client = connect(&worker.url("/ws?tag=a")).await;
     let first = token_message(&mut client).await;
     let id = worker.open_id("a");
-    assert_eq!(php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await, json!(true));
+    assert_eq!(
+        php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await,
+        json!(true)
+    );
 
     drop(client);
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -401,14 +432,19 @@ async fn resume_tokens_auto_hands_every_client_its_token_after_open_and_each_res
     assert_eq!(next_data(&mut back, T).await, Message::text("kept"));
     let second = token_message(&mut back).await;
     assert_ne!(second, first, "a token is spent by use");
-    worker.wait_event("resume", T, |e| e["type"] == "resume" && e["connection"] == id.as_str());
+    worker.wait_event("resume", T, |e| {
+        e["type"] == "resume" && e["connection"] == id.as_str()
+    });
 
     // The new token works; the spent one gives a new connection.
     drop(back);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut again = connect(&worker.url(&format!("/ws?resume={second}"))).await;
     token_message(&mut again).await;
-    assert_eq!(php(&mut control, "frankenphp_ws_getClientsCount()").await, json!(2));
+    assert_eq!(
+        php(&mut control, "frankenphp_ws_getClientsCount()").await,
+        json!(2)
+    );
     let mut stale = connect(&worker.url(&format!("/ws?resume={first}&tag=stale"))).await;
     token_message(&mut stale).await;
     assert_ne!(worker.open_id("stale"), id);

@@ -180,8 +180,6 @@ impl Connection {
                 // A resume may have happened since `mode` was read, its replay count taken
                 // before this frame: then the new writer must be woken for it.
                 if self.mode.load(Ordering::Acquire) == LIVE {
-                    let bytes = outbox.iter().map(Message::len).sum();
-                    self.queued_bytes.store(bytes, Ordering::Relaxed);
                     self.attention.notify_one();
                 }
                 true
@@ -238,19 +236,17 @@ impl Connection {
             return;
         }
         let mut outbox = self.outbox.lock();
-        let mut bytes = 0;
         while let Some(message) = batch.pop_back() {
-            bytes += message.len();
             outbox.push_front(message);
         }
-        self.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
+        // Not backlog: what the next writer takes first, as `take_outbox` counts it.
     }
 
     /// Number of frames waiting; on resume, they are replayed first.
     pub fn restart_outbox(&self) -> usize {
         let outbox = self.outbox.lock();
-        let bytes = outbox.iter().map(Message::len).sum();
-        self.queued_bytes.store(bytes, Ordering::Relaxed);
+        // The replay is what the new writer takes first: no backlog behind it yet.
+        self.queued_bytes.store(0, Ordering::Relaxed);
         if !outbox.is_empty() {
             self.attention.notify_one();
         }

@@ -2,6 +2,7 @@
 //! tokens, resume. Every change of a connection's life happens under its life lock.
 
 use super::connection::{reason, Connection, Life, Socket};
+use super::socket::ending_for_good;
 use super::{random_hex_128, Ending, Hub};
 use std::sync::Arc;
 use std::time::Duration;
@@ -140,17 +141,32 @@ impl Hub {
             }
             let old = match &*life {
                 Life::Dormant { .. } => None,
+                // A socket closing for good (a kill, the stop, a bug) ends the ghost: not
+                // taken over.
+                Life::Live(old)
+                    if old
+                        .recorded_cause()
+                        .is_some_and(|c| ending_for_good(c.reason)) =>
+                {
+                    return None
+                }
                 Life::Live(old) => Some(old.clone()),
                 Life::Gone => return None,
             };
+            // Spent here, under the life lock: of two clients racing with one token, one wins.
+            {
+                let mut current = conn.resume_token.lock();
+                if current.as_deref() != Some(token) {
+                    return None;
+                }
+                *current = None;
+            }
             conn.set_life(&mut life, Life::Live(socket));
             old
         };
+        self.tokens.lock().remove(token);
         if let Some(old) = &old {
             old.close(1000, reason::TAKEN_OVER);
-        }
-        if let Some(spent) = conn.resume_token.lock().take() {
-            self.tokens.lock().remove(&spent);
         }
         Some((conn, old))
     }

@@ -23,7 +23,7 @@ mod tags;
 use crate::events::Event;
 use crate::protocol::PRESENCE_STATUSES;
 use bytes::Bytes;
-use connection::{reason, CloseCause, Connection, Life, Socket};
+use connection::{CloseCause, Connection, Life, Socket};
 use history::History;
 use index::MemberIndex;
 use parking_lot::{Mutex, RwLock};
@@ -171,13 +171,7 @@ impl Hub {
                 Life::Live(current) if Arc::ptr_eq(current, socket) => {}
                 _ => return Ended::Stale,
             }
-            // A kill or a stop ends a ghost too, and so does a bug in its task; anything else
-            // only puts it to sleep.
-            let deliberate = matches!(
-                cause.reason,
-                reason::KILLED | reason::SERVER_SHUTDOWN | reason::INTERNAL_ERROR
-            );
-            if conn.is_ghost() && !deliberate {
+            if conn.is_ghost() && !socket::ending_for_good(cause.reason) {
                 conn.set_life(
                     &mut life,
                     Life::Dormant {

@@ -30,6 +30,15 @@ pub mod reason {
     pub const INTERNAL_ERROR: &str = "internal_error";
 }
 
+/// Whether a socket closing for this reason ends its connection even if it is a ghost: a
+/// kill, the stop, a bug in its task. Anything else only puts a ghost to sleep.
+pub fn ending_for_good(why: &str) -> bool {
+    matches!(
+        why,
+        reason::KILLED | reason::SERVER_SHUTDOWN | reason::INTERNAL_ERROR
+    )
+}
+
 /// One network attachment: its close request and why it ended.
 #[derive(Default)]
 pub struct Socket {
@@ -69,6 +78,11 @@ impl Socket {
             send_frame: false,
         });
         self.closing.trigger();
+    }
+
+    /// Why the socket is closing, if anything asked it to yet.
+    pub fn recorded_cause(&self) -> Option<CloseCause> {
+        self.cause.get().copied()
     }
 
     pub fn cause(&self) -> CloseCause {

@@ -189,6 +189,8 @@ async fn live<S>(
     let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
     if finished.is_err() {
         writer.abort();
+        // An aborted writer never said it let go; a takeover waiting for it goes on now.
+        socket.released.trigger();
     }
 
     let Ended::Closed(cause) = node.hub.socket_ended(&conn, &socket) else {

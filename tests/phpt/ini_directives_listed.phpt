@@ -31,6 +31,7 @@ $defaults = [
     'send_buffer' => '4194304',
     'ghost_ttl' => '0',
     'ghost_buffer' => '1000',
+    'resume_tokens' => 'off',
     'auth_timeout' => '2',
     'auth_concurrency' => '64',
     'auth_jwt_secret' => '',
@@ -92,6 +93,7 @@ frankenphp_ws.event_queue_size: default ok
 frankenphp_ws.send_buffer: default ok
 frankenphp_ws.ghost_ttl: default ok
 frankenphp_ws.ghost_buffer: default ok
+frankenphp_ws.resume_tokens: default ok
 frankenphp_ws.auth_timeout: default ok
 frankenphp_ws.auth_concurrency: default ok
 frankenphp_ws.auth_jwt_secret: default ok
