@@ -21,6 +21,16 @@ fn events_of(worker: &Worker, id: &str) -> Vec<String> {
         .collect()
 }
 
+/// Makes connection `id` a ghost through the worker; its resume token.
+async fn make_ghost(control: &mut Client, id: &str) -> String {
+    assert_eq!(
+        php(control, &format!("frankenphp_ws_activateGhost('{id}')")).await,
+        json!(true)
+    );
+    let token = php(control, &format!("frankenphp_ws_getResumeToken('{id}')")).await;
+    token.as_str().expect("a token").to_string()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_ghost_resumes_with_its_token_and_misses_nothing() {
     let worker = Worker::start(json!({}));
@@ -102,17 +112,7 @@ async fn a_ghost_resumed_while_its_old_socket_looks_alive_is_taken_over_at_once(
     let mut old = connect(&worker.url("/ws?tag=g")).await;
     subscribe(&mut old, "news").await;
     let id = worker.open_id("g");
-    php(
-        &mut control,
-        &format!("frankenphp_ws_activateGhost('{id}')"),
-    )
-    .await;
-    let token = php(
-        &mut control,
-        &format!("frankenphp_ws_getResumeToken('{id}')"),
-    )
-    .await;
-    let token = token.as_str().unwrap().to_string();
+    let token = make_ghost(&mut control, &id).await;
     // The old client stops reading: 256 frames of 64 KiB fill the socket buffers (a few MiB),
     // and the server's writer is stuck with the rest.
     php(&mut control, "(function () { for ($i = 0; $i < 256; $i++) { broadcast('news', $i . ':' . str_repeat('x', 65536)); } return true; })()").await;
@@ -240,17 +240,7 @@ async fn a_token_is_spent_by_a_takeover_and_useless_after_release() {
     let mut control = connect(&worker.url("/ws?tag=control")).await;
     let client = connect(&worker.url("/ws?tag=g")).await;
     let id = worker.open_id("g");
-    php(
-        &mut control,
-        &format!("frankenphp_ws_activateGhost('{id}')"),
-    )
-    .await;
-    let token = php(
-        &mut control,
-        &format!("frankenphp_ws_getResumeToken('{id}')"),
-    )
-    .await;
-    let token = token.as_str().unwrap().to_string();
+    let token = make_ghost(&mut control, &id).await;
     drop(client);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let back = connect(&worker.url(&format!("/ws?resume={token}&tag=first"))).await;

@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -317,25 +316,7 @@ async fn five_seconds_without_redis_under_load() {
         let mut c = client(worker, "reader").await;
         subscribe(&mut c, "ticks").await;
         // Each reader records when each message arrived.
-        readers.push(tokio::spawn(async move {
-            let mut got = Vec::new();
-            while got.len() < total {
-                let Ok(Some(Ok(message))) =
-                    tokio::time::timeout(Duration::from_secs(15), c.next()).await
-                else {
-                    break;
-                };
-                if let Ok(text) = message.to_text() {
-                    got.push((text.to_string(), Instant::now()));
-                }
-            }
-            if let Ok(Some(extra)) =
-                tokio::time::timeout(Duration::from_millis(200), c.next()).await
-            {
-                got.push((format!("EXTRA {extra:?}"), Instant::now()));
-            }
-            got
-        }));
+        readers.push(record(c, total, Duration::from_secs(15)));
     }
     wait_subscribers(&redis, "frankenphp_ws:channel:ticks", 3);
     let mut control = client(&nodes[0], "control").await;
@@ -356,19 +337,9 @@ async fn five_seconds_without_redis_under_load() {
         "Redis was down for 5 s"
     );
 
-    let expected: Vec<String> = (0..total).map(|i| format!("t{i}")).collect();
     for (n, reader) in readers.into_iter().enumerate() {
         let got = reader.await.unwrap();
-        let texts: Vec<String> = got.iter().map(|(t, _)| t.clone()).collect();
-        if texts != expected {
-            let first = texts.iter().zip(&expected).position(|(a, b)| a != b);
-            panic!(
-                "node {}: {} messages; first difference at {first:?}: {:?}",
-                n + 1,
-                texts.len(),
-                first.map(|i| &texts[i.saturating_sub(2)..(i + 3).min(texts.len())])
-            );
-        }
+        assert_every_tick_in_order(n + 1, &got, total);
         if n == 0 {
             continue; // the publishing node's own reader never waited for Redis
         }

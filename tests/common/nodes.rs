@@ -117,3 +117,44 @@ pub async fn texts(client: &mut Client, n: usize) -> Vec<String> {
     }
     out
 }
+
+/// Records `total` texts from `client`, each with when it arrived, and anything more within
+/// 200 ms after (as "EXTRA …": a duplicate). Stops at `idle` without a message.
+pub fn record(
+    mut client: Client,
+    total: usize,
+    idle: Duration,
+) -> tokio::task::JoinHandle<Vec<(String, Instant)>> {
+    use futures_util::StreamExt;
+    tokio::spawn(async move {
+        let mut got = Vec::new();
+        while got.len() < total {
+            let Ok(Some(Ok(message))) = tokio::time::timeout(idle, client.next()).await else {
+                break;
+            };
+            if let Ok(text) = message.to_text() {
+                got.push((text.to_string(), Instant::now()));
+            }
+        }
+        if let Ok(Some(extra)) =
+            tokio::time::timeout(Duration::from_millis(200), client.next()).await
+        {
+            got.push((format!("EXTRA {extra:?}"), Instant::now()));
+        }
+        got
+    })
+}
+
+/// Panics unless node `n`'s reader got exactly `t0`..`t{total-1}`, naming the first difference.
+pub fn assert_every_tick_in_order(n: usize, got: &[(String, Instant)], total: usize) {
+    let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+    let expected: Vec<String> = (0..total).map(|i| format!("t{i}")).collect();
+    if texts != expected {
+        let first = texts.iter().zip(&expected).position(|(a, b)| a != b);
+        panic!(
+            "node {n}: {} messages; first difference at {first:?}: {:?}",
+            texts.len(),
+            first.map(|i| &texts[i.saturating_sub(2)..(i + 3).min(texts.len())])
+        );
+    }
+}
