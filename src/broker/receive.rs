@@ -89,11 +89,11 @@ pub(super) async fn receive(
                     );
                 }
             }
-            // One connection of a cluster's (a replica's) going is not Redis going: the
-            // pings say when the cluster cannot be used.
-            PushKind::Disconnection if !connection.is_cluster() => {
-                shared.set_up(false, &"the connection was lost")
-            }
+            // A lost connection (with a cluster, to any of its nodes) is treated as Redis going:
+            // when it is back, every subscription is made again. The cluster client's own
+            // re-subscription after a node restarts does not always happen (seen in the
+            // primary-restart test), so this resync is what brings its channels back.
+            PushKind::Disconnection => shared.set_up(false, &"the connection was lost"),
             _ => {}
         }
     }
