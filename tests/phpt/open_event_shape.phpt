@@ -1,5 +1,5 @@
 --TEST--
-The open event carries connection, route, payload null, lowercase headers, the decoded query, remote_addr and user null
+The open event carries connection, route, payload null, lowercase headers, the decoded query, remote_addr, user null and protocol null (no subprotocol served)
 --EXTENSIONS--
 frankenphp_ws
 --FILE--
@@ -14,7 +14,7 @@ $client = WsClient::connect(ws_url('/ws/chat?room=lobby%201&tag=a%2Bb&empty='), 
 ]);
 $open = wait_event('open');
 var_dump(array_keys($open));
-var_dump($open['type'], $open['route'], $open['payload'], $open['user']);
+var_dump($open['type'], $open['route'], $open['payload'], $open['user'], $open['protocol']);
 var_dump(is_string($open['connection']) && $open['connection'] !== '');
 var_dump($open['query']);
 var_dump($open['headers']['x-custom-header'], $open['headers']['cookie'], $open['headers']['origin']);
@@ -27,7 +27,7 @@ $local = stream_socket_get_name($r->getValue($client), false);
 var_dump($open['remote_addr'] === $local);
 ?>
 --EXPECT--
-array(8) {
+array(9) {
   [0]=>
   string(4) "type"
   [1]=>
@@ -44,9 +44,12 @@ array(8) {
   string(11) "remote_addr"
   [7]=>
   string(4) "user"
+  [8]=>
+  string(8) "protocol"
 }
 string(4) "open"
 string(8) "/ws/chat"
+NULL
 NULL
 NULL
 bool(true)
