@@ -11,7 +11,9 @@
 //!   tasks, the admin API.
 //! - `auth`: handshake authentication: the PHP `auth_endpoint` or an HS256 JWT.
 //! - `hub`: connections (ghosts included), channels, tags, stored information; its counters.
-//! - `broker`: how a broadcast reaches every node (in-memory for one process).
+//! - `broker`: how operations reach the other nodes (none with one process; Redis or a Redis
+//!   Cluster with several: fan-out by interest, requests to a connection's node, cluster reads,
+//!   heartbeats).
 //! - `global_store`: the process-wide key/value store with expiry.
 //! - `events`: what the worker loop receives, and the bounded queue that carries it.
 //! - `protocol`: the client's control messages and channel-name rules.

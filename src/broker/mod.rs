@@ -9,10 +9,12 @@
 //! - the global store lives in Redis (`redis_sync`).
 
 pub mod cluster;
+mod figures;
 mod interest;
 pub mod link;
 pub mod memory;
 pub mod outbox;
+mod publish;
 mod receive;
 pub mod redis;
 pub mod redis_sync;

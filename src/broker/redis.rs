@@ -17,8 +17,8 @@
 //!   back (logs, `/health`).
 
 use super::link::Link;
-use super::outbox::{Item, Outbox};
-use super::{cluster, interest, receive, redis_sync, request, topics, Broker};
+use super::outbox::Outbox;
+use super::{cluster, interest, publish, receive, redis_sync, request, topics, Broker};
 use crate::config::{mask_password, Config};
 use crate::hub::index::{Scope, Watcher};
 use crate::node::Node;
@@ -26,15 +26,12 @@ use crate::ops::{codec, Id, Kind, Op, OpError, Reply};
 use bytes::Bytes;
 use parking_lot::{Condvar, Mutex};
 use redis::PushInfo;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
-
-/// At most this many messages go in one pipeline.
-const BATCH: usize = 256;
 
 /// After Redis comes back, publishing waits this long, so that the other nodes have
 /// reconnected and re-subscribed: Redis keeps no message for a node that is not subscribed
@@ -198,93 +195,7 @@ impl Broker for RedisBroker {
     }
 
     fn metrics(&self) -> String {
-        let s = &self.shared;
-        let mut out = String::new();
-        let mut metric = |name: &str, help: &str, kind: &str, lines: Vec<(String, u64)>| {
-            out.push_str(&format!("# HELP frankenphp_ws_redis_{name} {help}\n# TYPE frankenphp_ws_redis_{name} {kind}\n"));
-            for (labels, value) in lines {
-                out.push_str(&format!("frankenphp_ws_redis_{name}{labels} {value}\n"));
-            }
-        };
-        let by_kind = |counts: &[AtomicU64]| -> Vec<(String, u64)> {
-            Kind::ALL
-                .iter()
-                .map(|k| {
-                    (
-                        format!("{{op=\"{}\"}}", k.name()),
-                        counts[*k as usize].load(Ordering::Relaxed),
-                    )
-                })
-                .filter(|(_, n)| *n > 0)
-                .collect()
-        };
-        let (outbox, dropped) = {
-            let outbox = s.outbox.lock();
-            (outbox.len() as u64, outbox.dropped)
-        };
-        metric(
-            "up",
-            "1 while Redis answers",
-            "gauge",
-            vec![(String::new(), u64::from(s.up.load(Ordering::Acquire)))],
-        );
-        metric(
-            "published_total",
-            "messages this node published on Redis, by operation",
-            "counter",
-            by_kind(&s.published),
-        );
-        metric(
-            "received_total",
-            "messages this node received from Redis and ran, by operation",
-            "counter",
-            by_kind(&s.received),
-        );
-        metric(
-            "outbox",
-            "messages waiting for Redis",
-            "gauge",
-            vec![(String::new(), outbox)],
-        );
-        metric(
-            "outbox_dropped_total",
-            "messages dropped past the outbox's bound",
-            "counter",
-            vec![(String::new(), dropped)],
-        );
-        metric(
-            "reconnects_total",
-            "times Redis came back",
-            "counter",
-            vec![(String::new(), s.reconnects.load(Ordering::Relaxed))],
-        );
-        metric(
-            "subscriptions",
-            "Redis channels this node is subscribed to",
-            "gauge",
-            vec![(String::new(), s.subscriptions.lock().len() as u64)],
-        );
-        let (count, sum_us, _, buckets) = request::LATENCY.snapshot();
-        out.push_str("# HELP frankenphp_ws_redis_request_seconds round trips of requests to other nodes\n# TYPE frankenphp_ws_redis_request_seconds histogram\n");
-        let mut cumulative = 0;
-        for (bound, n) in request::BUCKETS_US.iter().zip(buckets) {
-            cumulative += n;
-            out.push_str(&format!(
-                "frankenphp_ws_redis_request_seconds_bucket{{le=\"{}\"}} {cumulative}\n",
-                *bound as f64 / 1e6
-            ));
-        }
-        out.push_str(&format!(
-            "frankenphp_ws_redis_request_seconds_bucket{{le=\"+Inf\"}} {count}\n"
-        ));
-        out.push_str(&format!(
-            "frankenphp_ws_redis_request_seconds_sum {}\n",
-            sum_us as f64 / 1e6
-        ));
-        out.push_str(&format!(
-            "frankenphp_ws_redis_request_seconds_count {count}\n"
-        ));
-        out
+        self.shared.metrics()
     }
 
     fn cluster(&self) -> Option<Value> {
@@ -316,7 +227,7 @@ impl Broker for RedisBroker {
             return;
         };
         let shared = &self.shared;
-        tokio::spawn(publish(
+        tokio::spawn(publish::publish(
             shared.clone(),
             pending.connection.clone(),
             node.clone(),
@@ -351,37 +262,7 @@ impl Broker for RedisBroker {
     }
 
     fn stats(&self) -> Option<Value> {
-        let s = &self.shared;
-        let by_kind = |counts: &[AtomicU64]| -> serde_json::Map<String, Value> {
-            Kind::ALL
-                .iter()
-                .map(|k| (k.name(), counts[*k as usize].load(Ordering::Relaxed)))
-                .filter(|(_, n)| *n > 0)
-                .map(|(name, n)| (name.to_string(), json!(n)))
-                .collect()
-        };
-        let total = |counts: &[AtomicU64]| {
-            counts
-                .iter()
-                .map(|n| n.load(Ordering::Relaxed))
-                .sum::<u64>()
-        };
-        let (asked, sum_us, max_us, _) = request::LATENCY.snapshot();
-        let outbox = s.outbox.lock();
-        Some(json!({
-            "up": s.up.load(Ordering::Acquire),
-            "published": total(&s.published),
-            "received": total(&s.received),
-            "published_by_kind": by_kind(&s.published),
-            "received_by_kind": by_kind(&s.received),
-            "requests": asked,
-            "request_latency_avg_us": sum_us.checked_div(asked).unwrap_or(0),
-            "request_latency_max_us": max_us,
-            "outbox": outbox.len(),
-            "outbox_dropped": outbox.dropped,
-            "reconnects": s.reconnects.load(Ordering::Relaxed),
-            "subscriptions": s.subscriptions.lock().len(),
-        }))
+        Some(self.shared.figures())
     }
 }
 
@@ -431,111 +312,6 @@ impl Shared {
         let since = (*self.back_at.lock())?.elapsed();
         (since < GRACE).then(|| GRACE - since)
     }
-}
-
-/// Publishes the outbox in order; on failure, waits with capped, jittered backoff and retries
-/// the same messages.
-async fn publish(shared: Arc<Shared>, mut connection: Link, node: Arc<Node>) {
-    let mut backoff = Duration::from_millis(50);
-    loop {
-        let batch = shared.outbox.lock().peek(BATCH);
-        if batch.is_empty() {
-            tokio::select! {
-                _ = node.shutdown.wait() => return,
-                _ = shared.wake.notified() => continue,
-            }
-        }
-        if let Some(wait) = shared.hold() {
-            tokio::select! {
-                _ = node.shutdown.wait() => return,
-                _ = tokio::time::sleep(wait) => continue,
-            }
-        }
-        let last = batch.last().map_or(0, |item| item.seq);
-        let sent = tokio::time::timeout(shared.timeout, send(&mut connection, &batch)).await;
-        match sent {
-            Ok(Ok(())) => {
-                shared.outbox.lock().sent(last);
-                shared.flushed.notify_all();
-                for item in &batch {
-                    shared.published[item.kind as usize].fetch_add(1, Ordering::Relaxed);
-                }
-                backoff = Duration::from_millis(50);
-            }
-            // Redis refused a command (an ACL rule, …): retrying cannot help, and would
-            // publish the rest of the batch again and again. Drop it, say so.
-            Ok(Err(e)) if !super::redis_sync::passing(&e) => {
-                tracing::error!(
-                    "Redis at {} refused {} messages, dropped: {e}",
-                    shared.address,
-                    batch.len()
-                );
-                let mut outbox = shared.outbox.lock();
-                outbox.sent(last);
-                outbox.dropped += batch.len() as u64;
-                drop(outbox);
-                shared.flushed.notify_all();
-            }
-            Ok(Err(e)) => {
-                shared.set_up(false, &e);
-                pause(&node, &mut backoff).await;
-            }
-            Err(_) => {
-                shared.set_up(false, &"no answer within redis_timeout");
-                pause(&node, &mut backoff).await;
-            }
-        }
-        if node.shutdown.is_triggered() {
-            return;
-        }
-    }
-}
-
-/// Publishes a batch in order: one pipeline to one server. A cluster takes a pipeline only
-/// within one slot, so there each Redis channel's messages go in one pipeline, in order, and
-/// the channels' pipelines go to their shards at once.
-async fn send(connection: &mut Link, batch: &[Item]) -> redis::RedisResult<()> {
-    if !connection.is_cluster() {
-        let mut pipe = redis::pipe();
-        for item in batch {
-            pipe.publish(&item.topic, &item.payload[..]).ignore();
-        }
-        return pipe.query_async::<()>(connection).await;
-    }
-    let mut by_topic: Vec<(&str, redis::Pipeline)> = Vec::new();
-    for item in batch {
-        let at = match by_topic.iter().position(|(topic, _)| *topic == item.topic) {
-            Some(at) => at,
-            None => {
-                by_topic.push((&item.topic, redis::pipe()));
-                by_topic.len() - 1
-            }
-        };
-        by_topic[at]
-            .1
-            .cmd("SPUBLISH")
-            .arg(&item.topic)
-            .arg(&item.payload[..])
-            .ignore();
-    }
-    let sends = by_topic.iter().map(|(_, pipe)| {
-        let mut connection = connection.clone();
-        async move { pipe.query_async::<()>(&mut connection).await }
-    });
-    futures_util::future::join_all(sends)
-        .await
-        .into_iter()
-        .collect()
-}
-
-/// Sleeps `backoff` with jitter, then doubles it up to 2 s.
-async fn pause(node: &Node, backoff: &mut Duration) {
-    let jitter = u64::from(crate::hub::random_bytes::<1>()[0]) * backoff.as_millis() as u64 / 512;
-    tokio::select! {
-        _ = node.shutdown.wait() => {}
-        _ = tokio::time::sleep(*backoff + Duration::from_millis(jitter)) => {}
-    }
-    *backoff = (*backoff * 2).min(Duration::from_secs(2));
 }
 
 /// Pings Redis (every second, or more often while it is down): this drives reconnection,

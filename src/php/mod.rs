@@ -8,6 +8,7 @@ pub mod event_array;
 pub mod functions;
 pub mod ini;
 pub mod state_functions;
+pub mod tag_functions;
 
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::ModuleEntry;
@@ -66,5 +67,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
             let name = format!("FRANKENPHP_WS_OP_{}", op.to_uppercase());
             module.constant((name.as_str(), *op, &[] as ext_php_rs::describe::DocComments))
         });
-    state_functions::register(functions::register(module))
+    tag_functions::register(state_functions::register(functions::register(module)))
 }

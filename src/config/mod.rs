@@ -8,6 +8,10 @@ use crate::server::proxies::TrustedProxies;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+mod values;
+pub use values::{displayed_value, mask_password};
+use values::{secret, subprotocols};
+
 /// Calls `$m!` with every directive and its default, in the documented order (names without
 /// the prefix). The one list both `DIRECTIVES` and the INI table (`php::ini`) are built from.
 #[macro_export]
@@ -70,67 +74,6 @@ pub const INI_PREFIX: &str = "frankenphp_ws.";
 /// The directives whose values are secrets. Each may instead be read from a file named by the
 /// directive of the same name with `_file` appended.
 pub const SECRET_DIRECTIVES: &[&str] = &["admin_token", "auth_jwt_secret"];
-
-/// How `phpinfo()` / `php --ri` show a directive's value: a secret as `********` when set
-/// (nothing when not), as php-src shows `odbc.default_pw`; every other value as it is.
-/// `ini_get()` still returns the real value, as it does for PHP's own password directives.
-pub fn displayed_value(name: &str, value: &str) -> String {
-    let name = name.strip_prefix(INI_PREFIX).unwrap_or(name);
-    match (SECRET_DIRECTIVES.contains(&name), value.is_empty()) {
-        _ if name == "redis_address" => mask_password(value),
-        (false, _) | (true, true) => value.to_string(),
-        (true, false) => "********".to_string(),
-    }
-}
-
-/// A Redis URL with its password shown as `********`.
-pub fn mask_password(url: &str) -> String {
-    // A cluster's seeds: each one masked.
-    if url.trim().contains(char::is_whitespace) {
-        return url
-            .split_whitespace()
-            .map(mask_password)
-            .collect::<Vec<_>>()
-            .join(" ");
-    }
-    let (scheme, rest) = url.split_once("://").map_or(("", url), |(s, r)| (s, r));
-    let scheme = if scheme.is_empty() {
-        String::new()
-    } else {
-        format!("{scheme}://")
-    };
-    // The host follows the last `@`: a password may contain `@` itself.
-    match rest.rsplit_once('@') {
-        Some((credentials, host)) => match credentials.split_once(':') {
-            Some((user, _)) => format!("{scheme}{user}:********@{host}"),
-            None => format!("{scheme}********@{host}"),
-        },
-        None => url.to_string(),
-    }
-}
-
-/// The secret `name`: its directive's value, or the trimmed content of the file that
-/// `<name>_file` names. Setting both, or a file that cannot be read or is empty, is an error.
-fn secret(get: impl Fn(&str) -> String, name: &str) -> Result<String, String> {
-    let file_option = format!("{name}_file");
-    let value = get(name);
-    let path = get(&file_option).trim().to_string();
-    if path.is_empty() {
-        return Ok(value);
-    }
-    if !value.is_empty() {
-        return Err(format!(
-            "options '{name}' and '{file_option}' exclude each other: set the secret or the file that holds it, not both"
-        ));
-    }
-    let content = std::fs::read_to_string(&path)
-        .map_err(|e| format!("option '{file_option}': cannot read '{path}': {e}"))?;
-    let content = content.trim();
-    if content.is_empty() {
-        return Err(format!("option '{file_option}': '{path}' is empty"));
-    }
-    Ok(content.to_string())
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -202,20 +145,6 @@ impl Default for Config {
         )
         .expect("the built-in defaults are valid")
     }
-}
-
-/// `subprotocols`: space-separated names, each an HTTP token (RFC 6455 4.1).
-fn subprotocols(value: &str) -> Result<Vec<String>, String> {
-    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
-    value
-        .split_whitespace()
-        .map(|name| match name.chars().all(token) {
-            true => Ok(name.to_string()),
-            false => Err(format!(
-                "option 'subprotocols' must be space-separated protocol names (letters, digits and !#$%&'*+-.^_`|~), got '{name}'"
-            )),
-        })
-        .collect()
 }
 
 impl Config {
@@ -423,139 +352,4 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
-
-    #[test]
-    fn resume_tokens_auto_needs_a_ghost_ttl() {
-        let auto = |ttl: &str| {
-            Config::from_pairs([
-                ("resume_tokens".into(), "auto".into()),
-                ("ghost_ttl".into(), ttl.into()),
-            ])
-        };
-        assert!(auto("60").unwrap().resume_tokens_auto);
-        let e = auto("0").unwrap_err();
-        assert!(
-            e.contains("resume_tokens") && e.contains("ghost_ttl"),
-            "{e}"
-        );
-        let e = Config::from_pairs([("resume_tokens".into(), "yes".into())]).unwrap_err();
-        assert!(e.contains("'off' or 'auto'"), "{e}");
-    }
-
-    #[test]
-    fn subprotocols_are_tokens() {
-        let config =
-            Config::from_pairs([("subprotocols".into(), " json  chat.v2 ".into())]).unwrap();
-        assert_eq!(config.subprotocols, ["json", "chat.v2"]);
-        let e = Config::from_pairs([("subprotocols".into(), "json,xml".into())]).unwrap_err();
-        assert!(e.contains("subprotocols") && e.contains("json,xml"), "{e}");
-    }
-
-    use super::*;
-
-    #[test]
-    fn defaults_match_the_contract() {
-        let c = Config::default();
-        assert_eq!(c.listen, "127.0.0.1:8080");
-        assert_eq!(c.path, "/ws");
-        assert_eq!(c.max_message_size, 1_048_576);
-        assert_eq!(c.event_queue_size, 65_536);
-        assert_eq!(c.ping_interval, Duration::from_secs(25));
-    }
-
-    #[test]
-    fn unknown_and_bad_values_are_explained() {
-        let e = Config::from_pairs([("nope".into(), "1".into())]).unwrap_err();
-        assert!(e.contains("unknown option 'nope'"), "{e}");
-        let e = Config::from_pairs([("send_buffer".into(), "-1".into())]).unwrap_err();
-        assert!(e.contains("non-negative integer"), "{e}");
-    }
-
-    #[test]
-    fn non_loopback_needs_auth_and_admin_token() {
-        let c = Config::from_pairs([("listen".into(), "0.0.0.0:0".into())]).unwrap();
-        assert!(c
-            .validate_for_server()
-            .unwrap_err()
-            .contains("auth_endpoint"));
-        let c = Config::from_pairs([
-            ("listen".into(), "0.0.0.0:0".into()),
-            ("auth_jwt_secret".into(), "k".into()),
-        ])
-        .unwrap();
-        assert!(
-            c.validate_for_server().is_ok(),
-            "a JWT secret authenticates too"
-        );
-        let c = Config::from_pairs([
-            ("listen".into(), "0.0.0.0:0".into()),
-            ("auth_endpoint".into(), "https://x/".into()),
-        ])
-        .unwrap();
-        assert!(c.validate_for_server().unwrap_err().contains("http://"));
-        assert!(Config::from_pairs([("tls_cert".into(), "a.pem".into())])
-            .unwrap_err()
-            .contains("go together"));
-        let c = Config::from_pairs([("admin_listen".into(), "0.0.0.0:0".into())]).unwrap();
-        assert!(c.validate_for_server().unwrap_err().contains("admin_token"));
-    }
-
-    #[test]
-    fn redis_passwords_are_masked() {
-        assert_eq!(
-            mask_password("redis://app:p@ss@h:1/2"),
-            "redis://app:********@h:1/2"
-        );
-        assert_eq!(mask_password("redis://:pw@h:1"), "redis://:********@h:1");
-        assert_eq!(mask_password(":secret@h:6379"), ":********@h:6379");
-        assert_eq!(mask_password("redis://h:1"), "redis://h:1");
-    }
-
-    #[test]
-    fn secrets_come_from_the_value_or_a_file_and_are_masked_for_display() {
-        let dir = std::env::temp_dir().join(format!("fws-config-secret-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("token");
-        std::fs::write(&file, "  s3cret\n").unwrap();
-        let path = file.display().to_string();
-        let pairs = |list: &[(&str, &str)]| {
-            Config::from_pairs(list.iter().map(|(k, v)| (k.to_string(), v.to_string())))
-        };
-
-        let c = pairs(&[("admin_token_file", &path), ("auth_jwt_secret_file", &path)]).unwrap();
-        assert_eq!(
-            (c.admin_token.as_str(), c.auth_jwt_secret.as_str()),
-            ("s3cret", "s3cret")
-        );
-        let c = pairs(&[("admin_token", "direct")]).unwrap();
-        assert_eq!(c.admin_token, "direct");
-        let e = pairs(&[("admin_token", "direct"), ("admin_token_file", &path)]).unwrap_err();
-        assert!(
-            e.contains("'admin_token' and 'admin_token_file' exclude each other"),
-            "{e}"
-        );
-        let missing = dir.join("none").display().to_string();
-        let e = pairs(&[("auth_jwt_secret_file", &missing)]).unwrap_err();
-        assert!(
-            e.contains("option 'auth_jwt_secret_file': cannot read") && e.contains(&missing),
-            "{e}"
-        );
-        std::fs::write(&file, " \n").unwrap();
-        assert!(pairs(&[("admin_token_file", &path)])
-            .unwrap_err()
-            .contains("is empty"));
-        std::fs::remove_dir_all(&dir).unwrap();
-
-        assert_eq!(
-            displayed_value("frankenphp_ws.admin_token", "x"),
-            "********"
-        );
-        assert_eq!(displayed_value("auth_jwt_secret", ""), "");
-        assert_eq!(
-            displayed_value("admin_token_file", "/run/secret"),
-            "/run/secret"
-        );
-        assert_eq!(displayed_value("listen", "127.0.0.1:1"), "127.0.0.1:1");
-    }
-}
+mod tests;

@@ -25,6 +25,8 @@ use std::time::Instant;
 use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Message;
 
+mod outbox;
+
 pub use super::socket::{reason, CloseCause, Socket};
 
 pub(super) enum Life {
@@ -158,99 +160,6 @@ impl Connection {
             Life::Live(socket) => Some(socket.clone()),
             _ => None,
         }
-    }
-
-    /// Queues an application frame for the client. A dormant ghost keeps it (up to
-    /// `ghost_buffer`, oldest dropped first). False if the connection is gone or was just
-    /// closed for being a slow consumer.
-    pub fn send(&self, message: Message) -> bool {
-        if self.history_on.load(Ordering::Relaxed) {
-            self.record(&message);
-        }
-        match self.mode.load(Ordering::Acquire) {
-            LIVE => self.send_live(message),
-            DORMANT => {
-                let mut outbox = self.outbox.lock();
-                while outbox.len() >= self.ghost_buffer.max(1) {
-                    outbox.pop_front();
-                }
-                if self.ghost_buffer > 0 {
-                    outbox.push_back(message);
-                }
-                // A resume may have happened since `mode` was read, its replay count taken
-                // before this frame: then the new writer must be woken for it.
-                if self.mode.load(Ordering::Acquire) == LIVE {
-                    self.attention.notify_one();
-                }
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Queues a protocol reply (subscribed, error, …): not application data, not recorded.
-    pub fn reply(&self, message: Message) -> bool {
-        self.mode.load(Ordering::Acquire) == LIVE && self.send_live(message)
-    }
-
-    fn send_live(&self, message: Message) -> bool {
-        let len = message.len();
-        let mut outbox = self.outbox.lock();
-        // `send_buffer` bounds the backlog waiting behind what the writer is writing. A
-        // message alone in it always fits, whatever its size (up to `max_message_size`): a
-        // client that reads gets it; one that does not is caught by the next frame.
-        let backlog = self.queued_bytes.load(Ordering::Relaxed) + len;
-        if backlog > self.send_buffer && backlog != len {
-            drop(outbox);
-            if let Some(socket) = self.socket() {
-                socket.close(1008, reason::SLOW_CONSUMER);
-            }
-            return false;
-        }
-        self.queued_bytes.store(backlog, Ordering::Relaxed);
-        outbox.push_back(message);
-        // Only the first frame of a batch wakes the writer: it takes the whole outbox at once,
-        // so frames queued behind it need no wake-up of their own.
-        if outbox.len() == 1 {
-            drop(outbox);
-            self.attention.notify_one();
-        }
-        true
-    }
-
-    /// Moves everything queued into `batch` (empty, keeping its capacity); false if nothing was.
-    pub fn take_outbox(&self, batch: &mut VecDeque<Message>) -> bool {
-        let mut outbox = self.outbox.lock();
-        if outbox.is_empty() {
-            return false;
-        }
-        std::mem::swap(&mut *outbox, batch);
-        // What the writer writes is no longer backlog (counted under the outbox lock).
-        self.queued_bytes.store(0, Ordering::Relaxed);
-        true
-    }
-
-    /// Puts frames a dying writer could not write back at the front, so a ghost keeps them.
-    pub fn requeue_front(&self, batch: &mut VecDeque<Message>) {
-        if batch.is_empty() {
-            return;
-        }
-        let mut outbox = self.outbox.lock();
-        while let Some(message) = batch.pop_back() {
-            outbox.push_front(message);
-        }
-        // Not backlog: what the next writer takes first, as `take_outbox` counts it.
-    }
-
-    /// Number of frames waiting; on resume, they are replayed first.
-    pub fn restart_outbox(&self) -> usize {
-        let outbox = self.outbox.lock();
-        // The replay is what the new writer takes first: no backlog behind it yet.
-        self.queued_bytes.store(0, Ordering::Relaxed);
-        if !outbox.is_empty() {
-            self.attention.notify_one();
-        }
-        outbox.len()
     }
 
     /// Resolves when frames were queued or the ping settings changed.

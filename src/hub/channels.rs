@@ -1,0 +1,96 @@
+//! Channels: subscribing and unsubscribing (each change reported under the channel lock), and
+//! who is subscribed to what.
+
+use super::{Change, Hub};
+use crate::events::Event;
+
+impl Hub {
+    /// Subscribes and, if that changed anything, hands the `join` to `report` under the channel
+    /// lock: an end is reported after `retire`, which takes that lock too, and so does any
+    /// other change of this channel. So, whoever makes the change (the client, a PHP call on
+    /// any thread), its event is queued in the order of the changes and never after `close`.
+    pub fn subscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
+        let Some(conn) = self.get_open(id) else {
+            return Change::NoSuchConnection;
+        };
+        let mut channels = self.channels.write();
+        // Checked under the channel lock: `retire` empties the index under it too.
+        if !conn.is_open() {
+            return Change::NoSuchConnection;
+        }
+        match channels.insert(channel, &conn) {
+            Some(name) => {
+                conn.add_subscription(name);
+                report(Event::membership(&conn, channel.to_string(), true));
+                Change::Done
+            }
+            None => Change::Unchanged,
+        }
+    }
+
+    /// Unsubscribes and, if it was a member, hands the `leave` to `report` under the channel
+    /// lock (see `subscribe`).
+    pub fn unsubscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
+        let Some(conn) = self.get_open(id) else {
+            return Change::NoSuchConnection;
+        };
+        let mut channels = self.channels.write();
+        // A connection that ended keeps its list readable for `beforeClose`, unchanged: its
+        // `leave`s are part of its end report. Checked under the lock `retire` takes.
+        if !conn.is_open() {
+            return Change::NoSuchConnection;
+        }
+        let was_member = conn.remove_subscription(channel);
+        channels.remove(channel, &conn);
+        if was_member {
+            report(Event::membership(&conn, channel.to_string(), false));
+            Change::Done
+        } else {
+            Change::Unchanged
+        }
+    }
+
+    /// Sets the subscriptions to exactly `wanted`, reporting each change as `subscribe` does;
+    /// returns (joined, left).
+    pub fn set_subscriptions(
+        &self,
+        id: &str,
+        wanted: &[String],
+        report: impl Fn(Event),
+    ) -> (Vec<String>, Vec<String>) {
+        let Some(conn) = self.get_open(id) else {
+            return (vec![], vec![]);
+        };
+        let left: Vec<String> = conn
+            .subscriptions()
+            .into_iter()
+            .filter(|c| !wanted.contains(c))
+            .filter(|channel| self.unsubscribe(id, channel, &report) == Change::Done)
+            .collect();
+        let joined = wanted
+            .iter()
+            .filter(|channel| self.subscribe(id, channel, &report) == Change::Done)
+            .cloned()
+            .collect();
+        (joined, left)
+    }
+
+    pub fn subscriptions(&self, id: &str) -> Vec<String> {
+        self.get(id).map(|c| c.subscriptions()).unwrap_or_default()
+    }
+
+    pub fn channels(&self) -> Vec<String> {
+        self.channels.read().names()
+    }
+
+    /// Distinct users subscribed to `channel` (anonymous connections are not counted).
+    pub fn channel_users(&self, channel: &str) -> Vec<String> {
+        let channels = self.channels.read();
+        let Some(members) = channels.members(channel) else {
+            return Vec::new();
+        };
+        let users: std::collections::BTreeSet<&str> =
+            members.values().filter_map(|c| c.user.as_deref()).collect();
+        users.into_iter().map(str::to_string).collect()
+    }
+}
