@@ -40,9 +40,10 @@ try {
   const victim = await browser.newPage();
   await victim.goto(app_url, { waitUntil: 'load' });
   await victim.waitForFunction(
-    // The subscription reply comes from the server, the welcome from the worker: either may
-    // come first.
-    () => ['joined #lobby', 'connected as '].every((t) => document.getElementById('log').textContent.includes(t)),
+    // The subscription reply comes from the server; the welcome and the page's own join
+    // announcement from the worker, after it. Any of them may come first, and all must be in
+    // before the snapshot, or a late one looks like something the attack caused.
+    () => ['joined #lobby', 'connected as ', 'someone joined'].every((t) => document.getElementById('log').textContent.includes(t)),
     { timeout: 15_000 },
   );
   const logOf = (page) => page.$eval('#log', (el) => [...el.children].map((c) => c.textContent));
