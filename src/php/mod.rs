@@ -67,5 +67,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
             let name = format!("FRANKENPHP_WS_OP_{}", op.to_uppercase());
             module.constant((name.as_str(), *op, &[] as ext_php_rs::describe::DocComments))
         });
-    tag_functions::register(state_functions::register(functions::register(module)))
+    state_functions::register(functions::register(module))
 }

@@ -301,14 +301,17 @@ pub fn frankenphp_ws_clear_client_message_queue(connectionId: Str) -> PhpResult<
     .map(as_bool)
 }
 
-/// Adds this file's functions to the module.
+/// Adds this file's functions to the module, with the tag functions between identity and
+/// stored information: registration order is the order `get_extension_funcs()` lists, and it
+/// stays what it was before tags got their own file.
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
-    module
+    let module = module
         .function(wrap_function!(frankenphp_ws_activate_ghost))
         .function(wrap_function!(frankenphp_ws_release_ghost))
         .function(wrap_function!(frankenphp_ws_is_ghost))
         .function(wrap_function!(frankenphp_ws_get_resume_token))
-        .function(wrap_function!(frankenphp_ws_rename_connection))
+        .function(wrap_function!(frankenphp_ws_rename_connection));
+    super::tag_functions::register(module)
         .function(wrap_function!(frankenphp_ws_set_stored_information))
         .function(wrap_function!(frankenphp_ws_get_stored_information))
         .function(wrap_function!(frankenphp_ws_delete_stored_information))
