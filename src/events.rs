@@ -7,6 +7,7 @@
 //! `join` after `frankenphp_ws_subscribe`, a ghost's release) never wait, since the PHP thread
 //! is the consumer: they may take the queue past its size for a moment.
 
+use crate::closing::Closing;
 use crate::hub::connection::Connection;
 use bytes::Bytes;
 use crossbeam_channel::{Receiver, Sender};
@@ -133,6 +134,8 @@ impl Event {
 }
 
 pub struct EventQueue {
+    /// When a closed connection's state may go (its `beforeClose` handled, its `close` taken).
+    pub closing: Closing,
     tx: Sender<Event>,
     rx: Receiver<Event>,
     capacity: usize,
@@ -145,6 +148,7 @@ impl EventQueue {
     pub fn new(capacity: usize) -> Self {
         let (tx, rx) = crossbeam_channel::unbounded();
         EventQueue {
+            closing: Closing::default(),
             tx,
             rx,
             capacity,
@@ -158,7 +162,7 @@ impl EventQueue {
         if self.rx.len() >= self.capacity {
             return Err(event);
         }
-        let _ = self.tx.send(event);
+        self.send(event);
         Ok(())
     }
 
@@ -189,6 +193,14 @@ impl EventQueue {
 
     /// Queues an event from the PHP thread, which must never wait.
     pub fn push_now(&self, event: Event) {
+        self.send(event);
+    }
+
+    fn send(&self, event: Event) {
+        // Known before any thread can take it.
+        if matches!(event.kind, EventKind::BeforeClose { .. }) {
+            self.closing.before_close_queued(&event.connection);
+        }
         let _ = self.tx.send(event);
     }
 

@@ -15,7 +15,8 @@
 //!   Cluster with several: fan-out by interest, requests to a connection's node, cluster reads,
 //!   heartbeats).
 //! - `global_store`: the process-wide key/value store with expiry.
-//! - `events`: what the worker loop receives, and the bounded queue that carries it.
+//! - `events`: what the worker loop receives, and the bounded queue that carries it; `closing`:
+//!   when a closed connection's state goes (several PHP threads may share the queue).
 //! - `protocol`: the client's control messages and channel-name rules.
 //! - `admin_client`: an `Op` sent to the hosting process, for processes that host none.
 //! - `log`: the `tracing` subscriber (`log_level`, `log_file`).
@@ -27,6 +28,7 @@
 pub mod admin_client;
 pub mod auth;
 pub mod broker;
+pub mod closing;
 pub mod config;
 pub mod events;
 pub mod global_store;

@@ -13,6 +13,7 @@ use crate::node::Node;
 use crate::server;
 use parking_lot::{Mutex, RwLock};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
@@ -28,8 +29,17 @@ pub struct Server {
 }
 
 static SERVER: RwLock<Option<Arc<Server>>> = RwLock::new(None);
-/// Serializes start and stop (the PHP thread, and MSHUTDOWN).
+/// Serializes start and stop (the PHP threads, and MSHUTDOWN).
 static LIFECYCLE: Mutex<()> = Mutex::new(());
+/// Set when `stop` stopped a server, cleared by `start`: `frankenphp_ws_get_event()` then
+/// starts no server from php.ini, which with several PHP threads would undo one thread's stop
+/// behind its back.
+static STOPPED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the last server was stopped on purpose (and none started since).
+pub fn stopped() -> bool {
+    STOPPED.load(Ordering::Acquire)
+}
 
 /// The server this process hosts, if it started one.
 pub fn current() -> Option<Arc<Server>> {
@@ -133,6 +143,7 @@ pub fn start(config: Config) -> Result<Arc<Server>, String> {
         runtime: Mutex::new(Some(runtime)),
     });
     *SERVER.write() = Some(server.clone());
+    STOPPED.store(false, Ordering::Release);
     Ok(server)
 }
 
@@ -143,6 +154,7 @@ pub fn stop() {
     let Some(server) = SERVER.write().take() else {
         return;
     };
+    STOPPED.store(true, Ordering::Release);
     let node = &server.node;
     node.hub.close_all(1001, reason::SERVER_SHUTDOWN);
     let deadline = Instant::now() + STOP_GRACE;

@@ -1,5 +1,5 @@
-//! Blocking Redis commands: one connection per process, kept across requests, each command
-//! bounded by `redis_timeout`.
+//! Blocking Redis commands: one connection per PHP thread (one per process without threads),
+//! kept across requests, each command bounded by `redis_timeout`.
 //!
 //! - From a PHP process that hosts no server (php-fpm, CLI) with `driver=redis`, fan-out
 //!   operations (`broadcast()`, `broadcastToUser()`, by tag, to all) are published straight to

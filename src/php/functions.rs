@@ -7,6 +7,7 @@
 
 use super::errors::{invalid_argument, runtime};
 use super::event_array;
+use super::event_loop;
 use super::ini;
 use crate::config::Config;
 use crate::ops::{Op, Reply};
@@ -280,18 +281,23 @@ pub fn frankenphp_ws_get_event(timeout: Float) -> PhpResult<Option<ZBox<ZendHash
             "timeout must be a finite number of seconds >= 0, got {timeout}"
         )));
     }
+    event_loop::previous_event_done();
+    let wait = Duration::from_secs_f64(timeout.min(1e9));
     let server = match runtime::current() {
         Some(server) => server,
+        // Stopped on purpose: no server from php.ini behind the back of the thread that
+        // stopped it (other PHP threads may still loop). Nothing will come.
+        None if runtime::stopped() => {
+            std::thread::sleep(wait);
+            return Ok(None);
+        }
         None => start_with(ini::config().map_err(runtime)?.clone())?,
     };
     let node = &server.node;
-    let Some(event) = node.events.pop(Duration::from_secs_f64(timeout.min(1e9))) else {
+    let Some(event) = node.events.pop(wait) else {
         return Ok(None);
     };
-    if matches!(event.kind, crate::events::EventKind::Close { .. }) {
-        // The worker handled `beforeClose`: the connection's state may go now.
-        node.hub.forget(&event.connection);
-    }
+    event_loop::taken(node, &event);
     Ok(Some(event_array::to_array(event)))
 }
 

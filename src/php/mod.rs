@@ -5,6 +5,7 @@ mod args;
 mod coerce;
 pub mod errors;
 pub mod event_array;
+mod event_loop;
 pub mod functions;
 pub mod ini;
 pub mod state_functions;
@@ -26,11 +27,13 @@ extern "C" fn shutdown(_ty: i32, _module_number: i32) -> i32 {
     0
 }
 
-/// At the end of each request, the answers of the request's Redis publishes are read: a
+/// At the end of each request, the answers of the request's Redis publishes are read (a
 /// process that exits with answers unread resets its connection, and Redis would drop the
-/// publishes it had not read yet.
+/// publishes it had not read yet), and the event the request took last is done with.
 extern "C" fn request_shutdown(_ty: i32, _module_number: i32) -> i32 {
     let _ = std::panic::catch_unwind(crate::broker::redis_sync::finish_request);
+    // A thread whose script ends is done with the event it took last.
+    let _ = std::panic::catch_unwind(event_loop::previous_event_done);
     0
 }
 
