@@ -7,7 +7,7 @@ SO        := target/release/libfrankenphp_ws.so
 EXT_DIR    = $(shell php-config --extension-dir)
 SCAN_DIR   = $(shell $(PHP) -r 'echo PHP_CONFIG_FILE_SCAN_DIR;')
 
-.PHONY: all setup build install test test-rust test-phpt run bench fuzz stubs clean
+.PHONY: all setup build install test test-rust test-phpt test-zts run bench fuzz stubs clean
 
 all: build
 
@@ -35,6 +35,24 @@ test-rust: build
 
 test-phpt: build
 	scripts/run-phpt.sh $(SO) tests/phpt
+
+# Thread-safe PHP (ZTS), as FrankenPHP runs it. The first run builds PHP 8.2 thread-safe from
+# Debian's source into ZTS_PREFIX (scripts/php-zts.sh, several minutes); later runs reuse it.
+# Then, with that PHP first on PATH: the extension built against it (in its own target dir),
+# the phpt suite, the Rust integration tests, and the thread host tests (tests/zts_threads.rs:
+# one worker script in 4 PHP threads at once, then the same under valgrind).
+ZTS_PREFIX ?= $(HOME)/.cache/frankenphp_ws/php-zts
+ZTS_TARGET  = $(CURDIR)/target/zts
+ZTS_SO      = $(ZTS_TARGET)/release/libfrankenphp_ws.so
+ZTS_ENV     = PATH="$(ZTS_PREFIX)/bin:$$PATH" PHP="$(ZTS_PREFIX)/bin/php" \
+              PHP_CONFIG="$(ZTS_PREFIX)/bin/php-config" CARGO_TARGET_DIR="$(ZTS_TARGET)" \
+              FRANKENPHP_WS_SO="$(ZTS_SO)"
+test-zts: setup
+	FRANKENPHP_WS_ZTS_DIR="$(ZTS_PREFIX)" scripts/php-zts.sh
+	$(ZTS_ENV) $(CARGO) build --release --lib
+	$(ZTS_ENV) scripts/run-phpt.sh $(ZTS_SO) tests/phpt
+	$(ZTS_ENV) $(CARGO) test --release --workspace
+	$(ZTS_ENV) $(CARGO) test --release --test zts_threads -- --ignored --test-threads=1
 
 # The example chat app: a worker loop on ws://127.0.0.1:8080/ws and its pages on
 # http://127.0.0.1:8000 (php -S). Ctrl-C stops both.

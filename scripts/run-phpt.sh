@@ -7,7 +7,10 @@ so="${1:?usage: run-phpt.sh path/to/libfrankenphp_ws.so [tests-dir]}"
 dir="${2:-tests/phpt}"
 so="$(cd "$(dirname "$so")" && pwd)/$(basename "$so")"
 [ -f "$so" ] || { echo "run-phpt: no extension at $so" >&2; exit 1; }
+# Debian keeps run-tests.php beside the extensions; a PHP built from source (make test-zts)
+# somewhere under its prefix's lib/.
 runner="$(php-config --extension-dir)/build/run-tests.php"
+[ -f "$runner" ] || runner="$(find "$(php-config --prefix)/lib" -path '*/build/run-tests.php' -print -quit)"
 [ -f "$runner" ] || { echo "run-phpt: $runner is missing (php8.2-dev installs it)" >&2; exit 1; }
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
