@@ -1,8 +1,8 @@
 //! `Closing`: when a closed connection's state may go. The worker reads a connection's state
-//! during `beforeClose`, and the state goes once `close` is taken. With several PHP threads
-//! looping on one queue (FrankenPHP), one thread may take `close` while another still handles
-//! `beforeClose`; the state then stays until that handling ends, which is when its thread asks
-//! for its next event (or its request ends).
+//! while it handles `ghostConnectionClose` and `beforeClose`, and the state goes once `close`
+//! is taken. With several PHP threads looping on one queue (FrankenPHP), one thread may take
+//! `close` while others still handle those; the state then stays until the last of them ends,
+//! which is when its thread asks for its next event (or its request ends).
 
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -10,29 +10,43 @@ use std::sync::Arc;
 
 #[derive(Default)]
 pub struct Closing {
-    /// Connections whose `beforeClose` is queued or being handled; `true` once their `close`
-    /// was taken meanwhile.
-    pending: Mutex<HashMap<Arc<str>, bool>>,
+    /// Connections with ending events queued or being handled: how many, and whether their
+    /// `close` was taken meanwhile.
+    pending: Mutex<HashMap<Arc<str>, Pending>>,
+}
+
+#[derive(Default)]
+struct Pending {
+    handlers: u32,
+    close_taken: bool,
 }
 
 impl Closing {
-    /// A `beforeClose` of `id` is queued.
-    pub fn before_close_queued(&self, id: &Arc<str>) {
-        self.pending.lock().insert(id.clone(), false);
+    /// An event during which `id`'s state must stay readable is queued.
+    pub fn reader_queued(&self, id: &Arc<str>) {
+        self.pending.lock().entry(id.clone()).or_default().handlers += 1;
     }
 
-    /// The `beforeClose` of `id` was handled. True: its `close` was taken meanwhile, so its
-    /// state goes now.
-    pub fn before_close_handled(&self, id: &str) -> bool {
-        self.pending.lock().remove(id).unwrap_or(false)
+    /// One such event of `id` was handled. True: it was the last, and its `close` was taken
+    /// meanwhile, so its state goes now.
+    pub fn reader_done(&self, id: &str) -> bool {
+        let mut pending = self.pending.lock();
+        let Some(entry) = pending.get_mut(id) else {
+            return false;
+        };
+        entry.handlers = entry.handlers.saturating_sub(1);
+        if entry.handlers > 0 {
+            return false;
+        }
+        pending.remove(id).is_some_and(|entry| entry.close_taken)
     }
 
-    /// The `close` of `id` was taken. True: its state goes now; false: a thread still handles
-    /// its `beforeClose`, and the state goes when that ends.
+    /// The `close` of `id` was taken. True: its state goes now; false: a thread still reads
+    /// it, and it goes when the last one is done.
     pub fn close_taken(&self, id: &str) -> bool {
         match self.pending.lock().get_mut(id) {
-            Some(close_taken) => {
-                *close_taken = true;
+            Some(entry) => {
+                entry.close_taken = true;
                 false
             }
             None => true,
@@ -45,17 +59,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn state_goes_after_both_the_close_and_the_before_close_handling() {
+    fn state_goes_after_the_close_and_the_last_reader() {
         let closing = Closing::default();
         let id: Arc<str> = Arc::from("c1");
         // One thread: beforeClose handled, then close taken.
-        closing.before_close_queued(&id);
-        assert!(!closing.before_close_handled("c1"));
+        closing.reader_queued(&id);
+        assert!(!closing.reader_done("c1"));
         assert!(closing.close_taken("c1"));
-        // Two threads: close taken while beforeClose is being handled.
-        closing.before_close_queued(&id);
+        // Three threads: ghostConnectionClose and beforeClose being handled when close is
+        // taken; the state goes when the second of them is done.
+        closing.reader_queued(&id);
+        closing.reader_queued(&id);
         assert!(!closing.close_taken("c1"));
-        assert!(closing.before_close_handled("c1"));
+        assert!(!closing.reader_done("c1"));
+        assert!(closing.reader_done("c1"));
         assert!(closing.close_taken("c1"), "nothing pending any more");
     }
 }

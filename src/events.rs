@@ -55,6 +55,15 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Whether the worker reads the ended connection's state while handling this event (the
+    /// state goes after it, and after `close`: `closing`).
+    pub fn reads_closed_state(&self) -> bool {
+        matches!(
+            self,
+            EventKind::GhostConnectionClose | EventKind::BeforeClose { .. }
+        )
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             EventKind::Open { .. } => "open",
@@ -134,7 +143,8 @@ impl Event {
 }
 
 pub struct EventQueue {
-    /// When a closed connection's state may go (its `beforeClose` handled, its `close` taken).
+    /// When a closed connection's state may go (its `close` taken, and the events that read it
+    /// handled).
     pub closing: Closing,
     tx: Sender<Event>,
     rx: Receiver<Event>,
@@ -198,8 +208,8 @@ impl EventQueue {
 
     fn send(&self, event: Event) {
         // Known before any thread can take it.
-        if matches!(event.kind, EventKind::BeforeClose { .. }) {
-            self.closing.before_close_queued(&event.connection);
+        if event.kind.reads_closed_state() {
+            self.closing.reader_queued(&event.connection);
         }
         let _ = self.tx.send(event);
     }

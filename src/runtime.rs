@@ -31,14 +31,15 @@ pub struct Server {
 static SERVER: RwLock<Option<Arc<Server>>> = RwLock::new(None);
 /// Serializes start and stop (the PHP threads, and MSHUTDOWN).
 static LIFECYCLE: Mutex<()> = Mutex::new(());
-/// Set when `stop` stopped a server, cleared by `start`: `frankenphp_ws_get_event()` then
-/// starts no server from php.ini, which with several PHP threads would undo one thread's stop
-/// behind its back.
+/// Set when `stop` stopped a server, cleared by `start` and at module startup:
+/// `frankenphp_ws_get_event()` then starts no server from php.ini, which with several PHP
+/// threads would undo one thread's stop behind its back. Read and written under LIFECYCLE.
 static STOPPED: AtomicBool = AtomicBool::new(false);
 
-/// Whether the last server was stopped on purpose (and none started since).
-pub fn stopped() -> bool {
-    STOPPED.load(Ordering::Acquire)
+/// Module startup: a PHP that restarts its modules in the same process starts afresh.
+pub fn module_started() {
+    let _guard = LIFECYCLE.lock();
+    STOPPED.store(false, Ordering::Release);
 }
 
 /// The server this process hosts, if it started one.
@@ -46,10 +47,33 @@ pub fn current() -> Option<Arc<Server>> {
     SERVER.read().clone()
 }
 
+/// What `frankenphp_ws_get_event()` serves: the running server, or one started with `config`
+/// (php.ini), unless the last one was stopped on purpose (`None`). Decided under the lifecycle
+/// lock, so that a stop in another thread, even one under way, is never undone.
+pub fn serving(
+    config: impl FnOnce() -> Result<Config, String>,
+) -> Result<Option<Arc<Server>>, String> {
+    if let Some(server) = current() {
+        return Ok(Some(server));
+    }
+    let _guard = LIFECYCLE.lock();
+    if let Some(server) = current() {
+        return Ok(Some(server));
+    }
+    if STOPPED.load(Ordering::Acquire) {
+        return Ok(None);
+    }
+    start_locked(config()?).map(Some)
+}
+
 /// Starts the server with `config`, or returns the running one if its configuration is the
 /// same. A running server with another configuration is an error.
 pub fn start(config: Config) -> Result<Arc<Server>, String> {
     let _guard = LIFECYCLE.lock();
+    start_locked(config)
+}
+
+fn start_locked(config: Config) -> Result<Arc<Server>, String> {
     if let Some(server) = current() {
         if server.node.config == config {
             return Ok(server);
@@ -155,6 +179,7 @@ pub fn stop() {
         return;
     };
     STOPPED.store(true, Ordering::Release);
+    // (Both under LIFECYCLE: `serving` sees either the server or the stop.)
     let node = &server.node;
     node.hub.close_all(1001, reason::SERVER_SHUTDOWN);
     let deadline = Instant::now() + STOP_GRACE;

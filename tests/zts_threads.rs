@@ -196,7 +196,7 @@ async fn client(
                 message = stream.next() => match message {
                     Some(Ok(Message::Text(text))) => {
                         let text = text.to_string();
-                        let reply = ["welcome:", "ack:", "stressed:", "quitting:"]
+                        let reply = ["welcome:", "ack:", "stressed:", "checked:", "quitting:"]
                             .iter()
                             .any(|p| text.starts_with(p));
                         if reply && replies.send((index, text)).is_err() {
@@ -277,8 +277,10 @@ fn scenario(
         }
         let welcomes = expect_replies(&mut replies, "welcome:", clients, wait).await;
         let mut by_thread = [0usize; THREADS];
-        for (_, text) in &welcomes {
+        let mut ids = vec![String::new(); clients];
+        for (index, text) in &welcomes {
             by_thread[thread_of(text)] += 1;
+            ids[*index] = text.splitn(3, ':').nth(2).unwrap().to_string();
         }
         eprintln!("opens per thread: {by_thread:?}");
 
@@ -316,6 +318,16 @@ fn scenario(
         for c in all.iter().skip(2).take(closers) {
             c.send.send(CLOSE.into()).unwrap();
         }
+        // Once handled, their state is gone (nothing pending keeps it).
+        tokio::time::sleep(Duration::from_secs(1) * slow).await;
+        let closed: Vec<&str> = ids.iter().skip(2).take(closers).map(String::as_str).collect();
+        all[1].send.send(format!("check:{}", closed.join(","))).unwrap();
+        let checked = expect_replies(&mut replies, "checked:", 1, wait).await;
+        assert!(
+            checked[0].1.ends_with(":0"),
+            "state of closed connections left: {}",
+            checked[0].1
+        );
 
         // One thread ends; the server goes on with the others.
         all[0].send.send("quit".into()).unwrap();
@@ -364,12 +376,12 @@ fn scenario(
         received.extend(messages.iter().map(|m| m.as_str().unwrap().to_string()));
     }
     eprintln!("received per thread: {per_thread:?}; events: {events:?}");
-    // Every event once: an open per client, a message per message sent (data, stress, quits),
-    // a beforeClose and a close per client that closed (the rest close at shutdown, when no
-    // thread loops any more).
+    // Every event once: an open per client, a message per message sent (data, stress, the
+    // check, quits), a beforeClose and a close per client that closed (the rest close at
+    // shutdown, when no thread loops any more).
     let count = |kind: &str| events.get(kind).copied().unwrap_or(0);
     assert_eq!(count("open"), clients as u64 + 1);
-    assert_eq!(count("message"), expected.len() as u64 + (stress + THREADS) as u64);
+    assert_eq!(count("message"), expected.len() as u64 + (stress + 1 + THREADS) as u64);
     assert_eq!(count("beforeClose"), closers as u64);
     assert_eq!(count("close"), closers as u64);
     assert_eq!(

@@ -283,15 +283,14 @@ pub fn frankenphp_ws_get_event(timeout: Float) -> PhpResult<Option<ZBox<ZendHash
     }
     event_loop::previous_event_done();
     let wait = Duration::from_secs_f64(timeout.min(1e9));
-    let server = match runtime::current() {
+    let server = match runtime::serving(|| ini::config().cloned()).map_err(runtime)? {
         Some(server) => server,
-        // Stopped on purpose: no server from php.ini behind the back of the thread that
-        // stopped it (other PHP threads may still loop). Nothing will come.
-        None if runtime::stopped() => {
-            std::thread::sleep(wait);
+        // Stopped on purpose (perhaps by another PHP thread): nothing will come, unless a
+        // thread starts a server again meanwhile.
+        None => {
+            event_loop::wait_for_a_start(wait);
             return Ok(None);
         }
-        None => start_with(ini::config().map_err(runtime)?.clone())?,
     };
     let node = &server.node;
     let Some(event) = node.events.pop(wait) else {

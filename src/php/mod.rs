@@ -17,6 +17,7 @@ use ext_php_rs::{info_table_end, info_table_row, info_table_start};
 
 extern "C" fn startup(_ty: i32, module_number: i32) -> i32 {
     ini::register(module_number);
+    crate::runtime::module_started();
     0
 }
 

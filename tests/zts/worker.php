@@ -5,6 +5,7 @@
 // what to do:
 //   "m:…"    recorded, and answered "ack:THREAD:…"
 //   "stress" every state function and broadcast() for a while, answered "stressed:THREAD:N"
+//   "check:ID,ID…"  how many of these closed connections still have state: "checked:THREAD:N"
 //   "quit"   answered "quitting:THREAD", then this thread's script ends (the others go on)
 // It prints one JSON line when it started (echo: the embed SAPI has no STDOUT constant). At the
 // end it writes what it received, and how many events of each type, to RESULTS/thread-N.json
@@ -88,7 +89,7 @@ while (true) {
     if ($type === 'open') {
         frankenphp_ws_subscribe($id, 'room');
         frankenphp_ws_setStoredInformation($id, 'opened_by', (string) $thread);
-        frankenphp_ws_send($id, "welcome:$thread");
+        frankenphp_ws_send($id, "welcome:$thread:$id");
         continue;
     }
     if ($type === 'beforeClose') {
@@ -112,6 +113,16 @@ while (true) {
         $ops = stress($id, $thread, 0.3);
         $stressOps += $ops;
         frankenphp_ws_send($id, "stressed:$thread:$ops");
+    } elseif (str_starts_with($data, 'check:')) {
+        // The connections named, closed a while ago: is any state of theirs left?
+        $left = 0;
+        foreach (explode(',', substr($data, 6)) as $closed) {
+            if (frankenphp_ws_getSubscriptions($closed) !== []
+                || frankenphp_ws_getStoredInformation($closed, 'opened_by') !== '') {
+                $left++;
+            }
+        }
+        frankenphp_ws_send($id, "checked:$thread:$left");
     } elseif ($data === 'quit') {
         frankenphp_ws_send($id, "quitting:$thread");
         break;
