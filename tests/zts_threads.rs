@@ -151,7 +151,10 @@ impl Host {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "the host did not exit in {timeout:?}");
+            assert!(
+                Instant::now() < deadline,
+                "the host did not exit in {timeout:?}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -250,7 +253,11 @@ fn scenario(
     closers: usize,
     slow: u32,
 ) {
-    let name = if wrapper.is_empty() { "zts" } else { "zts-valgrind" };
+    let name = if wrapper.is_empty() {
+        "zts"
+    } else {
+        "zts-valgrind"
+    };
     let host_binary = build_host(name);
     let results = scratch(name).join("results");
     let _ = std::fs::remove_dir_all(&results);
@@ -264,7 +271,11 @@ fn scenario(
         let line = host.next_line(wait);
         listens.insert(line["started"]["listen"].as_str().unwrap().to_string());
     }
-    assert_eq!(listens.len(), 1, "threads started different servers: {listens:?}");
+    assert_eq!(
+        listens.len(),
+        1,
+        "threads started different servers: {listens:?}"
+    );
     let listen: SocketAddr = listens.into_iter().next().unwrap().parse().unwrap();
     let url = format!("ws://{listen}/ws");
 
@@ -320,8 +331,16 @@ fn scenario(
         }
         // Once handled, their state is gone (nothing pending keeps it).
         tokio::time::sleep(Duration::from_secs(1) * slow).await;
-        let closed: Vec<&str> = ids.iter().skip(2).take(closers).map(String::as_str).collect();
-        all[1].send.send(format!("check:{}", closed.join(","))).unwrap();
+        let closed: Vec<&str> = ids
+            .iter()
+            .skip(2)
+            .take(closers)
+            .map(String::as_str)
+            .collect();
+        all[1]
+            .send
+            .send(format!("check:{}", closed.join(",")))
+            .unwrap();
         let checked = expect_replies(&mut replies, "checked:", 1, wait).await;
         assert!(
             checked[0].1.ends_with(":0"),
@@ -338,7 +357,10 @@ fn scenario(
         late.send.send("m:late".into()).unwrap();
         expected.insert("m:late".to_string());
         let ack = expect_replies(&mut replies, "ack:", 1, wait).await;
-        eprintln!("thread {ended} ended; thread {} still serves", thread_of(&ack[0].1));
+        eprintln!(
+            "thread {ended} ended; thread {} still serves",
+            thread_of(&ack[0].1)
+        );
 
         // The others end one by one.
         for _ in 1..THREADS {
@@ -381,7 +403,10 @@ fn scenario(
     // shutdown, when no thread loops any more).
     let count = |kind: &str| events.get(kind).copied().unwrap_or(0);
     assert_eq!(count("open"), clients as u64 + 1);
-    assert_eq!(count("message"), expected.len() as u64 + (stress + 1 + THREADS) as u64);
+    assert_eq!(
+        count("message"),
+        expected.len() as u64 + (stress + 1 + THREADS) as u64
+    );
     assert_eq!(count("beforeClose"), closers as u64);
     assert_eq!(count("close"), closers as u64);
     assert_eq!(
@@ -399,7 +424,6 @@ fn scenario(
             "events were not spread over the threads: {per_thread:?}"
         );
     }
-
 }
 
 #[test]
@@ -421,7 +445,10 @@ fn four_php_threads_exit_cleanly_under_valgrind() {
             "--leak-check=full",
             "--errors-for-leak-kinds=definite",
             "--show-leak-kinds=definite",
-            &format!("--suppressions={}", common::root().join("tests/zts/valgrind.supp").display()),
+            &format!(
+                "--suppressions={}",
+                common::root().join("tests/zts/valgrind.supp").display()
+            ),
         ],
         20,
         5,
