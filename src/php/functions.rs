@@ -11,11 +11,10 @@ use super::event_loop;
 use super::ini;
 use crate::config::Config;
 use crate::ops::{Op, Reply};
-use crate::runtime::{self, Server};
+use crate::runtime;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::args::*;
@@ -248,15 +247,11 @@ fn config_with(options: Option<&ZendHashTable>) -> PhpResult<Config> {
     Config::from_pairs(pairs).map_err(invalid_argument)
 }
 
-fn start_with(config: Config) -> PhpResult<Arc<Server>> {
-    runtime::start(config).map_err(runtime)
-}
-
 /// Starts the server in this process; returns the bound addresses.
 #[php_function]
 #[php(name = "frankenphp_ws_start")]
 pub fn frankenphp_ws_start(options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
-    let server = start_with(config_with(options)?)?;
+    let server = runtime::start(config_with(options)?).map_err(runtime)?;
     let mut result = ZendHashTable::new();
     let _ = result.insert("listen", server.listen.to_string());
     let _ = result.insert("admin", server.admin.map(|a| a.to_string()));
