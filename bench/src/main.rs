@@ -28,10 +28,10 @@ fn main() {
         php_side();
     }
     if run("burst") {
-        fan_out("fan-out burst", 1000, 1000, 64);
+        against_ceiling("fan-out burst", 1000, 1000, 64);
     }
     if run("wide") {
-        fan_out("fan-out wide", 10_000, 100, 64);
+        against_ceiling("fan-out wide", 10_000, 100, 64);
     }
     if run("latency") {
         latency();
@@ -181,8 +181,37 @@ pub(crate) fn fmt_rate(n: f64) -> String {
 /// 1,000 (or 10,000) subscribers; a publishing client sends N messages at once and the worker
 /// calls broadcast() for each as it decodes them. Five bursts on the same connections; the
 /// median burst is reported.
-pub(crate) fn fan_out(title: &str, subscribers: usize, broadcasts: usize, size: usize) {
+/// The product and the bare tokio-tungstenite broadcaster (`ws-ceiling`) under the same load,
+/// one after the other, and the ratio of their server CPU per delivery.
+fn against_ceiling(title: &str, subscribers: usize, broadcasts: usize, size: usize) {
+    let product = fan_out(title, subscribers, broadcasts, size);
+    let ceiling = fan_out_on(
+        Worker::ceiling(),
+        &format!("{title} (bare tokio-tungstenite ceiling)"),
+        subscribers,
+        broadcasts,
+        size,
+    );
+    println!(
+        "{title}: product / ceiling: CPU per delivery {:.2}x, deliveries/s {:.2}x",
+        product.1 / ceiling.1,
+        product.0 / ceiling.0
+    );
+}
+
+/// Returns the median burst's deliveries/s and server CPU µs per delivery.
+pub(crate) fn fan_out(title: &str, subscribers: usize, broadcasts: usize, size: usize) -> (f64, f64) {
     let worker = Worker::start("php/bench/fanout.php", &[]);
+    fan_out_on(worker, title, subscribers, broadcasts, size)
+}
+
+fn fan_out_on(
+    worker: Worker,
+    title: &str,
+    subscribers: usize,
+    broadcasts: usize,
+    size: usize,
+) -> (f64, f64) {
     let pool = Pool::connect(worker.listen, subscribers, 2, Some("bench"));
     let per_burst = (subscribers * broadcasts) as u64;
     let mut control = Conn::blocking(worker.listen);
@@ -210,6 +239,7 @@ pub(crate) fn fan_out(title: &str, subscribers: usize, broadcasts: usize, size: 
         if done { "" } else { " (INCOMPLETE: timed out)" }
     );
     pool.close();
+    (rate, cpu_us)
 }
 
 /// 10 subscribers, 100 broadcasts per second; latency from the PHP broadcast() call (its

@@ -20,12 +20,7 @@ fn extension() -> String {
 
 impl Worker {
     pub fn start(script: &str, env: &[(&str, &str)]) -> Worker {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let listen: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let listen = free_port();
         let mut command = Command::new("php");
         command
             // The load client is the application's own publisher: no per-client message rate.
@@ -44,7 +39,26 @@ impl Worker {
         for (k, v) in env {
             command.env(k, v);
         }
-        let mut child = command.spawn().expect("php runs");
+        Worker::spawn(command, script, listen)
+    }
+
+    /// The bare tokio-tungstenite broadcaster (`ws-ceiling`, built beside `ws-bench`), driven
+    /// by the same clients as the product.
+    pub fn ceiling() -> Worker {
+        let listen = free_port();
+        let binary = std::env::current_exe()
+            .expect("ws-bench knows its path")
+            .with_file_name("ws-ceiling");
+        let mut command = Command::new(binary);
+        command
+            .arg(listen.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        Worker::spawn(command, "ws-ceiling", listen)
+    }
+
+    fn spawn(mut command: Command, script: &str, listen: SocketAddr) -> Worker {
+        let mut child = command.spawn().unwrap_or_else(|e| panic!("{script} runs: {e}"));
         let output = Arc::new(Mutex::new(Vec::new()));
         let sink = output.clone();
         let stdout = child.stdout.take().unwrap();
@@ -122,3 +136,13 @@ impl Drop for Worker {
 #[path = "../../tests/common/php_server.rs"]
 mod php_server;
 pub use php_server::PhpServer;
+
+/// A loopback address with a port free at the time of asking.
+fn free_port() -> SocketAddr {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}").parse().unwrap()
+}

@@ -10,6 +10,7 @@
 //! events. Here: connections and fan-out; `channels`, `users`, `ghosts`, `tags`, `stored` the rest.
 
 mod channels;
+pub mod frame;
 pub mod connection;
 mod ghosts;
 pub mod history;
@@ -22,7 +23,6 @@ pub mod tag_expression;
 mod tags;
 mod users;
 
-use bytes::Bytes;
 use connection::{CloseCause, Connection, Life, Socket};
 use history::History;
 use index::MemberIndex;
@@ -31,20 +31,7 @@ use stats::Stats;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::Message;
-
-/// A frame encoded once and shared by every recipient: cloning it only bumps a reference count.
-pub fn frame_for(data: Bytes, binary: bool) -> Message {
-    if binary {
-        return Message::Binary(data);
-    }
-    // Invalid UTF-8 cannot travel in a text frame; the same bytes go as binary.
-    if std::str::from_utf8(&data).is_err() {
-        return Message::Binary(data);
-    }
-    // SAFETY: checked just above.
-    Message::Text(unsafe { tokio_tungstenite::tungstenite::Utf8Bytes::from_bytes_unchecked(data) })
-}
+pub use frame::Frame;
 
 /// What a subscription change did, so callers can report it (`join`/`leave` events).
 #[derive(Debug, PartialEq, Eq)]
@@ -221,7 +208,7 @@ impl Hub {
     fn deliver<'a>(
         &self,
         recipients: impl Iterator<Item = &'a Arc<Connection>>,
-        message: &Message,
+        message: &Frame,
         route: Option<&str>,
     ) -> usize {
         let delivered = recipients
@@ -233,7 +220,7 @@ impl Hub {
     }
 
     /// Queues `message` for every subscriber of `channel` on this node.
-    pub fn fan_out(&self, channel: &str, message: &Message) -> usize {
+    pub fn fan_out(&self, channel: &str, message: &Frame) -> usize {
         let channels = self.channels.read();
         let Some(members) = channels.members(channel) else {
             return 0;
@@ -241,14 +228,14 @@ impl Hub {
         self.deliver(members.values(), message, None)
     }
 
-    pub fn send(&self, id: &str, message: Message, route: Option<&str>) -> bool {
+    pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {
         match self.get_open(id) {
             Some(conn) => self.deliver(std::iter::once(&conn), &message, route) == 1,
             None => false,
         }
     }
 
-    pub fn send_all(&self, message: &Message, route: Option<&str>) -> usize {
+    pub fn send_all(&self, message: &Frame, route: Option<&str>) -> usize {
         let recipients = self.open_connections(route);
         self.deliver(recipients.iter(), message, None)
     }

@@ -2,7 +2,10 @@
 //! the close reasons reported to the worker.
 
 use crate::shutdown::Shutdown;
+use bytes::Bytes;
+use parking_lot::Mutex;
 use std::sync::{Arc, OnceLock};
+use tokio::sync::Notify;
 
 /// Why a socket ended: the close code and the reason reported to the worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,11 +51,30 @@ pub struct Socket {
     /// write is back in the connection's outbox (a takeover waits for it).
     pub released: Shutdown,
     cause: OnceLock<CloseCause>,
+    /// Frames the reader's tungstenite encoded itself (pongs, the answer to a client's close),
+    /// for the writer to send: the writer alone owns the socket's write side.
+    replies: Mutex<Vec<Bytes>>,
+    replies_queued: Notify,
 }
 
 impl Socket {
     pub fn new() -> Arc<Socket> {
         Arc::new(Socket::default())
+    }
+
+    /// Hands the writer encoded control frames from the reader.
+    pub fn queue_reply(&self, wire: Bytes) {
+        self.replies.lock().push(wire);
+        self.replies_queued.notify_one();
+    }
+
+    pub fn take_replies(&self) -> Vec<Bytes> {
+        std::mem::take(&mut *self.replies.lock())
+    }
+
+    /// Returns once a reply is queued (at once if one was queued since the last wait).
+    pub async fn reply_queued(&self) {
+        self.replies_queued.notified().await
     }
 
     /// Asks the socket's tasks to close it with this code; the first cause wins.

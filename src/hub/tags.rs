@@ -6,7 +6,7 @@ use super::index::Members;
 use super::tag_expression::{self, Expr};
 use super::{CachedSelection, Hub};
 use std::sync::Arc;
-use tokio_tungstenite::tungstenite::Message;
+use super::Frame;
 
 impl Hub {
     pub fn tag(&self, id: &str, tag: &str) -> bool {
@@ -76,7 +76,7 @@ impl Hub {
         self.tags.read().members(tag).map_or(0, |m| m.len())
     }
 
-    pub fn send_to_tag(&self, tag: &str, message: &Message, route: Option<&str>) -> usize {
+    pub fn send_to_tag(&self, tag: &str, message: &Frame, route: Option<&str>) -> usize {
         let tags = self.tags.read();
         let Some(members) = tags.members(tag) else {
             return 0;
@@ -128,7 +128,7 @@ impl Hub {
         &self,
         text: &str,
         expr: &Expr,
-        message: &Message,
+        message: &Frame,
         route: Option<&str>,
     ) -> usize {
         self.deliver(self.select(text, expr).iter(), message, route)

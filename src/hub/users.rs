@@ -2,10 +2,10 @@
 
 use super::Hub;
 use crate::protocol::PRESENCE_STATUSES;
-use tokio_tungstenite::tungstenite::Message;
+use super::Frame;
 
 impl Hub {
-    pub fn send_to_user(&self, user: &str, message: &Message) -> usize {
+    pub fn send_to_user(&self, user: &str, message: &Frame) -> usize {
         let users = self.users.read();
         let Some(members) = users.members(user) else {
             return 0;

@@ -4,11 +4,10 @@
 use super::{Op, Reply};
 use crate::hub::connection::{reason, Connection};
 use crate::hub::stats::Stats;
-use crate::hub::{frame_for, Change, Ending};
+use crate::hub::{Change, Ending, Frame};
 use crate::node::Node;
 use crate::protocol;
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
 
 fn ids(ids: Vec<String>) -> Reply {
     Reply::Ids(ids)
@@ -28,17 +27,17 @@ impl Node {
         match op {
             Op::Broadcast { channel, data } => {
                 Stats::add(&hub.stats.broadcasts, 1);
-                hub.fan_out(channel.as_str(), &frame_for(data, false));
+                hub.fan_out(channel.as_str(), &Frame::data(&data, false));
                 Reply::Done
             }
             Op::Send { id, data, route: r } => {
-                Reply::Bool(hub.send(id.as_str(), frame_for(data, false), route(&r)))
+                Reply::Bool(hub.send(id.as_str(), Frame::data(&data, false), route(&r)))
             }
             Op::SendBinary { id, data } => {
-                Reply::Bool(hub.send(id.as_str(), frame_for(data, true), None))
+                Reply::Bool(hub.send(id.as_str(), Frame::data(&data, true), None))
             }
             Op::SendAll { data, route: r } => {
-                count(hub.send_all(&frame_for(data, false), route(&r)))
+                count(hub.send_all(&Frame::data(&data, false), route(&r)))
             }
             Op::GetClients { route: r } => ids(hub.clients(route(&r))),
             Op::GetClientsCount { route: r } => count(hub.clients_count(route(&r))),
@@ -50,7 +49,7 @@ impl Node {
                 if change != Change::NoSuchConnection {
                     // A grant of a protected channel the client asked for: tell the client.
                     if let Some(conn) = hub.get(id).filter(|c| c.take_grant_request(channel)) {
-                        conn.reply(Message::text(protocol::subscribed_reply(channel)));
+                        conn.reply(Frame::text(protocol::subscribed_reply(channel)));
                     }
                 }
                 Reply::Bool(change != Change::NoSuchConnection)
@@ -69,7 +68,7 @@ impl Node {
                         None | Some("") => "the application refused this channel",
                         Some(reason) => reason,
                     };
-                    conn.reply(Message::text(protocol::channel_error(
+                    conn.reply(Frame::text(protocol::channel_error(
                         "subscription_denied",
                         channel,
                         reason,
@@ -86,7 +85,7 @@ impl Node {
             Op::GetChannels {} => ids(hub.channels()),
             Op::BroadcastToUser { user, data } => {
                 Stats::add(&hub.stats.broadcasts, 1);
-                hub.send_to_user(user.as_str(), &frame_for(data, false));
+                hub.send_to_user(user.as_str(), &Frame::data(&data, false));
                 Reply::Done
             }
             Op::DisconnectUser { user } => count(
@@ -127,7 +126,7 @@ impl Node {
                 tag,
                 data,
                 route: r,
-            } => count(hub.send_to_tag(tag.as_str(), &frame_for(data, false), route(&r))),
+            } => count(hub.send_to_tag(tag.as_str(), &Frame::data(&data, false), route(&r))),
             Op::SendToTagExpression {
                 expression,
                 data,
@@ -135,7 +134,7 @@ impl Node {
             } => count(hub.send_to_expression(
                 expression.text(),
                 expression.expr(),
-                &frame_for(data, false),
+                &Frame::data(&data, false),
                 route(&r),
             )),
             Op::GetClientsByTagExpression { expression } => {

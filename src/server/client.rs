@@ -12,12 +12,13 @@ use crate::node::Node;
 use crate::protocol::{self};
 use crate::server::admission::{MessageRate, MessageVerdict, Slot};
 use bytes::Bytes;
-use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite};
+use super::split::ReadSide;
+use crate::hub::Frame;
+use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::Message;
@@ -97,9 +98,9 @@ pub async fn run<S>(io: S, handshake: Handshake, node: Arc<Node>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(socket_config(&node))).await;
-    let (sink, stream) = ws.split();
     let socket = Socket::new();
+    let (read, write) = super::split::split(io, &socket);
+    let stream = WebSocketStream::from_raw_socket(read, Role::Server, Some(socket_config(&node))).await;
     let resumed = handshake
         .resume
         .as_deref()
@@ -151,20 +152,20 @@ where
     if node.config.resume_tokens_auto {
         // The token to come back with: a fresh one after each resume (a token is spent by use).
         if let Some(token) = node.hub.resume_token(&conn.id()) {
-            conn.reply(Message::text(protocol::resume_token_message(&token)));
+            conn.reply(Frame::text(protocol::resume_token_message(&token)));
         }
     }
     conn.heard_from(node.now_ms());
     // The connection's life goes on in a task of its own, holding only what it needs: this
     // one (with the handshake's headers, query and the rest) ends here and frees its memory.
-    tokio::spawn(live(conn, socket, sink, stream, node, handshake.slot));
+    tokio::spawn(live(conn, socket, write, stream, node, handshake.slot));
 }
 
 /// A connection's life: its writer task, its reader here, then the report of its end.
 async fn live<S>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,
-    sink: Writer<S>,
+    write: WriteHalf<S>,
     stream: Reader<S>,
     node: Arc<Node>,
     slot: Option<Slot>,
@@ -175,7 +176,7 @@ async fn live<S>(
     let writer = tokio::spawn(super::writer::write_task(
         conn.clone(),
         socket.clone(),
-        sink,
+        write,
         node.clone(),
     ));
     survive_panic(
@@ -256,8 +257,7 @@ fn log_close(conn: &Connection, code: u16, why: &str) {
     }
 }
 
-type Reader<S> = SplitStream<WebSocketStream<S>>;
-pub(super) type Writer<S> = SplitSink<WebSocketStream<S>, Message>;
+type Reader<S> = WebSocketStream<ReadSide<ReadHalf<S>>>;
 
 async fn read_loop<S>(
     conn: Arc<Connection>,
@@ -309,7 +309,7 @@ async fn read_loop<S>(
                         node.config.message_rate
                     );
                     let error = protocol::ProtocolError::new("rate_limited", why);
-                    conn.reply(Message::text(error.to_json()));
+                    conn.reply(Frame::text(error.to_json()));
                     continue;
                 }
                 MessageVerdict::Close => {

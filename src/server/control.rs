@@ -5,13 +5,13 @@
 use super::client::{emit, BoxFuture};
 use crate::events::{Event, EventKind};
 use crate::hub::connection::Connection;
+use crate::hub::Frame;
 use crate::hub::stats::Stats;
 use crate::node::Node;
 use crate::protocol::{self, Control};
 use bytes::Bytes;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
 
 pub(super) async fn handle_control(
     conn: &Arc<Connection>,
@@ -23,7 +23,7 @@ pub(super) async fn handle_control(
         Ok(control) => control,
         Err(error) => {
             Stats::add(&hub.stats.control_errors, 1);
-            conn.reply(Message::text(error.to_json()));
+            conn.reply(Frame::text(error.to_json()));
             return;
         }
     };
@@ -36,7 +36,7 @@ pub(super) async fn handle_control(
     match control {
         Control::Subscribe(channel) => {
             if conn.is_subscribed(&channel) {
-                conn.reply(Message::text(protocol::subscribed_reply(&channel)));
+                conn.reply(Frame::text(protocol::subscribed_reply(&channel)));
                 return;
             }
             if conn.subscription_load() >= limit {
@@ -50,12 +50,12 @@ pub(super) async fn handle_control(
                 return;
             }
             hub.subscribe(&conn.id(), &channel, report);
-            conn.reply(Message::text(protocol::subscribed_reply(&channel)));
+            conn.reply(Frame::text(protocol::subscribed_reply(&channel)));
         }
         Control::Unsubscribe(channel) => {
             hub.unsubscribe(&conn.id(), &channel, report);
             conn.take_grant_request(&channel);
-            conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
+            conn.reply(Frame::text(protocol::unsubscribed_reply(&channel)));
         }
         Control::SetSubscriptions(channels) => {
             // Protected channels already granted stay; the others are asked of the worker.
@@ -72,10 +72,10 @@ pub(super) async fn handle_control(
             let keep: Vec<String> = open.into_iter().chain(granted).collect();
             let (joined, left) = hub.set_subscriptions(&conn.id(), &keep, report);
             for channel in left {
-                conn.reply(Message::text(protocol::unsubscribed_reply(&channel)));
+                conn.reply(Frame::text(protocol::unsubscribed_reply(&channel)));
             }
             for channel in joined {
-                conn.reply(Message::text(protocol::subscribed_reply(&channel)));
+                conn.reply(Frame::text(protocol::subscribed_reply(&channel)));
             }
             for channel in to_ask {
                 if let Some(wait) = request_grant(conn, node, channel) {
@@ -85,7 +85,7 @@ pub(super) async fn handle_control(
         }
         Control::Presence(status) => {
             conn.set_presence(status);
-            conn.reply(Message::text(protocol::presence_reply(status)));
+            conn.reply(Frame::text(protocol::presence_reply(status)));
         }
         Control::Notify {
             channel,
@@ -95,7 +95,7 @@ pub(super) async fn handle_control(
                 let error = protocol::forbidden(
                     "server notifications need the admin token in the handshake",
                 );
-                conn.reply(Message::text(error.to_json()));
+                conn.reply(Frame::text(error.to_json()));
                 return;
             }
             // A broadcast like any other: through the routing point, to every node.
@@ -107,7 +107,7 @@ pub(super) async fn handle_control(
                     });
                 }
                 Err(e) => {
-                    conn.reply(Message::text(protocol::channel_error(
+                    conn.reply(Frame::text(protocol::channel_error(
                         "invalid_channel",
                         &channel,
                         &e.to_string(),
@@ -132,7 +132,7 @@ fn request_grant(conn: &Arc<Connection>, node: &Arc<Node>, channel: String) -> O
         tokio::time::sleep(GRANT_TIMEOUT).await;
         if timer_conn.take_grant_request(&timer_channel) {
             let why = "the application did not answer in time";
-            timer_conn.reply(Message::text(protocol::channel_error(
+            timer_conn.reply(Frame::text(protocol::channel_error(
                 "subscription_timeout",
                 &timer_channel,
                 why,
@@ -154,5 +154,5 @@ fn refuse_over_limit(conn: &Connection, node: &Node, limit: usize) {
     Stats::add(&node.hub.stats.subscription_limit_errors, 1);
     let why = format!("a connection may hold at most {limit} channels");
     let error = protocol::ProtocolError::new("too_many_subscriptions", why);
-    conn.reply(Message::text(error.to_json()));
+    conn.reply(Frame::text(error.to_json()));
 }

@@ -7,6 +7,8 @@ pub mod admin_guard;
 pub mod admission;
 pub mod client;
 mod control;
+mod outgoing;
+mod split;
 pub mod http;
 pub mod origin;
 pub mod proxies;

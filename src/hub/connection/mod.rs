@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Notify;
-use tokio_tungstenite::tungstenite::Message;
+use super::frame::Frame;
 
 mod outbox;
 
@@ -62,7 +62,7 @@ pub struct Connection {
     pub remote_addr: SocketAddr,
     /// The handshake carried the admin token: `{"sender":"server"}` notifications are honoured.
     pub trusted: bool,
-    outbox: Mutex<VecDeque<Message>>,
+    outbox: Mutex<VecDeque<Frame>>,
     /// Wakes the writer (frames queued, ping settings changed); `notify_one` keeps a permit,
     /// so a wake-up is never lost.
     attention: Notify,
@@ -275,12 +275,11 @@ impl Connection {
         self.history_on.store(on, Ordering::Release);
     }
 
-    fn record(&self, message: &Message) {
-        let data = match message {
-            Message::Text(t) => bytes::Bytes::from(t.clone()),
-            Message::Binary(b) => b.clone(),
-            _ => return,
-        };
+    fn record(&self, frame: &Frame) {
+        if !frame.is_data() {
+            return;
+        }
+        let data = frame.payload();
         self.with_extra(|e| {
             if let Some(history) = e.history.as_mut() {
                 history.record(data);

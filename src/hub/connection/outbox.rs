@@ -6,13 +6,13 @@ use super::{Connection, DORMANT, LIVE};
 use crate::hub::socket::reason;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
-use tokio_tungstenite::tungstenite::Message;
+use crate::hub::Frame;
 
 impl Connection {
     /// Queues an application frame for the client. A dormant ghost keeps it (up to
     /// `ghost_buffer`, oldest dropped first). False if the connection is gone or was just
     /// closed for being a slow consumer.
-    pub fn send(&self, message: Message) -> bool {
+    pub fn send(&self, message: Frame) -> bool {
         if self.history_on.load(Ordering::Relaxed) {
             self.record(&message);
         }
@@ -38,11 +38,11 @@ impl Connection {
     }
 
     /// Queues a protocol reply (subscribed, error, …): not application data, not recorded.
-    pub fn reply(&self, message: Message) -> bool {
+    pub fn reply(&self, message: Frame) -> bool {
         self.mode.load(Ordering::Acquire) == LIVE && self.send_live(message)
     }
 
-    fn send_live(&self, message: Message) -> bool {
+    fn send_live(&self, message: Frame) -> bool {
         let len = message.len();
         let mut outbox = self.outbox.lock();
         // `send_buffer` bounds the backlog waiting behind what the writer is writing. A
@@ -67,20 +67,25 @@ impl Connection {
         true
     }
 
-    /// Moves everything queued into `batch` (empty, keeping its capacity); false if nothing was.
-    pub fn take_outbox(&self, batch: &mut VecDeque<Message>) -> bool {
+    /// Moves everything queued to the end of `batch`; false if nothing was. An empty `batch`
+    /// trades places with the outbox, so the capacity goes back and forth with no copy.
+    pub fn take_outbox(&self, batch: &mut VecDeque<Frame>) -> bool {
         let mut outbox = self.outbox.lock();
         if outbox.is_empty() {
             return false;
         }
-        std::mem::swap(&mut *outbox, batch);
+        if batch.is_empty() {
+            std::mem::swap(&mut *outbox, batch);
+        } else {
+            batch.extend(outbox.drain(..));
+        }
         // What the writer writes is no longer backlog (counted under the outbox lock).
         self.queued_bytes.store(0, Ordering::Relaxed);
         true
     }
 
     /// Puts frames a dying writer could not write back at the front, so a ghost keeps them.
-    pub fn requeue_front(&self, batch: &mut VecDeque<Message>) {
+    pub fn requeue_front(&self, batch: &mut VecDeque<Frame>) {
         if batch.is_empty() {
             return;
         }

@@ -1,0 +1,171 @@
+//! `Outgoing`: the frames a writer holds for its socket, and how they reach the kernel. A
+//! burst goes out in `writev` calls over the frames' own bytes, shared with every other
+//! recipient: no copy, no encoding, one flush. A frame leaves only once the kernel has all of
+//! it, and the state lives here rather than in a future, so a write cancelled midway (the
+//! socket asked to close) loses nothing and never tears a frame.
+
+use crate::hub::connection::Connection;
+use crate::hub::Frame;
+use std::collections::VecDeque;
+use std::io::{self, IoSlice};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use tokio::io::AsyncWrite;
+
+/// Frames handed to one `writev`: enough to fill a socket buffer with small frames, well
+/// under the kernel's `IOV_MAX` (1024).
+const SLICES: usize = 128;
+
+pub struct Outgoing<W> {
+    io: W,
+    frames: VecDeque<Frame>,
+    /// Bytes of the front frame already written.
+    written: usize,
+    /// A close frame was queued: nothing may follow it.
+    closed: bool,
+}
+
+impl<W: AsyncWrite + Unpin> Outgoing<W> {
+    pub fn new(io: W) -> Self {
+        Outgoing {
+            io,
+            frames: VecDeque::new(),
+            written: 0,
+            closed: false,
+        }
+    }
+
+    pub fn push(&mut self, frame: Frame) {
+        if !self.closed {
+            self.closed = frame.is_close();
+            self.frames.push_back(frame);
+        }
+    }
+
+    /// Takes what the connection queued; false if nothing was.
+    pub fn take_from(&mut self, conn: &Connection) -> bool {
+        !self.closed && conn.take_outbox(&mut self.frames)
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    /// Whether a frame is half written: anything else sent now would land inside it.
+    pub fn mid_frame(&self) -> bool {
+        self.written > 0
+    }
+
+    /// Writes every frame held, then flushes. Cancel-safe.
+    pub async fn write(&mut self) -> io::Result<()> {
+        while !self.frames.is_empty() {
+            std::future::poll_fn(|cx| self.poll_write_some(cx)).await?;
+        }
+        std::future::poll_fn(|cx| Pin::new(&mut self.io).poll_flush(cx)).await
+    }
+
+    fn poll_write_some(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let mut slices = [IoSlice::new(&[]); SLICES];
+        let mut count = 0;
+        for (slice, frame) in slices.iter_mut().zip(&self.frames) {
+            let skip = if count == 0 { self.written } else { 0 };
+            *slice = IoSlice::new(&frame.wire()[skip..]);
+            count += 1;
+        }
+        let n = ready!(Pin::new(&mut self.io).poll_write_vectored(cx, &slices[..count]))?;
+        if n == 0 {
+            return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+        }
+        self.advance(n);
+        Poll::Ready(Ok(()))
+    }
+
+    fn advance(&mut self, mut n: usize) {
+        while let Some(front) = self.frames.front() {
+            let left = front.len() - self.written;
+            if n < left {
+                self.written += n;
+                return;
+            }
+            n -= left;
+            self.written = 0;
+            self.frames.pop_front();
+        }
+    }
+
+    /// Puts the data frames not fully written back at the front of the connection's outbox,
+    /// in order, for its next socket (pings and close frames were this socket's own). A frame
+    /// half written stays here too, so this socket can still finish it before a close frame.
+    pub fn give_back(&mut self, conn: &Connection) {
+        let mut data: VecDeque<Frame> = self.frames.iter().filter(|f| f.is_data()).cloned().collect();
+        conn.requeue_front(&mut data);
+        let half_written = self.mid_frame().then(|| self.frames.pop_front()).flatten();
+        self.frames.clear();
+        self.frames.extend(half_written);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Accepts at most `chunk` bytes per write, as a full socket buffer does.
+    struct Trickle {
+        out: Vec<u8>,
+        chunk: usize,
+    }
+
+    impl AsyncWrite for Trickle {
+        fn poll_write(mut self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+            let n = buf.len().min(self.chunk);
+            self.out.extend_from_slice(&buf[..n]);
+            Poll::Ready(Ok(n))
+        }
+
+        fn poll_write_vectored(mut self: Pin<&mut Self>, _: &mut Context<'_>, bufs: &[IoSlice<'_>]) -> Poll<io::Result<usize>> {
+            let mut n = 0;
+            for buf in bufs {
+                let take = buf.len().min(self.chunk - n);
+                self.out.extend_from_slice(&buf[..take]);
+                n += take;
+                if n == self.chunk {
+                    break;
+                }
+            }
+            Poll::Ready(Ok(n))
+        }
+
+        fn is_write_vectored(&self) -> bool {
+            true
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn partial_writes_keep_frames_whole_and_in_order() {
+        let frames: Vec<Frame> = (0..300).map(|i| Frame::text(format!("frame {i}"))).collect();
+        let expected: Vec<u8> = frames.iter().flat_map(|f| f.wire().to_vec()).collect();
+        let mut out = Outgoing::new(Trickle { out: Vec::new(), chunk: 7 });
+        for frame in frames {
+            out.push(frame);
+        }
+        out.write().await.unwrap();
+        assert!(out.is_idle() && !out.mid_frame());
+        assert_eq!(out.io.out, expected);
+    }
+
+    #[test]
+    fn nothing_follows_a_close_frame() {
+        let mut out = Outgoing::new(Trickle { out: Vec::new(), chunk: 1 });
+        out.push(Frame::close(1000, ""));
+        out.push(Frame::text("late"));
+        assert_eq!(out.frames.len(), 1);
+    }
+}

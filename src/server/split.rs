@@ -1,0 +1,57 @@
+//! How a client's socket is shared between its two tasks. The writer owns the write side and
+//! writes encoded frames itself (`Outgoing`). The reader is tungstenite's, which still
+//! decodes, checks and reassembles what the client sends; the few frames it writes on its own
+//! (a pong, the answer to a client's close) go to the writer through the `Socket` as encoded
+//! bytes, so nothing else ever writes to the socket.
+
+use crate::hub::connection::Socket;
+use bytes::Bytes;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf, ReadHalf, WriteHalf};
+
+/// The reader's view of the socket: reads from it, and writes to the writer's queue.
+pub struct ReadSide<R> {
+    read: R,
+    socket: Arc<Socket>,
+}
+
+pub fn split<S>(io: S, socket: &Arc<Socket>) -> (ReadSide<ReadHalf<S>>, WriteHalf<S>)
+where
+    S: AsyncRead + AsyncWrite,
+{
+    let (read, write) = tokio::io::split(io);
+    let read = ReadSide {
+        read,
+        socket: socket.clone(),
+    };
+    (read, write)
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for ReadSide<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.read).poll_read(cx, buf)
+    }
+}
+
+impl<R: Unpin> AsyncWrite for ReadSide<R> {
+    /// tungstenite writes whole frames at once, so each call queues whole frames.
+    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.socket.queue_reply(Bytes::copy_from_slice(buf));
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
