@@ -6,6 +6,10 @@ use super::{Connection, DORMANT, LIVE};
 use crate::hub::socket::reason;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
+
+/// `queued_bytes` of a socket closed as a slow consumer: every send is refused until a new
+/// socket resumes the connection.
+const SLOW: usize = usize::MAX;
 use crate::hub::Frame;
 
 impl Connection {
@@ -48,8 +52,11 @@ impl Connection {
         // `send_buffer` bounds the backlog waiting behind what the writer is writing. A
         // message alone in it always fits, whatever its size (up to `max_message_size`): a
         // client that reads gets it; one that does not is caught by the next frame.
-        let backlog = self.queued_bytes.load(Ordering::Relaxed) + len;
+        let backlog = self.queued_bytes.load(Ordering::Relaxed).saturating_add(len);
         if backlog > self.send_buffer && backlog != len {
+            // Refused for good on this socket, even once its writer has taken what was queued:
+            // it is closing, and what is sent from now on would never be written.
+            self.queued_bytes.store(SLOW, Ordering::Relaxed);
             drop(outbox);
             if let Some(socket) = self.socket() {
                 socket.close(1008, reason::SLOW_CONSUMER);
@@ -80,7 +87,9 @@ impl Connection {
             batch.extend(outbox.drain(..));
         }
         // What the writer writes is no longer backlog (counted under the outbox lock).
-        self.queued_bytes.store(0, Ordering::Relaxed);
+        if self.queued_bytes.load(Ordering::Relaxed) != SLOW {
+            self.queued_bytes.store(0, Ordering::Relaxed);
+        }
         true
     }
 
