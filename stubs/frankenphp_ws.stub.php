@@ -33,22 +33,25 @@ namespace {
     const FRANKENPHP_WS_OP_SUFFIX = 'suffix';
 
     /**
-     * Publishes `$message` to every client subscribed to `$channel`, on every node.
+     * Publishes `$message` to every client subscribed to `$channel`, on every node; as a binary
+     * frame when `$binary` (or when it is not UTF-8), else as text.
      *
      * @param string $channel
      * @param string $message
+     * @param bool $binary
      * @return void
      */
-    function broadcast(string $channel, string $message): void {}
+    function broadcast(string $channel, string $message, bool $binary = false): void {}
 
     /**
      * Sends `$message` to every connection of a user (the id its handshake authentication gave).
      *
      * @param int|string $userId
      * @param string $message
+     * @param bool $binary
      * @return void
      */
-    function broadcastToUser(mixed $userId, string $message): void {}
+    function broadcastToUser(mixed $userId, string $message, bool $binary = false): void {}
 
     /**
      * Closes every connection of a user (1000, reason `killed`); returns how many.
@@ -392,13 +395,15 @@ namespace {
     function frankenphp_ws_send(string $connectionId, string $data, ?string $route = null): bool {}
 
     /**
-     * Sends `$data` to every connection (of `$route`, when given); returns how many.
+     * Sends `$data` to every connection (of `$route`, when given); returns how many. A binary
+     * frame when `$binary`.
      *
      * @param string $data
      * @param string|null $route
+     * @param bool $binary
      * @return int
      */
-    function frankenphp_ws_sendAll(string $data, ?string $route = null): int {}
+    function frankenphp_ws_sendAll(string $data, ?string $route = null, bool $binary = false): int {}
 
     /**
      * Sends `$data` to one connection as a binary frame.
@@ -411,13 +416,15 @@ namespace {
 
     /**
      * Sends `$data` to every connection with this tag (of `$route`, when given); returns how many.
+     * A binary frame when `$binary`.
      *
      * @param string $tag
      * @param string $data
      * @param string|null $route
+     * @param bool $binary
      * @return int
      */
-    function frankenphp_ws_sendToTag(string $tag, string $data, ?string $route = null): int {}
+    function frankenphp_ws_sendToTag(string $tag, string $data, ?string $route = null, bool $binary = false): int {}
 
     /**
      * Sends `$data` to the connections a tag expression selects (`&`, `|`, `!`, parentheses,
@@ -426,9 +433,10 @@ namespace {
      * @param string $expression
      * @param string $data
      * @param string|null $route
+     * @param bool $binary
      * @return int
      */
-    function frankenphp_ws_sendToTagExpression(string $expression, string $data, ?string $route = null): int {}
+    function frankenphp_ws_sendToTagExpression(string $expression, string $data, ?string $route = null, bool $binary = false): int {}
 
     /**
      * Sets a connection's presence: `online`, `away`, `busy` or `offline`.

@@ -27,10 +27,12 @@ fn samples() -> Vec<Op> {
         Op::Broadcast {
             channel: channel.clone(),
             data: binary.clone(),
+            binary: true,
         },
         Op::Broadcast {
             channel: channel.clone(),
             data: empty.clone(),
+            binary: false,
         },
         Op::Send {
             id: weird.clone(),
@@ -49,6 +51,7 @@ fn samples() -> Vec<Op> {
         Op::SendAll {
             data: binary.clone(),
             route: route(),
+            binary: false,
         },
         Op::GetClients { route: None },
         Op::GetClientsCount { route: route() },
@@ -77,6 +80,7 @@ fn samples() -> Vec<Op> {
         Op::BroadcastToUser {
             user: user.clone(),
             data: binary.clone(),
+            binary: true,
         },
         Op::DisconnectUser { user: user.clone() },
         Op::GetChannelUsers {
@@ -113,11 +117,13 @@ fn samples() -> Vec<Op> {
             tag,
             data: binary.clone(),
             route: route(),
+            binary: false,
         },
         Op::SendToTagExpression {
             expression: Expression::new("(vip|admin)&!banned").unwrap(),
             data: binary.clone(),
             route: None,
+            binary: true,
         },
         Op::GetClientsByTagExpression {
             expression: Expression::new("user-*").unwrap(),

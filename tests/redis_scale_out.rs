@@ -227,6 +227,7 @@ async fn a_node_runs_only_the_operation_a_topic_carries() {
         &Op::Broadcast {
             channel: Channel::new("news").unwrap(),
             data: "misrouted".into(),
+            binary: false,
         },
     );
     publish_raw(&redis, "frankenphp_ws:all", &wrong);
@@ -237,6 +238,7 @@ async fn a_node_runs_only_the_operation_a_topic_carries() {
         &Op::Broadcast {
             channel: Channel::new("news").unwrap(),
             data: "routed".into(),
+            binary: false,
         },
     );
     publish_raw(&redis, "frankenphp_ws:channel:news", &right);

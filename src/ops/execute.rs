@@ -25,9 +25,13 @@ impl Node {
     pub(super) fn execute(&self, op: Op) -> Reply {
         let hub = &self.hub;
         match op {
-            Op::Broadcast { channel, data } => {
+            Op::Broadcast {
+                channel,
+                data,
+                binary,
+            } => {
                 Stats::add(&hub.stats.broadcasts, 1);
-                hub.fan_out(channel.as_str(), &Frame::data(&data, false));
+                hub.fan_out(channel.as_str(), &Frame::data(&data, binary));
                 Reply::Done
             }
             Op::Send { id, data, route: r } => {
@@ -36,8 +40,12 @@ impl Node {
             Op::SendBinary { id, data } => {
                 Reply::Bool(hub.send(id.as_str(), Frame::data(&data, true), None))
             }
-            Op::SendAll { data, route: r } => {
-                count(hub.send_all(&Frame::data(&data, false), route(&r)))
+            Op::SendAll {
+                data,
+                route: r,
+                binary,
+            } => {
+                count(hub.send_all(&Frame::data(&data, binary), route(&r)))
             }
             Op::GetClients { route: r } => ids(hub.clients(route(&r))),
             Op::GetClientsCount { route: r } => count(hub.clients_count(route(&r))),
@@ -83,9 +91,9 @@ impl Node {
             }
             Op::GetSubscriptions { id } => ids(hub.subscriptions(id.as_str())),
             Op::GetChannels {} => ids(hub.channels()),
-            Op::BroadcastToUser { user, data } => {
+            Op::BroadcastToUser { user, data, binary } => {
                 Stats::add(&hub.stats.broadcasts, 1);
-                hub.send_to_user(user.as_str(), &Frame::data(&data, false));
+                hub.send_to_user(user.as_str(), &Frame::data(&data, binary));
                 Reply::Done
             }
             Op::DisconnectUser { user } => count(
@@ -126,15 +134,17 @@ impl Node {
                 tag,
                 data,
                 route: r,
-            } => count(hub.send_to_tag(tag.as_str(), &Frame::data(&data, false), route(&r))),
+                binary,
+            } => count(hub.send_to_tag(tag.as_str(), &Frame::data(&data, binary), route(&r))),
             Op::SendToTagExpression {
                 expression,
                 data,
                 route: r,
+                binary,
             } => count(hub.send_to_expression(
                 expression.text(),
                 expression.expr(),
-                &Frame::data(&data, false),
+                &Frame::data(&data, binary),
                 route(&r),
             )),
             Op::GetClientsByTagExpression { expression } => {

@@ -130,10 +130,10 @@ macro_rules! ops {
 
 ops! {
     /// Publish to a channel's subscribers, on every node.
-    Broadcast = "broadcast" "POST" [channel: Channel] { data: Bytes }
+    Broadcast = "broadcast" "POST" [channel: Channel] { data: Bytes, binary: bool = false }
     Send = "send" "POST" [id: Id] { data: Bytes, route: Option<Route> }
     SendBinary = "sendBinary" "POST" [id: Id] { data: Bytes }
-    SendAll = "sendAll" "POST" [] { data: Bytes, route: Option<Route> }
+    SendAll = "sendAll" "POST" [] { data: Bytes, route: Option<Route>, binary: bool = false }
     GetClients = "getClients" "GET" [] { route: Option<Route> }
     GetClientsCount = "getClientsCount" "GET" [] { route: Option<Route> }
     KillConnection = "killConnection" "POST" [id: Id] {}
@@ -143,7 +143,7 @@ ops! {
     Unsubscribe = "unsubscribe" "POST" [id: Id] { channel: Channel }
     GetSubscriptions = "getSubscriptions" "GET" [id: Id] {}
     GetChannels = "getChannels" "GET" [] {}
-    BroadcastToUser = "broadcastToUser" "POST" [user: UserId] { data: Bytes }
+    BroadcastToUser = "broadcastToUser" "POST" [user: UserId] { data: Bytes, binary: bool = false }
     DisconnectUser = "disconnectUser" "POST" [user: UserId] {}
     GetChannelUsers = "getChannelUsers" "GET" [channel: Channel] {}
     GetUserConnections = "getUserConnections" "GET" [user: UserId] {}
@@ -161,8 +161,8 @@ ops! {
     GetTags = "getTags" "GET" [id: Option<Id>] {}
     GetClientsByTag = "getClientsByTag" "GET" [tag: Tag] {}
     GetTagCount = "getTagCount" "GET" [tag: Tag] {}
-    SendToTag = "sendToTag" "POST" [tag: Tag] { data: Bytes, route: Option<Route> }
-    SendToTagExpression = "sendToTagExpression" "POST" [] { expression: Expression, data: Bytes, route: Option<Route> }
+    SendToTag = "sendToTag" "POST" [tag: Tag] { data: Bytes, route: Option<Route>, binary: bool = false }
+    SendToTagExpression = "sendToTagExpression" "POST" [] { expression: Expression, data: Bytes, route: Option<Route>, binary: bool = false }
     GetClientsByTagExpression = "getClientsByTagExpression" "GET" [] { expression: Expression }
     SetStoredInformation = "setStoredInformation" "POST" [id: Id] { key: String, value: Bytes }
     GetStoredInformation = "getStoredInformation" "GET" [id: Id] { key: String }

@@ -141,6 +141,19 @@ impl FromText for String {
     }
 }
 
+/// `1`/`true` or `0`/`false`, as PHP's `(string)` of a bool gives `1` or an empty string.
+impl FromText for bool {
+    fn from_text(text: &str) -> Result<Self, OpError> {
+        match text {
+            "1" | "true" => Ok(true),
+            "" | "0" | "false" => Ok(false),
+            _ => Err(OpError::InvalidArgument(format!(
+                "expected 1, true, 0 or false, got {text:?}"
+            ))),
+        }
+    }
+}
+
 impl FromText for u64 {
     fn from_text(text: &str) -> Result<Self, OpError> {
         text.parse().map_err(|_| {

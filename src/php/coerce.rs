@@ -24,6 +24,7 @@ unsafe extern "C" {
     fn zend_parse_arg_str_slow(arg: *mut zval, dest: *mut *mut zend_string, arg_num: u32) -> bool;
     fn zend_parse_arg_long_slow(arg: *mut zval, dest: *mut zend_long, arg_num: u32) -> bool;
     fn zend_parse_arg_double_slow(arg: *mut zval, dest: *mut f64, arg_num: u32) -> bool;
+    fn zend_parse_arg_bool_slow(arg: *mut zval, dest: *mut bool, arg_num: u32) -> bool;
     fn zend_parse_arg_str_or_long_slow(
         arg: *mut zval,
         dest_str: *mut *mut zend_string,
@@ -35,6 +36,7 @@ unsafe extern "C" {
 
 // `zend_expected_type` values (Z_EXPECTED_TYPES in zend_API.h).
 const EXPECTED_LONG: c_int = 0;
+const EXPECTED_BOOL: c_int = 2;
 const EXPECTED_STRING: c_int = 4;
 const EXPECTED_STRING_OR_NULL: c_int = 5;
 const EXPECTED_DOUBLE: c_int = 20;
@@ -146,6 +148,25 @@ impl FromZvalMut<'_> for Int {
     }
 }
 
+/// `bool`.
+pub struct Bool(pub bool);
+
+impl FromZvalMut<'_> for Bool {
+    const TYPE: DataType = DataType::Bool;
+
+    fn from_zval_mut(arg: &mut Zval) -> Option<Self> {
+        if let Some(b) = arg.bool() {
+            return Some(Bool(b));
+        }
+        let mut b = false;
+        // SAFETY: the engine writes the converted value to `b`.
+        convert(arg, EXPECTED_BOOL, |raw, i| unsafe {
+            zend_parse_arg_bool_slow(raw, &mut b, i)
+        })
+        .then(|| Bool(b))
+    }
+}
+
 /// `float` (an int is accepted even in strict mode, as PHP does).
 pub struct Float(pub f64);
 
@@ -217,6 +238,12 @@ impl From<i32> for Int {
     }
 }
 
+impl From<bool> for Bool {
+    fn from(b: bool) -> Self {
+        Bool(b)
+    }
+}
+
 impl From<f64> for Float {
     fn from(x: f64) -> Self {
         Float(x)
@@ -231,6 +258,12 @@ impl StubLiteral for Str<'_> {
 }
 
 impl StubLiteral for Int {
+    fn stub_literal(&self) -> String {
+        self.0.stub_literal()
+    }
+}
+
+impl StubLiteral for Bool {
     fn stub_literal(&self) -> String {
         self.0.stub_literal()
     }

@@ -19,12 +19,15 @@ use std::time::Duration;
 
 use super::args::*;
 
-/// Publishes `$message` to every client subscribed to `$channel`, on every node.
+/// Publishes `$message` to every client subscribed to `$channel`, on every node; as a binary
+/// frame when `$binary` (or when it is not UTF-8), else as text.
 #[php_function]
-pub fn broadcast(channel: Str, message: Str) -> PhpResult<()> {
+#[php(defaults(binary = false))]
+pub fn broadcast(channel: Str, message: Str, binary: Bool) -> PhpResult<()> {
     route(Op::Broadcast {
         channel: arg(&channel, "channel")?,
         data: message.bytes(),
+        binary: binary.0,
     })
     .map(|_| ())
 }
@@ -32,10 +35,12 @@ pub fn broadcast(channel: Str, message: Str) -> PhpResult<()> {
 /// Sends `$message` to every connection of a user (the id its handshake authentication gave).
 #[php_function]
 #[php(name = "broadcastToUser")]
-pub fn broadcast_to_user(userId: IntOrStr, message: Str) -> PhpResult<()> {
+#[php(defaults(binary = false))]
+pub fn broadcast_to_user(userId: IntOrStr, message: Str, binary: Bool) -> PhpResult<()> {
     route(Op::BroadcastToUser {
         user: user(&userId)?,
         data: message.bytes(),
+        binary: binary.0,
     })
     .map(|_| ())
 }
@@ -115,13 +120,16 @@ pub fn frankenphp_ws_send_binary(connectionId: Str, data: Str) -> PhpResult<bool
     .map(as_bool)
 }
 
-/// Sends `$data` to every connection (of `$route`, when given); returns how many.
+/// Sends `$data` to every connection (of `$route`, when given); returns how many. A binary
+/// frame when `$binary`.
 #[php_function]
 #[php(name = "frankenphp_ws_sendAll")]
-pub fn frankenphp_ws_send_all(data: Str, route: OptStr) -> PhpResult<i64> {
+#[php(defaults(binary = false))]
+pub fn frankenphp_ws_send_all(data: Str, route: OptStr, binary: Bool) -> PhpResult<i64> {
     self::route(Op::SendAll {
         data: data.bytes(),
         route: opt_arg(&route, "route")?,
+        binary: binary.0,
     })
     .map(as_int)
 }

@@ -71,13 +71,16 @@ pub fn frankenphp_ws_get_tag_count(tag: Str) -> PhpResult<i64> {
 }
 
 /// Sends `$data` to every connection with this tag (of `$route`, when given); returns how many.
+/// A binary frame when `$binary`.
 #[php_function]
 #[php(name = "frankenphp_ws_sendToTag")]
-pub fn frankenphp_ws_send_to_tag(tag: Str, data: Str, route: OptStr) -> PhpResult<i64> {
+#[php(defaults(binary = false))]
+pub fn frankenphp_ws_send_to_tag(tag: Str, data: Str, route: OptStr, binary: Bool) -> PhpResult<i64> {
     let op = Op::SendToTag {
         tag: arg(&tag, "tag")?,
         data: data.bytes(),
         route: opt_arg(&route, "route")?,
+        binary: binary.0,
     };
     self::route(op).map(as_int)
 }
@@ -86,15 +89,18 @@ pub fn frankenphp_ws_send_to_tag(tag: Str, data: Str, route: OptStr) -> PhpResul
 /// `*` wildcards); returns how many. A malformed expression throws, naming the position.
 #[php_function]
 #[php(name = "frankenphp_ws_sendToTagExpression")]
+#[php(defaults(binary = false))]
 pub fn frankenphp_ws_send_to_tag_expression(
     expression: Str,
     data: Str,
     route: OptStr,
+    binary: Bool,
 ) -> PhpResult<i64> {
     let op = Op::SendToTagExpression {
         expression: arg(&expression, "expression")?,
         data: data.bytes(),
         route: opt_arg(&route, "route")?,
+        binary: binary.0,
     };
     self::route(op).map(as_int)
 }

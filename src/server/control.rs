@@ -104,6 +104,7 @@ pub(super) async fn handle_control(
                     let _ = node.route(crate::ops::Op::Broadcast {
                         channel,
                         data: Bytes::from(notification),
+                        binary: false,
                     });
                 }
                 Err(e) => {

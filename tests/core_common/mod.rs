@@ -395,6 +395,7 @@ pub fn broadcast(node: &Node, channel: &str, data: Bytes) {
     node.route(Op::Broadcast {
         channel: Channel::new(channel).unwrap(),
         data,
+        binary: false,
     })
     .unwrap();
 }
