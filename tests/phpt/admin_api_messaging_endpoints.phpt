@@ -1,5 +1,5 @@
 --TEST--
-Admin API messaging endpoints: broadcast/{channel}, send/{id}?route=, sendBinary/{id}, sendAll?route= (raw bodies, {"result":...} answers)
+Admin API messaging endpoints: broadcast/{channel}?binary=, send/{id}?route=, sendBinary/{id}, sendAll?route=&binary= (raw bodies, {"result":...} answers)
 --EXTENSIONS--
 frankenphp_ws
 --FILE--
@@ -22,6 +22,9 @@ echo show(admin_request('POST', '/frankenphp_ws/broadcast/news', "raw \x00 body 
 echo got($a), "\n";
 echo show(admin_request('POST', '/frankenphp_ws/broadcast/news', "\xff\xfe", $T)), "\n";
 echo got($a), "\n";
+echo show(admin_request('POST', '/frankenphp_ws/broadcast/news?binary=1', 'bin', $T)), "\n";
+echo got($a), "\n";
+echo show(admin_request('POST', '/frankenphp_ws/broadcast/news?binary=yes', 'bin', $T)), "\n";
 echo show(admin_request('POST', "/frankenphp_ws/send/$ida", 'direct', $T)), "\n";
 echo got($a), "\n";
 echo show(admin_request('POST', "/frankenphp_ws/send/$ida?route=/ws/a", 'routed', $T)), "\n";
@@ -32,7 +35,7 @@ echo show(admin_request('POST', "/frankenphp_ws/sendBinary/$ida", 'bin', $T)), "
 echo got($a), "\n";
 echo show(admin_request('POST', '/frankenphp_ws/sendAll', 'everyone', $T)), "\n";
 echo got($a), ' / ', got($b), "\n";
-echo show(admin_request('POST', '/frankenphp_ws/sendAll?route=/ws/b', 'only b', $T)), "\n";
+echo show(admin_request('POST', '/frankenphp_ws/sendAll?route=/ws/b&binary=true', 'only b', $T)), "\n";
 echo got($b), "\n";
 var_dump($a->isQuiet(0.3), $b->isQuiet(0.1));
 ?>
@@ -41,6 +44,9 @@ var_dump($a->isQuiet(0.3), $b->isQuiet(0.1));
 text 726177200020626f647920e29c93
 200 {"result":null}
 binary fffe
+200 {"result":null}
+binary 62696e
+400 {"error":"expected 1, true, 0 or false, got \"yes\"","kind":"invalid_argument"}
 200 {"result":true}
 text 646972656374
 200 {"result":true}
@@ -52,6 +58,6 @@ binary 62696e
 200 {"result":2}
 text 65766572796f6e65 / text 65766572796f6e65
 200 {"result":1}
-text 6f6e6c792062
+binary 6f6e6c792062
 bool(true)
 bool(true)
