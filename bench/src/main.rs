@@ -200,7 +200,12 @@ fn against_ceiling(title: &str, subscribers: usize, broadcasts: usize, size: usi
 }
 
 /// Returns the median burst's deliveries/s and server CPU µs per delivery.
-pub(crate) fn fan_out(title: &str, subscribers: usize, broadcasts: usize, size: usize) -> (f64, f64) {
+pub(crate) fn fan_out(
+    title: &str,
+    subscribers: usize,
+    broadcasts: usize,
+    size: usize,
+) -> (f64, f64) {
     let worker = Worker::start("php/bench/fanout.php", &[]);
     fan_out_on(worker, title, subscribers, broadcasts, size)
 }

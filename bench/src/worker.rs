@@ -58,7 +58,9 @@ impl Worker {
     }
 
     fn spawn(mut command: Command, script: &str, listen: SocketAddr) -> Worker {
-        let mut child = command.spawn().unwrap_or_else(|e| panic!("{script} runs: {e}"));
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("{script} runs: {e}"));
         let output = Arc::new(Mutex::new(Vec::new()));
         let sink = output.clone();
         let stdout = child.stdout.take().unwrap();

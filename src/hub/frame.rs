@@ -125,7 +125,10 @@ mod tests {
         }
         assert_eq!(&Frame::text("hi").wire()[..], b"\x81\x02hi");
         assert_eq!(&Frame::data(&[0xff], false).wire()[..], b"\x82\x01\xff");
-        assert_eq!(Frame::data(&vec![0; 300], true).wire()[..4], [0x82, 126, 1, 44]);
+        assert_eq!(
+            Frame::data(&vec![0; 300], true).wire()[..4],
+            [0x82, 126, 1, 44]
+        );
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //! index are both one. Members are keyed by the connection's address, not its id, so a
 //! renamed connection stays where it is, and a fan-out walks one name's members and nothing
 //! else.
+//!
+//! A fan-out does not walk them under the index's lock: it takes a snapshot (built on first
+//! use after a change, then shared) and lets go, so a broadcast to a large channel never holds
+//! up subscribes, unsubscribes or broadcasts elsewhere, on tokio threads or in PHP.
 
 use super::connection::Connection;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Hashes a connection's address: already unique, so one multiply spreads it (SipHash would
 /// cost more than the rest of a membership test).
@@ -32,6 +36,16 @@ impl Hasher for AddressHasher {
 pub type ByAddress = BuildHasherDefault<AddressHasher>;
 pub type Members = HashMap<usize, Arc<Connection>, ByAddress>;
 
+/// A name's members as they were at one moment, for a fan-out to walk without a lock.
+pub type Snapshot = Arc<[Arc<Connection>]>;
+
+#[derive(Default)]
+struct Entry {
+    members: Members,
+    /// Dropped on every change; rebuilt by the next fan-out.
+    snapshot: OnceLock<Snapshot>,
+}
+
 pub fn key(conn: &Arc<Connection>) -> usize {
     Arc::as_ptr(conn) as usize
 }
@@ -52,7 +66,7 @@ pub type Watcher = Arc<dyn Fn(Scope, &str, bool) + Send + Sync>;
 
 #[derive(Default)]
 pub struct MemberIndex {
-    names: HashMap<Arc<str>, Members>,
+    names: HashMap<Arc<str>, Entry>,
     watcher: Option<(Scope, Watcher)>,
 }
 
@@ -75,19 +89,23 @@ impl MemberIndex {
                 Arc::from(name)
             }
         };
-        let members = self.names.entry(interned.clone()).or_default();
-        members
-            .insert(key(conn), conn.clone())
-            .is_none()
-            .then_some(interned)
+        let entry = self.names.entry(interned.clone()).or_default();
+        let added = entry.members.insert(key(conn), conn.clone()).is_none();
+        if added {
+            entry.snapshot.take();
+        }
+        added.then_some(interned)
     }
 
     pub fn remove(&mut self, name: &str, conn: &Arc<Connection>) -> bool {
-        let Some(members) = self.names.get_mut(name) else {
+        let Some(entry) = self.names.get_mut(name) else {
             return false;
         };
-        let removed = members.remove(&key(conn)).is_some();
-        if members.is_empty() {
+        let removed = entry.members.remove(&key(conn)).is_some();
+        if removed {
+            entry.snapshot.take();
+        }
+        if entry.members.is_empty() {
             self.names.remove(name);
             if let Some((scope, watcher)) = &self.watcher {
                 watcher(*scope, name, false);
@@ -97,7 +115,20 @@ impl MemberIndex {
     }
 
     pub fn members(&self, name: &str) -> Option<&Members> {
-        self.names.get(name)
+        self.names.get(name).map(|e| &e.members)
+    }
+
+    /// The members now, to walk once the lock is let go. A fan-out that raced a change
+    /// reaches the members from just before or just after it, as if it ran entirely on one
+    /// side of the change.
+    pub fn snapshot(&self, name: &str) -> Option<Snapshot> {
+        let entry = self.names.get(name)?;
+        Some(
+            entry
+                .snapshot
+                .get_or_init(|| entry.members.values().cloned().collect())
+                .clone(),
+        )
     }
 
     /// Every (name, members) whose name matches `pattern` (`*` matches any run of bytes).
@@ -105,7 +136,7 @@ impl MemberIndex {
         self.names
             .iter()
             .filter(|(name, _)| glob(pattern, name))
-            .map(|(_, m)| m)
+            .map(|(_, e)| &e.members)
             .collect()
     }
 

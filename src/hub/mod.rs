@@ -10,8 +10,8 @@
 //! events. Here: connections and fan-out; `channels`, `users`, `ghosts`, `tags`, `stored` the rest.
 
 mod channels;
-pub mod frame;
 pub mod connection;
+pub mod frame;
 mod ghosts;
 pub mod history;
 pub mod index;
@@ -24,6 +24,7 @@ mod tags;
 mod users;
 
 use connection::{CloseCause, Connection, Life, Socket};
+pub use frame::Frame;
 use history::History;
 use index::MemberIndex;
 use parking_lot::{Mutex, RwLock};
@@ -31,7 +32,6 @@ use stats::Stats;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-pub use frame::Frame;
 
 /// What a subscription change did, so callers can report it (`join`/`leave` events).
 #[derive(Debug, PartialEq, Eq)]
@@ -221,11 +221,11 @@ impl Hub {
 
     /// Queues `message` for every subscriber of `channel` on this node.
     pub fn fan_out(&self, channel: &str, message: &Frame) -> usize {
-        let channels = self.channels.read();
-        let Some(members) = channels.members(channel) else {
+        // Walked with no lock held (the index's snapshot): subscribes elsewhere go on.
+        let Some(members) = self.channels.read().snapshot(channel) else {
             return 0;
         };
-        self.deliver(members.values(), message, None)
+        self.deliver(members.iter(), message, None)
     }
 
     pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {

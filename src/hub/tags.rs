@@ -4,9 +4,9 @@
 use super::connection::Connection;
 use super::index::Members;
 use super::tag_expression::{self, Expr};
+use super::Frame;
 use super::{CachedSelection, Hub};
 use std::sync::Arc;
-use super::Frame;
 
 impl Hub {
     pub fn tag(&self, id: &str, tag: &str) -> bool {
@@ -77,11 +77,10 @@ impl Hub {
     }
 
     pub fn send_to_tag(&self, tag: &str, message: &Frame, route: Option<&str>) -> usize {
-        let tags = self.tags.read();
-        let Some(members) = tags.members(tag) else {
+        let Some(members) = self.tags.read().snapshot(tag) else {
             return 0;
         };
-        self.deliver(members.values(), message, route)
+        self.deliver(members.iter(), message, route)
     }
 
     /// The connections `expr` selects. The last selection is kept until the tag index or the

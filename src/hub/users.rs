@@ -1,8 +1,8 @@
 //! Users: the connections of the user id authentication gave, sends to them, and presence.
 
+use super::Frame;
 use super::Hub;
 use crate::protocol::PRESENCE_STATUSES;
-use super::Frame;
 
 impl Hub {
     pub fn send_to_user(&self, user: &str, message: &Frame) -> usize {

@@ -44,9 +44,7 @@ impl Node {
                 data,
                 route: r,
                 binary,
-            } => {
-                count(hub.send_all(&Frame::data(&data, binary), route(&r)))
-            }
+            } => count(hub.send_all(&Frame::data(&data, binary), route(&r))),
             Op::GetClients { route: r } => ids(hub.clients(route(&r))),
             Op::GetClientsCount { route: r } => count(hub.clients_count(route(&r))),
             Op::KillConnection { id } => Reply::Bool(self.kill(id.as_str())),

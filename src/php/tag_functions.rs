@@ -75,7 +75,12 @@ pub fn frankenphp_ws_get_tag_count(tag: Str) -> PhpResult<i64> {
 #[php_function]
 #[php(name = "frankenphp_ws_sendToTag")]
 #[php(defaults(binary = false))]
-pub fn frankenphp_ws_send_to_tag(tag: Str, data: Str, route: OptStr, binary: Bool) -> PhpResult<i64> {
+pub fn frankenphp_ws_send_to_tag(
+    tag: Str,
+    data: Str,
+    route: OptStr,
+    binary: Bool,
+) -> PhpResult<i64> {
     let op = Op::SendToTag {
         tag: arg(&tag, "tag")?,
         data: data.bytes(),

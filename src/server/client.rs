@@ -3,10 +3,12 @@
 //! either side ends, both end; then the worker gets the end report (`Event::ending`), unless
 //! the connection is a ghost, which goes dormant until a client resumes it (`?resume=TOKEN`).
 
+use super::split::ReadSide;
 use crate::events::{Event, EventKind};
 use crate::hub::connection::{reason, CloseCause, Connection, Socket};
 use crate::hub::stats::Stats;
 use crate::hub::Ended;
+use crate::hub::Frame;
 use crate::log::LogLimiter;
 use crate::node::Node;
 use crate::protocol::{self};
@@ -16,8 +18,6 @@ use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use super::split::ReadSide;
-use crate::hub::Frame;
 use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
@@ -100,7 +100,8 @@ where
 {
     let socket = Socket::new();
     let (read, write) = super::split::split(io, &socket);
-    let stream = WebSocketStream::from_raw_socket(read, Role::Server, Some(socket_config(&node))).await;
+    let stream =
+        WebSocketStream::from_raw_socket(read, Role::Server, Some(socket_config(&node))).await;
     let resumed = handshake
         .resume
         .as_deref()
@@ -158,7 +159,16 @@ where
     conn.heard_from(node.now_ms());
     // The connection's life goes on in a task of its own, holding only what it needs: this
     // one (with the handshake's headers, query and the rest) ends here and frees its memory.
-    tokio::spawn(live(conn, socket, write, stream, node, handshake.slot));
+    // Boxed: the stream is large, and a value moved through nested futures is laid out in
+    // each of them; behind a pointer, idle connections' tasks stay small.
+    tokio::spawn(live(
+        conn,
+        socket,
+        write,
+        Box::new(stream),
+        node,
+        handshake.slot,
+    ));
 }
 
 /// A connection's life: its writer task, its reader here, then the report of its end.
@@ -257,7 +267,7 @@ fn log_close(conn: &Connection, code: u16, why: &str) {
     }
 }
 
-type Reader<S> = WebSocketStream<ReadSide<ReadHalf<S>>>;
+type Reader<S> = Box<WebSocketStream<ReadSide<ReadHalf<S>>>>;
 
 async fn read_loop<S>(
     conn: Arc<Connection>,

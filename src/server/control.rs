@@ -5,8 +5,8 @@
 use super::client::{emit, BoxFuture};
 use crate::events::{Event, EventKind};
 use crate::hub::connection::Connection;
-use crate::hub::Frame;
 use crate::hub::stats::Stats;
+use crate::hub::Frame;
 use crate::node::Node;
 use crate::protocol::{self, Control};
 use bytes::Bytes;

@@ -97,7 +97,12 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
     /// in order, for its next socket (pings and close frames were this socket's own). A frame
     /// half written stays here too, so this socket can still finish it before a close frame.
     pub fn give_back(&mut self, conn: &Connection) {
-        let mut data: VecDeque<Frame> = self.frames.iter().filter(|f| f.is_data()).cloned().collect();
+        let mut data: VecDeque<Frame> = self
+            .frames
+            .iter()
+            .filter(|f| f.is_data())
+            .cloned()
+            .collect();
         conn.requeue_front(&mut data);
         let half_written = self.mid_frame().then(|| self.frames.pop_front()).flatten();
         self.frames.clear();
@@ -116,13 +121,21 @@ mod tests {
     }
 
     impl AsyncWrite for Trickle {
-        fn poll_write(mut self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
             let n = buf.len().min(self.chunk);
             self.out.extend_from_slice(&buf[..n]);
             Poll::Ready(Ok(n))
         }
 
-        fn poll_write_vectored(mut self: Pin<&mut Self>, _: &mut Context<'_>, bufs: &[IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        fn poll_write_vectored(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            bufs: &[IoSlice<'_>],
+        ) -> Poll<io::Result<usize>> {
             let mut n = 0;
             for buf in bufs {
                 let take = buf.len().min(self.chunk - n);
@@ -150,9 +163,14 @@ mod tests {
 
     #[tokio::test]
     async fn partial_writes_keep_frames_whole_and_in_order() {
-        let frames: Vec<Frame> = (0..300).map(|i| Frame::text(format!("frame {i}"))).collect();
+        let frames: Vec<Frame> = (0..300)
+            .map(|i| Frame::text(format!("frame {i}")))
+            .collect();
         let expected: Vec<u8> = frames.iter().flat_map(|f| f.wire().to_vec()).collect();
-        let mut out = Outgoing::new(Trickle { out: Vec::new(), chunk: 7 });
+        let mut out = Outgoing::new(Trickle {
+            out: Vec::new(),
+            chunk: 7,
+        });
         for frame in frames {
             out.push(frame);
         }
@@ -163,7 +181,10 @@ mod tests {
 
     #[test]
     fn nothing_follows_a_close_frame() {
-        let mut out = Outgoing::new(Trickle { out: Vec::new(), chunk: 1 });
+        let mut out = Outgoing::new(Trickle {
+            out: Vec::new(),
+            chunk: 1,
+        });
         out.push(Frame::close(1000, ""));
         out.push(Frame::text("late"));
         assert_eq!(out.frames.len(), 1);

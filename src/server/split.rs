@@ -42,7 +42,11 @@ impl<R: AsyncRead + Unpin> AsyncRead for ReadSide<R> {
 
 impl<R: Unpin> AsyncWrite for ReadSide<R> {
     /// tungstenite writes whole frames at once, so each call queues whole frames.
-    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         self.socket.queue_reply(Bytes::copy_from_slice(buf));
         Poll::Ready(Ok(buf.len()))
     }

@@ -13,8 +13,12 @@ use tokio::io::AsyncWrite;
 
 /// The writer owns the write side, so that if `write_loop` panics it is still here to tell
 /// the client 1011 (the reader is woken by `socket.close` and ends the connection).
-pub(super) async fn write_task<W>(conn: Arc<Connection>, socket: Arc<Socket>, io: W, node: Arc<Node>)
-where
+pub(super) async fn write_task<W>(
+    conn: Arc<Connection>,
+    socket: Arc<Socket>,
+    io: W,
+    node: Arc<Node>,
+) where
     W: AsyncWrite + Unpin,
 {
     let mut out = Outgoing::new(io);
@@ -33,8 +37,12 @@ where
     }
 }
 
-async fn write_loop<W>(conn: Arc<Connection>, socket: Arc<Socket>, out: &mut Outgoing<W>, node: Arc<Node>)
-where
+async fn write_loop<W>(
+    conn: Arc<Connection>,
+    socket: Arc<Socket>,
+    out: &mut Outgoing<W>,
+    node: Arc<Node>,
+) where
     W: AsyncWrite + Unpin,
 {
     let every = node.config.ping_interval;

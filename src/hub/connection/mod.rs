@@ -14,6 +14,7 @@
 //! connections. Rarely used state (tags, stored information, history) sits behind one lazily
 //! allocated box for the same reason.
 
+use super::frame::Frame;
 use super::history::History;
 use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
@@ -23,7 +24,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Notify;
-use super::frame::Frame;
 
 mod outbox;
 

@@ -52,7 +52,10 @@ impl Connection {
         // `send_buffer` bounds the backlog waiting behind what the writer is writing. A
         // message alone in it always fits, whatever its size (up to `max_message_size`): a
         // client that reads gets it; one that does not is caught by the next frame.
-        let backlog = self.queued_bytes.load(Ordering::Relaxed).saturating_add(len);
+        let backlog = self
+            .queued_bytes
+            .load(Ordering::Relaxed)
+            .saturating_add(len);
         if backlog > self.send_buffer && backlog != len {
             // Refused for good on this socket, even once its writer has taken what was queued:
             // it is closing, and what is sent from now on would never be written.
