@@ -7,7 +7,7 @@ SO        := target/release/libfrankenphp_ws.so
 EXT_DIR    = $(shell php-config --extension-dir)
 SCAN_DIR   = $(shell $(PHP) -r 'echo PHP_CONFIG_FILE_SCAN_DIR;')
 
-.PHONY: all setup build install test test-rust test-phpt test-zts run bench fuzz stubs clean
+.PHONY: all setup build install test test-rust test-phpt test-zts run bench fuzz conformance stubs clean
 
 all: build
 
@@ -68,6 +68,15 @@ bench: build
 # default 60); fails on a crash. Not part of `make test`.
 fuzz: setup
 	scripts/fuzz.sh
+
+# RFC 6455 conformance (Autobahn|Testsuite) against an echo worker, through PHP. A development
+# check, not part of `make test`: AUTOBAHN names the directory of the suite's runner (its
+# setup.sh and run.sh URL OUTDIR). Compression cases: AUTOBAHN_CASES='["12.*","13.*"]'
+# AUTOBAHN_EXCLUDE='[]'.
+AUTOBAHN ?=
+conformance: build
+	@[ -n "$(AUTOBAHN)" ] || { echo "conformance: set AUTOBAHN=<directory of the Autobahn|Testsuite runner>"; exit 2; }
+	scripts/conformance.sh $(AUTOBAHN)
 
 # IDE stubs from the debug build (cargo-php reads the module's own description). cargo-php
 # loads the module outside PHP, so PHP's symbols come from the embed library, preloaded.

@@ -2,8 +2,8 @@
 //! against, the practical ceiling of a naive server on this stack. One task per connection
 //! reading, one writing; a `tokio::sync::broadcast` channel; one `Message` per recipient,
 //! encoded by tungstenite for each. It speaks just enough of the product's protocol for the
-//! bench's clients: a subscribe gets an answer, and a text "pub:<data>" is broadcast as <data>
-//! to every connection.
+//! bench's clients: a subscribe or unsubscribe gets an answer, and a text "pub:<data>" is
+//! broadcast as <data> to every connection.
 //!
 //! Usage: `ws-ceiling 127.0.0.1:PORT`; it prints `READY <addr>` once listening.
 
@@ -78,8 +78,9 @@ async fn serve(stream: TcpStream, fan_out: broadcast::Sender<Message>) {
         };
         if let Some(data) = text.as_str().strip_prefix("pub:") {
             let _ = fan_out.send(Message::text(data.to_string()));
-        } else if text.as_str().contains("\"subscribe\"") {
-            let _ = direct.send(Message::text(r#"{"event":"subscribed"}"#));
+        } else {
+            // A subscribe or unsubscribe: answered, as the product answers them.
+            let _ = direct.send(Message::text(r#"{"event":"ok"}"#));
         }
     }
     writer.abort();
