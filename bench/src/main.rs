@@ -283,7 +283,11 @@ impl SubscribeProbe {
             let mut rtts = Vec::new();
             let mut i = 0u64;
             while !s.load(Ordering::Relaxed) {
-                let action = if i % 2 == 0 { "subscribe" } else { "unsubscribe" };
+                let action = if i % 2 == 0 {
+                    "subscribe"
+                } else {
+                    "unsubscribe"
+                };
                 i += 1;
                 let on = m.load(Ordering::Relaxed);
                 let t0 = Instant::now();

@@ -40,10 +40,20 @@ impl Hub {
         if !conn.is_open() {
             return Change::NoSuchConnection;
         }
+        let in_flight = channels.in_flight(channel);
         let was_member = conn.remove_subscription(channel);
         channels.remove(channel, &conn);
         if was_member {
             report(Event::membership(&conn, channel.to_string(), false));
+        }
+        drop(channels);
+        // A broadcast begun before the unsubscribe may still be delivering to this client
+        // from its snapshot: once it has, nothing of the channel follows what the caller
+        // does next (the `unsubscribed` reply, the PHP call returning).
+        if let Some(in_flight) = in_flight {
+            in_flight.wait();
+        }
+        if was_member {
             Change::Done
         } else {
             Change::Unchanged

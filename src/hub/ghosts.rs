@@ -162,6 +162,7 @@ impl Hub {
                 *current = None;
             }
             conn.set_life(&mut life, Life::Live(socket));
+            conn.reset_backlog();
             old
         };
         self.tokens.lock().remove(token);

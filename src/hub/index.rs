@@ -5,9 +5,13 @@
 //!
 //! A fan-out does not walk them under the index's lock: it takes a snapshot (built on first
 //! use after a change, then shared) and lets go, so a broadcast to a large channel never holds
-//! up subscribes, unsubscribes or broadcasts elsewhere, on tokio threads or in PHP.
+//! up subscribes, unsubscribes or broadcasts elsewhere, on tokio threads or in PHP. It walks
+//! the snapshot under its name's own `delivering` lock, which a removal can wait for
+//! (`InFlight`): an unsubscribe returns only once no broadcast begun before it can still
+//! reach the connection.
 
 use super::connection::Connection;
+use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
@@ -36,14 +40,37 @@ impl Hasher for AddressHasher {
 pub type ByAddress = BuildHasherDefault<AddressHasher>;
 pub type Members = HashMap<usize, Arc<Connection>, ByAddress>;
 
-/// A name's members as they were at one moment, for a fan-out to walk without a lock.
-pub type Snapshot = Arc<[Arc<Connection>]>;
+/// A name's members as they were at one moment, for a fan-out to walk without the index's
+/// lock.
+pub struct Snapshot {
+    members: Arc<[Arc<Connection>]>,
+    delivering: Arc<RwLock<()>>,
+}
+
+impl Snapshot {
+    /// Runs `deliver` over the members; a removal waiting in `InFlight::wait` waits for it.
+    pub fn deliver<R>(&self, deliver: impl FnOnce(&[Arc<Connection>]) -> R) -> R {
+        let _delivering = self.delivering.read();
+        deliver(&self.members)
+    }
+}
+
+/// The fan-outs under way to one name.
+pub struct InFlight(Arc<RwLock<()>>);
+
+impl InFlight {
+    /// Returns once every fan-out that took its snapshot before now has delivered.
+    pub fn wait(self) {
+        drop(self.0.write());
+    }
+}
 
 #[derive(Default)]
 struct Entry {
     members: Members,
     /// Dropped on every change; rebuilt by the next fan-out.
-    snapshot: OnceLock<Snapshot>,
+    snapshot: OnceLock<Arc<[Arc<Connection>]>>,
+    delivering: Arc<RwLock<()>>,
 }
 
 pub fn key(conn: &Arc<Connection>) -> usize {
@@ -118,17 +145,24 @@ impl MemberIndex {
         self.names.get(name).map(|e| &e.members)
     }
 
-    /// The members now, to walk once the lock is let go. A fan-out that raced a change
-    /// reaches the members from just before or just after it, as if it ran entirely on one
-    /// side of the change.
+    /// The members now, to walk once the lock is let go. A fan-out that races a change
+    /// reaches the members from just before or just after it.
     pub fn snapshot(&self, name: &str) -> Option<Snapshot> {
         let entry = self.names.get(name)?;
-        Some(
-            entry
-                .snapshot
-                .get_or_init(|| entry.members.values().cloned().collect())
-                .clone(),
-        )
+        let members = entry
+            .snapshot
+            .get_or_init(|| entry.members.values().cloned().collect())
+            .clone();
+        Some(Snapshot {
+            members,
+            delivering: entry.delivering.clone(),
+        })
+    }
+
+    /// The fan-outs under way to `name`, to wait for after removing a member (with the
+    /// index's lock let go: they do not need it, and nothing else should wait).
+    pub fn in_flight(&self, name: &str) -> Option<InFlight> {
+        self.names.get(name).map(|e| InFlight(e.delivering.clone()))
     }
 
     /// Every (name, members) whose name matches `pattern` (`*` matches any run of bytes).

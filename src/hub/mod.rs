@@ -221,11 +221,11 @@ impl Hub {
 
     /// Queues `message` for every subscriber of `channel` on this node.
     pub fn fan_out(&self, channel: &str, message: &Frame) -> usize {
-        // Walked with no lock held (the index's snapshot): subscribes elsewhere go on.
+        // Walked with the index's lock let go (a snapshot): subscribes elsewhere go on.
         let Some(members) = self.channels.read().snapshot(channel) else {
             return 0;
         };
-        self.deliver(members.iter(), message, None)
+        members.deliver(|members| self.deliver(members.iter(), message, None))
     }
 
     pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {

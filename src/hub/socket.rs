@@ -62,9 +62,21 @@ impl Socket {
         Arc::new(Socket::default())
     }
 
-    /// Hands the writer encoded control frames from the reader.
+    /// Hands the writer a control frame the reader encoded (one per call). Pongs do not pile
+    /// up for a client that pings and never reads: the latest answers them all (RFC 6455
+    /// §5.5.3), and none follows a close.
     pub fn queue_reply(&self, wire: Bytes) {
-        self.replies.lock().push(wire);
+        const PONG: u8 = 0x8A;
+        const CLOSE: u8 = 0x88;
+        let mut replies = self.replies.lock();
+        if wire.first() == Some(&PONG) {
+            if replies.iter().any(|r| r.first() == Some(&CLOSE)) {
+                return;
+            }
+            replies.retain(|r| r.first() != Some(&PONG));
+        }
+        replies.push(wire);
+        drop(replies);
         self.replies_queued.notify_one();
     }
 

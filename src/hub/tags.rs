@@ -80,7 +80,7 @@ impl Hub {
         let Some(members) = self.tags.read().snapshot(tag) else {
             return 0;
         };
-        self.deliver(members.iter(), message, route)
+        members.deliver(|members| self.deliver(members.iter(), message, route))
     }
 
     /// The connections `expr` selects. The last selection is kept until the tag index or the

@@ -47,10 +47,9 @@ pub struct Handshake {
 fn socket_config(node: &Node) -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(256)
-        // Frames collect up to this size before a write; `flush` at the end of a burst
-        // sends the rest, so a burst of small frames costs few syscalls.
-        .write_buffer_size(32 * 1024)
-        .max_write_buffer_size(usize::MAX)
+        // tungstenite only reads here; the few control frames it writes (pongs, the answer
+        // to a close) go to the writer one frame at a time (`split`).
+        .write_buffer_size(0)
         .max_message_size(Some(node.config.max_message_size))
         .max_frame_size(Some(node.config.max_message_size))
 }

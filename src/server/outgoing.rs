@@ -1,8 +1,9 @@
 //! `Outgoing`: the frames a writer holds for its socket, and how they reach the kernel. A
 //! burst goes out in `writev` calls over the frames' own bytes, shared with every other
-//! recipient: no copy, no encoding, one flush. A frame leaves only once the kernel has all of
-//! it, and the state lives here rather than in a future, so a write cancelled midway (the
-//! socket asked to close) loses nothing and never tears a frame.
+//! recipient: no copy, no encoding, one flush. A frame is done with only once written whole
+//! and flushed (TLS buffers what it is given until the flush), and the state lives here
+//! rather than in a future, so a write cancelled midway (the socket asked to close) loses
+//! nothing and never tears a frame.
 
 use crate::hub::connection::Connection;
 use crate::hub::Frame;
@@ -21,8 +22,12 @@ pub struct Outgoing<W> {
     frames: VecDeque<Frame>,
     /// Bytes of the front frame already written.
     written: usize,
+    /// Written whole but not flushed yet: given back too if the socket dies.
+    unflushed: Vec<Frame>,
     /// A close frame was queued: nothing may follow it.
     closed: bool,
+    /// The data frames went back to the connection: they are not ours to give again.
+    given_back: bool,
 }
 
 impl<W: AsyncWrite + Unpin> Outgoing<W> {
@@ -31,7 +36,9 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             io,
             frames: VecDeque::new(),
             written: 0,
+            unflushed: Vec::new(),
             closed: false,
+            given_back: false,
         }
     }
 
@@ -61,7 +68,9 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         while !self.frames.is_empty() {
             std::future::poll_fn(|cx| self.poll_write_some(cx)).await?;
         }
-        std::future::poll_fn(|cx| Pin::new(&mut self.io).poll_flush(cx)).await
+        std::future::poll_fn(|cx| Pin::new(&mut self.io).poll_flush(cx)).await?;
+        self.unflushed.clear();
+        Ok(())
     }
 
     fn poll_write_some(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -89,24 +98,27 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             }
             n -= left;
             self.written = 0;
-            self.frames.pop_front();
+            self.unflushed.extend(self.frames.pop_front());
         }
     }
 
-    /// Puts the data frames not fully written back at the front of the connection's outbox,
-    /// in order, for its next socket (pings and close frames were this socket's own). A frame
-    /// half written stays here too, so this socket can still finish it before a close frame.
+    /// Puts the data frames not known to be delivered (unflushed, then not fully written)
+    /// back at the front of the connection's outbox, in order, for its next socket; once.
+    /// Pings stay with this socket, which has no use for them any more. What it may still
+    /// write stays: a frame half written (to finish before a close frame) and a close frame
+    /// (the answer to the client's close).
     pub fn give_back(&mut self, conn: &Connection) {
-        let mut data: VecDeque<Frame> = self
-            .frames
-            .iter()
-            .filter(|f| f.is_data())
-            .cloned()
-            .collect();
+        if std::mem::replace(&mut self.given_back, true) {
+            return;
+        }
+        let mut data: VecDeque<Frame> = self.unflushed.drain(..).filter(|f| f.is_data()).collect();
+        data.extend(self.frames.iter().filter(|f| f.is_data()).cloned());
         conn.requeue_front(&mut data);
         let half_written = self.mid_frame().then(|| self.frames.pop_front()).flatten();
-        self.frames.clear();
-        self.frames.extend(half_written);
+        self.frames.retain(|f| f.is_close());
+        if let Some(frame) = half_written {
+            self.frames.push_front(frame);
+        }
     }
 }
 
@@ -177,6 +189,43 @@ mod tests {
         out.write().await.unwrap();
         assert!(out.is_idle() && !out.mid_frame());
         assert_eq!(out.io.out, expected);
+    }
+
+    #[tokio::test]
+    async fn giving_back_keeps_what_this_socket_must_still_write() {
+        use crate::hub::connection::Socket;
+        let addr = "127.0.0.1:1".parse().unwrap();
+        let conn = Connection::new(
+            "c".into(),
+            "/ws".into(),
+            None,
+            addr,
+            false,
+            Socket::new(),
+            (1 << 20, 0),
+            0,
+        );
+        let mut out = Outgoing::new(Trickle {
+            out: Vec::new(),
+            chunk: 3,
+        });
+        out.push(Frame::text("half"));
+        out.push(Frame::ping(b"p"));
+        out.push(Frame::text("whole"));
+        out.push(Frame::close(1000, ""));
+        std::future::poll_fn(|cx| out.poll_write_some(cx))
+            .await
+            .unwrap();
+        assert!(out.mid_frame());
+        out.give_back(&conn);
+        // The half-written frame and the close stay to be written; both data frames went back.
+        assert_eq!(out.frames, [Frame::text("half"), Frame::close(1000, "")]);
+        let mut back = VecDeque::new();
+        conn.take_outbox(&mut back);
+        assert_eq!(back, [Frame::text("half"), Frame::text("whole")]);
+        // Once only.
+        out.give_back(&conn);
+        assert!(!conn.take_outbox(&mut back));
     }
 
     #[test]

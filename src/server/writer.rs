@@ -28,10 +28,14 @@ pub(super) async fn write_task<W>(
         write_loop(conn.clone(), socket.clone(), &mut out, node),
     )
     .await;
+    if panicked {
+        // What it held goes back to the connection before letting go (a takeover waits for
+        // that), unless the close sequence already gave it back.
+        out.give_back(&conn);
+    }
     // However it ended (a dropped client returns early), the frames are let go of.
     socket.released.trigger();
-    if panicked && !out.mid_frame() {
-        out.give_back(&conn);
+    if panicked {
         out.push(Frame::close(1011, reason::INTERNAL_ERROR));
         let _ = tokio::time::timeout(CLOSE_GRACE, out.write()).await;
     }

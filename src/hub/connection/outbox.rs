@@ -106,6 +106,17 @@ impl Connection {
             outbox.push_front(message);
         }
         // Not backlog: what the next writer takes first, as `take_outbox` counts it.
+        drop(outbox);
+        // A writer that already took over may be asleep: these are for it now.
+        self.attention.notify_one();
+    }
+
+    /// A new socket starts with no backlog: a slow-consumer refusal was the old socket's.
+    /// Called under the life lock as the new socket takes over (the outbox lock is never
+    /// held while taking the life lock).
+    pub(in crate::hub) fn reset_backlog(&self) {
+        let _outbox = self.outbox.lock();
+        self.queued_bytes.store(0, Ordering::Relaxed);
     }
 
     /// Number of frames waiting; on resume, they are replayed first.
