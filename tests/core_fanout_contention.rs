@@ -49,7 +49,11 @@ async fn subscribes_elsewhere_stay_prompt_during_a_large_fan_out() {
     let mut probe = connect(addr, "/ws").await;
     let mut rtts = Vec::with_capacity(ROUND_TRIPS);
     for i in 0..ROUND_TRIPS {
-        let action = if i % 2 == 0 { "subscribe" } else { "unsubscribe" };
+        let action = if i % 2 == 0 {
+            "subscribe"
+        } else {
+            "unsubscribe"
+        };
         let started = Instant::now();
         send_text(
             &mut probe,
@@ -68,7 +72,10 @@ async fn subscribes_elsewhere_stay_prompt_during_a_large_fan_out() {
         "subscribe round trips during {sent} broadcasts to {SUBSCRIBERS}: p50 {:?}, p99 {p99:?}",
         rtts[ROUND_TRIPS / 2]
     );
-    assert!(sent >= 100, "the bursts ran while the probe did ({sent} broadcasts)");
+    assert!(
+        sent >= 100,
+        "the bursts ran while the probe did ({sent} broadcasts)"
+    );
     // Loose, for a busy CI machine; `make bench` prints the real figure.
     assert!(
         p99 < Duration::from_millis(250),

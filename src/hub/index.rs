@@ -6,9 +6,9 @@
 //! A fan-out does not walk them under the index's lock: it takes a snapshot (built on first
 //! use after a change, then shared) and lets go, so a broadcast to a large channel never holds
 //! up subscribes, unsubscribes or broadcasts elsewhere, on tokio threads or in PHP. It walks
-//! the snapshot under its name's own `delivering` lock, which a removal can wait for
-//! (`InFlight`): an unsubscribe returns only once no broadcast begun before it can still
-//! reach the connection.
+//! the snapshot under its name's own `delivering` lock, taken before the index's lock goes,
+//! which a removal can wait for (`InFlight`): an unsubscribe returns only once no broadcast
+//! begun before it can still reach the connection.
 
 use super::connection::Connection;
 use parking_lot::RwLock;
@@ -48,10 +48,14 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Runs `deliver` over the members; a removal waiting in `InFlight::wait` waits for it.
-    pub fn deliver<R>(&self, deliver: impl FnOnce(&[Arc<Connection>]) -> R) -> R {
-        let _delivering = self.delivering.read();
-        deliver(&self.members)
+    /// Held while walking the members, and taken before the index's lock is let go: a
+    /// removal that waits in `InFlight::wait` then waits for this fan-out too.
+    pub fn delivering(&self) -> parking_lot::RwLockReadGuard<'_, ()> {
+        self.delivering.read()
+    }
+
+    pub fn members(&self) -> &[Arc<Connection>] {
+        &self.members
     }
 }
 

@@ -222,10 +222,13 @@ impl Hub {
     /// Queues `message` for every subscriber of `channel` on this node.
     pub fn fan_out(&self, channel: &str, message: &Frame) -> usize {
         // Walked with the index's lock let go (a snapshot): subscribes elsewhere go on.
-        let Some(members) = self.channels.read().snapshot(channel) else {
+        let channels = self.channels.read();
+        let Some(members) = channels.snapshot(channel) else {
             return 0;
         };
-        members.deliver(|members| self.deliver(members.iter(), message, None))
+        let _delivering = members.delivering();
+        drop(channels);
+        self.deliver(members.members().iter(), message, None)
     }
 
     pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {

@@ -77,10 +77,13 @@ impl Hub {
     }
 
     pub fn send_to_tag(&self, tag: &str, message: &Frame, route: Option<&str>) -> usize {
-        let Some(members) = self.tags.read().snapshot(tag) else {
+        let tags = self.tags.read();
+        let Some(members) = tags.snapshot(tag) else {
             return 0;
         };
-        members.deliver(|members| self.deliver(members.iter(), message, route))
+        let _delivering = members.delivering();
+        drop(tags);
+        self.deliver(members.members().iter(), message, route)
     }
 
     /// The connections `expr` selects. The last selection is kept until the tag index or the
