@@ -26,4 +26,4 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 grep -q READY "$OUT/worker.log" || { echo "conformance: the echo worker did not start" >&2; exit 2; }
-"$AUTOBAHN/run.sh" "ws://127.0.0.1:$PORT/" "$OUT"
+"$AUTOBAHN/run.sh" "ws://127.0.0.1:$PORT/ws" "$OUT"

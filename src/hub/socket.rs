@@ -62,18 +62,24 @@ impl Socket {
         Arc::new(Socket::default())
     }
 
-    /// Hands the writer a control frame the reader encoded (one per call). Pongs do not pile
-    /// up for a client that pings and never reads: the latest answers them all (RFC 6455
-    /// §5.5.3), and none follows a close.
+    /// Hands the writer a control frame the reader encoded (one per call). Each ping gets its
+    /// pong, but they do not pile up for a client that pings and never reads: past
+    /// `PONGS_WAITING`, the oldest waiting pong goes (RFC 6455 §5.5.3 allows answering only
+    /// the latest), and none follows a close.
     pub fn queue_reply(&self, wire: Bytes) {
         const PONG: u8 = 0x8A;
         const CLOSE: u8 = 0x88;
+        const PONGS_WAITING: usize = 32;
+        let is = |frame: &Bytes, opcode| frame.first() == Some(&opcode);
         let mut replies = self.replies.lock();
-        if wire.first() == Some(&PONG) {
-            if replies.iter().any(|r| r.first() == Some(&CLOSE)) {
+        if is(&wire, PONG) {
+            if replies.iter().any(|r| is(r, CLOSE)) {
                 return;
             }
-            replies.retain(|r| r.first() != Some(&PONG));
+            if replies.iter().filter(|r| is(r, PONG)).count() >= PONGS_WAITING {
+                let oldest = replies.iter().position(|r| is(r, PONG));
+                replies.remove(oldest.expect("counted"));
+            }
         }
         replies.push(wire);
         drop(replies);
