@@ -40,8 +40,8 @@ impl Hub {
         if !conn.is_open() {
             return Change::NoSuchConnection;
         }
-        let in_flight = channels.in_flight(channel);
         let was_member = conn.remove_subscription(channel);
+        let in_flight = was_member.then(|| channels.in_flight(channel)).flatten();
         channels.remove(channel, &conn);
         if was_member {
             report(Event::membership(&conn, channel.to_string(), false));

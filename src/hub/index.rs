@@ -6,12 +6,12 @@
 //! A fan-out does not walk them under the index's lock: it takes a snapshot (built on first
 //! use after a change, then shared) and lets go, so a broadcast to a large channel never holds
 //! up subscribes, unsubscribes or broadcasts elsewhere, on tokio threads or in PHP. It walks
-//! the snapshot under its name's own `delivering` lock, taken before the index's lock goes,
-//! which a removal can wait for (`InFlight`): an unsubscribe returns only once no broadcast
-//! begun before it can still reach the connection.
+//! the snapshot holding its name's current `Generation`, taken before the index's lock goes;
+//! a removal retires it and waits (`in_flight`): an unsubscribe returns only once no
+//! broadcast begun before it can still reach the connection, and a fan-out never waits.
 
 use super::connection::Connection;
-use parking_lot::RwLock;
+use super::in_flight::{Generation, InFlight};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
@@ -44,28 +44,18 @@ pub type Members = HashMap<usize, Arc<Connection>, ByAddress>;
 /// lock.
 pub struct Snapshot {
     members: Arc<[Arc<Connection>]>,
-    delivering: Arc<RwLock<()>>,
+    generation: Arc<Generation>,
 }
 
 impl Snapshot {
     /// Held while walking the members, and taken before the index's lock is let go: a
-    /// removal that waits in `InFlight::wait` then waits for this fan-out too.
+    /// removal's `InFlight::wait` then waits for this fan-out too.
     pub fn delivering(&self) -> parking_lot::RwLockReadGuard<'_, ()> {
-        self.delivering.read()
+        self.generation.delivering()
     }
 
     pub fn members(&self) -> &[Arc<Connection>] {
         &self.members
-    }
-}
-
-/// The fan-outs under way to one name.
-pub struct InFlight(Arc<RwLock<()>>);
-
-impl InFlight {
-    /// Returns once every fan-out that took its snapshot before now has delivered.
-    pub fn wait(self) {
-        drop(self.0.write());
     }
 }
 
@@ -74,7 +64,7 @@ struct Entry {
     members: Members,
     /// Dropped on every change; rebuilt by the next fan-out.
     snapshot: OnceLock<Arc<[Arc<Connection>]>>,
-    delivering: Arc<RwLock<()>>,
+    generation: Arc<Generation>,
 }
 
 pub fn key(conn: &Arc<Connection>) -> usize {
@@ -159,14 +149,17 @@ impl MemberIndex {
             .clone();
         Some(Snapshot {
             members,
-            delivering: entry.delivering.clone(),
+            generation: entry.generation.clone(),
         })
     }
 
     /// The fan-outs under way to `name`, to wait for after removing a member (with the
-    /// index's lock let go: they do not need it, and nothing else should wait).
-    pub fn in_flight(&self, name: &str) -> Option<InFlight> {
-        self.names.get(name).map(|e| InFlight(e.delivering.clone()))
+    /// index's lock let go: they do not need it). Later fan-outs take a fresh lock, so they
+    /// neither wait behind this removal nor hold it up.
+    pub fn in_flight(&mut self, name: &str) -> Option<InFlight> {
+        self.names
+            .get_mut(name)
+            .map(|e| Generation::retire(&mut e.generation))
     }
 
     /// Every (name, members) whose name matches `pattern` (`*` matches any run of bytes).

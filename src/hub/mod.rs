@@ -14,6 +14,7 @@ pub mod connection;
 pub mod frame;
 mod ghosts;
 pub mod history;
+mod in_flight;
 pub mod index;
 pub mod search;
 pub mod socket;

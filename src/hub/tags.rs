@@ -77,12 +77,10 @@ impl Hub {
     }
 
     pub fn send_to_tag(&self, tag: &str, message: &Frame, route: Option<&str>) -> usize {
-        let tags = self.tags.read();
-        let Some(members) = tags.snapshot(tag) else {
+        // A snapshot, as tag expressions use: untagging does not wait for sends under way.
+        let Some(members) = self.tags.read().snapshot(tag) else {
             return 0;
         };
-        let _delivering = members.delivering();
-        drop(tags);
         self.deliver(members.members().iter(), message, route)
     }
 

@@ -104,7 +104,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     /// Puts the data frames not known to be delivered (unflushed, then not fully written)
     /// back at the front of the connection's outbox, in order, for its next socket; once.
-    /// Pings stay with this socket, which has no use for them any more. What it may still
+    /// Pings and pongs are dropped: they were this socket's own. What it may still
     /// write stays: a frame half written (to finish before a close frame) and a close frame
     /// (the answer to the client's close).
     pub fn give_back(&mut self, conn: &Connection) {

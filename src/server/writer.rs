@@ -128,8 +128,10 @@ async fn write_loop<W>(
         out.push(Frame::encoded(reply));
     }
     let _ = tokio::time::timeout(CLOSE_GRACE, async {
-        while drain && out.take_from(&conn) {
-            out.write().await?;
+        // What was queued before the close, once: a busy channel keeps queueing until the
+        // connection ends, and the close frame must not wait behind it.
+        if drain {
+            out.take_from(&conn);
         }
         if cause.send_frame {
             out.push(Frame::close(cause.code, cause.reason));

@@ -62,7 +62,10 @@ impl Connection {
             self.queued_bytes.store(SLOW, Ordering::Relaxed);
             drop(outbox);
             if let Some(socket) = self.socket() {
-                socket.close(1008, reason::SLOW_CONSUMER);
+                // Unless a resume came in between and cleared the mark: that socket is new.
+                if self.queued_bytes.load(Ordering::Relaxed) == SLOW {
+                    socket.close(1008, reason::SLOW_CONSUMER);
+                }
             }
             return false;
         }
