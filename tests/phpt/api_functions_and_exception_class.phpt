@@ -33,10 +33,10 @@ var_dump($c->getName(), $c->isSubclassOf(RuntimeException::class));
 frankenphp_ws_start(array $options = []): array
 frankenphp_ws_stop(): void
 frankenphp_ws_get_event(float $timeout = 0.0): ?array
-broadcast(string $channel, string $message): void
+broadcast(string $channel, string $message, bool $binary = false): void
 frankenphp_ws_send(string $connectionId, string $data, ?string $route = NULL): bool
 frankenphp_ws_sendBinary(string $connectionId, string $data): bool
-frankenphp_ws_sendAll(string $data, ?string $route = NULL): int
+frankenphp_ws_sendAll(string $data, ?string $route = NULL, bool $binary = false): int
 frankenphp_ws_getClients(?string $route = NULL): array
 frankenphp_ws_getClientsCount(?string $route = NULL): int
 frankenphp_ws_killConnection(string $connectionId): bool

@@ -119,9 +119,11 @@ calls reached the hosting process: true
 == wrong types
 broadcast($channel): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
 broadcast($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
+broadcast($binary): TypeError for array, object, Stringable, null; null for float, int, 'abc', '0'
 broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError
 broadcastToUser($userId): TypeError for array, object; null for Stringable, bool; null after a deprecation for null, float
 broadcastToUser($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
+broadcastToUser($binary): TypeError for array, object, Stringable, null; null for float, int, 'abc', '0'
 broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 disconnectUser($userId): TypeError for array, object; 0 for Stringable, bool; 0 after a deprecation for null, float
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
@@ -143,6 +145,7 @@ frankenphp_ws_sendBinary($data): TypeError for array, object; false for Stringab
 frankenphp_ws_sendBinary: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_sendAll($data): TypeError for array, object; 0 for Stringable, float, int, bool; 0 after a deprecation for null
 frankenphp_ws_sendAll($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
+frankenphp_ws_sendAll($binary): TypeError for array, object, Stringable, null; 0 for float, int, 'abc', '0'
 frankenphp_ws_sendAll: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getClients($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_getClients: too few arguments: n/a; too many: ArgumentCountError
@@ -192,10 +195,12 @@ frankenphp_ws_getTagCount: too few arguments: ArgumentCountError; too many: Argu
 frankenphp_ws_sendToTag($tag): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_sendToTag($data): TypeError for array, object; 0 for Stringable, float, int, bool; 0 after a deprecation for null
 frankenphp_ws_sendToTag($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
+frankenphp_ws_sendToTag($binary): TypeError for array, object, Stringable, null; 0 for float, int, 'abc', '0'
 frankenphp_ws_sendToTag: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_sendToTagExpression($expression): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_sendToTagExpression($data): TypeError for array, object; 0 for Stringable, float, int, bool; 0 after a deprecation for null
 frankenphp_ws_sendToTagExpression($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
+frankenphp_ws_sendToTagExpression($binary): TypeError for array, object, Stringable, null; 0 for float, int, 'abc', '0'
 frankenphp_ws_sendToTagExpression: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getClientsByTagExpression($expression): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getClientsByTagExpression: too few arguments: ArgumentCountError; too many: ArgumentCountError
@@ -419,6 +424,6 @@ frankenphp_ws_sendAll($data): 0
 frankenphp_ws_sendToTag($data): 0
 frankenphp_ws_sendToTagExpression($data): 0
 == child in strict mode (strlen(42) through $invoke: TypeError)
-== wrong types, strict_types=1 in the child: DIFFERENT: ["broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool","broadcast($message): TypeError for array, object, Stringable, null, float, int, bool","broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError","broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool","broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool","broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool","disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool","getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_setPresence($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_setPresence($status): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_setPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getPresence($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_send($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_send($data): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_send($route): TypeError for array, object, Stringable, float, int, bool","frankenphp_ws_send: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_sendBinary($connectionId): Ty
+== wrong types, strict_types=1 in the child: DIFFERENT: ["broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool","broadcast($message): TypeError for array, object, Stringable, null, float, int, bool","broadcast($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError","broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool","broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool","broadcastToUser($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool","disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool","getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_setPresence($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_setPresence($status): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_setPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getPresence($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_send($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_send($data): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_send($route): Typ
 == unreachable server, empty strings and non-UTF-8:
 outcomes: FrankenPhpWs\ServerUnreachableException, InvalidArgumentException

@@ -38,6 +38,7 @@ strlen(42) through $invoke: 2
 functions: 55 registered (added: none; removed: none)
 broadcast($channel): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
 broadcast($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
+broadcast($binary): TypeError for array, object, Stringable, null; null for float, int, 'abc', '0'
 broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_start($options): TypeError for object, Stringable, float, int, bool, 'abc', '0'
 frankenphp_ws_start: too few arguments: n/a; too many: ArgumentCountError
@@ -46,6 +47,7 @@ frankenphp_ws_get_event($timeout): TypeError for array, object, Stringable, null
 frankenphp_ws_get_event: too few arguments: n/a; too many: ArgumentCountError
 broadcastToUser($userId): TypeError for array, object; null for Stringable, bool; null after a deprecation for null, float
 broadcastToUser($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
+broadcastToUser($binary): TypeError for array, object, Stringable, null; null for float, int, 'abc', '0'
 broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 disconnectUser($userId): TypeError for array, object; 0 for Stringable, bool; 0 after a deprecation for null, float
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
@@ -67,6 +69,7 @@ frankenphp_ws_sendBinary($data): TypeError for array, object; false for Stringab
 frankenphp_ws_sendBinary: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_sendAll($data): TypeError for array, object; 1 for Stringable, float, int, bool; 1 after a deprecation for null
 frankenphp_ws_sendAll($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
+frankenphp_ws_sendAll($binary): TypeError for array, object, Stringable, null; 1 for float, int, 'abc', '0'
 frankenphp_ws_sendAll: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getClients($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
 frankenphp_ws_getClients: too few arguments: n/a; too many: ArgumentCountError
@@ -116,10 +119,12 @@ frankenphp_ws_getTagCount: too few arguments: ArgumentCountError; too many: Argu
 frankenphp_ws_sendToTag($tag): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_sendToTag($data): TypeError for array, object; 0 for Stringable, float, int, bool; 0 after a deprecation for null
 frankenphp_ws_sendToTag($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
+frankenphp_ws_sendToTag($binary): TypeError for array, object, Stringable, null; 0 for float, int, 'abc', '0'
 frankenphp_ws_sendToTag: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_sendToTagExpression($expression): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_sendToTagExpression($data): TypeError for array, object; 0 for Stringable, float, int, bool; 0 after a deprecation for null
 frankenphp_ws_sendToTagExpression($route): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
+frankenphp_ws_sendToTagExpression($binary): TypeError for array, object, Stringable, null; 0 for float, int, 'abc', '0'
 frankenphp_ws_sendToTagExpression: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getClientsByTagExpression($expression): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_getClientsByTagExpression: too few arguments: ArgumentCountError; too many: ArgumentCountError

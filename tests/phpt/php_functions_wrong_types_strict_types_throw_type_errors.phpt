@@ -39,6 +39,7 @@ strlen(42) through $invoke: TypeError
 functions: 55 registered (added: none; removed: none)
 broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool
 broadcast($message): TypeError for array, object, Stringable, null, float, int, bool
+broadcast($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'
 broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_start($options): TypeError for object, Stringable, float, int, bool, 'abc', '0'
 frankenphp_ws_start: too few arguments: n/a; too many: ArgumentCountError
@@ -47,6 +48,7 @@ frankenphp_ws_get_event($timeout): TypeError for array, object, Stringable, null
 frankenphp_ws_get_event: too few arguments: n/a; too many: ArgumentCountError
 broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool
 broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool
+broadcastToUser($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'
 broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
@@ -68,6 +70,7 @@ frankenphp_ws_sendBinary($data): TypeError for array, object, Stringable, null, 
 frankenphp_ws_sendBinary: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_sendAll($data): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_sendAll($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_sendAll($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'
 frankenphp_ws_sendAll: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getClients($route): TypeError for array, object, Stringable, float, int, bool
 frankenphp_ws_getClients: too few arguments: n/a; too many: ArgumentCountError
@@ -117,10 +120,12 @@ frankenphp_ws_getTagCount: too few arguments: ArgumentCountError; too many: Argu
 frankenphp_ws_sendToTag($tag): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_sendToTag($data): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_sendToTag($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_sendToTag($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'
 frankenphp_ws_sendToTag: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_sendToTagExpression($expression): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_sendToTagExpression($data): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_sendToTagExpression($route): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_sendToTagExpression($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'
 frankenphp_ws_sendToTagExpression: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getClientsByTagExpression($expression): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_getClientsByTagExpression: too few arguments: ArgumentCountError; too many: ArgumentCountError
