@@ -87,10 +87,6 @@ impl Frame {
         self.opcode() == CLOSE
     }
 
-    pub fn is_binary(&self) -> bool {
-        self.opcode() == BINARY
-    }
-
     /// The payload, without the header (shares the bytes).
     pub fn payload(&self) -> Bytes {
         self.wire.slice(usize::from(self.header)..)
