@@ -9,15 +9,24 @@ use common::*;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-/// The id of `user`'s only connection, read through the cluster.
+/// The id of `user`'s only connection, read through the cluster. A node registers a
+/// connection just after its `101` has gone out, so a read made the moment the client's
+/// handshake ends may not see it yet: it asks again until it does.
 async fn id_of(control: &mut Client, user: &str) -> String {
-    let ids = php(
-        control,
-        &format!("frankenphp_ws_getUserConnections('{user}')"),
-    )
-    .await;
-    assert_eq!(ids.as_array().map(Vec::len), Some(1), "{user}: {ids}");
-    ids[0].as_str().unwrap().to_string()
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let ids = php(
+            control,
+            &format!("frankenphp_ws_getUserConnections('{user}')"),
+        )
+        .await;
+        if ids == json!([]) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        assert_eq!(ids.as_array().map(Vec::len), Some(1), "{user}: {ids}");
+        return ids[0].as_str().unwrap().to_string();
+    }
 }
 
 fn conn_topic(id: &str) -> String {
