@@ -34,6 +34,8 @@ macro_rules! for_each_directive {
             "allowed_origins" = "",
             "trusted_proxies" = "",
             "subprotocols" = "",
+            "compression" = "on",
+            "compression_threshold" = "256",
             "admin_allowed_origins" = "",
             "max_message_size" = "1048576",
             "ping_interval" = "25",
@@ -103,6 +105,9 @@ pub struct Config {
     /// The WebSocket subprotocols served (`Sec-WebSocket-Protocol`), in no particular order:
     /// the client's first offered one that is listed is chosen.
     pub subprotocols: Vec<String>,
+    /// permessage-deflate: `None` with `compression=off`; otherwise the size from which
+    /// messages to a client that negotiated it go compressed (`compression_threshold`).
+    pub compress_from: Option<usize>,
     /// Pages that may call the admin API; none by default, so browsers are refused.
     pub admin_allowed_origins: OriginList,
     pub max_message_size: usize,
@@ -269,6 +274,11 @@ impl Config {
             allowed_origins: OriginList::parse("allowed_origins", get("allowed_origins"))?,
             trusted_proxies: TrustedProxies::parse(get("trusted_proxies"))?,
             subprotocols: subprotocols(get("subprotocols"))?,
+            compress_from: match get("compression").trim() {
+                "on" => Some(number("compression_threshold")? as usize),
+                "off" => None,
+                other => return Err(format!("option 'compression' must be 'on' or 'off', got '{other}'")),
+            },
             admin_allowed_origins: OriginList::parse(
                 "admin_allowed_origins",
                 get("admin_allowed_origins"),

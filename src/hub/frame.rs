@@ -3,41 +3,67 @@
 //! a thousand subscribers builds its bytes once; each outbox holds a reference, and each
 //! writer hands the same bytes to the kernel (`writev`): nothing is copied or re-encoded per
 //! recipient.
+//!
+//! Application data may also go out compressed (permessage-deflate, RFC 7692), to the sockets
+//! that negotiated it. Those sockets never take over the compression context
+//! (`server_no_context_takeover`), so one message compresses to the same bytes for all of
+//! them: the first writer that needs the compressed frame makes it, and the others share it.
 
 use bytes::{BufMut, Bytes, BytesMut};
+use flate2::{Compress, Compression, FlushCompress, Status};
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
 
 const TEXT: u8 = 0x1;
 const BINARY: u8 = 0x2;
 const CLOSE: u8 = 0x8;
 const PING: u8 = 0x9;
 const FIN: u8 = 0x80;
+/// RFC 7692 §6: the first frame of a compressed message sets RSV1.
+const RSV1: u8 = 0x40;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Frame {
     wire: Bytes,
     /// Where the payload starts in `wire`.
     header: u8,
+    /// Application data only: the compressed frame, once a writer has needed it (`None`
+    /// inside if compressing does not make it smaller).
+    deflated: Option<Arc<OnceLock<Option<Bytes>>>>,
+}
+
+impl PartialEq for Frame {
+    fn eq(&self, other: &Frame) -> bool {
+        self.wire == other.wire
+    }
+}
+
+impl Eq for Frame {}
+
+/// The frame header for a payload of `len` bytes, first byte `first`.
+fn put_header(wire: &mut BytesMut, first: u8, len: usize) {
+    wire.put_u8(first);
+    if len < 126 {
+        wire.put_u8(len as u8);
+    } else if len <= usize::from(u16::MAX) {
+        wire.put_u8(126);
+        wire.put_u16(len as u16);
+    } else {
+        wire.put_u8(127);
+        wire.put_u64(len as u64);
+    }
 }
 
 impl Frame {
     fn encode(opcode: u8, payload: &[u8]) -> Frame {
-        let len = payload.len();
-        let mut wire = BytesMut::with_capacity(len + 10);
-        wire.put_u8(FIN | opcode);
-        if len < 126 {
-            wire.put_u8(len as u8);
-        } else if len <= usize::from(u16::MAX) {
-            wire.put_u8(126);
-            wire.put_u16(len as u16);
-        } else {
-            wire.put_u8(127);
-            wire.put_u64(len as u64);
-        }
+        let mut wire = BytesMut::with_capacity(payload.len() + 10);
+        put_header(&mut wire, FIN | opcode, payload.len());
         let header = wire.len() as u8;
         wire.put_slice(payload);
         Frame {
             wire: wire.freeze(),
             header,
+            deflated: None,
         }
     }
 
@@ -45,7 +71,10 @@ impl Frame {
     /// (which cannot travel in a text frame), then a binary one.
     pub fn data(data: &[u8], binary: bool) -> Frame {
         let binary = binary || std::str::from_utf8(data).is_err();
-        Frame::encode(if binary { BINARY } else { TEXT }, data)
+        Frame {
+            deflated: Some(Arc::default()),
+            ..Frame::encode(if binary { BINARY } else { TEXT }, data)
+        }
     }
 
     pub fn text(text: impl AsRef<str>) -> Frame {
@@ -70,7 +99,11 @@ impl Frame {
     /// Bytes tungstenite's reader encoded itself (a pong, the answer to a client's close):
     /// whole control frames, written as they are.
     pub fn encoded(wire: Bytes) -> Frame {
-        Frame { wire, header: 0 }
+        Frame {
+            wire,
+            header: 0,
+            deflated: None,
+        }
     }
 
     fn opcode(&self) -> u8 {
@@ -97,6 +130,20 @@ impl Frame {
         &self.wire
     }
 
+    /// The frame as it goes to a socket that negotiated permessage-deflate: application data
+    /// of at least `threshold` bytes goes compressed, if that makes it smaller. Compressed
+    /// once, by the first writer that asks; the same bytes every later time.
+    pub fn wire_deflated(&self, threshold: usize) -> &[u8] {
+        let payload = &self.wire[usize::from(self.header)..];
+        match &self.deflated {
+            Some(cell) if payload.len() >= threshold => cell
+                .get_or_init(|| deflate(self.wire[0], payload))
+                .as_deref()
+                .unwrap_or(&self.wire),
+            _ => &self.wire,
+        }
+    }
+
     /// Bytes on the wire.
     pub fn len(&self) -> usize {
         self.wire.len()
@@ -105,6 +152,49 @@ impl Frame {
     pub fn is_empty(&self) -> bool {
         self.wire.is_empty()
     }
+}
+
+thread_local! {
+    /// One compressor per thread, reset for each message: building one allocates its tables.
+    static COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+}
+
+/// A message compressed as one frame (RFC 7692 §7.2.1: raw DEFLATE, flushed, without the
+/// final empty block's `00 00 ff ff`), or `None` if that is not smaller.
+fn deflate(first: u8, payload: &[u8]) -> Option<Bytes> {
+    let mut out = Vec::with_capacity(payload.len() / 2 + 64);
+    COMPRESSOR.with_borrow_mut(|compressor| {
+        compressor.reset();
+        loop {
+            let read = compressor.total_in() as usize;
+            out.reserve(payload.len() - read + 64);
+            match compressor.compress_vec(&payload[read..], &mut out, FlushCompress::Sync) {
+                Ok(Status::Ok | Status::BufError)
+                    if compressor.total_in() as usize == payload.len()
+                        && out.len() < out.capacity() =>
+                {
+                    break
+                }
+                Ok(_) => continue,
+                Err(error) => {
+                    tracing::error!("compressing a message failed ({error}); it goes uncompressed");
+                    return None;
+                }
+            }
+        }
+        Some(())
+    })?;
+    if !out.ends_with(&[0, 0, 0xff, 0xff]) {
+        return None;
+    }
+    out.truncate(out.len() - 4);
+    if out.len() + 4 >= payload.len() {
+        return None;
+    }
+    let mut wire = BytesMut::with_capacity(out.len() + 10);
+    put_header(&mut wire, first | RSV1, out.len());
+    wire.put_slice(&out);
+    Some(wire.freeze())
 }
 
 #[cfg(test)]
@@ -134,5 +224,59 @@ mod tests {
         assert!(frame.payload().len() <= 125);
         assert!(std::str::from_utf8(&frame.payload()[2..]).is_ok());
         assert_eq!(frame.payload()[..2], 1008u16.to_be_bytes());
+    }
+
+    /// Inflates a compressed frame's payload as a client does (RFC 7692 §7.2.2).
+    fn inflate(wire: &[u8]) -> Vec<u8> {
+        let start = match wire[1] {
+            126 => 4,
+            127 => 10,
+            _ => 2,
+        };
+        let mut input = wire[start..].to_vec();
+        input.extend_from_slice(&[0, 0, 0xff, 0xff]);
+        let mut out = Vec::with_capacity(1 << 20);
+        flate2::Decompress::new(false)
+            .decompress_vec(&input, &mut out, flate2::FlushDecompress::Sync)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn data_over_the_threshold_is_compressed_once_and_shared() {
+        let json = format!(
+            "{{\"items\":[{}]}}",
+            "{\"id\":1,\"name\":\"x\"},".repeat(60)
+        );
+        let frame = Frame::data(json.as_bytes(), false);
+        let copy = frame.clone();
+        let deflated = frame.wire_deflated(256);
+        assert_eq!(deflated[0], 0xC1, "FIN, RSV1, text");
+        assert!(deflated.len() < json.len() / 4, "{} bytes", deflated.len());
+        assert_eq!(inflate(deflated), json.as_bytes());
+        // The copy in another outbox gets the same bytes, not a second compression.
+        assert_eq!(copy.wire_deflated(256).as_ptr(), deflated.as_ptr());
+        // Under the threshold, or not application data: as it is.
+        assert_eq!(frame.wire_deflated(json.len() + 1), frame.wire());
+        let reply = Frame::text(&json);
+        assert_eq!(reply.wire_deflated(0), reply.wire());
+    }
+
+    #[test]
+    fn data_that_does_not_shrink_goes_plain() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let noise: Vec<u8> = (0..4096)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 32) as u8
+            })
+            .collect();
+        let frame = Frame::data(&noise, true);
+        assert!(frame.wire_deflated(0) == frame.wire());
+        let big = vec![b'a'; 100_000];
+        let frame = Frame::data(&big, false);
+        assert!(inflate(frame.wire_deflated(0)) == big);
     }
 }

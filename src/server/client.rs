@@ -3,6 +3,8 @@
 //! either side ends, both end; then the worker gets the end report (`Event::ending`), unless
 //! the connection is a ghost, which goes dormant until a client resumes it (`?resume=TOKEN`).
 
+use super::inflate::InflateError;
+use super::outgoing::Outgoing;
 use super::split::ReadSide;
 use crate::events::{Event, EventKind};
 use crate::hub::connection::{reason, CloseCause, Connection, Socket};
@@ -41,6 +43,8 @@ pub struct Handshake {
     pub slot: Option<Slot>,
     /// The subprotocol chosen (`subprotocols`), if any.
     pub protocol: Option<String>,
+    /// permessage-deflate was negotiated.
+    pub deflate: bool,
 }
 
 /// Small buffers: most clients are idle most of the time, and memory per connection counts.
@@ -98,7 +102,8 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let socket = Socket::new();
-    let (read, write) = super::split::split(io, &socket);
+    let inflate_limit = handshake.deflate.then_some(node.config.max_message_size);
+    let (read, write) = super::split::split(io, &socket, inflate_limit);
     let stream =
         WebSocketStream::from_raw_socket(read, Role::Server, Some(socket_config(&node))).await;
     let resumed = handshake
@@ -160,13 +165,14 @@ where
     // one (with the handshake's headers, query and the rest) ends here and frees its memory.
     // Boxed: the stream is large, and a value moved through nested futures is laid out in
     // each of them; behind a pointer, idle connections' tasks stay small.
+    let deflate_from = node.config.compress_from.filter(|_| handshake.deflate);
     tokio::spawn(live(
         conn,
         socket,
         write,
         Box::new(stream),
         node,
-        handshake.slot,
+        (handshake.slot, deflate_from),
     ));
 }
 
@@ -177,7 +183,7 @@ async fn live<S>(
     write: WriteHalf<S>,
     stream: Reader<S>,
     node: Arc<Node>,
-    slot: Option<Slot>,
+    (slot, deflate_from): (Option<Slot>, Option<usize>),
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -185,7 +191,7 @@ async fn live<S>(
     let writer = tokio::spawn(super::writer::write_task(
         conn.clone(),
         socket.clone(),
-        write,
+        Outgoing::new(write, deflate_from),
         node.clone(),
     ));
     survive_panic(
@@ -366,6 +372,15 @@ async fn read_loop<S>(
 
 /// Maps a read error to the RFC 6455 close code; only this socket is affected.
 fn fail(socket: &Socket, error: &WsError) {
+    let inflating = match error {
+        WsError::Io(e) => e.get_ref().and_then(|e| e.downcast_ref::<InflateError>()),
+        _ => None,
+    };
+    match inflating {
+        Some(InflateError::TooBig) => return socket.close(1009, reason::MESSAGE_TOO_BIG),
+        Some(InflateError::Corrupt) => return socket.close(1007, reason::PROTOCOL_ERROR),
+        None => {}
+    }
     match error {
         WsError::Capacity(CapacityError::MessageTooLong { .. }) => {
             socket.close(1009, reason::MESSAGE_TOO_BIG);

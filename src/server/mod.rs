@@ -1,13 +1,16 @@
 //! The network side: the WebSocket listener (`upgrade`, behind `admission` limits and, for
-//! wss://, `tls`), the tasks of each client (`client`) and the admin HTTP API (`admin`). Everything here runs on tokio threads and never touches
-//! Zend.
+//! wss://, `tls`), the tasks of each client (`client`), permessage-deflate (`deflate`,
+//! `inflate`) and the admin HTTP API (`admin`). Everything here runs on tokio threads and
+//! never touches Zend.
 
 pub mod admin;
 pub mod admin_guard;
 pub mod admission;
 pub mod client;
 mod control;
+pub mod deflate;
 pub mod http;
+pub mod inflate;
 pub mod origin;
 mod outgoing;
 pub mod proxies;

@@ -28,10 +28,14 @@ pub struct Outgoing<W> {
     closed: bool,
     /// The data frames went back to the connection: they are not ours to give again.
     given_back: bool,
+    /// The socket negotiated permessage-deflate: data of at least this many bytes goes
+    /// compressed.
+    deflate_from: Option<usize>,
 }
 
 impl<W: AsyncWrite + Unpin> Outgoing<W> {
-    pub fn new(io: W) -> Self {
+    /// `deflate_from`: the compression threshold, if the socket negotiated permessage-deflate.
+    pub fn new(io: W, deflate_from: Option<usize>) -> Self {
         Outgoing {
             io,
             frames: VecDeque::new(),
@@ -39,6 +43,15 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             unflushed: Vec::new(),
             closed: false,
             given_back: false,
+            deflate_from,
+        }
+    }
+
+    /// A frame's bytes as this socket sends them: the same every time it is asked.
+    fn wire<'f>(&self, frame: &'f Frame) -> &'f [u8] {
+        match self.deflate_from {
+            Some(threshold) => frame.wire_deflated(threshold),
+            None => frame.wire(),
         }
     }
 
@@ -78,7 +91,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         let mut count = 0;
         for (slice, frame) in slices.iter_mut().zip(&self.frames) {
             let skip = if count == 0 { self.written } else { 0 };
-            *slice = IoSlice::new(&frame.wire()[skip..]);
+            *slice = IoSlice::new(&self.wire(frame)[skip..]);
             count += 1;
         }
         let n = ready!(Pin::new(&mut self.io).poll_write_vectored(cx, &slices[..count]))?;
@@ -91,7 +104,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     fn advance(&mut self, mut n: usize) {
         while let Some(front) = self.frames.front() {
-            let left = front.len() - self.written;
+            let left = self.wire(front).len() - self.written;
             if n < left {
                 self.written += n;
                 return;
@@ -179,15 +192,50 @@ mod tests {
             .map(|i| Frame::text(format!("frame {i}")))
             .collect();
         let expected: Vec<u8> = frames.iter().flat_map(|f| f.wire().to_vec()).collect();
-        let mut out = Outgoing::new(Trickle {
-            out: Vec::new(),
-            chunk: 7,
-        });
+        let mut out = Outgoing::new(
+            Trickle {
+                out: Vec::new(),
+                chunk: 7,
+            },
+            None,
+        );
         for frame in frames {
             out.push(frame);
         }
         out.write().await.unwrap();
         assert!(out.is_idle() && !out.mid_frame());
+        assert_eq!(out.io.out, expected);
+    }
+
+    #[tokio::test]
+    async fn a_deflate_socket_writes_the_compressed_frames_whole() {
+        let json = "{\"price\":1234,\"symbol\":\"ABC\"}".repeat(40);
+        let frames = [
+            Frame::data(json.as_bytes(), false),
+            Frame::text("a protocol reply"),
+            Frame::data(b"short", false),
+            Frame::data(json.as_bytes(), false),
+        ];
+        let expected: Vec<u8> = frames
+            .iter()
+            .flat_map(|f| f.wire_deflated(256).to_vec())
+            .collect();
+        assert!(
+            expected.len() < json.len(),
+            "compressed: {}",
+            expected.len()
+        );
+        let mut out = Outgoing::new(
+            Trickle {
+                out: Vec::new(),
+                chunk: 5,
+            },
+            Some(256),
+        );
+        for frame in frames {
+            out.push(frame);
+        }
+        out.write().await.unwrap();
         assert_eq!(out.io.out, expected);
     }
 
@@ -205,10 +253,13 @@ mod tests {
             (1 << 20, 0),
             0,
         );
-        let mut out = Outgoing::new(Trickle {
-            out: Vec::new(),
-            chunk: 3,
-        });
+        let mut out = Outgoing::new(
+            Trickle {
+                out: Vec::new(),
+                chunk: 3,
+            },
+            None,
+        );
         out.push(Frame::text("half"));
         out.push(Frame::ping(b"p"));
         out.push(Frame::text("whole"));
@@ -230,10 +281,13 @@ mod tests {
 
     #[test]
     fn nothing_follows_a_close_frame() {
-        let mut out = Outgoing::new(Trickle {
-            out: Vec::new(),
-            chunk: 1,
-        });
+        let mut out = Outgoing::new(
+            Trickle {
+                out: Vec::new(),
+                chunk: 1,
+            },
+            None,
+        );
         out.push(Frame::close(1000, ""));
         out.push(Frame::text("late"));
         assert_eq!(out.frames.len(), 1);

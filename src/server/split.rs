@@ -2,8 +2,11 @@
 //! writes encoded frames itself (`Outgoing`). The reader is tungstenite's, which still
 //! decodes, checks and reassembles what the client sends; the few frames it writes on its own
 //! (a pong, the answer to a client's close) go to the writer through the `Socket` as encoded
-//! bytes, so nothing else ever writes to the socket.
+//! bytes, so nothing else ever writes to the socket. On a socket that negotiated
+//! permessage-deflate, compressed messages are inflated on their way to tungstenite
+//! (`Inflater`).
 
+use super::inflate::Inflater;
 use crate::hub::connection::Socket;
 use bytes::Bytes;
 use std::io;
@@ -16,9 +19,16 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf, ReadHalf, WriteHalf};
 pub struct ReadSide<R> {
     read: R,
     socket: Arc<Socket>,
+    /// Boxed: only sockets that negotiated compression pay for its buffers.
+    inflater: Option<Box<Inflater>>,
 }
 
-pub fn split<S>(io: S, socket: &Arc<Socket>) -> (ReadSide<ReadHalf<S>>, WriteHalf<S>)
+/// `inflate_limit`: `max_message_size`, if the socket negotiated permessage-deflate.
+pub fn split<S>(
+    io: S,
+    socket: &Arc<Socket>,
+    inflate_limit: Option<usize>,
+) -> (ReadSide<ReadHalf<S>>, WriteHalf<S>)
 where
     S: AsyncRead + AsyncWrite,
 {
@@ -26,6 +36,7 @@ where
     let read = ReadSide {
         read,
         socket: socket.clone(),
+        inflater: inflate_limit.map(|limit| Box::new(Inflater::new(limit))),
     };
     (read, write)
 }
@@ -36,7 +47,11 @@ impl<R: AsyncRead + Unpin> AsyncRead for ReadSide<R> {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.read).poll_read(cx, buf)
+        let this = &mut *self;
+        match &mut this.inflater {
+            Some(inflater) => inflater.poll_read(Pin::new(&mut this.read), cx, buf),
+            None => Pin::new(&mut this.read).poll_read(cx, buf),
+        }
     }
 }
 

@@ -14,8 +14,8 @@ use crate::hub::stats::Stats;
 use crate::node::Node;
 use hyper::body::Incoming;
 use hyper::header::{
-    HeaderValue, CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_PROTOCOL,
-    UPGRADE,
+    HeaderValue, CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_EXTENSIONS, SEC_WEBSOCKET_KEY,
+    SEC_WEBSOCKET_PROTOCOL, UPGRADE,
 };
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -191,6 +191,14 @@ async fn handshake(
         .find(|(k, _)| k == "resume")
         .map(|(_, v)| v.clone());
     let protocol = subprotocol(&req, &config.subprotocols);
+    let extensions = config.compress_from.and_then(|_| {
+        super::deflate::negotiate(
+            req.headers()
+                .get_all(SEC_WEBSOCKET_EXTENSIONS)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        )
+    });
     let handshake = client::Handshake {
         route: path,
         query,
@@ -210,6 +218,7 @@ async fn handshake(
         trusted,
         slot,
         protocol: protocol.clone(),
+        deflate: extensions.is_some(),
     };
     let on_upgrade = hyper::upgrade::on(&mut req);
     tokio::spawn(async move {
@@ -231,6 +240,12 @@ async fn handshake(
         headers.insert(
             SEC_WEBSOCKET_PROTOCOL,
             HeaderValue::from_str(&protocol).expect("a token is a valid header"),
+        );
+    }
+    if let Some(extensions) = extensions {
+        headers.insert(
+            SEC_WEBSOCKET_EXTENSIONS,
+            HeaderValue::from_str(&extensions).expect("parameters are valid in a header"),
         );
     }
     response

@@ -16,12 +16,11 @@ use tokio::io::AsyncWrite;
 pub(super) async fn write_task<W>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,
-    io: W,
+    mut out: Outgoing<W>,
     node: Arc<Node>,
 ) where
     W: AsyncWrite + Unpin,
 {
-    let mut out = Outgoing::new(io);
     let panicked = survive_panic(
         &conn,
         &socket,

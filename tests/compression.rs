@@ -1,0 +1,274 @@
+//! permessage-deflate (RFC 7692) through the real server and a PHP worker, with a client that
+//! speaks the wire itself, so each frame's RSV1 bit (compressed or not) can be seen:
+//! - a client that offers it gets compressed messages from the size threshold on, and a
+//!   client on the same channel that does not offer it gets the same broadcast plain;
+//! - compressed messages from the client reach the worker inflated;
+//! - a message that inflates past `max_message_size` closes its connection with 1009, and no
+//!   other;
+//! - `compression=off` answers no offer.
+
+mod common;
+
+use common::*;
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
+use serde_json::json;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const OFFER: &str = "permessage-deflate; client_max_window_bits";
+
+/// A client that writes and reads frames itself.
+struct Raw {
+    stream: TcpStream,
+    /// The handshake's response head, lower-cased.
+    head: String,
+}
+
+/// A frame as received: its first byte (FIN, RSV1, opcode) and its payload, inflated if RSV1.
+struct Received {
+    first: u8,
+    data: Vec<u8>,
+}
+
+impl Received {
+    fn compressed(&self) -> bool {
+        self.first & 0x40 != 0
+    }
+
+    fn text(&self) -> &str {
+        std::str::from_utf8(&self.data).unwrap()
+    }
+}
+
+impl Raw {
+    async fn connect(worker: &Worker, tag: &str, offer: Option<&str>) -> Raw {
+        let mut stream = TcpStream::connect(worker.listen).await.unwrap();
+        let mut request = format!(
+            "GET /ws?tag={tag} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
+            worker.listen
+        );
+        if let Some(offer) = offer {
+            request.push_str(&format!("Sec-WebSocket-Extensions: {offer}\r\n"));
+        }
+        request.push_str("\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(
+                stream.read(&mut byte).await.unwrap(),
+                1,
+                "the server answered"
+            );
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&head).to_lowercase();
+        assert!(head.starts_with("http/1.1 101"), "{head}");
+        Raw { stream, head }
+    }
+
+    fn negotiated(&self) -> bool {
+        self.head.contains(
+            "\r\nsec-websocket-extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n",
+        )
+    }
+
+    /// Sends a text message in one masked frame, compressed or not.
+    async fn send(&mut self, text: &[u8], compressed: bool) {
+        let payload = if compressed {
+            deflate(text)
+        } else {
+            text.to_vec()
+        };
+        let mask = [0x11, 0x22, 0x33, 0x44];
+        let mut frame = vec![if compressed { 0xC1 } else { 0x81 }];
+        match payload.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n if n <= 65_535 => {
+                frame.push(0x80 | 126);
+                frame.extend((n as u16).to_be_bytes());
+            }
+            n => {
+                frame.push(0x80 | 127);
+                frame.extend((n as u64).to_be_bytes());
+            }
+        }
+        frame.extend(mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.stream.write_all(&frame).await.unwrap();
+    }
+
+    /// The next frame other than a ping, or `None` if the connection ended.
+    async fn next(&mut self) -> Option<Received> {
+        tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                let mut head = [0u8; 2];
+                self.stream.read_exact(&mut head).await.ok()?;
+                let len = match head[1] & 0x7f {
+                    126 => u64::from(self.stream.read_u16().await.ok()?),
+                    127 => self.stream.read_u64().await.ok()?,
+                    n => u64::from(n),
+                };
+                let mut payload = vec![0; len as usize];
+                self.stream.read_exact(&mut payload).await.ok()?;
+                if head[0] & 0x0f == 0x9 {
+                    continue;
+                }
+                let data = if head[0] & 0x40 != 0 {
+                    inflate(&payload)
+                } else {
+                    payload
+                };
+                return Some(Received {
+                    first: head[0],
+                    data,
+                });
+            }
+        })
+        .await
+        .expect("a frame within 5 s")
+    }
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 64);
+    Compress::new(Compression::default(), false)
+        .compress_vec(data, &mut out, FlushCompress::Sync)
+        .unwrap();
+    out.truncate(out.len() - 4);
+    out
+}
+
+fn inflate(payload: &[u8]) -> Vec<u8> {
+    let mut input = payload.to_vec();
+    input.extend([0, 0, 0xff, 0xff]);
+    let mut out = Vec::with_capacity(16 << 20);
+    Decompress::new(false)
+        .decompress_vec(&input, &mut out, FlushDecompress::Sync)
+        .unwrap();
+    out
+}
+
+/// A JSON message of about 2 KiB, as applications broadcast them.
+fn json_message() -> String {
+    let rows: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#"{{"id":{i},"symbol":"ABC","price":{}.25,"side":"buy"}}"#,
+                100 + i
+            )
+        })
+        .collect();
+    format!(r#"{{"event":"prices","rows":[{}]}}"#, rows.join(","))
+}
+
+async fn subscribe_raw(client: &mut Raw, channel: &str) {
+    let message = format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#);
+    client.send(message.as_bytes(), false).await;
+    let reply = client.next().await.unwrap();
+    assert_eq!(
+        reply.text(),
+        format!(r#"{{"event":"subscribed","channel":"{channel}"}}"#)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_goes_compressed_to_clients_that_negotiated_it_and_plain_to_the_others() {
+    let worker = Worker::start(json!({}));
+    let mut deflating = Raw::connect(&worker, "deflating", Some(OFFER)).await;
+    assert!(deflating.negotiated(), "{}", deflating.head);
+    let mut plain = Raw::connect(&worker, "plain", None).await;
+    assert!(
+        !plain.head.contains("sec-websocket-extensions"),
+        "{}",
+        plain.head
+    );
+    subscribe_raw(&mut deflating, "prices").await;
+    subscribe_raw(&mut plain, "prices").await;
+
+    let message = json_message();
+    let mut control = connect(&worker.url("/ws")).await;
+    send_text(&mut control, &format!("broadcast:prices:{message}")).await;
+    send_text(&mut control, "broadcast:prices:short").await;
+
+    let got = deflating.next().await.unwrap();
+    assert!(
+        got.compressed() && got.first == 0xC1,
+        "first byte {:#x}",
+        got.first
+    );
+    assert_eq!(got.text(), message);
+    // Under the threshold (256 bytes): plain, even to a client that negotiated.
+    let got = deflating.next().await.unwrap();
+    assert!(!got.compressed());
+    assert_eq!(got.text(), "short");
+    for expected in [message.as_str(), "short"] {
+        let got = plain.next().await.unwrap();
+        assert!(!got.compressed() && got.first == 0x81);
+        assert_eq!(got.text(), expected);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compressed_messages_from_the_client_reach_the_worker_inflated() {
+    let worker = Worker::start(json!({}));
+    let mut client = Raw::connect(&worker, "sender", Some(OFFER)).await;
+    let message = json_message();
+    // The worker echoes it: in compressed, out compressed, and an uncompressed one between.
+    client
+        .send(format!("echo:{message}").as_bytes(), true)
+        .await;
+    client.send(b"echo:plain", false).await;
+    let got = client.next().await.unwrap();
+    assert!(got.compressed());
+    assert_eq!(got.text(), message);
+    assert_eq!(client.next().await.unwrap().text(), "plain");
+    let id = worker.open_id("sender");
+    worker.wait_event("the inflated message", Duration::from_secs(5), |e| {
+        e["type"] == "message"
+            && e["connection"] == id.as_str()
+            && e["payload"] == format!("echo:{message}")
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_inflating_past_max_message_size_closes_only_its_connection_with_1009() {
+    let worker = Worker::start(json!({"max_message_size": 65536}));
+    let mut bystander = Raw::connect(&worker, "bystander", Some(OFFER)).await;
+    let mut bomb = Raw::connect(&worker, "bomb", Some(OFFER)).await;
+    // 8 MiB of zeros compress to about 8 KiB: small on the wire, far over the limit inflated.
+    bomb.send(&vec![b'0'; 8 << 20], true).await;
+    let close = bomb.next().await.expect("a close frame");
+    assert_eq!(close.first & 0x0f, 0x8);
+    assert_eq!(u16::from_be_bytes([close.data[0], close.data[1]]), 1009);
+    let id = worker.open_id("bomb");
+    worker.wait_event("close 1009", Duration::from_secs(5), |e| {
+        e["type"] == "close" && e["connection"] == id.as_str() && e["code"] == 1009
+    });
+    // The same size inflated within the limit is fine, for the other connection.
+    let message = "x".repeat(60_000);
+    bystander
+        .send(format!("echo:{message}").as_bytes(), true)
+        .await;
+    assert_eq!(bystander.next().await.unwrap().text(), message);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compression_off_answers_no_offer() {
+    let worker = Worker::start(json!({"compression": "off"}));
+    let mut client = Raw::connect(&worker, "offers", Some(OFFER)).await;
+    assert!(
+        !client.head.contains("sec-websocket-extensions"),
+        "{}",
+        client.head
+    );
+    let message = json_message();
+    client
+        .send(format!("echo:{message}").as_bytes(), false)
+        .await;
+    let got = client.next().await.unwrap();
+    assert!(!got.compressed());
+    assert_eq!(got.text(), message);
+}
