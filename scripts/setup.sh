@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian bookworm: PHP 8.2 cli/dev, libclang (for
-# bindgen), redis-server, and for the browser test Chromium, Node.js and puppeteer-core (from
-# package-lock.json, into node_modules/). Idempotent and quiet: does nothing when everything is
-# present.
+# bindgen), redis-server, for the browser tests Chromium, Node.js and puppeteer-core (from
+# package-lock.json, into node_modules/), and Python's websockets client. Idempotent and
+# quiet: does nothing when everything is present.
 set -euo pipefail
 
 need=()
@@ -15,6 +15,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# The compression test's Python client, for Debian's own python3.
+/usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || need+=(python3-websockets)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

@@ -42,6 +42,8 @@ counters! {
     messages_rate_limited: "client messages refused by message_rate",
     rate_limit_closes: "connections closed for going on past message_rate (1008)",
     subscription_limit_errors: "subscribe requests refused by max_subscriptions",
+    compression_negotiated: "handshakes that negotiated permessage-deflate",
+    compressed_frames_sent: "frames written compressed (permessage-deflate)",
 }
 
 impl Stats {

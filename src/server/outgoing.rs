@@ -31,6 +31,8 @@ pub struct Outgoing<W> {
     /// The socket negotiated permessage-deflate: data of at least this many bytes goes
     /// compressed.
     deflate_from: Option<usize>,
+    /// Frames written compressed since `take_deflated_count`.
+    deflated: u64,
 }
 
 impl<W: AsyncWrite + Unpin> Outgoing<W> {
@@ -44,7 +46,14 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             closed: false,
             given_back: false,
             deflate_from,
+            deflated: 0,
         }
+    }
+
+    /// How many frames went out compressed since the last call (for `/stats`, counted once
+    /// per burst rather than per frame).
+    pub fn take_deflated_count(&mut self) -> u64 {
+        std::mem::take(&mut self.deflated)
     }
 
     /// A frame's bytes as this socket sends them: the same every time it is asked.
@@ -104,11 +113,14 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     fn advance(&mut self, mut n: usize) {
         while let Some(front) = self.frames.front() {
-            let left = self.wire(front).len() - self.written;
+            let wire = self.wire(front).len();
+            let left = wire - self.written;
             if n < left {
                 self.written += n;
                 return;
             }
+            // Compressed frames are always the shorter (`Frame::wire_deflated`).
+            self.deflated += u64::from(wire < front.len());
             n -= left;
             self.written = 0;
             self.unflushed.extend(self.frames.pop_front());

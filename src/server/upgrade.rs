@@ -220,6 +220,9 @@ async fn handshake(
         protocol: protocol.clone(),
         deflate: extensions.is_some(),
     };
+    if extensions.is_some() {
+        Stats::add(&stats.compression_negotiated, 1);
+    }
     let on_upgrade = hyper::upgrade::on(&mut req);
     tokio::spawn(async move {
         if let Ok(upgraded) = on_upgrade.await {

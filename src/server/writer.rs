@@ -5,6 +5,7 @@
 use super::client::{survive_panic, CLOSE_GRACE};
 use super::outgoing::Outgoing;
 use crate::hub::connection::{reason, Connection, Socket};
+use crate::hub::stats::Stats;
 use crate::hub::Frame;
 use crate::node::Node;
 use std::sync::Arc;
@@ -73,6 +74,10 @@ async fn write_loop<W>(
             if written.is_err() {
                 out.give_back(&conn);
                 return socket.dropped();
+            }
+            let deflated = out.take_deflated_count();
+            if deflated > 0 {
+                Stats::add(&node.hub.stats.compressed_frames_sent, deflated);
             }
             continue;
         }

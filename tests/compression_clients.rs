@@ -1,0 +1,97 @@
+//! permessage-deflate with the clients people use: headless Chromium (puppeteer-core,
+//! `tests/browser/compression.mjs`) and Python's `websockets` (`tests/clients/compression.py`).
+//! Each negotiates compression by default, receives a compressed broadcast and a compressed
+//! echo, and sends a compressed message the worker gets inflated. The server's `/stats`
+//! shows that the frames to them really went compressed.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::process::Command;
+use std::time::Duration;
+
+const NEGOTIATED: &str =
+    "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+
+/// A JSON message of about 3 KiB.
+fn json_message() -> String {
+    let rows: Vec<String> = (0..60)
+        .map(|i| format!(r#"{{"id":{i},"user":"u{}","text":"hello again"}}"#, i % 7))
+        .collect();
+    format!(r#"{{"event":"chat","rows":[{}]}}"#, rows.join(","))
+}
+
+/// Checks what a client printed, the worker's events and the server's counters.
+async fn judge(worker: &Worker, output: &std::process::Output, message: &str) {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the client failed: {}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(result["extensions"], json!(NEGOTIATED), "{result}");
+    assert_eq!(
+        result["replies"],
+        json!([
+            r#"{"event":"subscribed","channel":"prices"}"#,
+            message,
+            message
+        ])
+    );
+    // What it sent compressed reached the worker whole.
+    let echo = format!("echo:{message}");
+    let broadcast = format!("broadcast:prices:{message}");
+    worker.wait_until("both messages", Duration::from_secs(5), |events| {
+        [&echo, &broadcast].iter().all(|m| {
+            events
+                .iter()
+                .any(|e| e["type"] == "message" && e["payload"] == m.as_str())
+        })
+    });
+    // The broadcast and the echo went compressed.
+    let stats = admin_get(worker, "/stats").await;
+    let sent = stats["compressed_frames_sent"].as_u64().unwrap();
+    assert!(sent >= 2, "{stats}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_negotiates_and_exchanges_compressed_messages() {
+    let page_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let worker = Worker::start(json!({
+        "allowed_origins": format!("http://127.0.0.1:{page_port}"),
+    }));
+    let message = json_message();
+    let output = Command::new("node")
+        .arg(root().join("tests/browser/compression.mjs"))
+        .arg(
+            json!({"ws_url": worker.url("/ws"), "page_port": page_port, "message": message})
+                .to_string(),
+        )
+        .current_dir(root())
+        .output()
+        .expect("node runs (scripts/setup.sh installs it)");
+    judge(&worker, &output, &message).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_websockets_negotiates_and_exchanges_compressed_messages() {
+    let worker = Worker::start(json!({}));
+    let message = json_message();
+    // Debian's python3, where scripts/setup.sh installs python3-websockets.
+    let output = Command::new("/usr/bin/python3")
+        .arg(root().join("tests/clients/compression.py"))
+        .arg(worker.url("/ws"))
+        .arg(&message)
+        .output()
+        .expect("python3 runs");
+    judge(&worker, &output, &message).await;
+    let stats = admin_get(&worker, "/stats").await;
+    assert_eq!(stats["compression_negotiated"], json!(1), "{stats}");
+}
