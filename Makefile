@@ -69,10 +69,10 @@ bench: build
 fuzz: setup
 	scripts/fuzz.sh
 
-# RFC 6455 conformance (Autobahn|Testsuite) against an echo worker, through PHP. A development
-# check, not part of `make test`: AUTOBAHN names the directory of the suite's runner (its
-# setup.sh and run.sh URL OUTDIR). Compression cases: AUTOBAHN_CASES='["12.*","13.*"]'
-# AUTOBAHN_EXCLUDE='[]'.
+# RFC 6455 and RFC 7692 conformance (Autobahn|Testsuite, cases 1 to 13) against an echo
+# worker, through PHP. A development check, not part of `make test`: AUTOBAHN names the
+# directory of the suite's runner (its setup.sh and run.sh URL OUTDIR). Only the compression
+# cases: AUTOBAHN_CASES='["12.*","13.*"]'.
 AUTOBAHN ?=
 conformance: build
 	@[ -n "$(AUTOBAHN)" ] || { echo "conformance: set AUTOBAHN=<directory of the Autobahn|Testsuite runner>"; exit 2; }

@@ -6,8 +6,10 @@
 #
 # AUTOBAHN_DIR holds a runner with `setup.sh` (installs it, idempotent) and `run.sh URL OUTDIR`
 # (runs the cases, prints `autobahn: N OK, … N FAILED`, exits non-zero on a failure).
-# Cases and exclusions pass through its environment (AUTOBAHN_CASES, AUTOBAHN_EXCLUDE).
+# Cases and exclusions pass through its environment (AUTOBAHN_CASES, AUTOBAHN_EXCLUDE); by
+# default every case, 1 to 13, compression (12.*, 13.*) included.
 set -euo pipefail
+export AUTOBAHN_EXCLUDE="${AUTOBAHN_EXCLUDE:-[]}"
 AUTOBAHN="${1:?usage: $0 AUTOBAHN_DIR [OUTDIR]}"
 OUT="${2:-target/conformance}"
 SO="${FRANKENPHP_WS_SO:-target/release/libfrankenphp_ws.so}"

@@ -135,6 +135,8 @@ impl Conn {
 #[derive(Default)]
 struct Shared {
     received: AtomicU64,
+    /// Bytes read off the wire (headers, compressed payloads as they came).
+    bytes: AtomicU64,
     ready: AtomicUsize,
     record_latency: AtomicBool,
     latencies: Mutex<Vec<u64>>,
@@ -203,6 +205,15 @@ impl Pool {
         self
     }
 
+    /// Connections added from now on offer permessage-deflate, as browsers do. They count
+    /// frames and bytes as they come, without inflating.
+    pub fn with_compression(mut self) -> Pool {
+        let offer =
+            "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n";
+        self.request = Arc::from(self.request.replacen("\r\n\r\n", offer, 1));
+        self
+    }
+
     pub fn connect(listen: SocketAddr, n: usize, threads: usize, channel: Option<&str>) -> Pool {
         let mut pool = Pool::empty(listen, threads);
         pool.add(n, channel);
@@ -253,6 +264,10 @@ impl Pool {
 
     pub fn received(&self) -> u64 {
         self.shared.received.load(Ordering::Acquire)
+    }
+
+    pub fn bytes_received(&self) -> u64 {
+        self.shared.bytes.load(Ordering::Relaxed)
     }
 
     pub fn wait_received(&self, n: u64, timeout: Duration) -> bool {
@@ -412,7 +427,9 @@ async fn read_loop(mut reader: OwnedReadHalf, mut buf: Vec<u8>, shared: Arc<Shar
         }
         match reader.read_buf(&mut buf).await {
             Ok(0) | Err(_) => return,
-            Ok(_) => {}
+            Ok(n) => {
+                shared.bytes.fetch_add(n as u64, Ordering::Relaxed);
+            }
         }
     }
 }

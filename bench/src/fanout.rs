@@ -1,6 +1,7 @@
 //! The fan-out figures: a client publishes N messages through the PHP worker, which
 //! broadcasts each to every subscriber; the same load against `ws-ceiling`, the bare
-//! tokio-tungstenite broadcaster; and subscribe round trips on another channel meanwhile.
+//! tokio-tungstenite broadcaster; subscribe round trips on another channel meanwhile; and
+//! JSON messages to subscribers that negotiated compression, against the same uncompressed.
 
 use crate::client::{Conn, Pool};
 use crate::fmt_rate;
@@ -18,7 +19,7 @@ pub(crate) fn against_ceiling(title: &str, subscribers: usize, broadcasts: usize
         &format!("{title} (bare tokio-tungstenite ceiling)"),
         subscribers,
         broadcasts,
-        size,
+        Load::padded(size),
     );
     println!(
         "{title}: product / ceiling: CPU per delivery {:.2}x, deliveries/s {:.2}x",
@@ -37,17 +38,105 @@ pub(crate) fn fan_out(
     size: usize,
 ) -> (f64, f64) {
     let worker = Worker::start("php/bench/fanout.php", &[]);
-    fan_out_on(worker, title, subscribers, broadcasts, size)
+    let (rate, cpu, _) = fan_out_on(worker, title, subscribers, broadcasts, Load::padded(size));
+    (rate, cpu)
 }
 
+/// JSON messages of about `size` bytes, broadcast to subscribers that negotiated
+/// permessage-deflate, then the same to subscribers that did not (each on a fresh worker):
+/// server CPU and bytes on the wire per delivery, and their ratios.
+pub(crate) fn compression(title: &str, subscribers: usize, broadcasts: usize, size: usize) {
+    let run = |compress, name: &str| {
+        let load = Load {
+            size,
+            json: true,
+            compress,
+        };
+        let worker = Worker::start("php/bench/fanout.php", &[]);
+        fan_out_on(
+            worker,
+            &format!("{title} ({name})"),
+            subscribers,
+            broadcasts,
+            load,
+        )
+    };
+    let deflated = run(true, "permessage-deflate");
+    let plain = run(false, "uncompressed");
+    println!(
+        "{title}: compressed / uncompressed: CPU per delivery {:.2}x, bytes on the wire per delivery {:.2}x ({:.0} B vs {:.0} B)",
+        deflated.1 / plain.1,
+        deflated.2 / plain.2,
+        deflated.2,
+        plain.2
+    );
+}
+
+/// What the subscribers get: messages of `size` bytes, padding or JSON, and whether they
+/// offer compression.
+struct Load {
+    size: usize,
+    json: bool,
+    compress: bool,
+}
+
+impl Load {
+    fn padded(size: usize) -> Load {
+        Load {
+            size,
+            json: false,
+            compress: false,
+        }
+    }
+
+    fn message(&self, i: usize) -> String {
+        let size = self.size;
+        if !self.json {
+            return format!("{:x<size$}", format!("{i}:"));
+        }
+        // Quotes as an application sends them: the same keys, numbers that vary.
+        let mut seed = (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let mut rows = Vec::new();
+        let mut len = 40;
+        while len < size {
+            let row = format!(
+                r#"{{"symbol":"S{:03}","bid":{}.{:02},"ask":{}.{:02},"volume":{}}}"#,
+                next(500),
+                next(900) + 100,
+                next(100),
+                next(900) + 100,
+                next(100),
+                next(1_000_000)
+            );
+            len += row.len() + 1;
+            rows.push(row);
+        }
+        format!(
+            r#"{{"seq":{i},"event":"quotes","rows":[{}]}}"#,
+            rows.join(",")
+        )
+    }
+}
+
+/// Returns deliveries/s, server CPU µs per delivery, and bytes on the wire per delivery.
 fn fan_out_on(
     worker: Worker,
     title: &str,
     subscribers: usize,
     broadcasts: usize,
-    size: usize,
-) -> (f64, f64) {
-    let pool = Pool::connect(worker.listen, subscribers, 2, Some("bench"));
+    load: Load,
+) -> (f64, f64, f64) {
+    let mut pool = Pool::empty(worker.listen, 2);
+    if load.compress {
+        pool = pool.with_compression();
+    }
+    pool.add(subscribers, Some("bench"));
     let per_burst = (subscribers * broadcasts) as u64;
     let mut control = Conn::blocking(worker.listen);
     let probe = SubscribeProbe::start(worker.listen);
@@ -55,23 +144,31 @@ fn fan_out_on(
     for _ in 0..5 {
         probe.measuring(true);
         let before = pool.received();
+        let bytes_before = pool.bytes_received();
         let cpu0 = worker.cpu_time();
         let t0 = Instant::now();
         // One client publishes N messages through the worker: each is decoded and broadcast.
-        control.send_texts((0..broadcasts).map(|i| format!("pub:{:x<size$}", format!("{i}:"))));
+        control.send_texts((0..broadcasts).map(|i| format!("pub:{}", load.message(i))));
         let done = pool.wait_received(before + per_burst, Duration::from_secs(60));
         let elapsed = t0.elapsed().as_secs_f64();
         let cpu = (worker.cpu_time() - cpu0).as_secs_f64();
         let got = pool.received() - before;
+        let bytes = (pool.bytes_received() - bytes_before) as f64 / got.max(1) as f64;
         probe.measuring(false);
-        runs.push((got as f64 / elapsed, cpu * 1e6 / got.max(1) as f64, done));
+        runs.push((
+            got as f64 / elapsed,
+            cpu * 1e6 / got.max(1) as f64,
+            done,
+            bytes,
+        ));
         std::thread::sleep(Duration::from_millis(200));
     }
     let mut rtts = probe.stop();
     runs.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
-    let (rate, cpu_us, done) = runs[runs.len() / 2];
+    let (rate, cpu_us, done, bytes) = runs[runs.len() / 2];
+    let size = load.message(0).len();
     println!(
-        "{title}: {subscribers} subscribers x {broadcasts} broadcasts of {size} B: {}deliveries/s, server CPU {cpu_us:.3} µs/delivery (median of 5 bursts; range {}-{}){}",
+        "{title}: {subscribers} subscribers x {broadcasts} broadcasts of {size} B: {}deliveries/s, server CPU {cpu_us:.3} µs/delivery, {bytes:.0} B on the wire per delivery (median of 5 bursts; range {}-{}){}",
         fmt_rate(rate),
         fmt_rate(runs[0].0),
         fmt_rate(runs[runs.len() - 1].0),
@@ -89,7 +186,7 @@ fn fan_out_on(
         );
     }
     pool.close();
-    (rate, cpu_us)
+    (rate, cpu_us, bytes)
 }
 
 /// A client that subscribes to and unsubscribes from a channel of its own, once a

@@ -33,6 +33,10 @@ fn main() {
     if run("burst") {
         against_ceiling("fan-out burst", 1000, 1000, 64);
     }
+    if run("compression") {
+        fanout::compression("fan-out compressed", 1000, 1000, 1024);
+        fanout::compression("fan-out wide compressed", 10_000, 100, 1024);
+    }
     if run("wide") {
         against_ceiling("fan-out wide", 10_000, 100, 64);
     }

@@ -130,3 +130,19 @@ fn secrets_come_from_the_value_or_a_file_and_are_masked_for_display() {
     );
     assert_eq!(displayed_value("listen", "127.0.0.1:1"), "127.0.0.1:1");
 }
+
+#[test]
+fn compression_is_on_from_256_bytes_unless_off() {
+    let config = Config::from_pairs([]).unwrap();
+    assert_eq!(config.compress_from, Some(256));
+    let config = Config::from_pairs([
+        ("compression".into(), "on".into()),
+        ("compression_threshold".into(), "0".into()),
+    ])
+    .unwrap();
+    assert_eq!(config.compress_from, Some(0));
+    let config = Config::from_pairs([("compression".into(), "off".into())]).unwrap();
+    assert_eq!(config.compress_from, None);
+    let e = Config::from_pairs([("compression".into(), "yes".into())]).unwrap_err();
+    assert!(e.contains("compression") && e.contains("yes"), "{e}");
+}

@@ -23,6 +23,8 @@ $defaults = [
     'allowed_origins' => '',
     'trusted_proxies' => '',
     'subprotocols' => '',
+    'compression' => 'on',
+    'compression_threshold' => '256',
     'admin_allowed_origins' => '',
     'max_message_size' => '1048576',
     'ping_interval' => '25',
@@ -85,6 +87,8 @@ frankenphp_ws.auth_endpoint: default ok
 frankenphp_ws.allowed_origins: default ok
 frankenphp_ws.trusted_proxies: default ok
 frankenphp_ws.subprotocols: default ok
+frankenphp_ws.compression: default ok
+frankenphp_ws.compression_threshold: default ok
 frankenphp_ws.admin_allowed_origins: default ok
 frankenphp_ws.max_message_size: default ok
 frankenphp_ws.ping_interval: default ok
