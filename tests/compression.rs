@@ -137,6 +137,7 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     Compress::new(Compression::default(), false)
         .compress_vec(data, &mut out, FlushCompress::Sync)
         .unwrap();
+    assert!(out.ends_with(&[0, 0, 0xff, 0xff]), "compressed whole");
     out.truncate(out.len() - 4);
     out
 }
@@ -271,4 +272,37 @@ async fn compression_off_answers_no_offer() {
     let got = client.next().await.unwrap();
     assert!(!got.compressed());
     assert_eq!(got.text(), message);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_limits_the_server_window_gets_frames_it_can_inflate() {
+    let worker = Worker::start(json!({}));
+    let offer = "permessage-deflate; server_max_window_bits=9; client_max_window_bits";
+    let mut client = Raw::connect(&worker, "narrow", Some(offer)).await;
+    assert!(
+        client
+            .head
+            .contains("client_no_context_takeover; server_max_window_bits=9\r\n"),
+        "{}",
+        client.head
+    );
+    // Far apart repeats: a 32 KiB window would reach back past 512 bytes for them.
+    let block: String = (0..600)
+        .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
+        .collect();
+    let message = block.repeat(4);
+    client
+        .send(format!("echo:{message}").as_bytes(), false)
+        .await;
+    let mut head = [0u8; 4];
+    client.stream.read_exact(&mut head).await.unwrap();
+    assert_eq!(head[0], 0xC1, "compressed");
+    let mut payload = vec![0; usize::from(u16::from_be_bytes([head[2], head[3]]))];
+    client.stream.read_exact(&mut payload).await.unwrap();
+    payload.extend([0, 0, 0xff, 0xff]);
+    let mut out = Vec::with_capacity(message.len() + 64);
+    Decompress::new_with_window_bits(false, 9)
+        .decompress_vec(&payload, &mut out, FlushDecompress::Sync)
+        .unwrap();
+    assert!(out == message.as_bytes());
 }

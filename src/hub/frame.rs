@@ -27,9 +27,26 @@ pub struct Frame {
     wire: Bytes,
     /// Where the payload starts in `wire`.
     header: u8,
-    /// Application data only: the compressed frame, once a writer has needed it (`None`
-    /// inside if compressing does not make it smaller).
-    deflated: Option<Arc<OnceLock<Option<Bytes>>>>,
+    /// Application data only: the compressed frame, once a writer has needed it.
+    deflated: Option<Arc<Deflated>>,
+}
+
+/// A message's compressed frames, one per window size, each made when first needed (`None`
+/// inside if compressing does not make it smaller).
+#[derive(Debug, Default)]
+struct Deflated {
+    wide: OnceLock<Option<Bytes>>,
+    narrow: OnceLock<Option<Bytes>>,
+}
+
+/// How a socket that negotiated permessage-deflate takes its frames.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deflate {
+    /// Messages shorter than this go plain (`compression_threshold`).
+    pub threshold: usize,
+    /// The client limited the server's window (`server_max_window_bits` below 15): its
+    /// frames are compressed with a 512-byte window, which every limit from 9 admits.
+    pub narrow: bool,
 }
 
 impl PartialEq for Frame {
@@ -131,17 +148,27 @@ impl Frame {
     }
 
     /// The frame as it goes to a socket that negotiated permessage-deflate: application data
-    /// of at least `threshold` bytes goes compressed, if that makes it smaller. Compressed
-    /// once, by the first writer that asks; the same bytes every later time.
-    pub fn wire_deflated(&self, threshold: usize) -> &[u8] {
+    /// of at least the threshold goes compressed, if that makes it smaller. Compressed once
+    /// per window size, by the first writer that asks; the same bytes every later time.
+    pub fn wire_deflated(&self, deflate: Deflate) -> &[u8] {
         let payload = &self.wire[usize::from(self.header)..];
-        match &self.deflated {
-            Some(cell) if payload.len() >= threshold => cell
-                .get_or_init(|| deflate(self.wire[0], payload))
-                .as_deref()
-                .unwrap_or(&self.wire),
-            _ => &self.wire,
+        let Some(deflated) = self
+            .deflated
+            .as_ref()
+            .filter(|_| payload.len() >= deflate.threshold)
+        else {
+            return &self.wire;
+        };
+        let cell = match deflate.narrow {
+            false => &deflated.wide,
+            true => &deflated.narrow,
+        };
+        // Two writers that both find it missing both compress, and one result is kept: no
+        // writer ever waits on another's compression.
+        if cell.get().is_none() {
+            let _ = cell.set(compress(self.wire[0], payload, deflate.narrow));
         }
+        cell.get().and_then(Option::as_deref).unwrap_or(&self.wire)
     }
 
     /// Bytes on the wire.
@@ -155,15 +182,20 @@ impl Frame {
 }
 
 thread_local! {
-    /// One compressor per thread, reset for each message: building one allocates its tables.
-    static COMPRESSOR: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+    /// One compressor per thread and window size, reset for each message: building one
+    /// allocates its tables. The windows (log2) are zlib's largest, and its smallest for raw
+    /// DEFLATE.
+    static COMPRESSORS: [RefCell<Compress>; 2] = [15, 9].map(|bits| {
+        RefCell::new(Compress::new_with_window_bits(Compression::fast(), false, bits))
+    });
 }
 
 /// A message compressed as one frame (RFC 7692 §7.2.1: raw DEFLATE, flushed, without the
 /// final empty block's `00 00 ff ff`), or `None` if that is not smaller.
-fn deflate(first: u8, payload: &[u8]) -> Option<Bytes> {
+fn compress(first: u8, payload: &[u8], narrow: bool) -> Option<Bytes> {
     let mut out = Vec::with_capacity(payload.len() / 2 + 64);
-    COMPRESSOR.with_borrow_mut(|compressor| {
+    COMPRESSORS.with(|compressors| {
+        let mut compressor = compressors[usize::from(narrow)].borrow_mut();
         compressor.reset();
         loop {
             let read = compressor.total_in() as usize;
@@ -226,6 +258,15 @@ mod tests {
         assert_eq!(frame.payload()[..2], 1008u16.to_be_bytes());
     }
 
+    const WIDE_256: Deflate = Deflate {
+        threshold: 256,
+        narrow: false,
+    };
+    const ALL: Deflate = Deflate {
+        threshold: 0,
+        narrow: false,
+    };
+
     /// Inflates a compressed frame's payload as a client does (RFC 7692 §7.2.2).
     fn inflate(wire: &[u8]) -> Vec<u8> {
         let start = match wire[1] {
@@ -250,16 +291,44 @@ mod tests {
         );
         let frame = Frame::data(json.as_bytes(), false);
         let copy = frame.clone();
-        let deflated = frame.wire_deflated(256);
+        let deflated = frame.wire_deflated(WIDE_256);
         assert_eq!(deflated[0], 0xC1, "FIN, RSV1, text");
         assert!(deflated.len() < json.len() / 4, "{} bytes", deflated.len());
         assert_eq!(inflate(deflated), json.as_bytes());
         // The copy in another outbox gets the same bytes, not a second compression.
-        assert_eq!(copy.wire_deflated(256).as_ptr(), deflated.as_ptr());
+        assert_eq!(copy.wire_deflated(WIDE_256).as_ptr(), deflated.as_ptr());
         // Under the threshold, or not application data: as it is.
-        assert_eq!(frame.wire_deflated(json.len() + 1), frame.wire());
+        assert_eq!(
+            frame.wire_deflated(Deflate {
+                threshold: json.len() + 1,
+                narrow: false
+            }),
+            frame.wire()
+        );
         let reply = Frame::text(&json);
-        assert_eq!(reply.wire_deflated(0), reply.wire());
+        assert_eq!(reply.wire_deflated(ALL), reply.wire());
+    }
+
+    #[test]
+    fn a_narrow_window_socket_gets_a_compression_of_its_own() {
+        let json = format!("[{}]", "{\"id\":17,\"ok\":true},".repeat(200));
+        let frame = Frame::data(json.as_bytes(), false);
+        let narrow = Deflate {
+            threshold: 0,
+            narrow: true,
+        };
+        let small = frame.wire_deflated(narrow);
+        assert_ne!(small.as_ptr(), frame.wire_deflated(ALL).as_ptr());
+        assert!(small.len() < json.len() / 4 && small[0] == 0xC1);
+        // What a client limited to a 512-byte window inflates.
+        let start = if small[1] == 126 { 4 } else { 2 };
+        let mut input = small[start..].to_vec();
+        input.extend_from_slice(&[0, 0, 0xff, 0xff]);
+        let mut out = Vec::with_capacity(json.len() + 64);
+        flate2::Decompress::new_with_window_bits(false, 9)
+            .decompress_vec(&input, &mut out, flate2::FlushDecompress::Sync)
+            .unwrap();
+        assert!(out == json.as_bytes());
     }
 
     #[test]
@@ -274,9 +343,9 @@ mod tests {
             })
             .collect();
         let frame = Frame::data(&noise, true);
-        assert!(frame.wire_deflated(0) == frame.wire());
+        assert!(frame.wire_deflated(ALL) == frame.wire());
         let big = vec![b'a'; 100_000];
         let frame = Frame::data(&big, false);
-        assert!(inflate(frame.wire_deflated(0)) == big);
+        assert!(inflate(frame.wire_deflated(ALL)) == big);
     }
 }

@@ -8,6 +8,7 @@ use super::outgoing::Outgoing;
 use super::split::ReadSide;
 use crate::events::{Event, EventKind};
 use crate::hub::connection::{reason, CloseCause, Connection, Socket};
+use crate::hub::frame::Deflate;
 use crate::hub::stats::Stats;
 use crate::hub::Ended;
 use crate::hub::Frame;
@@ -43,8 +44,8 @@ pub struct Handshake {
     pub slot: Option<Slot>,
     /// The subprotocol chosen (`subprotocols`), if any.
     pub protocol: Option<String>,
-    /// permessage-deflate was negotiated.
-    pub deflate: bool,
+    /// permessage-deflate, if negotiated.
+    pub deflate: Option<Deflate>,
 }
 
 /// Small buffers: most clients are idle most of the time, and memory per connection counts.
@@ -102,7 +103,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let socket = Socket::new();
-    let inflate_limit = handshake.deflate.then_some(node.config.max_message_size);
+    let inflate_limit = handshake.deflate.map(|_| node.config.max_message_size);
     let (read, write) = super::split::split(io, &socket, inflate_limit);
     let stream =
         WebSocketStream::from_raw_socket(read, Role::Server, Some(socket_config(&node))).await;
@@ -165,14 +166,14 @@ where
     // one (with the handshake's headers, query and the rest) ends here and frees its memory.
     // Boxed: the stream is large, and a value moved through nested futures is laid out in
     // each of them; behind a pointer, idle connections' tasks stay small.
-    let deflate_from = node.config.compress_from.filter(|_| handshake.deflate);
+    let deflate = handshake.deflate;
     tokio::spawn(live(
         conn,
         socket,
         write,
         Box::new(stream),
         node,
-        (handshake.slot, deflate_from),
+        (handshake.slot, deflate),
     ));
 }
 
@@ -183,7 +184,7 @@ async fn live<S>(
     write: WriteHalf<S>,
     stream: Reader<S>,
     node: Arc<Node>,
-    (slot, deflate_from): (Option<Slot>, Option<usize>),
+    (slot, deflate): (Option<Slot>, Option<Deflate>),
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -191,7 +192,7 @@ async fn live<S>(
     let writer = tokio::spawn(super::writer::write_task(
         conn.clone(),
         socket.clone(),
-        Outgoing::new(write, deflate_from),
+        Outgoing::new(write, deflate),
         node.clone(),
     ));
     survive_panic(

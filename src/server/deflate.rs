@@ -6,12 +6,22 @@
 //!   costs no more memory than without compression.
 //!
 //! Both parameters are the server's to add even when the offer lacks them (§7.1.1.1,
-//! §7.1.1.2). An offer that limits the server's window (`server_max_window_bits` below 15) is
-//! declined, which §7.1.2.1 allows: a window of its own would mean a compression of its own.
+//! §7.1.1.2). An offer that limits the server's window (`server_max_window_bits` from 9 to
+//! 14) is accepted, and that socket's frames are compressed with the smallest window
+//! (`Deflate::narrow`), shared by every such socket. A limit of 8 is declined (§7.1.2.1
+//! allows it): zlib's raw DEFLATE has no window that small.
 
-/// The `Sec-WebSocket-Extensions` answer to the first acceptable offer among the header's
-/// values, or `None` (the connection goes on uncompressed).
-pub fn negotiate<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<String> {
+/// A negotiated permessage-deflate: the `Sec-WebSocket-Extensions` answer, and whether the
+/// client limited the server's window.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Accepted {
+    pub answer: String,
+    pub narrow: bool,
+}
+
+/// The answer to the first acceptable offer among the header's values, or `None` (the
+/// connection goes on uncompressed).
+pub fn negotiate<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<Accepted> {
     values
         .into_iter()
         .flat_map(|v| v.split(','))
@@ -19,7 +29,7 @@ pub fn negotiate<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<String
 }
 
 /// The answer to one offer (`permessage-deflate; param; param=value`), if acceptable.
-fn accept(offer: &str) -> Option<String> {
+fn accept(offer: &str) -> Option<Accepted> {
     let mut parts = offer.split(';').map(str::trim);
     if !parts.next()?.eq_ignore_ascii_case("permessage-deflate") {
         return None;
@@ -28,7 +38,11 @@ fn accept(offer: &str) -> Option<String> {
     let mut server_window = None;
     for param in parts {
         let (name, value) = match param.split_once('=') {
-            Some((name, value)) => (name.trim(), Some(value.trim().trim_matches('"'))),
+            Some((name, value)) => {
+                let value = value.trim();
+                let unquoted = value.strip_prefix('"').and_then(|v| v.strip_suffix('"'));
+                (name.trim(), Some(unquoted.unwrap_or(value)))
+            }
             None => (param, None),
         };
         let name = name.to_ascii_lowercase();
@@ -51,10 +65,13 @@ fn accept(offer: &str) -> Option<String> {
         String::from("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
     match server_window {
         None => {}
-        Some(15) => answer.push_str("; server_max_window_bits=15"),
-        Some(_) => return None,
+        Some(8) => return None,
+        Some(bits) => answer.push_str(&format!("; server_max_window_bits={bits}")),
     }
-    Some(answer)
+    Some(Accepted {
+        answer,
+        narrow: server_window.is_some_and(|bits| bits < 15),
+    })
 }
 
 /// A window size as RFC 7692 spells it: 8 to 15, digits only.
@@ -67,46 +84,61 @@ fn window_bits(value: &str) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::negotiate;
+    use super::{negotiate, Accepted};
 
     const PLAIN: &str =
         "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+
+    fn answer(offers: &[&str]) -> Option<(String, bool)> {
+        negotiate(offers.iter().copied()).map(|Accepted { answer, narrow }| (answer, narrow))
+    }
+
+    fn plain() -> Option<(String, bool)> {
+        Some((PLAIN.to_string(), false))
+    }
 
     #[test]
     fn browsers_and_common_clients_are_accepted() {
         // Chromium and Firefox.
         assert_eq!(
-            negotiate(["permessage-deflate; client_max_window_bits"]).as_deref(),
-            Some(PLAIN)
+            answer(&["permessage-deflate; client_max_window_bits"]),
+            plain()
         );
-        assert_eq!(negotiate(["permessage-deflate"]).as_deref(), Some(PLAIN));
+        assert_eq!(answer(&["permessage-deflate"]), plain());
         assert_eq!(
-            negotiate([
+            answer(&[
                 "x-webkit-deflate-frame",
                 "PerMessage-Deflate; client_max_window_bits=10"
-            ])
-            .as_deref(),
-            Some(PLAIN)
+            ]),
+            plain()
         );
         assert_eq!(
-            negotiate(["permessage-deflate; server_no_context_takeover; server_max_window_bits=\"15\""])
-                .as_deref(),
-            Some("permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=15")
+            answer(&[
+                "permessage-deflate; server_no_context_takeover; server_max_window_bits=\"15\""
+            ]),
+            Some((format!("{PLAIN}; server_max_window_bits=15"), false))
         );
     }
 
     #[test]
-    fn offers_the_server_cannot_honour_are_declined_for_the_next() {
-        // A smaller server window is declined; the fallback offer after it is taken.
+    fn a_limit_on_the_server_window_is_kept_to() {
         assert_eq!(
-            negotiate(["permessage-deflate; server_max_window_bits=9, permessage-deflate"])
-                .as_deref(),
-            Some(PLAIN)
+            answer(&["permessage-deflate; server_max_window_bits=9"]),
+            Some((format!("{PLAIN}; server_max_window_bits=9"), true))
         );
+        // 8 cannot be honoured: the fallback offer after it is taken.
+        assert_eq!(
+            answer(&["permessage-deflate; server_max_window_bits=8, permessage-deflate"]),
+            plain()
+        );
+    }
+
+    #[test]
+    fn offers_against_the_rfc_are_declined() {
         for bad in [
-            "permessage-deflate; server_max_window_bits=10",
             "permessage-deflate; server_max_window_bits",
             "permessage-deflate; server_max_window_bits=16",
+            "permessage-deflate; server_max_window_bits=\"10",
             "permessage-deflate; client_max_window_bits=7",
             "permessage-deflate; client_max_window_bits=+9",
             "permessage-deflate; server_no_context_takeover=1",

@@ -5,13 +5,16 @@
 //! hands on as ordinary (zero-masked) frames. tungstenite then checks them as any others:
 //! UTF-8, fragmentation, control frames, sizes.
 //!
-//! The client keeps no context between messages (`client_no_context_takeover`), so each
-//! compressed message gets a fresh decompressor, dropped at its end. `max_message_size` holds
-//! for the inflated size: a message that would inflate past it is refused there (1009), and
-//! the rest of it is never inflated.
+//! The client keeps no context between messages (`client_no_context_takeover`), so a message
+//! is inflated whole, once its last frame is in, by a decompressor the thread reuses: a
+//! connection holds no decompressor, and between messages no buffer. A fragmented compressed
+//! message waits as its compressed bytes, as tungstenite keeps an uncompressed one.
+//! `max_message_size` holds for the inflated size: a message that would inflate past it is
+//! refused there (1009), and the rest of it is never inflated.
 
 use bytes::{Buf, BufMut, BytesMut};
 use flate2::{Decompress, FlushDecompress, Status};
+use std::cell::RefCell;
 use std::io;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -37,29 +40,26 @@ impl std::fmt::Display for InflateError {
 
 impl std::error::Error for InflateError {}
 
-/// Buffers larger than this are freed once empty, so an idle connection holds none.
-const KEEP: usize = 4096;
-
 pub struct Inflater {
-    /// Bytes read from the socket, not yet handed on.
+    /// Bytes read from the socket, not yet handed on. Emptied buffers are dropped, not kept:
+    /// a view of a large one would hold all of it.
     raw: BytesMut,
     /// Frames for tungstenite.
     out: BytesMut,
     /// Payload bytes of a frame handed on as it is, still to come.
     passing: u64,
-    /// The compressed message being read.
-    message: Option<Message>,
+    /// The fragmented compressed message being read: its opcode and its payload so far,
+    /// unmasked.
+    message: Option<(u8, BytesMut)>,
     /// `max_message_size`.
     limit: usize,
     /// An error was reported, or the socket ended: nothing more is read.
     done: bool,
 }
 
-struct Message {
-    decompress: Box<Decompress>,
-    inflated: usize,
-    /// Its first frame was handed on (the next ones are continuations).
-    started: bool,
+thread_local! {
+    /// One decompressor per thread, reset for each message.
+    static DECOMPRESSOR: RefCell<Decompress> = RefCell::new(Decompress::new(false));
 }
 
 /// A frame header (RFC 6455 §5.2).
@@ -139,7 +139,7 @@ impl Inflater {
                 let n = self.out.len().min(buf.remaining());
                 buf.put_slice(&self.out[..n]);
                 self.out.advance(n);
-                if self.out.is_empty() && self.out.capacity() > KEEP {
+                if self.out.is_empty() {
                     self.out = BytesMut::new();
                 }
                 return Poll::Ready(Ok(()));
@@ -155,7 +155,7 @@ impl Inflater {
                     return Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, error)));
                 }
             }
-            if self.raw.is_empty() && self.raw.capacity() > KEEP {
+            if self.raw.is_empty() {
                 self.raw = BytesMut::new();
             }
             let mut chunk = [0u8; 2048];
@@ -179,7 +179,10 @@ impl Inflater {
             if self.raw.is_empty() {
                 return Ok(false);
             }
-            let n = self.raw.len().min(self.passing as usize);
+            let n = self
+                .raw
+                .len()
+                .min(usize::try_from(self.passing).unwrap_or(usize::MAX));
             let part = self.raw.split_to(n);
             self.out.unsplit(part);
             self.passing -= n as u64;
@@ -199,15 +202,16 @@ impl Inflater {
             self.passing = head.payload;
             return Ok(true);
         }
-        let room = self.limit - self.message.as_ref().map_or(0, |m| m.inflated);
-        // DEFLATE adds at most 5 bytes per 64 KiB stored block, and a few at the end.
-        if head.payload > (room + room / 8192 + 64) as u64 {
-            // Compressed, it already exceeds what it may inflate to: it is never read.
+        // DEFLATE expands what it cannot compress by at most an eighth (fixed Huffman codes)
+        // and a few bytes: a message compressed to more than that cannot fit once inflated.
+        let most = self.limit + self.limit / 8 + 1024;
+        let so_far = self.message.as_ref().map_or(0, |(_, m)| m.len());
+        if head.payload > (most - so_far) as u64 {
+            // It is never read, let alone inflated.
             return Err(InflateError::TooBig);
         }
         let total = head.len + head.payload as usize;
         if self.raw.len() < total {
-            self.raw.reserve(total - self.raw.len());
             return Ok(false);
         }
         let mut frame = self.raw.split_to(total);
@@ -215,41 +219,47 @@ impl Inflater {
         for (i, byte) in payload.iter_mut().enumerate() {
             *byte ^= head.mask[i % 4];
         }
-        let message = self.message.get_or_insert_with(|| Message {
-            decompress: Box::new(Decompress::new(false)),
-            inflated: 0,
-            started: false,
-        });
-        let mut data = inflate(&mut message.decompress, payload, room)?;
-        if head.fin() {
-            // §7.2.2: the message's end is flushed by the empty block the sender left off.
-            data.extend(inflate(
-                &mut message.decompress,
-                &[0, 0, 0xff, 0xff],
-                room - data.len(),
-            )?);
+        let (opcode, mut compressed) = self
+            .message
+            .take()
+            .unwrap_or_else(|| (head.opcode(), BytesMut::new()));
+        if !head.fin() {
+            compressed.extend_from_slice(payload);
+            self.message = Some((opcode, compressed));
+            return Ok(true);
         }
-        message.inflated += data.len();
-        let opcode = if message.started { 0 } else { head.opcode() };
-        message.started = true;
-        if head.fin() {
-            self.message = None;
-        }
-        put_frame(&mut self.out, (head.first & 0x80) | opcode, &data);
+        let data = if compressed.is_empty() {
+            inflate_message(payload, self.limit)?
+        } else {
+            compressed.extend_from_slice(payload);
+            inflate_message(&compressed, self.limit)?
+        };
+        put_frame(&mut self.out, 0x80 | opcode, &data);
         Ok(true)
     }
 }
 
-/// Inflates `input` (the decompressor keeps what it cannot finish yet); at most `room` bytes.
+/// A whole compressed message inflated (RFC 7692 §7.2.2), at most `limit` bytes.
+fn inflate_message(payload: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
+    DECOMPRESSOR.with_borrow_mut(|d| {
+        d.reset(false);
+        let data = inflate(d, payload, limit)?;
+        // The sender left off the empty block that flushed the message's end: it must add
+        // nothing (a stored block cut short would take it for its data).
+        if !inflate(d, &[0, 0, 0xff, 0xff], limit - data.len())?.is_empty() {
+            return Err(InflateError::Corrupt);
+        }
+        Ok(data)
+    })
+}
+
+/// Inflates `input` further; at most `room` bytes.
 fn inflate(d: &mut Decompress, input: &[u8], room: usize) -> Result<Vec<u8>, InflateError> {
     let mut out = Vec::with_capacity((input.len() * 4).clamp(64, room.max(64)));
     let start = d.total_in();
     loop {
         let read = (d.total_in() - start) as usize;
         if out.len() == out.capacity() {
-            if out.len() > room {
-                return Err(InflateError::TooBig);
-            }
             out.reserve((out.len()).clamp(64, 1 << 20));
         }
         let status = d

@@ -89,7 +89,7 @@ async fn a_compressed_message_is_handed_on_inflated() {
 }
 
 #[tokio::test]
-async fn fragments_and_a_ping_between_them_keep_their_order() {
+async fn a_fragmented_message_is_handed_on_whole_after_a_ping_between_its_frames() {
     let text = b"abcabcabcabcabcabcabcabc".repeat(20);
     let compressed = deflate(&text);
     let (a, rest) = compressed.split_at(10);
@@ -98,23 +98,10 @@ async fn fragments_and_a_ping_between_them_keep_their_order() {
     input.extend(client_frame(0x89, b"ping"));
     input.extend(client_frame(0x00, b));
     input.extend(client_frame(0x80, c));
-    let got = run(input, 1 << 20).await.unwrap();
-    // The ping goes on as it came; the message's frames come out binary then continuations.
-    let ping = client_frame(0x89, b"ping");
-    let at = got.windows(ping.len()).position(|w| w == ping).unwrap();
-    assert_eq!(got[0], 0x02);
-    let mut inflated = Vec::new();
-    let mut rest = &got[..];
-    while !rest.is_empty() {
-        let head = Head::parse(rest).unwrap();
-        let end = head.len + head.payload as usize;
-        if head.opcode() != 9 {
-            inflated.extend_from_slice(&rest[head.len..end]);
-        }
-        rest = &rest[end..];
-    }
-    assert!(at > 0);
-    assert_eq!(inflated, text);
+    // The ping as it came, when it came; the message once its last frame is in.
+    let mut expected = client_frame(0x89, b"ping");
+    expected.extend(handed_on(0x82, &text));
+    assert_eq!(run(input, 1 << 20).await.unwrap(), expected);
 }
 
 #[tokio::test]
@@ -133,8 +120,9 @@ async fn a_message_inflating_past_the_limit_is_refused() {
     assert!(bomb.len() < 64 << 10);
     let got = run(client_frame(0xC2, &bomb), 1 << 20).await;
     assert_eq!(got, Err(InflateError::TooBig));
-    // Over the limit even compressed: refused from its header.
-    let got = run(client_frame(0xC2, &vec![1; 300]), 100).await;
+    // Over the limit even compressed (with DEFLATE's worst expansion allowed for): refused
+    // from its header.
+    let got = run(client_frame(0xC2, &vec![1; 2000]), 100).await;
     assert_eq!(got, Err(InflateError::TooBig));
     // At the limit exactly: accepted.
     let exact = vec![b'z'; 1 << 20];
@@ -143,8 +131,33 @@ async fn a_message_inflating_past_the_limit_is_refused() {
 }
 
 #[tokio::test]
+async fn incompressible_data_at_the_limit_fits_though_it_grew() {
+    // A client's fast compressor on random bytes: longer than the message.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let noise: Vec<u8> = (0..1 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let mut compressed = Vec::with_capacity(noise.len() * 9 / 8 + 1024);
+    Compress::new(Compression::fast(), false)
+        .compress_vec(&noise, &mut compressed, FlushCompress::Sync)
+        .unwrap();
+    assert!(compressed.ends_with(&[0, 0, 0xff, 0xff]) && compressed.len() > noise.len());
+    compressed.truncate(compressed.len() - 4);
+    let got = run(client_frame(0xC2, &compressed), 1 << 20).await.unwrap();
+    assert!(got == handed_on(0x82, &noise));
+}
+
+#[tokio::test]
 async fn data_that_is_not_deflate_is_refused() {
     let got = run(client_frame(0xC1, &[0xff; 40]), 1 << 20).await;
+    assert_eq!(got, Err(InflateError::Corrupt));
+    // A stored block cut short: the flush block the client left off must not complete it.
+    let got = run(client_frame(0xC1, b"\x00\x08\x00\xf7\xffabcd"), 1 << 20).await;
     assert_eq!(got, Err(InflateError::Corrupt));
 }
 

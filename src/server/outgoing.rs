@@ -6,6 +6,7 @@
 //! nothing and never tears a frame.
 
 use crate::hub::connection::Connection;
+use crate::hub::frame::Deflate;
 use crate::hub::Frame;
 use std::collections::VecDeque;
 use std::io::{self, IoSlice};
@@ -28,16 +29,14 @@ pub struct Outgoing<W> {
     closed: bool,
     /// The data frames went back to the connection: they are not ours to give again.
     given_back: bool,
-    /// The socket negotiated permessage-deflate: data of at least this many bytes goes
-    /// compressed.
-    deflate_from: Option<usize>,
+    /// The socket negotiated permessage-deflate.
+    deflate: Option<Deflate>,
     /// Frames written compressed since `take_deflated_count`.
     deflated: u64,
 }
 
 impl<W: AsyncWrite + Unpin> Outgoing<W> {
-    /// `deflate_from`: the compression threshold, if the socket negotiated permessage-deflate.
-    pub fn new(io: W, deflate_from: Option<usize>) -> Self {
+    pub fn new(io: W, deflate: Option<Deflate>) -> Self {
         Outgoing {
             io,
             frames: VecDeque::new(),
@@ -45,7 +44,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             unflushed: Vec::new(),
             closed: false,
             given_back: false,
-            deflate_from,
+            deflate,
             deflated: 0,
         }
     }
@@ -58,8 +57,8 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     /// A frame's bytes as this socket sends them: the same every time it is asked.
     fn wire<'f>(&self, frame: &'f Frame) -> &'f [u8] {
-        match self.deflate_from {
-            Some(threshold) => frame.wire_deflated(threshold),
+        match self.deflate {
+            Some(deflate) => frame.wire_deflated(deflate),
             None => frame.wire(),
         }
     }
@@ -219,6 +218,11 @@ mod tests {
         assert_eq!(out.io.out, expected);
     }
 
+    const DEFLATE: Deflate = Deflate {
+        threshold: 256,
+        narrow: false,
+    };
+
     #[tokio::test]
     async fn a_deflate_socket_writes_the_compressed_frames_whole() {
         let json = "{\"price\":1234,\"symbol\":\"ABC\"}".repeat(40);
@@ -230,7 +234,7 @@ mod tests {
         ];
         let expected: Vec<u8> = frames
             .iter()
-            .flat_map(|f| f.wire_deflated(256).to_vec())
+            .flat_map(|f| f.wire_deflated(DEFLATE).to_vec())
             .collect();
         assert!(
             expected.len() < json.len(),
@@ -242,7 +246,7 @@ mod tests {
                 out: Vec::new(),
                 chunk: 5,
             },
-            Some(256),
+            Some(DEFLATE),
         );
         for frame in frames {
             out.push(frame);

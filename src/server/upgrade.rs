@@ -10,6 +10,7 @@ use super::http::{constant_time_eq, parse_query, text, Body};
 use super::origin;
 use crate::auth::endpoint::Credentials;
 use crate::auth::Verdict;
+use crate::hub::frame::Deflate;
 use crate::hub::stats::Stats;
 use crate::node::Node;
 use hyper::body::Incoming;
@@ -191,13 +192,14 @@ async fn handshake(
         .find(|(k, _)| k == "resume")
         .map(|(_, v)| v.clone());
     let protocol = subprotocol(&req, &config.subprotocols);
-    let extensions = config.compress_from.and_then(|_| {
-        super::deflate::negotiate(
-            req.headers()
-                .get_all(SEC_WEBSOCKET_EXTENSIONS)
-                .iter()
-                .filter_map(|v| v.to_str().ok()),
-        )
+    let deflate = config.compress_from.and_then(|threshold| {
+        let offers = req.headers().get_all(SEC_WEBSOCKET_EXTENSIONS);
+        let accepted = super::deflate::negotiate(offers.iter().filter_map(|v| v.to_str().ok()))?;
+        let deflate = Deflate {
+            threshold,
+            narrow: accepted.narrow,
+        };
+        Some((accepted.answer, deflate))
     });
     let handshake = client::Handshake {
         route: path,
@@ -218,9 +220,9 @@ async fn handshake(
         trusted,
         slot,
         protocol: protocol.clone(),
-        deflate: extensions.is_some(),
+        deflate: deflate.as_ref().map(|(_, deflate)| *deflate),
     };
-    if extensions.is_some() {
+    if deflate.is_some() {
         Stats::add(&stats.compression_negotiated, 1);
     }
     let on_upgrade = hyper::upgrade::on(&mut req);
@@ -245,10 +247,10 @@ async fn handshake(
             HeaderValue::from_str(&protocol).expect("a token is a valid header"),
         );
     }
-    if let Some(extensions) = extensions {
+    if let Some((answer, _)) = deflate {
         headers.insert(
             SEC_WEBSOCKET_EXTENSIONS,
-            HeaderValue::from_str(&extensions).expect("parameters are valid in a header"),
+            HeaderValue::from_str(&answer).expect("parameters are valid in a header"),
         );
     }
     response
