@@ -43,29 +43,11 @@ impl Received {
 
 impl Raw {
     async fn connect(worker: &Worker, tag: &str, offer: Option<&str>) -> Raw {
-        let mut stream = TcpStream::connect(worker.listen).await.unwrap();
-        let mut request = format!(
-            "GET /ws?tag={tag} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
-            worker.listen
-        );
-        if let Some(offer) = offer {
-            request.push_str(&format!("Sec-WebSocket-Extensions: {offer}\r\n"));
-        }
-        request.push_str("\r\n");
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            assert_eq!(
-                stream.read(&mut byte).await.unwrap(),
-                1,
-                "the server answered"
-            );
-            head.push(byte[0]);
-        }
-        let head = String::from_utf8_lossy(&head).to_lowercase();
-        assert!(head.starts_with("http/1.1 101"), "{head}");
+        let headers: Vec<_> = offer
+            .map(|offer| ("Sec-WebSocket-Extensions", offer))
+            .into_iter()
+            .collect();
+        let (stream, head) = raw_handshake(worker, tag, &headers).await;
         Raw { stream, head }
     }
 

@@ -6,35 +6,18 @@ mod common;
 use common::*;
 use serde_json::json;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A raw handshake offering `protocols` (one header per entry, as clients may send several);
 /// the response head, lower-cased.
 async fn handshake(worker: &Worker, tag: &str, protocols: &[&str]) -> String {
-    let mut stream = tokio::net::TcpStream::connect(worker.listen).await.unwrap();
-    let mut request = format!(
-        "GET /ws?tag={tag} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
-        worker.listen
-    );
-    for protocol in protocols {
-        request.push_str(&format!("Sec-WebSocket-Protocol: {protocol}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        assert_eq!(
-            stream.read(&mut byte).await.unwrap(),
-            1,
-            "the server answered"
-        );
-        head.push(byte[0]);
-    }
+    let headers: Vec<_> = protocols
+        .iter()
+        .map(|p| ("Sec-WebSocket-Protocol", *p))
+        .collect();
+    let (stream, head) = raw_handshake(worker, tag, &headers).await;
     // Keep the socket open until the worker saw it.
     std::mem::forget(stream);
-    String::from_utf8_lossy(&head).to_lowercase()
+    head
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -323,6 +323,11 @@ mod redis;
 #[allow(unused_imports)]
 pub use redis::{RedisCluster, RedisServer};
 
+#[path = "raw.rs"]
+mod raw;
+#[allow(unused_imports)]
+pub use raw::raw_handshake;
+
 #[path = "nodes.rs"]
 mod nodes;
 #[allow(unused_imports)]
