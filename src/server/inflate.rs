@@ -204,7 +204,10 @@ impl Inflater {
         }
         // DEFLATE expands what it cannot compress by at most an eighth (fixed Huffman codes)
         // and a few bytes: a message compressed to more than that cannot fit once inflated.
-        let most = self.limit + self.limit / 8 + 1024;
+        let most = self
+            .limit
+            .saturating_add(self.limit / 8)
+            .saturating_add(1024);
         let so_far = self.message.as_ref().map_or(0, |(_, m)| m.len());
         if head.payload > (most - so_far) as u64 {
             // It is never read, let alone inflated.
@@ -219,11 +222,17 @@ impl Inflater {
         for (i, byte) in payload.iter_mut().enumerate() {
             *byte ^= head.mask[i % 4];
         }
+        let fragmented = self.message.is_some();
         let (opcode, mut compressed) = self
             .message
             .take()
             .unwrap_or_else(|| (head.opcode(), BytesMut::new()));
         if !head.fin() {
+            if !fragmented {
+                // tungstenite learns that a message has begun, so it refuses another one
+                // before this one's end (RFC 6455 §5.4).
+                put_frame(&mut self.out, opcode, &[]);
+            }
             compressed.extend_from_slice(payload);
             self.message = Some((opcode, compressed));
             return Ok(true);
@@ -234,7 +243,9 @@ impl Inflater {
             compressed.extend_from_slice(payload);
             inflate_message(&compressed, self.limit)?
         };
-        put_frame(&mut self.out, 0x80 | opcode, &data);
+        // The whole message: one frame, or the end of the one begun above.
+        let first = if fragmented { 0x80 } else { 0x80 | opcode };
+        put_frame(&mut self.out, first, &data);
         Ok(true)
     }
 }

@@ -98,10 +98,30 @@ async fn a_fragmented_message_is_handed_on_whole_after_a_ping_between_its_frames
     input.extend(client_frame(0x89, b"ping"));
     input.extend(client_frame(0x00, b));
     input.extend(client_frame(0x80, c));
-    // The ping as it came, when it came; the message once its last frame is in.
-    let mut expected = client_frame(0x89, b"ping");
-    expected.extend(handed_on(0x82, &text));
+    // The message's beginning, the ping as it came, then the rest once its last frame is in.
+    let mut expected = handed_on(0x02, b"");
+    expected.extend(client_frame(0x89, b"ping"));
+    expected.extend(handed_on(0x80, &text));
     assert_eq!(run(input, 1 << 20).await.unwrap(), expected);
+}
+
+#[tokio::test]
+async fn a_new_message_inside_a_compressed_one_reaches_tungstenite_in_its_place() {
+    // tungstenite must see the compressed message begin before the plain one, to refuse it.
+    let mut input = client_frame(0x41, &deflate(b"first half"));
+    input.extend(client_frame(0x81, b"plain"));
+    let mut expected = handed_on(0x01, b"");
+    expected.extend(client_frame(0x81, b"plain"));
+    assert_eq!(run(input, 1 << 20).await.unwrap(), expected);
+}
+
+#[tokio::test]
+async fn fragments_count_together_against_the_limit() {
+    // Limit 100: compressed, at most 100 + 12 + 1024 bytes can fit once inflated.
+    let mut input = client_frame(0x42, &[7; 500]);
+    input.extend(client_frame(0x00, &[7; 500]));
+    input.extend(client_frame(0x00, &[7; 500]));
+    assert_eq!(run(input, 100).await, Err(InflateError::TooBig));
 }
 
 #[tokio::test]
