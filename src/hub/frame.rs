@@ -184,9 +184,11 @@ impl Frame {
 thread_local! {
     /// One compressor per thread and window size, reset for each message: building one
     /// allocates its tables. The windows (log2) are zlib's largest, and its smallest for raw
-    /// DEFLATE.
+    /// DEFLATE. zlib's default level: a broadcast is compressed once for all its recipients,
+    /// and against the fastest level it costs about 10 µs more per message and sends about a
+    /// third fewer bytes (1 KiB JSON).
     static COMPRESSORS: [RefCell<Compress>; 2] = [15, 9].map(|bits| {
-        RefCell::new(Compress::new_with_window_bits(Compression::fast(), false, bits))
+        RefCell::new(Compress::new_with_window_bits(Compression::default(), false, bits))
     });
 }
 
@@ -327,9 +329,8 @@ mod tests {
 
     #[test]
     fn a_narrow_window_socket_gets_a_compression_of_its_own() {
-        // Random letters: the fast level codes them at 8 bits each, so only matches shrink
-        // them. Repeated whole every 600 bytes: the wide window finds the repeats; the
-        // narrow one cannot reach back that far, and the message goes plain.
+        // Random letters, repeated whole every 600 bytes: the wide window finds the repeats,
+        // the narrow one cannot reach back that far and only codes the letters shorter.
         let block: Vec<u8> = random(600).map(|n| b'a' + (n % 26) as u8).collect();
         let message = block.repeat(4);
         let frame = Frame::data(&message, false);
@@ -338,9 +339,15 @@ mod tests {
             narrow: true,
         };
         let wide = frame.wire_deflated(ALL);
-        assert!(wide[0] == 0xC1 && wide.len() < 800, "wide {} B", wide.len());
-        assert!(inflate(wide) == message);
-        assert!(frame.wire_deflated(narrow) == frame.wire());
+        let small = frame.wire_deflated(narrow);
+        assert!(
+            wide.len() < 600 && small.len() > 1200,
+            "{} {}",
+            wide.len(),
+            small.len()
+        );
+        assert_eq!(small[0], 0xC1);
+        assert!(inflate(wide) == message && inflate(small) == message);
     }
 
     #[test]
