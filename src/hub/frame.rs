@@ -22,13 +22,18 @@ const FIN: u8 = 0x80;
 /// RFC 7692 §6: the first frame of a compressed message sets RSV1.
 const RSV1: u8 = 0x40;
 
+/// Cloned for each recipient: one reference count, the same as the bytes alone would take
+/// (on a line every core touches, so a second one would cost each delivery).
 #[derive(Clone, Debug)]
-pub struct Frame {
+pub struct Frame(Arc<Encoded>);
+
+#[derive(Debug)]
+struct Encoded {
     wire: Bytes,
     /// Where the payload starts in `wire`.
     header: u8,
-    /// Application data only: the compressed frame, once a writer has needed it.
-    deflated: Option<Arc<Deflated>>,
+    /// Text and binary frames only: the compressed frame, once a writer has needed it.
+    deflated: Option<Deflated>,
 }
 
 /// A message's compressed frames, one per window size, each made when first needed (`None`
@@ -51,7 +56,7 @@ pub struct Deflate {
 
 impl PartialEq for Frame {
     fn eq(&self, other: &Frame) -> bool {
-        self.wire == other.wire
+        self.0.wire == other.0.wire
     }
 }
 
@@ -72,28 +77,31 @@ fn put_header(wire: &mut BytesMut, first: u8, len: usize) {
 }
 
 impl Frame {
+    /// `compressible`: application data, which may go compressed.
+    fn new(wire: Bytes, header: u8, compressible: bool) -> Frame {
+        Frame(Arc::new(Encoded {
+            wire,
+            header,
+            deflated: compressible.then(Deflated::default),
+        }))
+    }
+
     fn encode(opcode: u8, payload: &[u8]) -> Frame {
         let mut wire = BytesMut::with_capacity(payload.len() + 10);
         put_header(&mut wire, FIN | opcode, payload.len());
         let header = wire.len() as u8;
         wire.put_slice(payload);
-        Frame {
-            wire: wire.freeze(),
-            header,
-            deflated: None,
-        }
+        Frame::new(wire.freeze(), header, matches!(opcode, TEXT | BINARY))
     }
 
     /// Application data: a text frame, unless `binary` is asked for or the bytes are not UTF-8
     /// (which cannot travel in a text frame), then a binary one.
     pub fn data(data: &[u8], binary: bool) -> Frame {
         let binary = binary || std::str::from_utf8(data).is_err();
-        Frame {
-            deflated: Some(Arc::default()),
-            ..Frame::encode(if binary { BINARY } else { TEXT }, data)
-        }
+        Frame::encode(if binary { BINARY } else { TEXT }, data)
     }
 
+    /// A text frame: application data, or one of the server's own replies.
     pub fn text(text: impl AsRef<str>) -> Frame {
         Frame::encode(TEXT, text.as_ref().as_bytes())
     }
@@ -116,15 +124,11 @@ impl Frame {
     /// Bytes tungstenite's reader encoded itself (a pong, the answer to a client's close):
     /// whole control frames, written as they are.
     pub fn encoded(wire: Bytes) -> Frame {
-        Frame {
-            wire,
-            header: 0,
-            deflated: None,
-        }
+        Frame::new(wire, 0, false)
     }
 
     fn opcode(&self) -> u8 {
-        self.wire.first().map_or(0, |b| b & 0x0f)
+        self.0.wire.first().map_or(0, |b| b & 0x0f)
     }
 
     /// Application data or a protocol reply, as opposed to a ping, pong or close: only data
@@ -139,25 +143,26 @@ impl Frame {
 
     /// The payload, without the header (shares the bytes).
     pub fn payload(&self) -> Bytes {
-        self.wire.slice(usize::from(self.header)..)
+        self.0.wire.slice(usize::from(self.0.header)..)
     }
 
     /// The frame as it goes on the wire.
     pub fn wire(&self) -> &[u8] {
-        &self.wire
+        &self.0.wire
     }
 
-    /// The frame as it goes to a socket that negotiated permessage-deflate: application data
-    /// of at least the threshold goes compressed, if that makes it smaller. Compressed once
+    /// The frame as it goes to a socket that negotiated permessage-deflate: a text or binary
+    /// frame of at least the threshold goes compressed, if that makes it smaller. Compressed once
     /// per window size, by the first writer that asks; the same bytes every later time.
     pub fn wire_deflated(&self, deflate: Deflate) -> &[u8] {
-        let payload = &self.wire[usize::from(self.header)..];
+        let payload = &self.0.wire[usize::from(self.0.header)..];
         let Some(deflated) = self
+            .0
             .deflated
             .as_ref()
             .filter(|_| payload.len() >= deflate.threshold)
         else {
-            return &self.wire;
+            return &self.0.wire;
         };
         let cell = match deflate.narrow {
             false => &deflated.wide,
@@ -166,18 +171,20 @@ impl Frame {
         // Two writers that both find it missing both compress, and one result is kept: no
         // writer ever waits on another's compression.
         if cell.get().is_none() {
-            let _ = cell.set(compress(self.wire[0], payload, deflate.narrow));
+            let _ = cell.set(compress(self.0.wire[0], payload, deflate.narrow));
         }
-        cell.get().and_then(Option::as_deref).unwrap_or(&self.wire)
+        cell.get()
+            .and_then(Option::as_deref)
+            .unwrap_or(&self.0.wire)
     }
 
     /// Bytes on the wire.
     pub fn len(&self) -> usize {
-        self.wire.len()
+        self.0.wire.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.wire.is_empty()
+        self.0.wire.is_empty()
     }
 }
 
@@ -299,7 +306,7 @@ mod tests {
         assert_eq!(inflate(deflated), json.as_bytes());
         // The copy in another outbox gets the same bytes, not a second compression.
         assert_eq!(copy.wire_deflated(WIDE_256).as_ptr(), deflated.as_ptr());
-        // Under the threshold, or not application data: as it is.
+        // Under the threshold, or a control frame: as it is.
         assert_eq!(
             frame.wire_deflated(Deflate {
                 threshold: json.len() + 1,
@@ -307,8 +314,8 @@ mod tests {
             }),
             frame.wire()
         );
-        let reply = Frame::text(&json);
-        assert_eq!(reply.wire_deflated(ALL), reply.wire());
+        let ping = Frame::ping(&[b'p'; 100]);
+        assert_eq!(ping.wire_deflated(ALL), ping.wire());
     }
 
     /// Pseudo-random numbers, the same every run.
