@@ -166,14 +166,13 @@ where
     // one (with the handshake's headers, query and the rest) ends here and frees its memory.
     // Boxed: the stream is large, and a value moved through nested futures is laid out in
     // each of them; behind a pointer, idle connections' tasks stay small.
-    let deflate = handshake.deflate;
     tokio::spawn(live(
         conn,
         socket,
-        write,
+        Outgoing::new(write, handshake.deflate),
         Box::new(stream),
         node,
-        (handshake.slot, deflate),
+        handshake.slot,
     ));
 }
 
@@ -181,10 +180,10 @@ where
 async fn live<S>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,
-    write: WriteHalf<S>,
+    out: Outgoing<WriteHalf<S>>,
     stream: Reader<S>,
     node: Arc<Node>,
-    (slot, deflate): (Option<Slot>, Option<Deflate>),
+    slot: Option<Slot>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -192,7 +191,7 @@ async fn live<S>(
     let writer = tokio::spawn(super::writer::write_task(
         conn.clone(),
         socket.clone(),
-        Outgoing::new(write, deflate),
+        out,
         node.clone(),
     ));
     survive_panic(
