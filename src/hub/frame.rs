@@ -18,6 +18,7 @@ const TEXT: u8 = 0x1;
 const BINARY: u8 = 0x2;
 const CLOSE: u8 = 0x8;
 const PING: u8 = 0x9;
+const PONG: u8 = 0xA;
 const FIN: u8 = 0x80;
 /// RFC 7692 §6: the first frame of a compressed message sets RSV1.
 const RSV1: u8 = 0x40;
@@ -139,6 +140,10 @@ impl Frame {
 
     pub fn is_close(&self) -> bool {
         self.opcode() == CLOSE
+    }
+
+    pub fn is_pong(&self) -> bool {
+        self.opcode() == PONG
     }
 
     /// The payload, without the header (shares the bytes).

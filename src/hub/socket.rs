@@ -1,8 +1,8 @@
 //! `Socket`: one network attachment of a connection, its close request and why it ended; and
 //! the close reasons reported to the worker.
 
+use super::Frame;
 use crate::shutdown::Shutdown;
-use bytes::Bytes;
 use parking_lot::Mutex;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::Notify;
@@ -53,7 +53,7 @@ pub struct Socket {
     cause: OnceLock<CloseCause>,
     /// Frames the reader's tungstenite encoded itself (pongs, the answer to a client's close),
     /// for the writer to send: the writer alone owns the socket's write side.
-    replies: Mutex<Vec<Bytes>>,
+    replies: Mutex<Vec<Frame>>,
     replies_queued: Notify,
 }
 
@@ -66,27 +66,24 @@ impl Socket {
     /// pong, but they do not pile up for a client that pings and never reads: past
     /// `PONGS_WAITING`, the oldest waiting pong goes (RFC 6455 §5.5.3 allows answering only
     /// the latest), and none follows a close.
-    pub fn queue_reply(&self, wire: Bytes) {
-        const PONG: u8 = 0x8A;
-        const CLOSE: u8 = 0x88;
+    pub fn queue_reply(&self, frame: Frame) {
         const PONGS_WAITING: usize = 32;
-        let is = |frame: &Bytes, opcode| frame.first() == Some(&opcode);
         let mut replies = self.replies.lock();
-        if is(&wire, PONG) {
-            if replies.iter().any(|r| is(r, CLOSE)) {
+        if frame.is_pong() {
+            if replies.iter().any(Frame::is_close) {
                 return;
             }
-            if replies.iter().filter(|r| is(r, PONG)).count() >= PONGS_WAITING {
-                let oldest = replies.iter().position(|r| is(r, PONG));
+            if replies.iter().filter(|r| r.is_pong()).count() >= PONGS_WAITING {
+                let oldest = replies.iter().position(Frame::is_pong);
                 replies.remove(oldest.expect("counted"));
             }
         }
-        replies.push(wire);
+        replies.push(frame);
         drop(replies);
         self.replies_queued.notify_one();
     }
 
-    pub fn take_replies(&self) -> Vec<Bytes> {
+    pub fn take_replies(&self) -> Vec<Frame> {
         std::mem::take(&mut *self.replies.lock())
     }
 

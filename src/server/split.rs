@@ -8,6 +8,7 @@
 
 use super::inflate::Inflater;
 use crate::hub::connection::Socket;
+use crate::hub::Frame;
 use bytes::Bytes;
 use std::io;
 use std::pin::Pin;
@@ -62,7 +63,8 @@ impl<R: Unpin> AsyncWrite for ReadSide<R> {
         _: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.socket.queue_reply(Bytes::copy_from_slice(buf));
+        self.socket
+            .queue_reply(Frame::encoded(Bytes::copy_from_slice(buf)));
         Poll::Ready(Ok(buf.len()))
     }
 

@@ -58,7 +58,7 @@ async fn write_loop<W>(
     let ping = |node: &Node| Frame::ping(&node.now_ns().to_be_bytes());
     loop {
         for reply in socket.take_replies() {
-            out.push(Frame::encoded(reply));
+            out.push(reply);
         }
         if conn.take_ping_now() {
             out.push(ping(&node));
@@ -129,7 +129,7 @@ async fn write_loop<W>(
     socket.released.trigger();
     // The answer to a client's close, if tungstenite gave one, goes out as the last frame.
     for reply in socket.take_replies() {
-        out.push(Frame::encoded(reply));
+        out.push(reply);
     }
     let _ = tokio::time::timeout(CLOSE_GRACE, async {
         // What was queued before the close, once: a busy channel keeps queueing until the
