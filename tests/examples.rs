@@ -35,11 +35,22 @@ async fn reconnection_example_client_drops_and_comes_back_missing_nothing() {
         welcome["resume_token"].as_str().unwrap().to_string(),
     );
     let mut bob = connect(&worker.url("/ws")).await;
-    json(&mut bob).await;
+    let bob_id = json(&mut bob).await["id"].as_str().unwrap().to_string();
     drop(alice); // the network drops
     tokio::time::sleep(Duration::from_millis(300)).await;
     send_text(&mut bob, r#"{"text":"while you were away"}"#).await;
     assert_eq!(json(&mut bob).await["text"], "while you were away");
+    // Bob's echo can arrive while broadcast() is still queueing for the others: a message the
+    // worker ignores, once logged, says that broadcast() returned. Else a resume racing it
+    // gets the message live rather than replayed, and the count says 0.
+    send_text(&mut bob, "{}").await;
+    worker.wait_until("the worker to take bob's second message", T, |events| {
+        events
+            .iter()
+            .filter(|e| e["connection"] == bob_id.as_str() && e["type"] == "message")
+            .count()
+            == 2
+    });
     let mut back = connect(&worker.url(&format!("/ws?resume={token}"))).await;
     assert_eq!(json(&mut back).await["text"], "while you were away");
     let resumed = json(&mut back).await;
