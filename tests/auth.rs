@@ -102,7 +102,7 @@ async fn a_slow_or_missing_endpoint_gives_503_and_the_breaker_then_fails_fast() 
     );
     let took = t0.elapsed();
     assert!(
-        took >= Duration::from_millis(900) && took < Duration::from_millis(2500),
+        took >= Duration::from_millis(900) && took < Duration::from_millis(2900),
         "bounded by auth_timeout: {took:?}"
     );
 
@@ -127,7 +127,7 @@ async fn a_slow_or_missing_endpoint_gives_503_and_the_breaker_then_fails_fast() 
         503
     );
     assert!(
-        t0.elapsed() < Duration::from_millis(200),
+        t0.elapsed() < Duration::from_millis(500),
         "fast: {:?}",
         t0.elapsed()
     );

@@ -101,13 +101,15 @@ impl Chat {
     }
 
     /// Runs the hostile page against it; what the browser saw.
-    fn attack(&self, attacker_port: u16, marker: &str) -> Value {
+    /// `expect_attack`: the control run, where the attacks are expected to land.
+    fn attack(&self, attacker_port: u16, marker: &str, expect_attack: bool) -> Value {
         let input = serde_json::json!({
             "app_url": format!("http://127.0.0.1:{}/", self.pages),
             "ws_url": format!("ws://127.0.0.1:{}/ws", self.ws),
             "admin_url": format!("http://{}", self.admin),
             "attacker_port": attacker_port,
             "marker": marker,
+            "expect_attack": expect_attack,
         });
         let output = Command::new("node")
             .arg(root().join("tests/browser/hostile_page.mjs"))
@@ -169,7 +171,7 @@ fn victim_user(before: &[String]) -> String {
 #[test]
 fn a_hostile_page_can_neither_hijack_the_socket_nor_drive_the_admin_api() {
     let chat = Chat::start(None);
-    let seen = chat.attack(free_port(), "PWNED-1");
+    let seen = chat.attack(free_port(), "PWNED-1", false);
     let (before, after) = (texts(&seen["before"]), texts(&seen["after"]));
     let user = victim_user(&before);
     assert!(
@@ -196,7 +198,7 @@ fn a_hostile_page_can_neither_hijack_the_socket_nor_drive_the_admin_api() {
 fn control_with_the_attackers_origin_allowed_both_attacks_go_through() {
     let attacker_port = free_port();
     let chat = Chat::start(Some(&format!("http://127.0.0.1:{attacker_port}")));
-    let seen = chat.attack(attacker_port, "PWNED-2");
+    let seen = chat.attack(attacker_port, "PWNED-2", true);
     let (before, after) = (texts(&seen["before"]), texts(&seen["after"]));
     let user = victim_user(&before);
     let ws = &seen["attack"]["ws"];

@@ -51,10 +51,18 @@ async fn judge(worker: &Worker, output: &std::process::Output, message: &str) {
                 .any(|e| e["type"] == "message" && e["payload"] == m.as_str())
         })
     });
-    // The broadcast and the echo went compressed.
-    let stats = admin_get(worker, "/stats").await;
-    let sent = stats["compressed_frames_sent"].as_u64().unwrap();
-    assert!(sent >= 2, "{stats}");
+    // The broadcast and the echo went compressed: the writer counts them once written, so
+    // a moment after the client may have read them.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let stats = admin_get(worker, "/stats").await;
+        let sent = stats["compressed_frames_sent"].as_u64().unwrap();
+        if sent >= 2 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{stats}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,8 +31,9 @@ async fn subscribes_elsewhere_stay_prompt_during_a_large_fan_out() {
     // Bursts of 100 broadcasts to `big` until the probe is done, bounded in count (the
     // subscribers do not read: at most 2,000 x 2,000 frames of 66 B on loopback) and time.
     let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicBool::new(false));
     let publisher = {
-        let (node, stop) = (node.clone(), stop.clone());
+        let (node, stop, started) = (node.clone(), stop.clone(), started.clone());
         std::thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(60);
             let mut sent = 0u64;
@@ -41,12 +42,22 @@ async fn subscribes_elsewhere_stay_prompt_during_a_large_fan_out() {
                     broadcast(&node, "big", bytes(format!("{sent:x<64}")));
                     sent += 1;
                 }
+                started.store(true, Ordering::Release);
             }
             sent
         })
     };
 
     let mut probe = connect(addr, "/ws").await;
+    // A loaded machine may start the thread late: the probe measures only once bursts run.
+    let waiting = Instant::now();
+    while !started.load(Ordering::Acquire) {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(10),
+            "the publisher never started"
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     let mut rtts = Vec::with_capacity(ROUND_TRIPS);
     for i in 0..ROUND_TRIPS {
         let action = if i % 2 == 0 {

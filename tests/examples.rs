@@ -115,7 +115,7 @@ async fn maintenance_example_ghosts_everyone_then_releases_who_did_not_return() 
 async fn critical_example_a_drop_during_the_operation_closes_only_after_it() {
     let worker = Worker::start_script(
         "php/examples/ghosts/critical.php",
-        &[("OPERATION_MS", "800")],
+        &[("OPERATION_MS", "2000")],
     );
     let mut client = connect(&worker.url("/ws?tag=buyer")).await;
     let id = worker.open_id("buyer");

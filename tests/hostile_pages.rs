@@ -92,6 +92,11 @@ async fn a_cross_origin_page_with_the_users_cookie_is_refused() {
         403
     );
     assert_eq!(stat(&worker, "origin_refused").await, 2);
+    // The two accepted connections' opens first (one client dropped right after its 101),
+    // then a quiet moment in which a refused handshake would show up.
+    worker.wait_until("the two opens", Duration::from_secs(5), |events| {
+        events.iter().filter(|e| e["type"] == "open").count() >= 2
+    });
     tokio::time::sleep(QUIET).await;
     let opens = worker
         .events()

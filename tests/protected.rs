@@ -183,7 +183,9 @@ async fn an_unknown_resume_token_or_a_renamed_connection_gains_no_channel() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_over_message_rate_gets_errors_then_is_closed_1008() {
-    let worker = Worker::start(json!({"message_rate": 5, "message_burst": 5}));
+    // One token back per second: a loaded machine taking 200 ms over the 40 sends cannot let
+    // a sixth message through, as a rate of 5 would.
+    let worker = Worker::start(json!({"message_rate": 1, "message_burst": 5}));
     let mut client = connect(&worker.url("/ws?tag=a")).await;
     let mut bystander = connect(&worker.url("/ws?tag=b")).await;
     let id = worker.open_id("a");

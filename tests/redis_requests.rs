@@ -229,6 +229,9 @@ async fn reads_count_every_node_and_a_killed_node_leaves_them() {
     subscribe(&mut ann, "news").await;
     subscribe(&mut bob, "news").await;
     wait_subscribers(&redis, "frankenphp_ws:all", 3);
+    // A node registers a connection (and subscribes its user's topic) just after the 101.
+    wait_subscribers(&redis, "frankenphp_ws:user:ann", 2);
+    wait_subscribers(&redis, "frankenphp_ws:user:cid", 1);
 
     assert_eq!(
         php(&mut control, "frankenphp_ws_getClientsCount()").await,
@@ -346,6 +349,7 @@ async fn a_process_without_a_server_reaches_connections_and_reads_the_cluster() 
     let nodes = [node(&redis, "n1"), node(&redis, "n2")];
     let mut alice = client(&nodes[1], "alice").await;
     let _bob = client(&nodes[0], "bob").await;
+    wait_subscribers(&redis, "frankenphp_ws:user:alice", 1);
     wait_subscribers(&redis, "frankenphp_ws:user:bob", 1);
     wait_subscribers(&redis, "frankenphp_ws:all", 2);
     let out = cli(

@@ -10,14 +10,15 @@
 // Prints one JSON line: what the victim's page showed before and after, and what the attacker
 // saw. tests/browser.rs judges it.
 //
-// Usage: node hostile_page.mjs '{"app_url":…,"ws_url":…,"admin_url":…,"attacker_port":…,"marker":…}'
+// Usage: node hostile_page.mjs '{"app_url":…,"ws_url":…,"admin_url":…,"attacker_port":…,"marker":…,"expect_attack":…}'
+// With expect_attack (the control run), it waits for both attacks to reach the victim's page.
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 
-const { app_url, ws_url, admin_url, attacker_port, marker } = JSON.parse(process.argv[2]);
+const { app_url, ws_url, admin_url, attacker_port, marker, expect_attack } = JSON.parse(process.argv[2]);
 const channel = 'lobby';
 
 const attacker = http.createServer((req, res) => {
@@ -75,8 +76,15 @@ try {
     return { ws, fetch: fetched };
   }, { ws_url, admin_url, channel, marker });
 
-  // Anything the attacker made the server send has reached the victim's page by now.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  if (expect_attack) {
+    // The control run: both attacks land; a loaded machine may take more than a second.
+    await victim
+      .waitForFunction((m) => [...document.querySelectorAll('#log > *')].filter((c) => c.textContent.includes(m)).length >= 2, { timeout: 10000 }, marker)
+      .catch(() => {}); // tests/browser.rs says what is missing
+  } else {
+    // Anything the attacker made the server send has reached the victim's page by now.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   const after = await logOf(victim);
   console.log(JSON.stringify({ before, after, attack }));
 } finally {
