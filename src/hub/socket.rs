@@ -46,7 +46,7 @@ pub fn ending_for_good(why: &str) -> bool {
 #[derive(Default)]
 pub struct Socket {
     /// Fired when the server wants this socket closed; the writer sends `cause`.
-    pub closing: Shutdown,
+    closing: Shutdown,
     /// Fired when the writer has let go of the connection's frames: what it took and did not
     /// write is back in the connection's outbox (a takeover waits for it).
     pub released: Shutdown,
@@ -54,7 +54,9 @@ pub struct Socket {
     /// Frames the reader's tungstenite encoded itself (pongs, the answer to a client's close),
     /// for the writer to send: the writer alone owns the socket's write side.
     replies: Mutex<Vec<Frame>>,
-    replies_queued: Notify,
+    /// Wakes the writer: a reply was queued, or the socket is closing. One wake-up for both
+    /// keeps the writer's wait (held by every idle connection) one future smaller.
+    writer_wake: Notify,
 }
 
 impl Socket {
@@ -80,16 +82,32 @@ impl Socket {
         }
         replies.push(frame);
         drop(replies);
-        self.replies_queued.notify_one();
+        self.writer_wake.notify_one();
     }
 
     pub fn take_replies(&self) -> Vec<Frame> {
         std::mem::take(&mut *self.replies.lock())
     }
 
-    /// Returns once a reply is queued (at once if one was queued since the last wait).
-    pub async fn reply_queued(&self) {
-        self.replies_queued.notified().await
+    /// Returns once a reply is queued or the socket is closing (at once if either happened
+    /// since the last wait): the writer then looks at both.
+    pub async fn writer_wanted(&self) {
+        self.writer_wake.notified().await
+    }
+
+    /// Asks the socket's tasks to end it (with the cause recorded, or 1006 if none was).
+    pub fn shut(&self) {
+        self.closing.trigger();
+        self.writer_wake.notify_one();
+    }
+
+    pub fn is_closing(&self) -> bool {
+        self.closing.is_triggered()
+    }
+
+    /// Resolves once the socket is closing (at once if it already is).
+    pub async fn closing(&self) {
+        self.closing.wait().await
     }
 
     /// Asks the socket's tasks to close it with this code; the first cause wins.
@@ -99,7 +117,7 @@ impl Socket {
             reason,
             send_frame: true,
         });
-        self.closing.trigger();
+        self.shut();
     }
 
     /// Records why the socket ended, if nothing was recorded before.
@@ -114,7 +132,7 @@ impl Socket {
             reason: reason::CLIENT_CLOSED,
             send_frame: false,
         });
-        self.closing.trigger();
+        self.shut();
     }
 
     /// Why the socket is closing, if anything asked it to yet.

@@ -1,13 +1,14 @@
-//! One client socket's life: the reader here turns frames into events (control messages go to
-//! `control`), the writer (`writer`) drains the connection's outbox into the socket. When
+//! One client socket's life: the connection is made or resumed here, then two tasks serve it.
+//! The reader (`reader`) turns frames into events, and the writer (`writer`) drains the
+//! connection's outbox into the socket. Every idle connection holds both tasks, so their
+//! futures are kept small (a few hundred bytes each; `ws-bench memory` measures it). When
 //! either side ends, both end; then the worker gets the end report (`Event::ending`), unless
 //! the connection is a ghost, which goes dormant until a client resumes it (`?resume=TOKEN`).
 
-use super::inflate::InflateError;
 use super::outgoing::Outgoing;
-use super::split::ReadSide;
+use super::reader::Reader;
 use crate::events::{Event, EventKind};
-use crate::hub::connection::{reason, CloseCause, Connection, Socket};
+use crate::hub::connection::{reason, Connection, Socket};
 use crate::hub::frame::Deflate;
 use crate::hub::stats::Stats;
 use crate::hub::Ended;
@@ -15,16 +16,15 @@ use crate::hub::Frame;
 use crate::log::LogLimiter;
 use crate::node::Node;
 use crate::protocol::{self};
-use crate::server::admission::{MessageRate, MessageVerdict, Slot};
+use crate::server::admission::Slot;
 use bytes::Bytes;
-use futures_util::StreamExt;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
-use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError, ProtocolError};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 /// How long a closing connection waits for the peer's close frame, or for a stuck write.
@@ -166,66 +166,72 @@ where
     // one (with the handshake's headers, query and the rest) ends here and frees its memory.
     // Boxed: the stream is large, and a value moved through nested futures is laid out in
     // each of them; behind a pointer, idle connections' tasks stay small.
+    let writer = tokio::spawn(super::writer::write_task(
+        conn.clone(),
+        socket.clone(),
+        Outgoing::new(write, handshake.deflate),
+        node.clone(),
+    ));
     tokio::spawn(live(
         conn,
         socket,
-        Outgoing::new(write, handshake.deflate),
+        writer,
         Box::new(stream),
         node,
         handshake.slot,
     ));
 }
 
-/// A connection's life: its writer task, its reader here, then the report of its end.
-async fn live<S>(
+/// A connection's life: its reader here, then the report of its end (once its writer is done).
+///
+/// An `async` block rather than an `async fn`: an `async fn` keeps a second copy of each
+/// argument in its state, which every idle connection would pay for.
+fn live<S>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,
-    out: Outgoing<WriteHalf<S>>,
+    mut writer: JoinHandle<()>,
     stream: Reader<S>,
     node: Arc<Node>,
     slot: Option<Slot>,
-) where
+) -> impl Future<Output = ()> + Send
+where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let _slot = slot;
-    let writer = tokio::spawn(super::writer::write_task(
-        conn.clone(),
-        socket.clone(),
-        out,
-        node.clone(),
-    ));
-    survive_panic(
-        &conn,
-        &socket,
-        read_loop(conn.clone(), socket.clone(), stream, node.clone()),
-    )
-    .await;
-    socket.closing.trigger();
-    let mut writer = writer;
-    let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
-    if finished.is_err() {
-        writer.abort();
-        // An aborted writer never said it let go; a takeover waiting for it goes on now.
-        socket.released.trigger();
-    }
+    async move {
+        // The admission place is held until the connection ends.
+        let _slot = &slot;
+        survive_panic(
+            &conn,
+            &socket,
+            super::reader::read_loop(conn.clone(), socket.clone(), stream, node.clone()),
+        )
+        .await;
+        socket.shut();
+        let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
+        if finished.is_err() {
+            writer.abort();
+            // An aborted writer never said it let go; a takeover waiting for it goes on now.
+            socket.released.trigger();
+        }
 
-    let Ended::Closed(cause) = node.hub.socket_ended(&conn, &socket) else {
-        return;
-    };
-    let counter = match cause.reason {
-        reason::SLOW_CONSUMER => Some(&node.hub.stats.slow_consumer_closes),
-        reason::MESSAGE_TOO_BIG => Some(&node.hub.stats.oversize_closes),
-        reason::PROTOCOL_ERROR => Some(&node.hub.stats.protocol_error_closes),
-        reason::TIMEOUT => Some(&node.hub.stats.timeout_closes),
-        reason::RATE_LIMITED => Some(&node.hub.stats.rate_limit_closes),
-        _ => None,
-    };
-    if let Some(counter) = counter {
-        Stats::add(counter, 1);
-    }
-    log_close(&conn, cause.code, cause.reason);
-    for event in Event::ending(&conn, cause.code, cause.reason, false) {
-        emit!(&node, event);
+        let Ended::Closed(cause) = node.hub.socket_ended(&conn, &socket) else {
+            return;
+        };
+        let counter = match cause.reason {
+            reason::SLOW_CONSUMER => Some(&node.hub.stats.slow_consumer_closes),
+            reason::MESSAGE_TOO_BIG => Some(&node.hub.stats.oversize_closes),
+            reason::PROTOCOL_ERROR => Some(&node.hub.stats.protocol_error_closes),
+            reason::TIMEOUT => Some(&node.hub.stats.timeout_closes),
+            reason::RATE_LIMITED => Some(&node.hub.stats.rate_limit_closes),
+            _ => None,
+        };
+        if let Some(counter) = counter {
+            Stats::add(counter, 1);
+        }
+        log_close(&conn, cause.code, cause.reason);
+        for event in Event::ending(&conn, cause.code, cause.reason, false) {
+            emit!(&node, event);
+        }
     }
 }
 
@@ -233,25 +239,30 @@ async fn live<S>(
 /// connection closes with 1011 `internal_error`, and its end is reported as any other: the
 /// worker still gets `beforeClose` and `close`, and the connection's state is freed.
 /// True if it panicked.
-pub(super) async fn survive_panic(
-    conn: &Connection,
-    socket: &Socket,
-    task: impl std::future::Future<Output = ()>,
-) -> bool {
+///
+/// A combinator rather than an `async fn`, which would hold `task` twice (the argument and
+/// the future it awaits): a connection's largest futures are wrapped here.
+pub(super) fn survive_panic<'a>(
+    conn: &'a Connection,
+    socket: &'a Socket,
+    task: impl Future<Output = ()> + 'a,
+) -> impl Future<Output = bool> + 'a {
     use futures_util::FutureExt;
-    let Err(panic) = std::panic::AssertUnwindSafe(task).catch_unwind().await else {
-        return false;
-    };
-    {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a non-string panic".into());
-        tracing::error!(connection = %conn.id(), "a connection task panicked: {what}; closing it with 1011");
-        socket.close(1011, reason::INTERNAL_ERROR);
-    }
-    true
+    std::panic::AssertUnwindSafe(task)
+        .catch_unwind()
+        .map(move |result| {
+            let Err(panic) = result else {
+                return false;
+            };
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a non-string panic".into());
+            tracing::error!(connection = %conn.id(), "a connection task panicked: {what}; closing it with 1011");
+            socket.close(1011, reason::INTERNAL_ERROR);
+            true
+        })
 }
 
 /// Closes that clients cause at will are logged at most once a second per cause.
@@ -269,125 +280,5 @@ fn log_close(conn: &Connection, code: u16, why: &str) {
     };
     if let Some(suppressed) = limiter.allow() {
         tracing::warn!(connection = %conn.id(), remote = %conn.remote_addr, suppressed, "connection closed ({code}, {why})");
-    }
-}
-
-type Reader<S> = Box<WebSocketStream<ReadSide<ReadHalf<S>>>>;
-
-async fn read_loop<S>(
-    conn: Arc<Connection>,
-    socket: Arc<Socket>,
-    mut stream: Reader<S>,
-    node: Arc<Node>,
-) where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
-    let (conn, socket, node) = (&conn, &socket, &node);
-    // The application's own server side (admin token) is not rate limited.
-    let mut limiter = if conn.trusted {
-        None
-    } else {
-        MessageRate::new(node.config.message_rate, node.config.message_burst)
-    };
-    loop {
-        let next = tokio::select! {
-            biased;
-            _ = socket.closing.wait() => {
-                // Our close frame is on its way: give the peer a moment to answer it.
-                let _ = Box::pin(tokio::time::timeout(CLOSE_GRACE, async {
-                    while let Some(Ok(_)) = stream.next().await {}
-                }))
-                .await;
-                return;
-            }
-            next = stream.next() => next,
-        };
-        let message = match next {
-            Some(Ok(message)) => message,
-            Some(Err(error)) => {
-                fail(socket, &error);
-                continue;
-            }
-            None => {
-                socket.dropped();
-                return;
-            }
-        };
-        conn.heard_from(node.now_ms());
-        if let (Some(rate), Message::Text(_) | Message::Binary(_)) = (limiter.as_mut(), &message) {
-            match rate.check(std::time::Instant::now()) {
-                MessageVerdict::Pass => {}
-                MessageVerdict::Refuse => {
-                    Stats::add(&node.hub.stats.messages_rate_limited, 1);
-                    let why = format!(
-                        "more than {} messages per second; this one was dropped",
-                        node.config.message_rate
-                    );
-                    let error = protocol::ProtocolError::new("rate_limited", why);
-                    conn.reply(Frame::text(error.to_json()));
-                    continue;
-                }
-                MessageVerdict::Close => {
-                    socket.close(1008, reason::RATE_LIMITED);
-                    continue;
-                }
-            }
-        }
-        match message {
-            Message::Text(text) => {
-                Stats::add(&node.hub.stats.messages_received, 1);
-                match protocol::parse_control(text.as_str()) {
-                    None => {
-                        let payload = Some(Bytes::from(text));
-                        emit!(node, conn, EventKind::Message { binary: false }, payload);
-                    }
-                    Some(control) => {
-                        Box::pin(super::control::handle_control(conn, node, control)).await
-                    }
-                }
-            }
-            Message::Binary(data) => {
-                Stats::add(&node.hub.stats.messages_received, 1);
-                emit!(node, conn, EventKind::Message { binary: true }, Some(data));
-            }
-            Message::Close(frame) => {
-                let code = frame.map(|f| u16::from(f.code)).unwrap_or(1005);
-                socket.end(CloseCause {
-                    code,
-                    reason: reason::CLIENT_CLOSED,
-                    send_frame: false,
-                });
-                // tungstenite answers the close; the stream ends on the next read.
-            }
-            Message::Pong(payload) => {
-                // Our pings carry the node clock in ns: the round trip is the difference.
-                if let Ok(sent) = <[u8; 8]>::try_from(payload.as_ref()) {
-                    conn.set_rtt_ns(node.now_ns().saturating_sub(u64::from_be_bytes(sent)));
-                }
-            }
-            Message::Ping(_) | Message::Frame(_) => {}
-        }
-    }
-}
-
-/// Maps a read error to the RFC 6455 close code; only this socket is affected.
-fn fail(socket: &Socket, error: &WsError) {
-    let inflating = match error {
-        WsError::Io(e) => e.get_ref().and_then(|e| e.downcast_ref::<InflateError>()),
-        _ => None,
-    };
-    match inflating {
-        Some(InflateError::TooBig) => return socket.close(1009, reason::MESSAGE_TOO_BIG),
-        Some(InflateError::Corrupt) => return socket.close(1007, reason::PROTOCOL_ERROR),
-        None => {}
-    }
-    match error {
-        WsError::Capacity(CapacityError::MessageTooLong { .. }) => {
-            socket.close(1009, reason::MESSAGE_TOO_BIG);
-        }
-        WsError::Utf8(_) => socket.close(1007, reason::PROTOCOL_ERROR),
-        WsError::Protocol(ProtocolError::ResetWithoutClosingHandshake) => socket.dropped(),
-        WsError::Protocol(_) | WsError::Capacity(_) => socket.close(1002, reason::PROTOCOL_ERROR),
-        _ => socket.dropped(),
     }
 }

@@ -14,6 +14,7 @@ pub mod inflate;
 pub mod origin;
 mod outgoing;
 pub mod proxies;
+mod reader;
 mod split;
 pub mod tls;
 pub mod upgrade;
