@@ -161,14 +161,17 @@ impl Hub {
                 }
                 *current = None;
             }
+            // Closed before the switch: a send just after it wakes whichever writer waits,
+            // and the old one, closing, gives back what it takes instead of writing it to a
+            // socket that may be dead.
+            if let Some(old) = &old {
+                old.close(1000, reason::TAKEN_OVER);
+            }
             conn.set_life(&mut life, Life::Live(socket));
             conn.reset_backlog();
             old
         };
         self.tokens.lock().remove(token);
-        if let Some(old) = &old {
-            old.close(1000, reason::TAKEN_OVER);
-        }
         Some((conn, old))
     }
 }

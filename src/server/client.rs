@@ -210,9 +210,10 @@ where
         let finished = Box::pin(tokio::time::timeout(CLOSE_GRACE, &mut writer)).await;
         if finished.is_err() {
             writer.abort();
-            // An aborted writer never said it let go; a takeover waiting for it goes on now.
-            socket.released.trigger();
         }
+        // A writer aborted, or one that panicked outside `survive_panic`, never said it let
+        // go: a takeover waiting for it goes on now (once said, saying it again does nothing).
+        socket.released.trigger();
 
         let Ended::Closed(cause) = node.hub.socket_ended(&conn, &socket) else {
             return;

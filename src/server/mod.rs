@@ -1,5 +1,6 @@
 //! The network side: the WebSocket listener (`upgrade`, behind `admission` limits and, for
-//! wss://, `tls`), the tasks of each client (`client`), permessage-deflate (`deflate`,
+//! wss://, `tls`), each client (`client`, which starts its `reader` and `writer` tasks),
+//! permessage-deflate (`deflate`,
 //! `inflate`) and the admin HTTP API (`admin`). Everything here runs on tokio threads and
 //! never touches Zend.
 
