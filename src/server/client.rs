@@ -1,7 +1,9 @@
 //! One client socket's life: the connection is made or resumed here, then two tasks serve it.
 //! The reader (`reader`) turns frames into events, and the writer (`writer`) drains the
 //! connection's outbox into the socket. Every idle connection holds both tasks, so their
-//! futures are kept small (a few hundred bytes each; `ws-bench memory` measures it). When
+//! futures are kept small (a few hundred bytes each; `ws-bench memory` measures it): their
+//! bodies are `async` blocks returned by plain functions, because an `async fn` keeps a
+//! second copy of each argument in its state, and `survive_panic` is a combinator. When
 //! either side ends, both end; then the worker gets the end report (`Event::ending`), unless
 //! the connection is a ghost, which goes dormant until a client resumes it (`?resume=TOKEN`).
 
@@ -183,9 +185,6 @@ where
 }
 
 /// A connection's life: its reader here, then the report of its end (once its writer is done).
-///
-/// An `async` block rather than an `async fn`: an `async fn` keeps a second copy of each
-/// argument in its state, which every idle connection would pay for.
 fn live<S>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,

@@ -31,8 +31,7 @@ pub(super) type Reader<S> = Box<WebSocketStream<ReadSide<ReadHalf<S>>>>;
 /// What handling one message still has to wait for.
 type Wait<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
-/// Reads until the client goes or the socket is asked to close. An `async` block rather than
-/// an `async fn`, which would keep a second copy of each argument in its state.
+/// Reads until the client goes or the socket is asked to close.
 pub(super) fn read_loop<S>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,

@@ -15,9 +15,6 @@ use tokio::io::AsyncWrite;
 
 /// The writer owns the write side, so that if `write_loop` panics it is still here to tell
 /// the client 1011 (the reader is woken by `socket.close` and ends the connection).
-///
-/// An `async` block rather than an `async fn`, which would keep a second copy of `out` in
-/// every idle connection's task.
 pub(super) fn write_task<W>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,
@@ -48,8 +45,6 @@ where
     }
 }
 
-/// An `async` block rather than an `async fn`, which would keep a second copy of each
-/// argument in the state every idle connection holds.
 fn write_loop<'a, W>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,
