@@ -138,7 +138,7 @@ fn scenario(
     let url = format!("ws://{listen}/ws");
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let expected: HashSet<String> = runtime.block_on(async {
+    let (expected, checks) = runtime.block_on(async {
         let (replies_tx, mut replies) = mpsc::unbounded_channel();
         let mut all = Vec::with_capacity(clients);
         for index in 0..clients {
@@ -196,8 +196,10 @@ fn scenario(
             .map(String::as_str)
             .collect();
         let deadline = std::time::Instant::now() + wait;
+        let mut checks = 0;
         loop {
             tokio::time::sleep(Duration::from_millis(250) * slow).await;
+            checks += 1;
             all[1]
                 .send
                 .send(format!("check:{}", closed.join(",")))
@@ -237,7 +239,7 @@ fn scenario(
         if let Ok(extra) = replies.try_recv() {
             panic!("a reply nobody asked for: {extra:?}");
         }
-        expected
+        (expected, checks)
     });
 
     // Module shutdown stops the server; the process exits cleanly.
@@ -264,13 +266,13 @@ fn scenario(
     }
     eprintln!("received per thread: {per_thread:?}; events: {events:?}");
     // Every event once: an open per client, a message per message sent (data, stress, the
-    // check, quits), a beforeClose and a close per client that closed (the rest close at
+    // checks, quits), a beforeClose and a close per client that closed (the rest close at
     // shutdown, when no thread loops any more).
     let count = |kind: &str| events.get(kind).copied().unwrap_or(0);
     assert_eq!(count("open"), clients as u64 + 1);
     assert_eq!(
         count("message"),
-        expected.len() as u64 + (stress + 1 + THREADS) as u64
+        expected.len() as u64 + (stress + checks + THREADS) as u64
     );
     assert_eq!(count("beforeClose"), closers as u64);
     assert_eq!(count("close"), closers as u64);
