@@ -54,6 +54,10 @@ pub enum Control {
     SetSubscriptions(Vec<String>),
     /// `{"action":"presence","status":S}`: the client sets its presence status.
     Presence(&'static str),
+    /// `{"action":"ack","seq":N}`: a connection that acknowledges has received every message
+    /// up to N. `None`: no whole number in `seq`. For a connection that does not acknowledge,
+    /// it is the application's own message.
+    Ack(Option<u64>),
     /// `{"sender":"server","notification":{...}}`: the channel and the notification to forward.
     Notify {
         channel: String,
@@ -152,6 +156,7 @@ fn parse_action(
                 "\"status\" must be a string",
             )),
         },
+        "ack" => Ok(Control::Ack(object.get("seq").and_then(Value::as_u64))),
         _ => return None,
     })
 }
@@ -240,6 +245,12 @@ pub fn subscribed_reply(channel: &str) -> String {
 /// the connection back.
 pub fn resume_token_message(token: &str) -> String {
     json!({"event": "resume_token", "token": token}).to_string()
+}
+
+/// A message to a connection that acknowledges (`?ack=1`): the application's text and its
+/// number, which the client acknowledges with `{"action":"ack","seq":N}`.
+pub fn sequenced_message(seq: u64, text: &str) -> String {
+    json!({"event": "message", "seq": seq, "data": text}).to_string()
 }
 
 pub fn unsubscribed_reply(channel: &str) -> String {

@@ -35,6 +35,8 @@ struct Encoded {
     header: u8,
     /// Text and binary frames only: the compressed frame, once a writer has needed it.
     deflated: Option<Deflated>,
+    /// Its number in an acknowledging connection's sequence (`sequenced`); 0 for any other.
+    seq: u64,
 }
 
 /// A message's compressed frames, one per window size, each made when first needed (`None`
@@ -84,6 +86,7 @@ impl Frame {
             wire,
             header,
             deflated: compressible.then(Deflated::default),
+            seq: 0,
         }))
     }
 
@@ -105,6 +108,29 @@ impl Frame {
     /// A text frame: application data, or one of the server's own replies.
     pub fn text(text: impl AsRef<str>) -> Frame {
         Frame::encode(TEXT, text.as_ref().as_bytes())
+    }
+
+    /// Application data numbered `seq` for a connection that acknowledges what it receives:
+    /// text in the JSON envelope (`protocol::sequenced_message`), binary behind the number in
+    /// 8 bytes, big-endian. Made per recipient: the number is that connection's.
+    pub fn sequenced(seq: u64, message: &Frame) -> Frame {
+        let payload = message.payload();
+        let mut frame = if message.opcode() == BINARY {
+            let mut data = Vec::with_capacity(8 + payload.len());
+            data.extend_from_slice(&seq.to_be_bytes());
+            data.extend_from_slice(&payload);
+            Frame::encode(BINARY, &data)
+        } else {
+            let text = std::str::from_utf8(&payload).expect("a text frame holds UTF-8");
+            Frame::text(crate::protocol::sequenced_message(seq, text))
+        };
+        Arc::get_mut(&mut frame.0).expect("not shared yet").seq = seq;
+        frame
+    }
+
+    /// The number `sequenced` gave it.
+    pub fn seq(&self) -> Option<u64> {
+        (self.0.seq != 0).then_some(self.0.seq)
     }
 
     pub fn ping(payload: &[u8]) -> Frame {

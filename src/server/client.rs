@@ -42,6 +42,10 @@ pub struct Handshake {
     pub trusted: bool,
     /// `?resume=TOKEN`: the client asks to take a dormant ghost back.
     pub resume: Option<String>,
+    /// `?ack=1`: the client acknowledges the messages it receives.
+    pub ack: bool,
+    /// `?last=N`: resuming, the client has every message up to N.
+    pub last: Option<u64>,
     /// The admission place, held as long as the socket lives (none when nothing is limited).
     pub slot: Option<Slot>,
     /// The subprotocol chosen (`subprotocols`), if any.
@@ -126,7 +130,10 @@ where
                 }
                 tracing::info!(connection = %conn.id(), "resumed while its old socket still looked alive: taken over");
             }
-            let replayed = conn.restart_outbox();
+            if handshake.ack {
+                conn.enable_acks();
+            }
+            let replayed = conn.restart_outbox(handshake.last);
             let count = Some(Bytes::from(replayed.to_string()));
             emit!(&node, &conn, EventKind::Resume, count);
             conn
@@ -142,6 +149,10 @@ where
                 (node.config.send_buffer, node.config.ghost_buffer),
                 node.now_ms(),
             ));
+            if handshake.ack {
+                // Before anything can be sent to it.
+                conn.enable_acks();
+            }
             node.hub.register(conn.clone());
             if node.config.resume_tokens_auto {
                 node.hub.activate_ghost(&conn.id());

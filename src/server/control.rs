@@ -83,6 +83,8 @@ pub(super) async fn handle_control(
                 }
             }
         }
+        // The reader acknowledges on the spot (`acknowledge`), or passes it on as a message.
+        Control::Ack(_) => {}
         Control::Presence(status) => {
             conn.set_presence(status);
             conn.reply(Frame::text(protocol::presence_reply(status)));
@@ -117,6 +119,24 @@ pub(super) async fn handle_control(
             }
         }
     }
+}
+
+/// `{"action":"ack","seq":N}` from a connection that acknowledges: what it has is not kept
+/// any longer. Silent when right; an error reply when `seq` is missing or ahead of what was sent.
+pub(super) fn acknowledge(conn: &Connection, node: &Node, seq: Option<u64>) {
+    Stats::add(&node.hub.stats.control_messages, 1);
+    let refused = match seq.map(|seq| conn.acknowledge(seq)) {
+        Some(Ok(())) => return,
+        Some(Err(ahead)) => format!(
+            "\"seq\" is past the last message sent ({}): acknowledge the last \"seq\" received",
+            ahead.last_sent
+        ),
+        None => "\"seq\" must be a whole number: the last message received".to_string(),
+    };
+    Stats::add(&node.hub.stats.control_errors, 1);
+    conn.reply(Frame::text(
+        protocol::ProtocolError::new("invalid_ack", refused).to_json(),
+    ));
 }
 
 /// How long the worker has to grant or deny a protected channel.

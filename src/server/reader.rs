@@ -14,7 +14,7 @@ use crate::hub::connection::{reason, CloseCause, Connection, Socket};
 use crate::hub::stats::Stats;
 use crate::hub::Frame;
 use crate::node::Node;
-use crate::protocol;
+use crate::protocol::{self, Control};
 use crate::server::admission::{MessageRate, MessageVerdict};
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -111,7 +111,16 @@ fn on_message<'a>(
     match message {
         Message::Text(text) => {
             Stats::add(&node.hub.stats.messages_received, 1);
-            match protocol::parse_control(text.as_str()) {
+            let control = match protocol::parse_control(text.as_str()) {
+                Some(Ok(Control::Ack(seq))) if conn.acknowledges() => {
+                    super::control::acknowledge(conn, node, seq);
+                    return None;
+                }
+                // From a client that does not acknowledge, `ack` is the application's action.
+                Some(Ok(Control::Ack(_))) | None => None,
+                control => control,
+            };
+            match control {
                 None => {
                     let payload = Some(Bytes::from(text));
                     backpressure(emit(

@@ -160,6 +160,10 @@ async fn handshake(
     let trusted = !config.admin_token.is_empty()
         && bearer.is_some_and(|t| constant_time_eq(t.as_bytes(), config.admin_token.as_bytes()));
     let query = parse_query(req.uri().query().unwrap_or(""));
+    let (ack, last) = match acknowledgements(&query) {
+        Ok(asked) => asked,
+        Err(why) => return reject(StatusCode::BAD_REQUEST, why),
+    };
     let user = if trusted {
         // The application's own server side, holding the admin token.
         None
@@ -205,6 +209,8 @@ async fn handshake(
         route: path,
         query,
         resume,
+        ack,
+        last,
         headers: req
             .headers()
             .iter()
@@ -282,4 +288,27 @@ mod tests {
         assert!(!route_matches("/ws", "/"));
         assert!(route_matches("/", "/anything"));
     }
+}
+
+/// `ack=1`: number messages and keep them until acknowledged; `last=N`: on resume, the number
+/// of the last message the client has.
+fn acknowledgements(query: &[(String, String)]) -> Result<(bool, Option<u64>), &'static str> {
+    let value = |key: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let ack = match value("ack") {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(_) => return Err("`ack` must be 1 (acknowledge messages) or 0\n"),
+    };
+    let last = match value("last") {
+        None => None,
+        Some(n) => Some(n.parse::<u64>().map_err(|_| {
+            "`last` must be the number of the last message received (a whole number)\n"
+        })?),
+    };
+    Ok((ack, last))
 }

@@ -7,6 +7,9 @@
 //! Every change of `Life` happens under one lock, so a disconnect, a release and a resume that
 //! race are ordered, and each close is reported exactly once.
 //!
+//! A connection that acknowledges (`acks`) also keeps what it sent until the client says it
+//! has it, so a resume replays what a dead network swallowed.
+//!
 //! Frames for the client go through the outbox to the writer task of the live socket, which
 //! takes the whole outbox at once. The bytes waiting behind what it writes are counted, and a
 //! client that lets more than `send_buffer` pile up is closed (1008, `slow_consumer`). The outbox is a plain
@@ -25,7 +28,10 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Notify;
 
+mod acks;
 mod outbox;
+
+pub use acks::{Acks, AheadOfSent};
 
 pub use super::socket::{reason, CloseCause, Socket};
 
@@ -53,6 +59,8 @@ pub struct Extra {
     pub grant_requests: Vec<String>,
     /// `None`: online.
     pub presence: Option<&'static str>,
+    /// The client acknowledges what it receives (`?ack=1`).
+    pub acks: Option<Acks>,
 }
 
 pub struct Connection {
@@ -78,6 +86,8 @@ pub struct Connection {
     subscriptions: Mutex<Vec<Arc<str>>>,
     extra: Mutex<Option<Box<Extra>>>,
     history_on: AtomicBool,
+    /// `extra.acks` is set: messages are numbered and kept until acknowledged.
+    acks_on: AtomicBool,
     /// Milliseconds (server clock) when the client was last heard from.
     last_seen_ms: AtomicU64,
     /// Application ping period in ms: 0 = the server's heartbeat only.
@@ -116,6 +126,7 @@ impl Connection {
             subscriptions: Mutex::new(Vec::new()),
             extra: Mutex::new(None),
             history_on: AtomicBool::new(false),
+            acks_on: AtomicBool::new(false),
             last_seen_ms: AtomicU64::new(now_ms),
             ping_interval_ms: AtomicU64::new(0),
             ping_now: AtomicBool::new(false),

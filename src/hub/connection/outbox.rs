@@ -4,6 +4,7 @@
 
 use super::{Connection, DORMANT, LIVE};
 use crate::hub::socket::reason;
+use parking_lot::MutexGuard;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 
@@ -19,6 +20,9 @@ impl Connection {
     pub fn send(&self, message: Frame) -> bool {
         if self.history_on.load(Ordering::Relaxed) {
             self.record(&message);
+        }
+        if self.acks_on.load(Ordering::Relaxed) && message.is_data() {
+            return self.send_sequenced(message);
         }
         match self.mode.load(Ordering::Acquire) {
             LIVE => self.send_live(message),
@@ -47,8 +51,15 @@ impl Connection {
     }
 
     fn send_live(&self, message: Frame) -> bool {
+        self.queue_live(self.outbox.lock(), message)
+    }
+
+    pub(super) fn queue_live(
+        &self,
+        mut outbox: MutexGuard<'_, VecDeque<Frame>>,
+        message: Frame,
+    ) -> bool {
         let len = message.len();
-        let mut outbox = self.outbox.lock();
         // `send_buffer` bounds the backlog waiting behind what the writer is writing. A
         // message alone in it always fits, whatever its size (up to `max_message_size`): a
         // client that reads gets it; one that does not is caught by the next frame.
@@ -122,14 +133,20 @@ impl Connection {
         self.queued_bytes.store(0, Ordering::Relaxed);
     }
 
-    /// Number of frames waiting; on resume, they are replayed first.
-    pub fn restart_outbox(&self) -> usize {
-        let outbox = self.outbox.lock();
+    /// On resume: the number of messages replayed, which the new writer takes first. For a
+    /// connection that acknowledges, that is every message after `last` (the client's own
+    /// count, or its last acknowledgement), written before or not.
+    pub fn restart_outbox(&self, last: Option<u64>) -> usize {
+        let mut outbox = self.outbox.lock();
         // The replay is what the new writer takes first: no backlog behind it yet.
         self.queued_bytes.store(0, Ordering::Relaxed);
+        let replayed = match self.acks_on.load(Ordering::Relaxed) {
+            true => self.replay_unacked(&mut outbox, last),
+            false => outbox.len(),
+        };
         if !outbox.is_empty() {
             self.attention.notify_one();
         }
-        outbox.len()
+        replayed
     }
 }
