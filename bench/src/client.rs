@@ -75,9 +75,14 @@ pub struct Conn {
 
 impl Conn {
     pub fn blocking(addr: SocketAddr) -> Conn {
+        Conn::blocking_at(addr, "/ws")
+    }
+
+    /// A connection to `path` (with its query string).
+    pub fn blocking_at(addr: SocketAddr, path: &str) -> Conn {
         let mut stream = TcpStream::connect(addr).expect("connect");
         stream.set_nodelay(true).unwrap();
-        stream.write_all(REQUEST.as_bytes()).unwrap();
+        stream.write_all(request(path).as_bytes()).unwrap();
         let mut head = Vec::new();
         let mut byte = [0u8; 1];
         while !head.ends_with(b"\r\n\r\n") {

@@ -10,6 +10,7 @@
 mod client;
 mod cluster;
 mod fanout;
+mod resume;
 mod worker;
 
 use client::{Conn, Pool};
@@ -54,6 +55,9 @@ fn main() {
     }
     if run("shootout") {
         shootout();
+    }
+    if run("resume") {
+        resume::resume();
     }
     if run("cluster") {
         cluster::cluster();
