@@ -161,6 +161,17 @@ fn parse_action(
     })
 }
 
+/// `{"action":"ack",…}`: `Some(seq)`, `seq` being `None` when it is not a whole number.
+pub fn parse_ack(text: &str) -> Option<Option<u64>> {
+    if !text.contains("\"ack\"") {
+        return None;
+    }
+    match parse_control(text) {
+        Some(Ok(Control::Ack(seq))) => Some(seq),
+        _ => None,
+    }
+}
+
 /// The most channels one `subscriptions` message may name.
 pub const MAX_SUBSCRIPTIONS: usize = 1000;
 
@@ -242,9 +253,10 @@ pub fn subscribed_reply(channel: &str) -> String {
 }
 
 /// The client's resume token (`resume_tokens=auto`): reconnecting with `?resume=TOKEN` takes
-/// the connection back.
-pub fn resume_token_message(token: &str) -> String {
-    json!({"event": "resume_token", "token": token}).to_string()
+/// the connection back. `resumed`: this socket took a ghost back (else it is a new
+/// connection, and a client that acknowledges starts counting again).
+pub fn resume_token_message(token: &str, resumed: bool) -> String {
+    json!({"event": "resume_token", "token": token, "resumed": resumed}).to_string()
 }
 
 /// A message to a connection that acknowledges (`?ack=1`): the application's text and its

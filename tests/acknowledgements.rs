@@ -50,10 +50,10 @@ async fn ack(client: &mut Client, seq: u64) {
     send_text(client, &format!(r#"{{"action":"ack","seq":{seq}}}"#)).await;
 }
 
-/// The network under a client dies without a FIN: it stops reading, and the server keeps
-/// writing into the kernel's buffers. The client comes back on a new socket with its token and
-/// the number of the last message it got: everything after it is replayed (what the kernel had
-/// taken included), then live traffic, nothing twice.
+/// The network under a client dies without a FIN after the server wrote m5..m9 to it (the old
+/// socket reads them here, so they surely left the server; the client never got them). The
+/// client comes back on a new socket with its token and the number of the last message it got:
+/// everything after it is replayed, then live traffic, nothing twice.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resume_replays_what_a_dead_network_swallowed_after_the_last_message_received() {
     let worker = Worker::start(json!({}));
@@ -68,21 +68,25 @@ async fn a_resume_replays_what_a_dead_network_swallowed_after_the_last_message_r
         assert_eq!(numbered(&mut old).await, (i as u64 + 1, format!("m{i}")));
     }
     ack(&mut old, 3).await;
-    // The network dies: the old client reads nothing more, its socket stays open.
+    // Written by the server, lost by the network: the old socket stays open, unnoticed.
     broadcast_all(&mut control, "news", &texts(5..10)).await;
+    for i in 5..10 {
+        assert_eq!(numbered(&mut old).await.0, i as u64 + 1);
+    }
 
     let started = std::time::Instant::now();
     let mut back = connect(&worker.url(&format!("/ws?resume={token}&last=5"))).await;
-    let resume = worker.wait_event("resume", T, |e| e["type"] == "resume");
+    assert_eq!(numbered(&mut back).await, (6, "m5".to_string()));
     assert!(
         started.elapsed() < Duration::from_secs(1),
         "taken over at once, not after a timeout"
     );
-    assert_eq!(resume["connection"], id.as_str());
-    assert_eq!(resume["payload"], "5", "m5..m9 replayed");
-    for i in 5..10 {
+    for i in 6..10 {
         assert_eq!(numbered(&mut back).await, (i as u64 + 1, format!("m{i}")));
     }
+    let resume = worker.wait_event("resume", T, |e| e["type"] == "resume");
+    assert_eq!(resume["connection"], id.as_str());
+    assert_eq!(resume["payload"], "5", "m5..m9 replayed");
     broadcast_all(&mut control, "news", &["after".to_string()]).await;
     assert_eq!(numbered(&mut back).await, (11, "after".to_string()));
     expect_silence(&mut back, Duration::from_millis(200)).await;
@@ -116,6 +120,13 @@ async fn a_dormant_ghost_replays_from_the_last_acknowledgement_with_binary_numbe
         assert_eq!(numbered(&mut client).await.0, i + 1);
     }
     ack(&mut client, 1).await;
+    // Answered after the acknowledgement is handled.
+    send_text(&mut client, r#"{"action":"presence","status":"away"}"#).await;
+    let presence = next_data(&mut client, T).await;
+    assert!(
+        presence.to_text().unwrap().contains("presence"),
+        "{presence:?}"
+    );
     // Dormant, or not yet noticed and taken over: either way the kept messages are replayed.
     client.close(None).await.unwrap();
 
@@ -152,14 +163,16 @@ async fn a_dormant_ghost_replays_from_the_last_acknowledgement_with_binary_numbe
 }
 
 /// An acknowledgement past what was sent, or without a number, gets an `invalid_ack` error and
-/// changes nothing; from a client that does not acknowledge, `ack` is the application's own
-/// message and reaches the worker.
+/// changes nothing (a resume still replays all); from a client that does not acknowledge,
+/// `ack` is the application's own message and reaches the worker.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_acknowledgement_gets_an_error_and_loses_nothing() {
     let worker = Worker::start(json!({}));
     let mut control = connect(&worker.url("/ws?tag=control")).await;
     let mut client = connect(&worker.url("/ws?tag=g&ack=1")).await;
     subscribe(&mut client, "news").await;
+    let id = worker.open_id("g");
+    let token = make_ghost(&mut control, &id).await;
     broadcast_all(&mut control, "news", &texts(0..2)).await;
     assert_eq!(numbered(&mut client).await.0, 1);
     assert_eq!(numbered(&mut client).await.0, 2);
@@ -173,6 +186,10 @@ async fn a_wrong_acknowledgement_gets_an_error_and_loses_nothing() {
         assert_eq!(reply["event"], "error", "{wrong}");
         assert_eq!(reply["code"], "invalid_ack", "{wrong}");
     }
+    // Taken over with nothing acknowledged: both come again.
+    let mut client = connect(&worker.url(&format!("/ws?resume={token}"))).await;
+    assert_eq!(numbered(&mut client).await, (1, "m0".to_string()));
+    assert_eq!(numbered(&mut client).await, (2, "m1".to_string()));
     ack(&mut client, 2).await;
     broadcast_all(&mut control, "news", &texts(2..3)).await;
     assert_eq!(numbered(&mut client).await, (3, "m2".to_string()));

@@ -392,11 +392,13 @@ async fn racing_drops_releases_and_resumes_lose_or_duplicate_nothing() {
     }
 }
 
-/// The token in a `resume_token` message (`resume_tokens=auto`).
-async fn token_message(client: &mut Client) -> String {
+/// The token in a `resume_token` message (`resume_tokens=auto`), which says whether the socket
+/// `resumed` a ghost.
+async fn token_message(client: &mut Client, resumed: bool) -> String {
     let frame = next_data(client, T).await;
     let message: serde_json::Value = serde_json::from_str(frame.to_text().unwrap()).unwrap();
     assert_eq!(message["event"], "resume_token", "{message}");
+    assert_eq!(message["resumed"], resumed, "{message}");
     message["token"].as_str().unwrap().to_string()
 }
 
@@ -406,9 +408,9 @@ async fn token_message(client: &mut Client) -> String {
 async fn resume_tokens_auto_hands_every_client_its_token_after_open_and_each_resume() {
     let worker = Worker::start(json!({"resume_tokens": "auto", "ghost_ttl": 30}));
     let mut control = connect(&worker.url("/ws?tag=control")).await;
-    token_message(&mut control).await;
+    token_message(&mut control, false).await;
     let mut client = connect(&worker.url("/ws?tag=a")).await;
-    let first = token_message(&mut client).await;
+    let first = token_message(&mut client, false).await;
     let id = worker.open_id("a");
     assert_eq!(
         php(&mut control, &format!("frankenphp_ws_isGhost('{id}')")).await,
@@ -419,8 +421,9 @@ async fn resume_tokens_auto_hands_every_client_its_token_after_open_and_each_res
     tokio::time::sleep(Duration::from_millis(300)).await;
     php(&mut control, &format!("frankenphp_ws_send('{id}', 'kept')")).await;
     let mut back = connect(&worker.url(&format!("/ws?resume={first}"))).await;
+    // The token first, saying it resumed; then the replay.
+    let second = token_message(&mut back, true).await;
     assert_eq!(next_data(&mut back, T).await, Message::text("kept"));
-    let second = token_message(&mut back).await;
     assert_ne!(second, first, "a token is spent by use");
     worker.wait_event("resume", T, |e| {
         e["type"] == "resume" && e["connection"] == id.as_str()
@@ -430,12 +433,12 @@ async fn resume_tokens_auto_hands_every_client_its_token_after_open_and_each_res
     drop(back);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut again = connect(&worker.url(&format!("/ws?resume={second}"))).await;
-    token_message(&mut again).await;
+    token_message(&mut again, true).await;
     assert_eq!(
         php(&mut control, "frankenphp_ws_getClientsCount()").await,
         json!(2)
     );
     let mut stale = connect(&worker.url(&format!("/ws?resume={first}&tag=stale"))).await;
-    token_message(&mut stale).await;
+    token_message(&mut stale, false).await;
     assert_ne!(worker.open_id("stale"), id);
 }

@@ -88,6 +88,9 @@ pub fn resume() {
     let (resumed, wall) = timed(tokens, move |token| {
         let started = Instant::now();
         let mut conn = Conn::blocking_at(listen, &format!("/ws?resume={token}&last=0"));
+        // The new token comes first, then the replay.
+        let told = conn.read_text();
+        assert!(told.windows(14).any(|w| w == br#""resumed":true"#));
         let first = conn.read_text();
         let took = started.elapsed();
         assert!(

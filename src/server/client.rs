@@ -117,6 +117,7 @@ where
         .resume
         .as_deref()
         .and_then(|token| node.hub.resume(token, socket.clone()));
+    let resumed_ghost = resumed.is_some();
     let conn = match resumed {
         Some((conn, old)) => {
             if let Some(old) = old {
@@ -129,9 +130,6 @@ where
                     tracing::warn!(connection = %conn.id(), "the old socket's writer did not let go in time; frames it held are lost");
                 }
                 tracing::info!(connection = %conn.id(), "resumed while its old socket still looked alive: taken over");
-            }
-            if handshake.ack {
-                conn.enable_acks();
             }
             let replayed = conn.restart_outbox(handshake.last);
             let count = Some(Bytes::from(replayed.to_string()));
@@ -170,8 +168,11 @@ where
     };
     if node.config.resume_tokens_auto {
         // The token to come back with: a fresh one after each resume (a token is spent by use).
+        // First, ahead of a replay or a send that raced the open: the client learns whether
+        // it resumed before any message, and so whether the numbering goes on or starts over.
         if let Some(token) = node.hub.resume_token(&conn.id()) {
-            conn.reply(Frame::text(protocol::resume_token_message(&token)));
+            let message = protocol::resume_token_message(&token, resumed_ghost);
+            conn.reply_first(Frame::text(message));
         }
     }
     conn.heard_from(node.now_ms());

@@ -88,6 +88,14 @@ fn on_message<'a>(
     message: Message,
 ) -> Option<Wait<'a>> {
     conn.heard_from(node.now_ms());
+    if let (true, Message::Text(text)) = (conn.acknowledges(), &message) {
+        // Not counted toward the message rate: a client that acknowledges a busy stream is
+        // not sending anything of its own.
+        if let Some(seq) = protocol::parse_ack(text.as_str()) {
+            super::control::acknowledge(conn, node, seq);
+            return None;
+        }
+    }
     if let (Some(rate), Message::Text(_) | Message::Binary(_)) = (limiter.as_mut(), &message) {
         match rate.check(std::time::Instant::now()) {
             MessageVerdict::Pass => {}
@@ -112,11 +120,8 @@ fn on_message<'a>(
         Message::Text(text) => {
             Stats::add(&node.hub.stats.messages_received, 1);
             let control = match protocol::parse_control(text.as_str()) {
-                Some(Ok(Control::Ack(seq))) if conn.acknowledges() => {
-                    super::control::acknowledge(conn, node, seq);
-                    return None;
-                }
-                // From a client that does not acknowledge, `ack` is the application's action.
+                // From a client that does not acknowledge, `ack` is the application's action
+                // (one that does was answered above).
                 Some(Ok(Control::Ack(_))) | None => None,
                 control => control,
             };

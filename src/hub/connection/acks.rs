@@ -8,12 +8,14 @@
 //! Without acknowledgements a frame is forgotten once written, and the frames a dead network
 //! swallowed are lost.
 //!
-//! The numbered frames are kept apart from the outbox (which holds what is still to write) and
-//! bounded by `ghost_buffer`, oldest dropped first: a client sees the gap in the numbers.
+//! The numbered frames are kept apart from the outbox (which holds what is still to write),
+//! while the connection is a ghost (nothing else can be resumed), within `ghost_buffer` frames
+//! and `send_buffer` bytes, oldest dropped first: a client sees the gap in the numbers. The
+//! mode is the connection's from its open: a resume neither turns it on nor off.
 
 use super::{Connection, DORMANT, LIVE};
 use crate::hub::Frame;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::Ordering;
 
 /// What an acknowledging connection has sent and not had acknowledged.
@@ -23,6 +25,8 @@ pub struct Acks {
     last_sent: u64,
     /// Numbered frames after the last acknowledged one, oldest first.
     unacked: VecDeque<Frame>,
+    /// Their bytes on the wire.
+    unacked_bytes: usize,
 }
 
 /// An acknowledgement for a number never sent: the client's bookkeeping is wrong.
@@ -39,9 +43,29 @@ impl Acks {
             });
         }
         while self.unacked.front().is_some_and(|f| f.seq() <= Some(seq)) {
-            self.unacked.pop_front();
+            self.drop_oldest();
         }
         Ok(())
+    }
+
+    /// Keeps `frame`, within `count` frames and `bytes` (the newest is kept whatever its size).
+    fn keep(&mut self, frame: Frame, count: usize, bytes: usize) {
+        if count == 0 {
+            return;
+        }
+        while !self.unacked.is_empty()
+            && (self.unacked.len() >= count || self.unacked_bytes + frame.len() > bytes)
+        {
+            self.drop_oldest();
+        }
+        self.unacked_bytes += frame.len();
+        self.unacked.push_back(frame);
+    }
+
+    fn drop_oldest(&mut self) {
+        if let Some(frame) = self.unacked.pop_front() {
+            self.unacked_bytes -= frame.len();
+        }
     }
 }
 
@@ -67,39 +91,58 @@ impl Connection {
         })
     }
 
-    /// Numbers `message`, keeps it, and queues it for the live socket. Numbered under the
-    /// outbox lock, so the numbers follow the order of the outbox, and a resume rebuilding the
-    /// outbox (`restart_outbox`) sees every message either kept here or not sent yet.
+    /// Numbers `message`, keeps it while the connection is a ghost (only a ghost can be
+    /// resumed), and queues it for the live socket. Numbered under the outbox lock, so the
+    /// numbers follow the order of the outbox. A message the slow-consumer rule refuses gets no
+    /// number and is not kept: the application is told it was not sent.
     pub(super) fn send_sequenced(&self, message: Frame) -> bool {
         let outbox = self.outbox.lock();
         let mode = self.mode.load(Ordering::Acquire);
         if mode != LIVE && mode != DORMANT {
             return false;
         }
-        let keep = self.ghost_buffer;
+        let (keep, bytes) = match self.is_ghost() {
+            true => (self.ghost_buffer, self.send_buffer),
+            false => (0, 0),
+        };
         let numbered = self.with_extra(|e| {
             let acks = e.acks.get_or_insert_with(Default::default);
-            acks.last_sent += 1;
-            let numbered = Frame::sequenced(acks.last_sent, &message);
-            if keep > 0 {
-                while acks.unacked.len() >= keep {
-                    acks.unacked.pop_front();
-                }
-                acks.unacked.push_back(numbered.clone());
+            let numbered = Frame::sequenced(acks.last_sent + 1, &message);
+            if mode == LIVE && !self.fits(numbered.len()) {
+                return None;
             }
-            numbered
+            acks.last_sent += 1;
+            acks.keep(numbered.clone(), keep, bytes);
+            Some(numbered)
         });
-        match mode {
-            LIVE => self.queue_live(outbox, numbered),
-            // Kept above: the resume replays it.
-            _ => true,
+        match (mode, numbered) {
+            (LIVE, Some(numbered)) => self.queue_live(outbox, numbered),
+            // Refused: queued all the same, for the slow-consumer rule to close the socket.
+            (LIVE, None) => self.queue_live(outbox, message),
+            // Dormant: kept above (if the bound allows), for the resume to replay.
+            _ => keep > 0,
         }
     }
 
-    /// On resume: the outbox becomes every kept message after `last` (what the client says it
-    /// has), then the protocol replies that were waiting. Numbered frames still in the outbox
-    /// are kept ones (or ones dropped for the bound): they are not queued twice. Returns how
-    /// many messages are replayed.
+    /// Frames a writer gives back: numbered ones still kept are dropped (the resume replays
+    /// them from here, once); the others go back as they were.
+    pub(super) fn without_kept(&self, batch: &mut VecDeque<Frame>) {
+        self.with_extra(|e| {
+            let Some(acks) = e.acks.as_ref() else {
+                return;
+            };
+            let kept = |seq: u64| {
+                acks.unacked
+                    .binary_search_by_key(&seq, |f| f.seq().unwrap_or(0))
+                    .is_ok()
+            };
+            batch.retain(|f| f.seq().is_none_or(|seq| !kept(seq)));
+        });
+    }
+
+    /// On resume: the outbox becomes every message after `last` (what the client says it has),
+    /// kept or still queued, each once and in order, then the protocol replies that were
+    /// waiting. Returns how many messages are replayed.
     pub(super) fn replay_unacked(&self, outbox: &mut VecDeque<Frame>, last: Option<u64>) -> usize {
         self.with_extra(|e| {
             let acks = e.acks.get_or_insert_with(Default::default);
@@ -107,9 +150,20 @@ impl Connection {
                 // A client that claims more than was sent is believed no further than that.
                 let _ = acks.acknowledge(last.min(acks.last_sent));
             }
-            let replies: Vec<Frame> = outbox.drain(..).filter(|f| f.seq().is_none()).collect();
-            outbox.extend(acks.unacked.iter().cloned());
-            let replayed = outbox.len();
+            let after = last.unwrap_or(0);
+            let mut numbered = BTreeMap::new();
+            let mut replies = Vec::new();
+            for frame in outbox.drain(..).chain(acks.unacked.iter().cloned()) {
+                match frame.seq() {
+                    Some(seq) if seq > after => {
+                        numbered.insert(seq, frame);
+                    }
+                    Some(_) => {}
+                    None => replies.push(frame),
+                }
+            }
+            let replayed = numbered.len();
+            outbox.extend(numbered.into_values());
             outbox.extend(replies);
             replayed
         })
@@ -122,7 +176,8 @@ mod tests {
     use crate::hub::connection::Socket;
     use serde_json::Value;
 
-    fn connection(ghost_buffer: usize) -> Connection {
+    /// A ghost that acknowledges.
+    fn connection(send_buffer: usize, ghost_buffer: usize) -> Connection {
         let conn = Connection::new(
             "c".into(),
             "/ws".into(),
@@ -130,10 +185,11 @@ mod tests {
             "127.0.0.1:1".parse().unwrap(),
             false,
             Socket::new(),
-            (1 << 20, ghost_buffer),
+            (send_buffer, ghost_buffer),
             0,
         );
         conn.enable_acks();
+        conn.ghost.store(true, Ordering::Release);
         conn
     }
 
@@ -141,9 +197,15 @@ mod tests {
         frames.iter().map(|f| f.seq().unwrap_or(0)).collect()
     }
 
+    fn send_texts(conn: &Connection, n: usize) {
+        for i in 0..n {
+            assert!(conn.send(Frame::text(format!("m{i}"))));
+        }
+    }
+
     #[test]
     fn messages_are_numbered_in_an_envelope_and_binary_behind_the_number() {
-        let conn = connection(10);
+        let conn = connection(1 << 20, 10);
         conn.send(Frame::data(b"hello", false));
         conn.send(Frame::data(&[0xff, 1], true));
         let mut out = VecDeque::new();
@@ -158,43 +220,90 @@ mod tests {
 
     #[test]
     fn a_resume_replays_what_was_written_and_not_acknowledged_once_each() {
-        let conn = connection(10);
-        for i in 0..5 {
-            conn.send(Frame::text(format!("m{i}")));
-        }
-        // The writer took and wrote 1..=3; 4 and 5 are still queued.
+        let conn = connection(1 << 20, 10);
+        send_texts(&conn, 5);
+        // The writer took 1..=5 and wrote 1..=3; its socket died and it gives 4 and 5 back.
         let mut written = VecDeque::new();
         conn.take_outbox(&mut written);
-        let mut queued = written.split_off(3);
+        let mut unwritten = written.split_off(3);
         conn.acknowledge(2).unwrap();
+        conn.requeue_front(&mut unwritten);
         conn.reply(Frame::text("a protocol reply"));
-        let mut outbox = VecDeque::new();
-        conn.take_outbox(&mut outbox);
-        queued.extend(outbox);
-        assert_eq!(conn.replay_unacked(&mut queued, None), 3);
-        assert_eq!(seqs(&queued), [3, 4, 5, 0]);
-        // The client says it has 4: only 5 is left to replay.
-        assert_eq!(conn.replay_unacked(&mut queued, Some(4)), 1);
-        assert_eq!(seqs(&queued), [5, 0]);
+        assert_eq!(conn.restart_outbox(None), 3);
+        let mut replay = VecDeque::new();
+        conn.take_outbox(&mut replay);
+        assert_eq!(seqs(&replay), [3, 4, 5, 0]);
+        // The client says it has 4: only 5 is left.
+        conn.requeue_front(&mut replay);
+        assert_eq!(conn.restart_outbox(Some(4)), 1);
+        conn.take_outbox(&mut replay);
+        assert_eq!(seqs(&replay), [5, 0]);
+    }
+
+    #[test]
+    fn a_writer_letting_go_late_gives_back_nothing_already_replayed() {
+        let conn = connection(1 << 20, 10);
+        send_texts(&conn, 3);
+        let mut old_writer = VecDeque::new();
+        conn.take_outbox(&mut old_writer);
+        assert_eq!(conn.restart_outbox(None), 3);
+        conn.requeue_front(&mut old_writer);
+        let mut replay = VecDeque::new();
+        conn.take_outbox(&mut replay);
+        assert_eq!(seqs(&replay), [1, 2, 3]);
+    }
+
+    #[test]
+    fn with_nothing_kept_what_was_never_written_is_still_replayed() {
+        let conn = connection(1 << 20, 0);
+        send_texts(&conn, 3);
+        assert_eq!(conn.restart_outbox(None), 3);
     }
 
     #[test]
     fn acknowledging_past_what_was_sent_is_refused() {
-        let conn = connection(10);
+        let conn = connection(1 << 20, 10);
         conn.send(Frame::text("one"));
         assert_eq!(conn.acknowledge(2), Err(AheadOfSent { last_sent: 1 }));
         assert_eq!(conn.acknowledge(1), Ok(()));
     }
 
     #[test]
-    fn the_oldest_unacknowledged_message_goes_first_past_the_bound() {
-        let conn = connection(2);
+    fn the_oldest_kept_message_goes_first_past_either_bound() {
+        let conn = connection(1 << 20, 2);
+        send_texts(&conn, 4);
+        let mut written = VecDeque::new();
+        conn.take_outbox(&mut written);
+        assert_eq!(conn.restart_outbox(None), 2);
+        let mut replay = VecDeque::new();
+        conn.take_outbox(&mut replay);
+        assert_eq!(seqs(&replay), [3, 4]);
+
+        // Bytes: each numbered frame is over 40 bytes, so 100 bytes keep two.
+        let conn = connection(100, 10);
         for i in 0..4 {
             conn.send(Frame::text(format!("m{i}")));
+            conn.take_outbox(&mut written);
         }
-        let mut outbox = VecDeque::new();
-        conn.take_outbox(&mut outbox);
-        assert_eq!(conn.replay_unacked(&mut outbox, None), 2);
-        assert_eq!(seqs(&outbox), [3, 4]);
+        assert_eq!(conn.restart_outbox(None), 2);
+    }
+
+    #[test]
+    fn only_a_ghost_keeps_what_it_sent() {
+        let conn = connection(1 << 20, 10);
+        conn.ghost.store(false, Ordering::Release);
+        send_texts(&conn, 2);
+        let mut written = VecDeque::new();
+        conn.take_outbox(&mut written);
+        assert_eq!(conn.restart_outbox(None), 0);
+    }
+
+    #[test]
+    fn a_message_refused_for_a_slow_consumer_gets_no_number() {
+        let conn = connection(100, 10);
+        assert!(conn.send(Frame::text("x".repeat(60))));
+        assert!(!conn.send(Frame::text("y".repeat(60))));
+        assert!(!conn.send(Frame::text("z")));
+        assert_eq!(conn.acknowledge(2), Err(AheadOfSent { last_sent: 1 }));
     }
 }

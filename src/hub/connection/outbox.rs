@@ -50,8 +50,30 @@ impl Connection {
         self.mode.load(Ordering::Acquire) == LIVE && self.send_live(message)
     }
 
+    /// Queues a protocol reply ahead of everything queued: the first frame a new socket's
+    /// writer takes.
+    pub fn reply_first(&self, message: Frame) -> bool {
+        if self.mode.load(Ordering::Acquire) != LIVE {
+            return false;
+        }
+        self.outbox.lock().push_front(message);
+        self.attention.notify_one();
+        true
+    }
+
     fn send_live(&self, message: Frame) -> bool {
         self.queue_live(self.outbox.lock(), message)
+    }
+
+    /// `send_buffer` bounds the backlog waiting behind what the writer is writing. A message
+    /// alone in it always fits, whatever its size (up to `max_message_size`): a client that
+    /// reads gets it; one that does not is caught by the next frame. Asked under the outbox lock.
+    pub(super) fn fits(&self, len: usize) -> bool {
+        let backlog = self
+            .queued_bytes
+            .load(Ordering::Relaxed)
+            .saturating_add(len);
+        backlog <= self.send_buffer || backlog == len
     }
 
     pub(super) fn queue_live(
@@ -60,14 +82,7 @@ impl Connection {
         message: Frame,
     ) -> bool {
         let len = message.len();
-        // `send_buffer` bounds the backlog waiting behind what the writer is writing. A
-        // message alone in it always fits, whatever its size (up to `max_message_size`): a
-        // client that reads gets it; one that does not is caught by the next frame.
-        let backlog = self
-            .queued_bytes
-            .load(Ordering::Relaxed)
-            .saturating_add(len);
-        if backlog > self.send_buffer && backlog != len {
+        if !self.fits(len) {
             // Refused for good on this socket, even once its writer has taken what was queued:
             // it is closing, and what is sent from now on would never be written.
             self.queued_bytes.store(SLOW, Ordering::Relaxed);
@@ -80,6 +95,7 @@ impl Connection {
             }
             return false;
         }
+        let backlog = self.queued_bytes.load(Ordering::Relaxed) + len;
         self.queued_bytes.store(backlog, Ordering::Relaxed);
         outbox.push_back(message);
         // Only the first frame of a batch wakes the writer: it takes the whole outbox at once,
@@ -112,10 +128,14 @@ impl Connection {
 
     /// Puts frames a dying writer could not write back at the front, so a ghost keeps them.
     pub fn requeue_front(&self, batch: &mut VecDeque<Frame>) {
+        let mut outbox = self.outbox.lock();
+        if self.acks_on.load(Ordering::Relaxed) {
+            // Replayed from what is kept: given back as well, they would come twice.
+            self.without_kept(batch);
+        }
         if batch.is_empty() {
             return;
         }
-        let mut outbox = self.outbox.lock();
         while let Some(message) = batch.pop_back() {
             outbox.push_front(message);
         }
