@@ -1,7 +1,7 @@
 //! The network side: the WebSocket listener (`upgrade`, behind `admission` limits and, for
 //! wss://, `tls`), each client (`client`, which starts its `reader` and `writer` tasks),
-//! permessage-deflate (`deflate`, `inflate`) and the admin HTTP API (`admin`). Everything
-//! here runs on tokio threads and never touches Zend.
+//! permessage-deflate (`deflate`, `inflate`), the JavaScript client's file (`script`) and the
+//! admin HTTP API (`admin`). Everything here runs on tokio threads and never touches Zend.
 
 pub mod admin;
 pub mod admin_guard;
@@ -15,6 +15,7 @@ pub mod origin;
 mod outgoing;
 pub mod proxies;
 mod reader;
+pub mod script;
 mod split;
 pub mod tls;
 pub mod upgrade;

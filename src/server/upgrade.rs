@@ -90,6 +90,13 @@ async fn handshake(
         text(status, why.to_string())
     };
     let path = req.uri().path().to_string();
+    if let Some(script) = super::script::serve(
+        req.method(),
+        &path,
+        header_has_token(&req, UPGRADE, "websocket"),
+    ) {
+        return script;
+    }
     if !route_matches(&config.path, &path) {
         return reject(StatusCode::NOT_FOUND, "no WebSocket route here\n");
     }

@@ -1,0 +1,96 @@
+// The JavaScript client (js/frankenphp_ws.js) in Node, against a real worker, through a TCP
+// proxy this script controls, so it can cut the network under the client.
+//
+//   1. the client connects (acknowledging), subscribes to `news`, and gets m0..m4;
+//   2. the network is cut: the proxy drops the client's connection and refuses new ones;
+//   3. m5..m9 are broadcast meanwhile;
+//   4. the network comes back: the client reconnects on its own, resumes (same connection,
+//      the missed messages first), and gets m10 live.
+// Prints one JSON line of what the client saw; tests/js_client.rs judges it.
+//
+// Usage: node --experimental-websocket js_client.mjs '{"ws_url":"ws://127.0.0.1:PORT/ws"}'
+import net from 'node:net';
+import { FrankenWs } from '../../js/frankenphp_ws.js';
+
+const { ws_url } = JSON.parse(process.argv[2]);
+const target = new URL(ws_url);
+const deadline = setTimeout(() => { console.error('js_client: timed out'); process.exit(3); }, 30_000);
+
+// The proxy: while `cut`, every connection is dropped at once.
+let cut = false;
+const pairs = new Set();
+let accepted = 0;
+const proxy = net.createServer((inbound) => {
+  accepted++;
+  if (cut) return inbound.destroy();
+  const outbound = net.connect(Number(target.port), target.hostname);
+  const pair = [inbound, outbound];
+  pairs.add(pair);
+  inbound.pipe(outbound).pipe(inbound);
+  const end = () => { pairs.delete(pair); inbound.destroy(); outbound.destroy(); };
+  inbound.on('error', end).on('close', end);
+  outbound.on('error', end).on('close', end);
+});
+await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+const proxied = `ws://127.0.0.1:${proxy.address().port}${target.pathname}`;
+
+// The control connection, direct: asks the test worker to broadcast.
+const control = new WebSocket(`${ws_url}?tag=control`);
+const answers = [];
+control.onmessage = (e) => answers.push(e.data);
+await new Promise((resolve, reject) => { control.onopen = resolve; control.onerror = reject; });
+async function broadcastAll(texts) {
+  for (const text of texts) control.send(`broadcast:news:${text}`);
+  // The worker handles its events in order: once this is answered, the broadcasts are done.
+  const before = answers.length;
+  control.send('eval:true');
+  await until(() => answers.slice(before).includes('true'));
+}
+async function until(done, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) {
+      const client_ = typeof client === 'undefined' ? {} : { state: client.state, token: client.token, last: client.last, accepted, cut };
+      throw new Error(`waited too long for ${done}: ${JSON.stringify({ seen, client: client_ })}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+const texts = (from, to) => Array.from({ length: to - from }, (_, i) => `m${from + i}`);
+
+let client;
+const seen = { messages: [], seqs: [], states: [], events: [], subscribed: 0 };
+client = new FrankenWs(`${proxied}?tag=js`, { minDelay: 100, maxDelay: 400, connectTimeout: 1000 });
+client.on('message', (data, { seq }) => { seen.messages.push(data); seen.seqs.push(seq); })
+  .on('state', (state) => seen.states.push(state))
+  .on('connected', () => seen.events.push('connected'))
+  .on('resumed', () => seen.events.push('resumed'))
+  .on('subscribed', () => seen.subscribed++);
+client.subscribe('news');
+await until(() => seen.subscribed === 1);
+
+await broadcastAll(texts(0, 5));
+await until(() => seen.messages.length === 5);
+
+cut = true;
+for (const [inbound, outbound] of pairs) { inbound.destroy(); outbound.destroy(); }
+await until(() => client.state === 'reconnecting');
+// The server notices the drop: the ghost goes dormant and keeps what is sent to it.
+await new Promise((r) => setTimeout(r, 300));
+await broadcastAll(texts(5, 10));
+// A few refused attempts, then the network is back.
+await new Promise((r) => setTimeout(r, 500));
+cut = false;
+await until(() => client.state === 'open' && seen.events.includes('resumed'));
+await until(() => seen.messages.length === 10);
+await broadcastAll(['m10']);
+await until(() => seen.messages.length === 11);
+// Nothing else comes (no duplicate).
+await new Promise((r) => setTimeout(r, 300));
+
+client.close();
+control.close();
+proxy.close();
+clearTimeout(deadline);
+console.log(JSON.stringify({ ...seen, token: client.token !== null }));
+process.exit(0);
