@@ -332,3 +332,8 @@ pub use raw::raw_handshake;
 mod nodes;
 #[allow(unused_imports)]
 pub use nodes::*;
+
+#[path = "chat.rs"]
+mod chat;
+#[allow(unused_imports)]
+pub use chat::{free_port, Chat};

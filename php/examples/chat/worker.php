@@ -22,6 +22,10 @@ if (($auth = getenv('FRANKENPHP_WS_AUTH_ENDPOINT')) !== false) {
 if (($origins = getenv('FRANKENPHP_WS_ALLOWED_ORIGINS')) !== false) {
     $options['allowed_origins'] = $origins;
 }
+// Every connection outlives a network drop for 30 s: the page's client (frankenphp_ws.js)
+// comes back with the token the server gave it and gets what was said meanwhile.
+$options['resume_tokens'] = 'auto';
+$options['ghost_ttl'] = 30;
 $bound = frankenphp_ws_start($options);
 echo "chat worker: WebSocket on ws://{$bound['listen']}/ws, admin API on " . ($bound['admin'] ?? 'off') . "\n";
 

@@ -13,6 +13,9 @@ $_SESSION['name'] ??= 'guest' . random_int(100, 999);
 $name = $_SESSION['name'];
 session_write_close();
 $wsUrl = getenv('FRANKENPHP_WS_PUBLIC_URL') ?: 'ws://' . explode(':', $_SERVER['HTTP_HOST'] ?? '127.0.0.1')[0] . ':8080/ws';
+// The WebSocket server serves its JavaScript client itself, next to the socket.
+$ws = parse_url($wsUrl);
+$clientUrl = ($ws['scheme'] === 'wss' ? 'https' : 'http') . '://' . $ws['host'] . (isset($ws['port']) ? ':' . $ws['port'] : '') . '/frankenphp_ws.js';
 ?><!doctype html>
 <html lang="en">
 <head>
@@ -39,42 +42,43 @@ $wsUrl = getenv('FRANKENPHP_WS_PUBLIC_URL') ?: 'ws://' . explode(':', $_SERVER['
 <form id="say"><input name="text" placeholder="Say something" autocomplete="off"><button>Send</button></form>
 <p class="meta">Messages go through the worker (WebSocket). <a href="#" id="viaphp">Send through send.php</a> instead:
   that page calls <code>broadcast()</code> from the php -S process.</p>
-<script>
-const url = <?= json_encode($wsUrl) ?>;
+<script type="module">
+// The server's JavaScript client reconnects on its own, subscribes again, and resumes the
+// connection (the worker runs with resume_tokens=auto): messages sent while the network was
+// down come first, each once.
+import { FrankenWs } from <?= json_encode($clientUrl) ?>;
 const log = document.getElementById('log'), state = document.getElementById('state');
-let ws, room = 'lobby', delay = 500;
+let room = 'lobby';
 function show(html, cls) {
   const div = document.createElement('div'); div.className = 'msg ' + (cls || ''); div.innerHTML = html;
   log.appendChild(div); log.scrollTop = log.scrollHeight;
 }
 const esc = s => String(s).replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
-function connect() {
-  ws = new WebSocket(url);
-  ws.onopen = () => { state.textContent = 'connected'; state.className = 'open'; delay = 500;
-    ws.send(JSON.stringify({action: 'subscribe', channel: room})); };
-  ws.onclose = () => { state.textContent = 'reconnecting…'; state.className = 'closed';
-    setTimeout(connect, delay); delay = Math.min(delay * 2, 10000); };
-  ws.onmessage = (e) => {
-    let m; try { m = JSON.parse(e.data); } catch { return show(esc(e.data)); }
-    if (m.event === 'chat') show(`<b>${esc(m.name)}</b> ${esc(m.text)} <span class="meta">${esc(m.time.slice(11, 19))}</span>`);
-    else if (m.event === 'subscribed') show(`joined #${esc(m.channel)}`, 'sys');
-    else if (m.event === 'join' || m.event === 'leave') show(`someone ${m.event === 'join' ? 'joined' : 'left'} (${m.online} online)`, 'sys');
-    else if (m.event === 'welcome') show(`connected as ${esc(m.user)}, ${m.online} online`, 'sys');
-    else if (m.event === 'error') show(`error: ${esc(m.message)}`, 'sys');
-  };
-}
+const ws = new FrankenWs(<?= json_encode($wsUrl) ?>);
+ws.on('state', (s) => {
+  state.textContent = {open: 'connected', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'closed'}[s];
+  state.className = s === 'open' ? 'open' : 'closed';
+});
+ws.on('resumed', () => show('reconnected: what was said meanwhile follows', 'sys'));
+ws.on('subscribed', (m) => show(`joined #${esc(m.channel)}`, 'sys'));
+ws.on('error', (m) => show(`error: ${esc(m.message)}`, 'sys'));
+ws.on('message', (data) => {
+  let m; try { m = JSON.parse(data); } catch { return show(esc(data)); }
+  if (m.event === 'chat') show(`<b>${esc(m.name)}</b> ${esc(m.text)} <span class="meta">${esc(m.time.slice(11, 19))}</span>`);
+  else if (m.event === 'join' || m.event === 'leave') show(`someone ${m.event === 'join' ? 'joined' : 'left'} (${m.online} online)`, 'sys');
+  else if (m.event === 'welcome') show(`connected as ${esc(m.user)}, ${m.online} online`, 'sys');
+  else if (m.event === 'error') show(`error: ${esc(m.message)}`, 'sys');
+});
+ws.subscribe(room);
 document.getElementById('join').onsubmit = (e) => {
   e.preventDefault();
   const next = e.target.room.value.trim() || 'lobby';
-  if (ws.readyState === 1 && next !== room) {
-    ws.send(JSON.stringify({action: 'unsubscribe', channel: room}));
-    ws.send(JSON.stringify({action: 'subscribe', channel: next}));
-  }
+  if (next !== room) { ws.unsubscribe(room); ws.subscribe(next); }
   room = next;
 };
 document.getElementById('say').onsubmit = (e) => {
   e.preventDefault();
-  const text = e.target.text.value.trim(); if (!text || ws.readyState !== 1) return;
+  const text = e.target.text.value.trim(); if (!text) return;
   ws.send(JSON.stringify({type: 'chat', room, text}));
   e.target.text.value = '';
 };
@@ -84,7 +88,6 @@ document.getElementById('viaphp').onclick = async (e) => {
   const r = await fetch('send.php', {method: 'POST', body: new URLSearchParams({room, text})});
   if (!r.ok) show('send.php: ' + esc((await r.json()).error), 'sys');
 };
-connect();
 </script>
 </body>
 </html>
