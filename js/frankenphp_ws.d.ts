@@ -56,6 +56,7 @@ export class FrankenWs {
   readonly last: number;
   on<E extends keyof Events>(event: E, handler: Events[E]): this;
   off<E extends keyof Events>(event: E, handler: Events[E]): this;
+  /** Connects now; an open socket is replaced (a resume takes its connection over at once). */
   connect(): void;
   /** Stops for good: no reconnection. */
   close(): void;

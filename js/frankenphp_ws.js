@@ -55,10 +55,17 @@ export class FrankenWs {
     this.emit('state', state, detail);
   }
 
+  /** Connects now; an open socket is replaced (a resume takes its connection over at once). */
   connect() {
     const o = this.options;
     this.stopped = false;
     clearTimeout(this.retry);
+    clearTimeout(this.connecting);
+    if (this.ws) {
+      const old = this.ws;
+      this.ws = null;
+      old.close();
+    }
     const query = [];
     if (o.ack) query.push('ack=1');
     // `last` acknowledges all it names; without a token the connection is new, numbered from 1.

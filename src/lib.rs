@@ -8,9 +8,10 @@
 //!   execution, and `Node::route`, the one routing point every operation goes through.
 //! - `node`: the state one process serves.
 //! - `server`: the WebSocket listener (admission limits, TLS), each client's reader/writer
-//!   tasks, the admin API.
+//!   tasks, the JavaScript client's file (`js/`), the admin API.
 //! - `auth`: handshake authentication: the PHP `auth_endpoint` or an HS256 JWT.
-//! - `hub`: connections (ghosts included), channels, tags, stored information; its counters.
+//! - `hub`: connections (ghosts and their acknowledgements included), channels, tags, stored
+//!   information; its counters.
 //! - `broker`: how operations reach the other nodes (none with one process; Redis or a Redis
 //!   Cluster with several: fan-out by interest, requests to a connection's node, cluster reads,
 //!   heartbeats).
