@@ -15,7 +15,7 @@ export interface Options {
   ackEvery?: number;
   /** …or this many ms after the first unacknowledged one (default 1000). */
   ackAfter?: number;
-  /** Messages queued by send() while not connected, oldest dropped first (default 1000). */
+  /** Messages queued by send() while not connected, oldest dropped first (default 100). */
   maxQueue?: number;
   /** The WebSocket class (default globalThis.WebSocket; in Node < 22, the `ws` package's). */
   WebSocket?: unknown;
@@ -35,7 +35,8 @@ export interface Reply {
 export interface Events {
   /** Application data: a string, or an ArrayBuffer for binary; `seq` with acknowledgements. */
   message: (data: string | ArrayBuffer, meta: { seq?: number }) => void;
-  /** A state change; `detail` has the close code and reason when a socket ended. */
+  /** A state change; `detail` has the close code and reason when a socket ended
+   * (`closed` with reason `killed`: the application ended the connection, for good). */
   state: (state: State, detail?: { code: number; reason: string }) => void;
   /** With the server's resume_tokens=auto: a new connection… */
   connected: () => void;
@@ -58,7 +59,7 @@ export class FrankenWs {
   off<E extends keyof Events>(event: E, handler: Events[E]): this;
   /** Connects now; an open socket is replaced (a resume takes its connection over at once). */
   connect(): void;
-  /** Stops for good: no reconnection. */
+  /** Stops: no reconnection. (A ghost connection waits on the server until its ghost_ttl.) */
   close(): void;
   /** To the worker, as a `message` event; queued while not connected. */
   send(data: string | ArrayBuffer | ArrayBufferView | Blob): void;

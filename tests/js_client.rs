@@ -27,10 +27,11 @@ fn node(args: &[&str]) -> String {
     stdout
 }
 
-#[test]
-fn the_client_reconnects_after_a_cut_and_resumes_missing_nothing() {
+/// Runs `tests/clients/js_client.mjs` on `implementation` (`native`: Node's own WebSocket;
+/// `ws`: the `ws` package's, as on Node 18 to 21) and checks what the client saw.
+fn cut_resume_and_kill(implementation: &str) {
     let worker = Worker::start(json!({"resume_tokens": "auto", "ghost_ttl": 30}));
-    let input = json!({"ws_url": worker.url("/ws")}).to_string();
+    let input = json!({"ws_url": worker.url("/ws"), "impl": implementation}).to_string();
     let out = node(&[
         "--experimental-websocket",
         "tests/clients/js_client.mjs",
@@ -52,14 +53,21 @@ fn the_client_reconnects_after_a_cut_and_resumes_missing_nothing() {
         .map(|s| s.as_str().unwrap())
         .collect();
     assert_eq!(states.first(), Some(&"connecting"), "{states:?}");
-    assert!(states.contains(&"reconnecting"), "{states:?}");
-    assert_eq!(states.last(), Some(&"closed"), "{states:?}");
+    assert!(
+        states.iter().any(|s| s.starts_with("reconnecting")),
+        "{states:?}"
+    );
+    assert_eq!(states.last(), Some(&"closed:killed"), "{states:?}");
+    assert_eq!(
+        seen["came_back"], false,
+        "a killed client stays away: {seen}"
+    );
     assert_eq!(
         seen["subscribed"], 2,
         "subscribed again after the resume: {seen}"
     );
 
-    // One connection throughout: opened once, resumed, never closed.
+    // One connection throughout: opened once, resumed, then killed.
     let id = worker.open_id("js");
     let kinds: Vec<String> = worker
         .events()
@@ -67,7 +75,23 @@ fn the_client_reconnects_after_a_cut_and_resumes_missing_nothing() {
         .filter(|e| e["connection"] == id.as_str())
         .map(|e| e["type"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(kinds, ["open", "join", "resume"], "{kinds:?}");
+    assert_eq!(kinds[..3], ["open", "join", "resume"], "{kinds:?}");
+    let opens = worker
+        .events()
+        .iter()
+        .filter(|e| e["type"] == "open" && e["query"]["tag"] == "js")
+        .count();
+    assert_eq!(opens, 1, "{kinds:?}");
+}
+
+#[test]
+fn the_client_reconnects_after_a_cut_resumes_missing_nothing_and_stays_away_once_killed() {
+    cut_resume_and_kill("native");
+}
+
+#[test]
+fn the_same_on_the_ws_package_as_on_node_18_to_21() {
+    cut_resume_and_kill("ws");
 }
 
 #[test]

@@ -42,7 +42,11 @@ const browser = await puppeteer.launch({
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
 });
 // Bounded: whatever happens, the browser and the proxy go within 60 s.
-const deadline = setTimeout(() => { console.error('chat: timed out'); process.exit(3); }, 60_000);
+const deadline = setTimeout(() => {
+  console.error('chat: timed out');
+  rmSync(profile, { recursive: true, force: true });
+  process.exit(3);
+}, 60_000);
 const pages = {};
 const logOf = (page) => page.$eval('#log', (el) => [...el.children].map((c) => c.textContent));
 const shows = (page, text, times = 1) => page.waitForFunction(
@@ -108,9 +112,10 @@ try {
   console.error(`chat: ${error.stack || error}; screenshots in ${shots_dir}`);
   process.exitCode = 1;
 } finally {
-  clearTimeout(deadline);
-  await browser.close();
   proxy.close();
   for (const [inbound, outbound] of pairs) { inbound.destroy(); outbound.destroy(); }
+  // Under the deadline too: a browser that will not close must not hang the test.
+  await browser.close();
+  clearTimeout(deadline);
   rmSync(profile, { recursive: true, force: true });
 }

@@ -5,14 +5,17 @@
 //   2. the network is cut: the proxy drops the client's connection and refuses new ones;
 //   3. m5..m9 are broadcast meanwhile;
 //   4. the network comes back: the client reconnects on its own, resumes (same connection,
-//      the missed messages first), and gets m10 live.
+//      the missed messages first), and gets m10 live;
+//   5. the worker kills the connection: the client stops, and does not come back.
 // Prints one JSON line of what the client saw; tests/js_client.rs judges it.
 //
-// Usage: node --experimental-websocket js_client.mjs '{"ws_url":"ws://127.0.0.1:PORT/ws"}'
+// Usage: node --experimental-websocket js_client.mjs '{"ws_url":"ws://127.0.0.1:PORT/ws","impl":"native"|"ws"}'
+// `ws`: the client runs on the `ws` package's WebSocket (as on Node 18 to 21).
 import net from 'node:net';
 import { FrankenWs } from '../../js/frankenphp_ws.js';
 
-const { ws_url } = JSON.parse(process.argv[2]);
+const { ws_url, impl } = JSON.parse(process.argv[2]);
+const WebSocketClass = impl === 'ws' ? (await import('ws')).WebSocket : globalThis.WebSocket;
 const target = new URL(ws_url);
 const deadline = setTimeout(() => { console.error('js_client: timed out'); process.exit(3); }, 30_000);
 
@@ -35,9 +38,9 @@ await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
 const proxied = `ws://127.0.0.1:${proxy.address().port}${target.pathname}`;
 
 // The control connection, direct: asks the test worker to broadcast.
-const control = new WebSocket(`${ws_url}?tag=control`);
+const control = new WebSocketClass(`${ws_url}?tag=control`);
 const answers = [];
-control.onmessage = (e) => answers.push(e.data);
+control.onmessage = (e) => answers.push(String(e.data));
 await new Promise((resolve, reject) => { control.onopen = resolve; control.onerror = reject; });
 async function broadcastAll(texts) {
   for (const text of texts) control.send(`broadcast:news:${text}`);
@@ -45,6 +48,12 @@ async function broadcastAll(texts) {
   const before = answers.length;
   control.send('eval:true');
   await until(() => answers.slice(before).includes('true'));
+}
+async function ask(expression) {
+  const before = answers.length;
+  control.send(`eval:${expression}`);
+  await until(() => answers.length > before + 0 && answers.slice(before).some((a) => a[0] !== '{'));
+  return JSON.parse(answers.slice(before).find((a) => a[0] !== '{'));
 }
 async function until(done, ms = 10_000) {
   const end = Date.now() + ms;
@@ -58,11 +67,14 @@ async function until(done, ms = 10_000) {
 }
 const texts = (from, to) => Array.from({ length: to - from }, (_, i) => `m${from + i}`);
 
+const before = await ask('frankenphp_ws_getClients()');
 let client;
 const seen = { messages: [], seqs: [], states: [], events: [], subscribed: 0 };
-client = new FrankenWs(`${proxied}?tag=js`, { minDelay: 100, maxDelay: 400, connectTimeout: 1000 });
+client = new FrankenWs(`${proxied}?tag=js`, {
+  minDelay: 100, maxDelay: 400, connectTimeout: 3000, WebSocket: WebSocketClass,
+});
 client.on('message', (data, { seq }) => { seen.messages.push(data); seen.seqs.push(seq); })
-  .on('state', (state) => seen.states.push(state))
+  .on('state', (state, detail) => seen.states.push(detail?.reason ? `${state}:${detail.reason}` : state))
   .on('connected', () => seen.events.push('connected'))
   .on('resumed', () => seen.events.push('resumed'))
   .on('subscribed', () => seen.subscribed++);
@@ -88,7 +100,13 @@ await until(() => seen.messages.length === 11);
 // Nothing else comes (no duplicate).
 await new Promise((r) => setTimeout(r, 300));
 
-client.close();
+// Killed by the application: the client stops for good.
+const id = (await ask('frankenphp_ws_getClients()')).find((c) => !before.includes(c));
+control.send(`kill:${id}`);
+await until(() => client.state === 'closed');
+const accepted_then = accepted;
+await new Promise((r) => setTimeout(r, 1000));
+seen.came_back = accepted !== accepted_then || client.state !== 'closed';
 control.close();
 proxy.close();
 clearTimeout(deadline);
