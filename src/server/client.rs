@@ -127,6 +127,9 @@ where
                     .await
                     .is_err()
                 {
+                    // Marked released, so a writer that lets go later drops what it holds
+                    // rather than putting it ahead of the replay.
+                    old.released.trigger();
                     tracing::warn!(connection = %conn.id(), "the old socket's writer did not let go in time; frames it held are lost");
                 }
                 tracing::info!(connection = %conn.id(), "resumed while its old socket still looked alive: taken over");

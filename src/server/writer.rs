@@ -34,7 +34,7 @@ where
         if panicked {
             // What it held goes back to the connection before letting go (a takeover waits
             // for that), unless the close sequence already gave it back.
-            out.give_back(&conn);
+            give_back(&mut out, &conn, &socket);
         }
         // However it ended (a dropped client returns early), the frames are let go of.
         socket.released.trigger();
@@ -43,6 +43,17 @@ where
             let _ = tokio::time::timeout(CLOSE_GRACE, out.write()).await;
         }
     }
+}
+
+/// Gives what the writer holds back to the connection, unless a takeover stopped waiting for
+/// it (`released` already triggered): given back now, it would land ahead of the new socket's
+/// first frames, after the replay.
+fn give_back<W: AsyncWrite + Unpin>(out: &mut Outgoing<W>, conn: &Connection, socket: &Socket) {
+    if socket.released.is_triggered() {
+        tracing::warn!(connection = %conn.id(), "a writer let go after its takeover stopped waiting: the frames it held are dropped");
+        return;
+    }
+    out.give_back(conn);
 }
 
 fn write_loop<'a, W>(
@@ -78,7 +89,7 @@ where
                     written = out.write() => written,
                 };
                 if written.is_err() {
-                    out.give_back(&conn);
+                    give_back(out, &conn, &socket);
                     return socket.dropped();
                 }
                 let deflated = out.take_deflated_count();
@@ -135,7 +146,7 @@ where
                 || matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN));
         let drain = final_close && cause.send_frame && cause.reason != reason::SLOW_CONSUMER;
         if !drain {
-            out.give_back(&conn);
+            give_back(out, &conn, &socket);
         }
         socket.released.trigger();
         // The answer to a client's close, if tungstenite gave one, goes out as the last frame.
