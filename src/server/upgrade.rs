@@ -283,20 +283,6 @@ fn subprotocol(req: &Request<Incoming>, served: &[String]) -> Option<String> {
         .map(str::to_string)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::route_matches;
-
-    #[test]
-    fn routes_are_prefixes_at_segment_boundaries() {
-        assert!(route_matches("/ws", "/ws"));
-        assert!(route_matches("/ws", "/ws/chat"));
-        assert!(!route_matches("/ws", "/wsx"));
-        assert!(!route_matches("/ws", "/"));
-        assert!(route_matches("/", "/anything"));
-    }
-}
-
 /// `ack=1`: number messages and keep them until acknowledged; `last=N`: on resume, the number
 /// of the last message the client has.
 fn acknowledgements(query: &[(String, String)]) -> Result<(bool, Option<u64>), &'static str> {
@@ -318,4 +304,18 @@ fn acknowledgements(query: &[(String, String)]) -> Result<(bool, Option<u64>), &
         })?),
     };
     Ok((ack, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_matches;
+
+    #[test]
+    fn routes_are_prefixes_at_segment_boundaries() {
+        assert!(route_matches("/ws", "/ws"));
+        assert!(route_matches("/ws", "/ws/chat"));
+        assert!(!route_matches("/ws", "/wsx"));
+        assert!(!route_matches("/ws", "/"));
+        assert!(route_matches("/", "/anything"));
+    }
 }

@@ -70,8 +70,8 @@ impl Acks {
 }
 
 impl Connection {
-    /// From now on, messages are numbered and kept until acknowledged. Asked again (a resume
-    /// with `ack=1`), it changes nothing.
+    /// From now on, messages are numbered and kept until acknowledged: set at the open
+    /// (`?ack=1`), before anything is sent.
     pub fn enable_acks(&self) {
         self.with_extra(|e| {
             e.acks.get_or_insert_with(Default::default);
@@ -119,8 +119,9 @@ impl Connection {
             (LIVE, Some(numbered)) => self.queue_live(outbox, numbered),
             // Refused: queued all the same, for the slow-consumer rule to close the socket.
             (LIVE, None) => self.queue_live(outbox, message),
-            // Dormant: kept above (if the bound allows), for the resume to replay.
-            _ => keep > 0,
+            // Dormant: kept above (within the bounds), for the resume to replay; accepted, as
+            // for any dormant ghost.
+            _ => true,
         }
     }
 
