@@ -159,7 +159,7 @@ fn stress_round(node: &Arc<Node>, seed: u64, subjects: usize, tally: &mut HashMa
                             let socket = Socket::new();
                             if let Some((conn, _old)) = node.hub.resume(&s.token, socket.clone()) {
                                 // (No writer task here to wait for: nothing holds frames.)
-                                let replayed = conn.restart_outbox();
+                                let replayed = conn.restart_outbox(None);
                                 assert!(Arc::ptr_eq(&conn, &s.conn));
                                 s.outcome.resumed.fetch_add(1, Ordering::SeqCst);
                                 let count = Some(bytes(replayed.to_string()));
