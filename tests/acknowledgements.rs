@@ -11,16 +11,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 const T: Duration = Duration::from_secs(5);
 
-/// Makes connection `id` a ghost through the worker; its resume token.
-async fn make_ghost(control: &mut Client, id: &str) -> String {
-    assert_eq!(
-        php(control, &format!("frankenphp_ws_activateGhost('{id}')")).await,
-        json!(true)
-    );
-    let token = php(control, &format!("frankenphp_ws_getResumeToken('{id}')")).await;
-    token.as_str().expect("a token").to_string()
-}
-
 /// Broadcasts each of `texts` to `channel`, and returns once the worker has (its events are
 /// handled in order: the answer to the last request comes after the broadcasts).
 async fn broadcast_all(control: &mut Client, channel: &str, texts: &[String]) {

@@ -11,7 +11,6 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use std::process::Command;
 
 /// Runs the hostile page against the chat; what the browser saw.
 /// `expect_attack`: the control run, where the attacks are expected to land.
@@ -24,18 +23,7 @@ fn attack(chat: &Chat, attacker_port: u16, marker: &str, expect_attack: bool) ->
         "marker": marker,
         "expect_attack": expect_attack,
     });
-    let output = Command::new("node")
-        .arg(root().join("tests/browser/hostile_page.mjs"))
-        .arg(input.to_string())
-        .output()
-        .expect("node runs (scripts/setup.sh installs it)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "hostile_page.mjs failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+    node_json(&["tests/browser/hostile_page.mjs"], &input)
 }
 
 fn texts(lines: &Value) -> Vec<String> {

@@ -8,8 +8,6 @@
 mod common;
 
 use common::*;
-use serde_json::Value;
-use std::process::Command;
 
 fn count(log: &[String], text: &str) -> usize {
     log.iter().filter(|line| line.contains(text)).count()
@@ -26,19 +24,7 @@ fn the_chat_pages_reconnect_resume_and_show_what_was_said_meanwhile() {
         "proxy_port": proxy_port,
         "shots_dir": shots,
     });
-    let output = Command::new("node")
-        .arg(root().join("tests/browser/chat.mjs"))
-        .arg(input.to_string())
-        .output()
-        .expect("node runs (scripts/setup.sh installs it)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "chat.mjs failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let logs: Value =
-        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let logs = node_json(&["tests/browser/chat.mjs"], &input);
     for name in ["alice", "bob"] {
         let log: Vec<String> = logs[name]
             .as_array()

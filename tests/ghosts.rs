@@ -21,16 +21,6 @@ fn events_of(worker: &Worker, id: &str) -> Vec<String> {
         .collect()
 }
 
-/// Makes connection `id` a ghost through the worker; its resume token.
-async fn make_ghost(control: &mut Client, id: &str) -> String {
-    assert_eq!(
-        php(control, &format!("frankenphp_ws_activateGhost('{id}')")).await,
-        json!(true)
-    );
-    let token = php(control, &format!("frankenphp_ws_getResumeToken('{id}')")).await;
-    token.as_str().expect("a token").to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_ghost_resumes_with_its_token_and_misses_nothing() {
     let worker = Worker::start(json!({}));

@@ -6,38 +6,20 @@
 mod common;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
 use std::time::Duration;
-
-fn node(args: &[&str]) -> String {
-    let output = Command::new("node")
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("node runs (scripts/setup.sh installs it)");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "node {args:?} failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
 
 /// Runs `tests/clients/js_client.mjs` on `implementation` (`native`: Node's own WebSocket;
 /// `ws`: the `ws` package's, as on Node 18 to 21) and checks what the client saw.
 fn cut_resume_and_kill(implementation: &str) {
     let worker = Worker::start(json!({"resume_tokens": "auto", "ghost_ttl": 30}));
-    let input = json!({"ws_url": worker.url("/ws"), "impl": implementation}).to_string();
-    let out = node(&[
-        "--experimental-websocket",
-        "tests/clients/js_client.mjs",
+    let input = json!({"ws_url": worker.url("/ws"), "impl": implementation});
+    let seen = node_json(
+        &["--experimental-websocket", "tests/clients/js_client.mjs"],
         &input,
-    ]);
-    let seen: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    );
     let messages: Vec<String> = (0..=10).map(|i| format!("m{i}")).collect();
     assert_eq!(seen["messages"], json!(messages), "{seen}");
     assert_eq!(
@@ -132,7 +114,7 @@ fn the_client_minified_and_gzipped_fits_in_4_kb() {
         const { code } = await minify(source, { module: true, compress: true, mangle: true });
         console.log(source.length, code.length, gzipSync(code, { level: 9 }).length);
     "#;
-    let out = node(&["--input-type=module", "-e", script]);
+    let out = run_node(&["--input-type=module", "-e", script]);
     let sizes: Vec<usize> = out.split_whitespace().map(|n| n.parse().unwrap()).collect();
     eprintln!(
         "frankenphp_ws.js: {} B source, {} B minified, {} B minified and gzipped",

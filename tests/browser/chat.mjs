@@ -10,28 +10,16 @@
 // failure it saves a screenshot of each page in SHOTS_DIR.
 //
 // Usage: node chat.mjs '{"app_url":…,"ws_port":…,"proxy_port":…,"shots_dir":…}'
-import net from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { cutProxy } from '../clients/cut_proxy.mjs';
 
 const { app_url, ws_port, proxy_port, shots_dir } = JSON.parse(process.argv[2]);
 const AWAY = 'said while you were away';
 
-let cut = false;
-const pairs = new Set();
-const proxy = net.createServer((inbound) => {
-  if (cut) return inbound.destroy();
-  const outbound = net.connect(ws_port, '127.0.0.1');
-  const pair = [inbound, outbound];
-  pairs.add(pair);
-  inbound.pipe(outbound).pipe(inbound);
-  const end = () => { pairs.delete(pair); inbound.destroy(); outbound.destroy(); };
-  inbound.on('error', end).on('close', end);
-  outbound.on('error', end).on('close', end);
-});
-await new Promise((resolve) => proxy.listen(proxy_port, '127.0.0.1', resolve));
+const proxy = await cutProxy(ws_port, proxy_port);
 
 const profile = mkdtempSync(join(tmpdir(), 'fpws-chromium-'));
 const browser = await puppeteer.launch({
@@ -80,8 +68,7 @@ try {
   await say(alice, 'hello bob');
   await shows(bob, 'hello bob');
 
-  cut = true;
-  for (const [inbound, outbound] of pairs) { inbound.destroy(); outbound.destroy(); }
+  proxy.cutNow();
   await stateIs(alice, 'reconnecting…');
   await stateIs(bob, 'reconnecting…');
   // The server notices the drops; the connections wait as ghosts, keeping what is sent.
@@ -91,7 +78,7 @@ try {
   });
   if (!sent.ok) throw new Error(`send.php answered ${sent.status}: ${await sent.text()}`);
   await new Promise((r) => setTimeout(r, 300));
-  cut = false;
+  proxy.restore();
 
   for (const page of [alice, bob]) {
     await stateIs(page, 'connected');
@@ -113,7 +100,6 @@ try {
   process.exitCode = 1;
 } finally {
   proxy.close();
-  for (const [inbound, outbound] of pairs) { inbound.destroy(); outbound.destroy(); }
   // Under the deadline too: a browser that will not close must not hang the test.
   await browser.close();
   clearTimeout(deadline);

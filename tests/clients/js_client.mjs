@@ -11,31 +11,16 @@
 //
 // Usage: node --experimental-websocket js_client.mjs '{"ws_url":"ws://127.0.0.1:PORT/ws","impl":"native"|"ws"}'
 // `ws`: the client runs on the `ws` package's WebSocket (as on Node 18 to 21).
-import net from 'node:net';
 import { FrankenWs } from '../../js/frankenphp_ws.js';
+import { cutProxy } from './cut_proxy.mjs';
 
 const { ws_url, impl } = JSON.parse(process.argv[2]);
 const WebSocketClass = impl === 'ws' ? (await import('ws')).WebSocket : globalThis.WebSocket;
 const target = new URL(ws_url);
 const deadline = setTimeout(() => { console.error('js_client: timed out'); process.exit(3); }, 30_000);
 
-// The proxy: while `cut`, every connection is dropped at once.
-let cut = false;
-const pairs = new Set();
-let accepted = 0;
-const proxy = net.createServer((inbound) => {
-  accepted++;
-  if (cut) return inbound.destroy();
-  const outbound = net.connect(Number(target.port), target.hostname);
-  const pair = [inbound, outbound];
-  pairs.add(pair);
-  inbound.pipe(outbound).pipe(inbound);
-  const end = () => { pairs.delete(pair); inbound.destroy(); outbound.destroy(); };
-  inbound.on('error', end).on('close', end);
-  outbound.on('error', end).on('close', end);
-});
-await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-const proxied = `ws://127.0.0.1:${proxy.address().port}${target.pathname}`;
+const proxy = await cutProxy(Number(target.port));
+const proxied = `ws://127.0.0.1:${proxy.port}${target.pathname}`;
 
 // The control connection, direct: asks the test worker to broadcast.
 const control = new WebSocketClass(`${ws_url}?tag=control`);
@@ -59,7 +44,7 @@ async function until(done, ms = 10_000) {
   const end = Date.now() + ms;
   while (!done()) {
     if (Date.now() > end) {
-      const client_ = typeof client === 'undefined' ? {} : { state: client.state, token: client.token, last: client.last, accepted, cut };
+      const client_ = typeof client === 'undefined' ? {} : { state: client.state, token: client.token, last: client.last, accepted: proxy.accepted, cut: proxy.cut };
       throw new Error(`waited too long for ${done}: ${JSON.stringify({ seen, client: client_ })}`);
     }
     await new Promise((r) => setTimeout(r, 10));
@@ -84,15 +69,14 @@ await until(() => seen.subscribed === 1);
 await broadcastAll(texts(0, 5));
 await until(() => seen.messages.length === 5);
 
-cut = true;
-for (const [inbound, outbound] of pairs) { inbound.destroy(); outbound.destroy(); }
+proxy.cutNow();
 await until(() => client.state === 'reconnecting');
 // The server notices the drop: the ghost goes dormant and keeps what is sent to it.
 await new Promise((r) => setTimeout(r, 300));
 await broadcastAll(texts(5, 10));
 // A few refused attempts, then the network is back.
 await new Promise((r) => setTimeout(r, 500));
-cut = false;
+proxy.restore();
 await until(() => client.state === 'open' && seen.events.includes('resumed'));
 await until(() => seen.messages.length === 10);
 await broadcastAll(['m10']);
@@ -104,9 +88,9 @@ await new Promise((r) => setTimeout(r, 300));
 const id = (await ask('frankenphp_ws_getClients()')).find((c) => !before.includes(c));
 control.send(`kill:${id}`);
 await until(() => client.state === 'closed');
-const accepted_then = accepted;
+const accepted_then = proxy.accepted;
 await new Promise((r) => setTimeout(r, 1000));
-seen.came_back = accepted !== accepted_then || client.state !== 'closed';
+seen.came_back = proxy.accepted !== accepted_then || client.state !== 'closed';
 control.close();
 proxy.close();
 clearTimeout(deadline);

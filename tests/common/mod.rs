@@ -337,3 +337,39 @@ pub use nodes::*;
 mod chat;
 #[allow(unused_imports)]
 pub use chat::{free_port, Chat};
+
+/// Makes connection `id` a ghost through the test worker (`control`); its resume token.
+pub async fn make_ghost(control: &mut Client, id: &str) -> String {
+    assert_eq!(
+        php(control, &format!("frankenphp_ws_activateGhost('{id}')")).await,
+        serde_json::json!(true)
+    );
+    let token = php(control, &format!("frankenphp_ws_getResumeToken('{id}')")).await;
+    token.as_str().expect("a token").to_string()
+}
+
+/// Runs Node.js with `args` from the repository's root; its standard output, or a panic with
+/// both outputs if it failed.
+pub fn run_node(args: &[&str]) -> String {
+    let output = Command::new("node")
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("node runs (scripts/setup.sh installs it)");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "node {args:?} failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Runs a test script that takes its input as one JSON argument and prints one JSON line.
+pub fn node_json(args: &[&str], input: &Value) -> Value {
+    let input = input.to_string();
+    let mut all = args.to_vec();
+    all.push(&input);
+    let out = run_node(&all);
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
