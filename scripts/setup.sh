@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian bookworm: PHP 8.2 cli/dev, libclang (for
 # bindgen), redis-server, for the browser and JavaScript tests Chromium, Node.js,
-# puppeteer-core, terser and ws (from package-lock.json, into node_modules/), and Python's
-# websockets client. Idempotent and quiet: does nothing when everything is present.
+# puppeteer-core, terser, ws, pusher-js, pusher and laravel-echo (from package-lock.json, into
+# node_modules/), and Python's websockets client. Idempotent and quiet: does nothing when everything is present.
 set -euo pipefail
 
 need=()
@@ -28,8 +28,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ ! -f "$root/node_modules/puppeteer-core/package.json" ] || [ ! -f "$root/node_modules/terser/package.json" ] \
-  || [ ! -f "$root/node_modules/ws/package.json" ]; then
-  echo "setup: installing puppeteer-core, terser and ws (package.json, for the browser and JS client tests)"
+# Every package package.json names (puppeteer-core, terser, ws, pusher-js, pusher, laravel-echo).
+missing=$(cd "$root" && node -e '
+  const deps = Object.keys(require("./package.json").dependencies);
+  const fs = require("fs");
+  console.log(deps.filter(d => !fs.existsSync(`node_modules/${d}/package.json`)).join(" "));')
+if [ -n "$missing" ]; then
+  echo "setup: installing $missing (package.json, for the browser, JS client and Pusher tests)"
   npm ci --prefix "$root" --no-audit --no-fund --loglevel=error >/dev/null
 fi

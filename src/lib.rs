@@ -19,6 +19,7 @@
 //! - `events`: what the worker loop receives, and the bounded queue that carries it; `closing`:
 //!   when a closed connection's state goes (several PHP threads may share the queue).
 //! - `protocol`: the client's control messages and channel-name rules.
+//! - `pusher`: the Pusher Channels protocol and HTTP API, for pusher-js and Laravel Echo.
 //! - `admin_client`: an `Op` sent to the hosting process, for processes that host none.
 //! - `log`: the `tracing` subscriber (`log_level`, `log_file`).
 //! - `shutdown`: the one-shot signal used to stop the server and close connections.
@@ -39,6 +40,7 @@ pub mod node;
 pub mod ops;
 pub mod php;
 pub mod protocol;
+pub mod pusher;
 pub mod runtime;
 pub mod server;
 pub mod shutdown;

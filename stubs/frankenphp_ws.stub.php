@@ -44,6 +44,19 @@ namespace {
     function broadcast(string $channel, string $message, bool $binary = false): void {}
 
     /**
+     * Sends the named event `$event` with `$data` to every subscriber of `$channels` (one name,
+     * or a list of up to 100), on every node, except the connection `$exceptConnection`. Native
+     * and Pusher clients alike receive `{"event":…,"channel":…,"data":…}`.
+     *
+     * @param string|array $channels
+     * @param string $event
+     * @param string $data
+     * @param string|null $exceptConnection
+     * @return void
+     */
+    function frankenphp_ws_trigger(mixed $channels, string $event, string $data, ?string $exceptConnection = null): void {}
+
+    /**
      * Sends `$message` to every connection of a user (the id its handshake authentication gave).
      *
      * @param int|string $userId

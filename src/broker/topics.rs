@@ -15,7 +15,9 @@ use crate::ops::{Kind, Op, Reply};
 /// The topic a fan-out operation is published on.
 pub fn fan_out(prefix: &str, op: &Op) -> Option<String> {
     Some(match op {
-        Op::Broadcast { channel, .. } => scoped(prefix, Scope::Channel, channel.as_str()),
+        Op::Broadcast { channel, .. } | Op::Trigger { channel, .. } => {
+            scoped(prefix, Scope::Channel, channel.as_str())
+        }
         Op::BroadcastToUser { user, .. } | Op::DisconnectUser { user } => {
             scoped(prefix, Scope::User, user.as_str())
         }

@@ -11,6 +11,7 @@ use std::time::Duration;
 mod values;
 pub use values::{displayed_value, mask_password};
 use values::{secret, subprotocols};
+pub use values::PusherApp;
 
 /// Calls `$m!` with every directive and its default, in the documented order (names without
 /// the prefix). The one list both `DIRECTIVES` and the INI table (`php::ini`) are built from.
@@ -55,6 +56,10 @@ macro_rules! for_each_directive {
             "message_rate" = "100",
             "message_burst" = "200",
             "max_subscriptions" = "128",
+            "pusher_app_id" = "",
+            "pusher_key" = "",
+            "pusher_secret" = "",
+            "pusher_secret_file" = "",
             "tls_cert" = "",
             "tls_key" = "",
             "log_level" = "warn",
@@ -75,10 +80,13 @@ pub const INI_PREFIX: &str = "frankenphp_ws.";
 
 /// The directives whose values are secrets. Each may instead be read from a file named by the
 /// directive of the same name with `_file` appended.
-pub const SECRET_DIRECTIVES: &[&str] = &["admin_token", "auth_jwt_secret"];
+pub const SECRET_DIRECTIVES: &[&str] = &["admin_token", "auth_jwt_secret", "pusher_secret"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
+    /// The Pusher protocol and HTTP API (`pusher_app_id`, `pusher_key`, `pusher_secret`), when
+    /// all three are set.
+    pub pusher: Option<PusherApp>,
     pub listen: String,
     pub path: String,
     pub admin_listen: String,
@@ -254,6 +262,11 @@ impl Config {
                 ))
             }
         };
+        let pusher = PusherApp::from_options(
+            get("pusher_app_id"),
+            get("pusher_key"),
+            secret(|n| get(n).to_string(), "pusher_secret")?,
+        )?;
         let node_name = match get("node_name").trim() {
             "" => format!("{}:{}", crate::log::hostname(), std::process::id()),
             name => name.to_string(),
@@ -308,6 +321,7 @@ impl Config {
             message_rate: small("message_rate")?,
             message_burst: small("message_burst")?,
             max_subscriptions: positive("max_subscriptions")? as usize,
+            pusher,
             tls_cert: get("tls_cert").trim().to_string(),
             tls_key: get("tls_key").trim().to_string(),
             log_level: crate::log::Level::parse(get("log_level"))?,

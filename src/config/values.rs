@@ -77,3 +77,51 @@ pub(super) fn subprotocols(value: &str) -> Result<Vec<String>, String> {
         })
         .collect()
 }
+
+/// The one Pusher application this server stands in for (`pusher_app_id`, `pusher_key`,
+/// `pusher_secret`): its clients connect at `/app/{key}`, and its HTTP API is `/apps/{id}/…`.
+#[derive(Clone, PartialEq)]
+pub struct PusherApp {
+    pub app_id: String,
+    pub key: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for PusherApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PusherApp")
+            .field("app_id", &self.app_id)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PusherApp {
+    /// All three set: the Pusher protocol is on; none: off; some: a mistake, said plainly.
+    pub fn from_options(app_id: &str, key: &str, secret: String) -> Result<Option<Self>, String> {
+        let (app_id, key) = (app_id.trim(), key.trim());
+        let secret = secret.trim().to_string();
+        match (app_id.is_empty(), key.is_empty(), secret.is_empty()) {
+            (true, true, true) => return Ok(None),
+            (false, false, false) => {}
+            _ => {
+                return Err("options 'pusher_app_id', 'pusher_key' and 'pusher_secret' go together: set all three (the Pusher protocol is on) or none".into())
+            }
+        }
+        // Both appear in URL paths (`/app/{key}`, `/apps/{id}`), unescaped by every SDK.
+        let url_safe = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        };
+        if !url_safe(app_id) || !url_safe(key) {
+            return Err(format!(
+                "options 'pusher_app_id' and 'pusher_key' may hold only letters, digits and - _ . (got '{app_id}' and '{key}')"
+            ));
+        }
+        Ok(Some(PusherApp {
+            app_id: app_id.to_string(),
+            key: key.to_string(),
+            secret,
+        }))
+    }
+}

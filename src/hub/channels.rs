@@ -47,6 +47,9 @@ impl Hub {
             report(Event::membership(&conn, channel.to_string(), false));
         }
         drop(channels);
+        if was_member && conn.speaks_pusher() && channel.starts_with("presence-") {
+            self.leave_presence(channel, &conn);
+        }
         // A broadcast begun before the unsubscribe may still be delivering to this client
         // from its snapshot: once it has, nothing of the channel follows what the caller
         // does next (the `unsubscribed` reply, the PHP call returning).
@@ -91,6 +94,11 @@ impl Hub {
 
     pub fn channels(&self) -> Vec<String> {
         self.channels.read().names()
+    }
+
+    /// How many connections on this node are subscribed to `channel`.
+    pub fn subscriber_count(&self, channel: &str) -> usize {
+        self.channels.read().members(channel).map_or(0, |m| m.len())
     }
 
     /// Distinct users subscribed to `channel` (anonymous connections are not counted).

@@ -172,6 +172,14 @@ impl Frame {
         self.opcode() == PONG
     }
 
+    /// A text frame's payload; `None` for any other frame.
+    pub fn as_text(&self) -> Option<&str> {
+        if self.opcode() != TEXT {
+            return None;
+        }
+        std::str::from_utf8(&self.0.wire[usize::from(self.0.header)..]).ok()
+    }
+
     /// The payload, without the header (shares the bytes).
     pub fn payload(&self) -> Bytes {
         self.0.wire.slice(usize::from(self.0.header)..)

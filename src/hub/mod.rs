@@ -22,10 +22,12 @@ pub mod stats;
 mod stored;
 pub mod tag_expression;
 mod tags;
+pub mod topic;
 mod users;
 
 use connection::{CloseCause, Connection, Life, Socket};
 pub use frame::Frame;
+pub use topic::Topic;
 use history::History;
 use index::MemberIndex;
 use parking_lot::{Mutex, RwLock};
@@ -97,6 +99,8 @@ pub struct Hub {
     last_selection: Mutex<Option<CachedSelection>>,
     /// Told which connection ids this node holds (`Scope::Connection`), under `connections`.
     holder: Option<index::Watcher>,
+    /// Pusher clients' presence channel members (`pusher::presence`).
+    pub(crate) roster: crate::pusher::presence::Roster,
     pub stats: Stats,
 }
 
@@ -177,11 +181,18 @@ impl Hub {
 
     /// A connection is gone: it leaves every index; its own state stays readable.
     fn retire(&self, conn: &Arc<Connection>) {
+        let mut presence = Vec::new();
         {
             let mut channels = self.channels.write();
             for channel in conn.subscribed_channels() {
                 channels.remove(&channel, conn);
+                if conn.speaks_pusher() && channel.starts_with("presence-") {
+                    presence.push(channel);
+                }
             }
+        }
+        for channel in presence {
+            self.leave_presence(&channel, conn);
         }
         {
             let mut tags = self.tags.write();
@@ -206,15 +217,29 @@ impl Hub {
         }
     }
 
+    /// Queues `message` for each recipient on `route` (any, if none) except `except`; a Pusher
+    /// client gets it as `topic` says (`Topic::for_pusher`), made once for all of them.
     fn deliver<'a>(
         &self,
         recipients: impl Iterator<Item = &'a Arc<Connection>>,
         message: &Frame,
+        topic: Topic,
         route: Option<&str>,
+        except: Option<&str>,
     ) -> usize {
+        let for_pusher = std::cell::OnceCell::new();
         let delivered = recipients
             .filter(|c| route.is_none_or(|r| *c.route == *r))
-            .filter(|c| c.send(message.clone()))
+            .filter(|c| except.is_none_or(|id| *c.id() != *id))
+            .filter(|c| {
+                if !c.speaks_pusher() {
+                    return topic.reaches_native() && c.send(message.clone());
+                }
+                match for_pusher.get_or_init(|| topic.for_pusher(message)) {
+                    Some(frame) => c.send(frame.clone()),
+                    None => false,
+                }
+            })
             .count();
         Stats::add(&self.stats.deliveries, delivered as u64);
         delivered
@@ -222,6 +247,22 @@ impl Hub {
 
     /// Queues `message` for every subscriber of `channel` on this node.
     pub fn fan_out(&self, channel: &str, message: &Frame) -> usize {
+        self.fan_out_as(channel, message, Topic::Channel(channel), None)
+    }
+
+    /// Queues a Pusher event (the same bytes for native and Pusher clients) for every
+    /// subscriber of `channel` on this node but `except`.
+    pub fn fan_out_event(&self, channel: &str, message: &Frame, except: Option<&str>) -> usize {
+        self.fan_out_as(channel, message, Topic::Event, except)
+    }
+
+    pub(crate) fn fan_out_as(
+        &self,
+        channel: &str,
+        message: &Frame,
+        topic: Topic,
+        except: Option<&str>,
+    ) -> usize {
         // Walked with the index's lock let go (a snapshot): subscribes elsewhere go on.
         let channels = self.channels.read();
         let Some(members) = channels.snapshot(channel) else {
@@ -229,19 +270,21 @@ impl Hub {
         };
         let _delivering = members.delivering();
         drop(channels);
-        self.deliver(members.members().iter(), message, None)
+        self.deliver(members.members().iter(), message, topic, None, except)
     }
 
     pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {
         match self.get_open(id) {
-            Some(conn) => self.deliver(std::iter::once(&conn), &message, route) == 1,
+            Some(conn) => {
+                self.deliver(std::iter::once(&conn), &message, Topic::Direct, route, None) == 1
+            }
             None => false,
         }
     }
 
     pub fn send_all(&self, message: &Frame, route: Option<&str>) -> usize {
         let recipients = self.open_connections(route);
-        self.deliver(recipients.iter(), message, None)
+        self.deliver(recipients.iter(), message, Topic::Direct, None, None)
     }
 
     fn open_connections(&self, route: Option<&str>) -> Vec<Arc<Connection>> {

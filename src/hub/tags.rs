@@ -81,7 +81,7 @@ impl Hub {
         let Some(members) = self.tags.read().snapshot(tag) else {
             return 0;
         };
-        self.deliver(members.members().iter(), message, route)
+        self.deliver(members.members().iter(), message, super::Topic::Direct, route, None)
     }
 
     /// The connections `expr` selects. The last selection is kept until the tag index or the
@@ -131,7 +131,7 @@ impl Hub {
         message: &Frame,
         route: Option<&str>,
     ) -> usize {
-        self.deliver(self.select(text, expr).iter(), message, route)
+        self.deliver(self.select(text, expr).iter(), message, super::Topic::Direct, route, None)
     }
 
     // Users and presence.

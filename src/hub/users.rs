@@ -10,7 +10,7 @@ impl Hub {
         let Some(members) = users.members(user) else {
             return 0;
         };
-        self.deliver(members.values(), message, None)
+        self.deliver(members.values(), message, super::Topic::Direct, None, None)
     }
 
     pub fn user_connections(&self, user: &str) -> Vec<String> {

@@ -34,6 +34,20 @@ impl Node {
                 hub.fan_out(channel.as_str(), &Frame::data(&data, binary));
                 Reply::Done
             }
+            Op::Trigger {
+                channel,
+                event,
+                data,
+                except,
+            } => {
+                Stats::add(&hub.stats.broadcasts, 1);
+                let channel = channel.as_str();
+                let data = String::from_utf8_lossy(&data);
+                let message = crate::pusher::wire::event(event.as_str(), Some(channel), &data);
+                let except = except.as_ref().map(super::Id::as_str);
+                hub.fan_out_event(channel, &Frame::text(message), except);
+                Reply::Done
+            }
             Op::Send { id, data, route: r } => {
                 Reply::Bool(hub.send(id.as_str(), Frame::data(&data, false), route(&r)))
             }

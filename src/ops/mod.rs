@@ -131,6 +131,9 @@ macro_rules! ops {
 ops! {
     /// Publish to a channel's subscribers, on every node.
     Broadcast = "broadcast" "POST" [channel: Channel] { data: Bytes, binary: bool = false }
+    /// A named event to a channel's subscribers, on every node: `{"event","channel","data"}`
+    /// to native and Pusher clients alike, except the connection `except`.
+    Trigger = "trigger" "POST" [channel: Channel] { event: EventName, data: Bytes, except: Option<Id> }
     Send = "send" "POST" [id: Id] { data: Bytes, route: Option<Route> }
     SendBinary = "sendBinary" "POST" [id: Id] { data: Bytes }
     SendAll = "sendAll" "POST" [] { data: Bytes, route: Option<Route>, binary: bool = false }

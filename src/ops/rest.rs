@@ -172,7 +172,7 @@ macro_rules! from_text {
     )*};
 }
 
-from_text!(Id Channel UserId Tag Key Route Presence);
+from_text!(Id Channel UserId Tag Key Route Presence EventName);
 
 impl FromText for Expression {
     fn from_text(text: &str) -> Result<Self, OpError> {

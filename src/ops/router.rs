@@ -27,6 +27,7 @@ pub enum Reach<'a> {
 pub fn reach(op: &Op) -> Reach<'_> {
     match op {
         Op::Broadcast { .. }
+        | Op::Trigger { .. }
         | Op::BroadcastToUser { .. }
         | Op::DisconnectUser { .. }
         | Op::SendToTag { .. }

@@ -81,6 +81,16 @@ text_values! {
     Route => route_rule;
     /// A presence status: online, away, busy or offline.
     Presence => |s: &str| protocol::presence_status(s).map(|_| ());
+    /// A named event (`trigger`): 1 to 200 bytes, as Pusher allows.
+    EventName => event_name_rule;
+}
+
+fn event_name_rule(name: &str) -> Result<(), String> {
+    match name.len() {
+        0 => Err("the event name must not be empty".into()),
+        1..=200 => Ok(()),
+        n => Err(format!("the event name is {n} bytes long; the limit is 200")),
+    }
 }
 
 /// A tag expression with its parsed form.

@@ -10,7 +10,7 @@ use crate::runtime;
 use bytes::Bytes;
 use ext_php_rs::prelude::*;
 
-pub use super::coerce::{BinaryString, Bool, Float, Int, IntOrStr, OptStr, Str};
+pub use super::coerce::{BinaryString, Bool, Float, Int, IntOrStr, Names, OptStr, Str};
 
 fn utf8<'a>(bytes: &'a [u8], name: &str) -> PhpResult<&'a str> {
     std::str::from_utf8(bytes).map_err(|e| {

@@ -212,6 +212,24 @@ impl FromZvalMut<'_> for IntOrStr {
     }
 }
 
+/// `string|array`: one name, or a list of them (`None` for an element that is not a string).
+pub struct Names(pub Vec<Option<Vec<u8>>>);
+
+impl FromZvalMut<'_> for Names {
+    const TYPE: DataType = DataType::Mixed;
+
+    fn from_zval_mut(arg: &mut Zval) -> Option<Self> {
+        if let Some(list) = arg.array() {
+            let names = list
+                .values()
+                .map(|v| v.zend_str().map(|s| s.as_bytes().to_vec()))
+                .collect();
+            return Some(Names(names));
+        }
+        Str::from_zval_mut(arg).map(|one| Names(vec![Some(one.0.to_vec())]))
+    }
+}
+
 /// A returned `string` of any bytes.
 pub struct BinaryString(pub bytes::Bytes);
 

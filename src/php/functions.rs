@@ -32,6 +32,51 @@ pub fn broadcast(channel: Str, message: Str, binary: Bool) -> PhpResult<()> {
     .map(|_| ())
 }
 
+/// The most channels one `frankenphp_ws_trigger()` names, as Pusher allows.
+const MAX_TRIGGER_CHANNELS: usize = 100;
+
+/// Sends the named event `$event` with `$data` to every subscriber of `$channels` (one name,
+/// or a list of up to 100), on every node, except the connection `$exceptConnection`. Native
+/// and Pusher clients alike receive `{"event":…,"channel":…,"data":…}`.
+#[php_function]
+#[php(name = "frankenphp_ws_trigger")]
+pub fn frankenphp_ws_trigger(
+    channels: Names,
+    event: Str,
+    data: Str,
+    exceptConnection: OptStr,
+) -> PhpResult<()> {
+    if channels.0.is_empty() || channels.0.len() > MAX_TRIGGER_CHANNELS {
+        return Err(invalid_argument(format!(
+            "$channels must name 1 to {MAX_TRIGGER_CHANNELS} channels, got {}",
+            channels.0.len()
+        )));
+    }
+    std::str::from_utf8(data.0).map_err(|_| {
+        invalid_argument("$data must be UTF-8 text: an event's data travels in JSON")
+    })?;
+    let event: crate::ops::EventName = arg(&event, "event")?;
+    let except = opt_arg(&exceptConnection, "exceptConnection")?;
+    // Every name checked before anything is sent.
+    let channels = channels
+        .0
+        .iter()
+        .map(|name| match name {
+            Some(name) => arg(&Str(name), "channels"),
+            None => Err(invalid_argument("$channels must hold only strings (channel names)")),
+        })
+        .collect::<PhpResult<Vec<crate::ops::Channel>>>()?;
+    for channel in channels {
+        route(Op::Trigger {
+            channel,
+            event: event.clone(),
+            data: data.bytes(),
+            except: except.clone(),
+        })?;
+    }
+    Ok(())
+}
+
 /// Sends `$message` to every connection of a user (the id its handshake authentication gave).
 #[php_function]
 #[php(name = "broadcastToUser")]
@@ -311,6 +356,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(frankenphp_ws_stop))
         .function(wrap_function!(frankenphp_ws_get_event))
         .function(wrap_function!(broadcast_to_user))
+        .function(wrap_function!(frankenphp_ws_trigger))
         .function(wrap_function!(disconnect_user))
         .function(wrap_function!(get_channel_users))
         .function(wrap_function!(frankenphp_ws_get_user_connections))

@@ -52,6 +52,8 @@ pub struct Handshake {
     pub protocol: Option<String>,
     /// permessage-deflate, if negotiated.
     pub deflate: Option<Deflate>,
+    /// A Pusher protocol client (`/app/{key}`).
+    pub pusher: bool,
 }
 
 /// Small buffers: most clients are idle most of the time, and memory per connection counts.
@@ -72,7 +74,7 @@ pub fn new_connection_id() -> Arc<str> {
 
 /// Queues an event for the worker. When the queue is full (backpressure), returns the wait
 /// for room, which the caller awaits: boxed, so idle connections' tasks stay small.
-pub(super) fn emit(
+pub(crate) fn emit(
     node: &Arc<Node>,
     conn: &Connection,
     kind: EventKind,
@@ -88,7 +90,7 @@ fn emit_event(node: &Arc<Node>, event: Event) -> Option<BoxFuture> {
     Some(Box::pin(async move { node.events.push(event).await }))
 }
 
-pub(super) type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+pub(crate) type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// Emits and, under backpressure, waits: `emit!(node, conn, kind, payload)`.
 macro_rules! emit {
@@ -113,9 +115,11 @@ where
     let (read, write) = super::split::split(io, &socket, inflate_limit);
     let stream =
         WebSocketStream::from_raw_socket(read, Role::Server, Some(socket_config(&node))).await;
+    // A Pusher client has no resume in its protocol; a native ghost is not taken over by one.
     let resumed = handshake
         .resume
         .as_deref()
+        .filter(|_| !handshake.pusher)
         .and_then(|token| node.hub.resume(token, socket.clone()));
     let resumed_ghost = resumed.is_some();
     let conn = match resumed {
@@ -140,8 +144,12 @@ where
             conn
         }
         None => {
+            let id = match handshake.pusher {
+                true => Arc::from(crate::pusher::socket_id()),
+                false => new_connection_id(),
+            };
             let conn = Arc::new(Connection::new(
-                new_connection_id(),
+                id,
                 Arc::from(handshake.route.as_str()),
                 handshake.user.clone(),
                 handshake.remote,
@@ -150,12 +158,15 @@ where
                 (node.config.send_buffer, node.config.ghost_buffer),
                 node.now_ms(),
             ));
-            if handshake.ack {
+            if handshake.ack && !handshake.pusher {
                 // Before anything can be sent to it.
                 conn.enable_acks();
             }
+            if handshake.pusher {
+                conn.speak_pusher();
+            }
             node.hub.register(conn.clone());
-            if node.config.resume_tokens_auto {
+            if node.config.resume_tokens_auto && !handshake.pusher {
                 node.hub.activate_ghost(&conn.id());
             }
             let open = EventKind::Open {
@@ -169,7 +180,11 @@ where
             conn
         }
     };
-    if node.config.resume_tokens_auto {
+    if conn.speaks_pusher() {
+        // pusher-js reads the first message as the handshake's answer.
+        let established = crate::pusher::wire::connection_established(&conn.id());
+        conn.reply_first(Frame::text(established));
+    } else if node.config.resume_tokens_auto {
         // The token to come back with: a fresh one after each resume (a token is spent by use).
         // First, ahead of a replay or a send that raced the open: the client learns whether
         // it resumed before any message, and so whether the numbering goes on or starts over.

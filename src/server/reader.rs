@@ -105,8 +105,14 @@ fn on_message<'a>(
                     "more than {} messages per second; this one was dropped",
                     node.config.message_rate
                 );
-                let error = protocol::ProtocolError::new("rate_limited", why);
-                conn.reply(Frame::text(error.to_json()));
+                let error = match conn.speaks_pusher() {
+                    true => crate::pusher::wire::error(
+                        Some(crate::pusher::wire::code::CLIENT_EVENT_RATE),
+                        &why,
+                    ),
+                    false => protocol::ProtocolError::new("rate_limited", why).to_json(),
+                };
+                conn.reply(Frame::text(error));
                 return None;
             }
             MessageVerdict::Close => {
@@ -119,6 +125,9 @@ fn on_message<'a>(
     match message {
         Message::Text(text) => {
             Stats::add(&node.hub.stats.messages_received, 1);
+            if let (true, Some(app)) = (conn.speaks_pusher(), &node.config.pusher) {
+                return backpressure(crate::pusher::client::on_text(conn, node, app, text.as_str()));
+            }
             let control = match protocol::parse_control(text.as_str()) {
                 // From a client that does not acknowledge, `ack` is the application's action
                 // (one that does was answered above).

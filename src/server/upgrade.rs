@@ -97,7 +97,15 @@ async fn handshake(
     ) {
         return script;
     }
-    if !route_matches(&config.path, &path) {
+    // Pusher's paths, beside the native route: its HTTP API, and `/app/{key}` for its clients.
+    let pusher_key = match &config.pusher {
+        Some(app) if path.starts_with("/apps/") => {
+            return crate::pusher::api::serve(req, node.clone(), app).await;
+        }
+        Some(_) => path.strip_prefix("/app/").map(str::to_string),
+        None => None,
+    };
+    if pusher_key.is_none() && !route_matches(&config.path, &path) {
         return reject(StatusCode::NOT_FOUND, "no WebSocket route here\n");
     }
     if req.method() != hyper::Method::GET
@@ -124,7 +132,7 @@ async fn handshake(
             "Sec-WebSocket-Version must be 13\n",
         );
     }
-    let Some(key) = req.headers().get(SEC_WEBSOCKET_KEY).cloned() else {
+    let Some(key_header) = req.headers().get(SEC_WEBSOCKET_KEY).cloned() else {
         return reject(StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is missing\n");
     };
     let tls = !config.tls_cert.is_empty();
@@ -145,6 +153,19 @@ async fn handshake(
         );
     }
     let origin = header(&req, "origin");
+    if let (Some(key), Some(app)) = (&pusher_key, &config.pusher) {
+        if *key != app.key {
+            Stats::add(&stats.handshakes_rejected, 1);
+            let key = key.clone();
+            let on_upgrade = hyper::upgrade::on(&mut req);
+            tokio::spawn(async move {
+                if let Ok(upgraded) = on_upgrade.await {
+                    crate::pusher::refuse_unknown_app(TokioIo::new(upgraded), key).await;
+                }
+            });
+            return switching_protocols(&key_header, None, None);
+        }
+    }
     let slot = match node.admission.admit(remote.ip()) {
         Ok(slot) => slot,
         Err(Refusal::Full) => {
@@ -232,8 +253,13 @@ async fn handshake(
         user,
         trusted,
         slot,
-        protocol: protocol.clone(),
+        // A Pusher client asks for none: it shows in `open` as the protocol it speaks.
+        protocol: match pusher_key {
+            Some(_) => Some("pusher".to_string()),
+            None => protocol.clone(),
+        },
         deflate: deflate.as_ref().map(|(_, deflate)| *deflate),
+        pusher: pusher_key.is_some(),
     };
     if deflate.is_some() {
         Stats::add(&stats.compression_negotiated, 1);
@@ -244,6 +270,15 @@ async fn handshake(
             client::run(TokioIo::new(upgraded), handshake, node).await;
         }
     });
+    switching_protocols(&key_header, protocol, deflate.map(|(answer, _)| answer))
+}
+
+/// `101 Switching Protocols`, with the subprotocol and the extension answer if any.
+fn switching_protocols(
+    key: &HeaderValue,
+    protocol: Option<String>,
+    deflate: Option<String>,
+) -> Response<Body> {
     let mut response = Response::new(Body::default());
     *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let headers = response.headers_mut();
@@ -260,7 +295,7 @@ async fn handshake(
             HeaderValue::from_str(&protocol).expect("a token is a valid header"),
         );
     }
-    if let Some((answer, _)) = deflate {
+    if let Some(answer) = deflate {
         headers.insert(
             SEC_WEBSOCKET_EXTENSIONS,
             HeaderValue::from_str(&answer).expect("parameters are valid in a header"),

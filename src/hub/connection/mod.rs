@@ -88,6 +88,9 @@ pub struct Connection {
     history_on: AtomicBool,
     /// `extra.acks` is set: messages are numbered and kept until acknowledged.
     acks_on: AtomicBool,
+    /// A Pusher protocol client (`/app/{key}`): what is sent to it goes as Pusher events.
+    /// Set once, before the connection is registered.
+    pusher: AtomicBool,
     /// Milliseconds (server clock) when the client was last heard from.
     last_seen_ms: AtomicU64,
     /// Application ping period in ms: 0 = the server's heartbeat only.
@@ -127,11 +130,21 @@ impl Connection {
             extra: Mutex::new(None),
             history_on: AtomicBool::new(false),
             acks_on: AtomicBool::new(false),
+            pusher: AtomicBool::new(false),
             last_seen_ms: AtomicU64::new(now_ms),
             ping_interval_ms: AtomicU64::new(0),
             ping_now: AtomicBool::new(false),
             last_rtt_ns: AtomicU64::new(0),
         }
+    }
+
+    /// Marks a Pusher protocol client, before it is registered.
+    pub fn speak_pusher(&self) {
+        self.pusher.store(true, Ordering::Release);
+    }
+
+    pub fn speaks_pusher(&self) -> bool {
+        self.pusher.load(Ordering::Relaxed)
     }
 
     pub fn id(&self) -> Arc<str> {

@@ -1,0 +1,222 @@
+//! Pusher's HTTP API on the WebSocket listener, as the Pusher server SDKs (and Laravel's
+//! `pusher` broadcaster) call it: every request signed (`sign::check_request`).
+//!
+//! - `POST /apps/{id}/events`: one event to up to 100 channels, `socket_id` excluded;
+//! - `POST /apps/{id}/batch_events`: up to 10 events;
+//! - `GET /apps/{id}/channels` (`filter_by_prefix`, `info=user_count`);
+//! - `GET /apps/{id}/channels/{name}` (`info=subscription_count,user_count`);
+//! - `GET /apps/{id}/channels/{name}/users` (presence channels).
+//!
+//! Events go through the routing point as `Op::Trigger`, so they reach every node. The channel
+//! list is the cluster's; subscriber and user counts are this node's (docs/pusher.md).
+
+use super::sign;
+use crate::config::PusherApp;
+use crate::node::Node;
+use crate::ops::{Channel, EventName, Id, Op, OpError, Reply};
+use crate::server::http::{parse_query, respond, Body};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// At most this many channels per event, and events per batch, as Pusher allows.
+const MAX_CHANNELS: usize = 100;
+const MAX_BATCH: usize = 10;
+
+struct Refused(StatusCode, String);
+
+type Answer = Result<Value, Refused>;
+
+fn bad(why: impl Into<String>) -> Refused {
+    Refused(StatusCode::BAD_REQUEST, why.into())
+}
+
+pub async fn serve(req: Request<Incoming>, node: Arc<Node>, app: &PusherApp) -> Response<Body> {
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = parse_query(req.uri().query().unwrap_or(""));
+    // The body limit: the largest batch of the largest messages, with room for the JSON.
+    let limit = node.config.max_message_size * MAX_BATCH + 64 * 1024;
+    let body = match Limited::new(req.into_body(), limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return answer(Err(Refused(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large".into()))),
+    };
+    let Some(rest) = path
+        .strip_prefix("/apps/")
+        .and_then(|p| p.strip_prefix(app.app_id.as_str()))
+        .and_then(|p| p.strip_prefix('/'))
+    else {
+        return answer(Err(Refused(StatusCode::NOT_FOUND, "Unknown app".into())));
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if let Err(why) = sign::check_request(app, &method, &path, &query, &body, now) {
+        return answer(Err(Refused(StatusCode::UNAUTHORIZED, why)));
+    }
+    let value = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let result = match (method.as_str(), rest) {
+        ("POST", "events") => json_body(&body).and_then(|event| trigger(&node, &event)).map(|_| json!({})),
+        ("POST", "batch_events") => json_body(&body).and_then(|body| batch(&node, &body)),
+        ("GET", "channels") => channels(&node, value("filter_by_prefix"), value("info")),
+        ("GET", rest) if rest.starts_with("channels/") => {
+            let rest = &rest["channels/".len()..];
+            match rest.strip_suffix("/users") {
+                Some(channel) => users(&node, channel),
+                None => channel(&node, rest, value("info")),
+            }
+        }
+        _ => Err(Refused(StatusCode::NOT_FOUND, format!("no endpoint {method} {path}"))),
+    };
+    answer(result)
+}
+
+fn answer(result: Answer) -> Response<Body> {
+    match result {
+        Ok(value) => respond(StatusCode::OK, "application/json", value.to_string()),
+        Err(Refused(status, why)) => {
+            if status == StatusCode::UNAUTHORIZED {
+                tracing::warn!("Pusher HTTP API request refused (401): {why}");
+            }
+            respond(status, "text/plain; charset=utf-8", format!("{why}\n"))
+        }
+    }
+}
+
+fn json_body(body: &Bytes) -> Result<Value, Refused> {
+    serde_json::from_slice(body).map_err(|e| bad(format!("the body must be JSON: {e}")))
+}
+
+fn routed(node: &Node, op: Op) -> Result<Reply, Refused> {
+    node.route(op).map_err(|e| match e {
+        OpError::InvalidArgument(m) => bad(m),
+        OpError::Unreachable(m) | OpError::Failed(m) => Refused(StatusCode::BAD_GATEWAY, m),
+    })
+}
+
+fn string<'a>(event: &'a Value, field: &str) -> Result<&'a str, Refused> {
+    event
+        .get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad(format!("\"{field}\" must be a string")))
+}
+
+/// One event (`name`, `data`, `channels` or `channel`, `socket_id`), to each channel.
+fn trigger(node: &Node, event: &Value) -> Result<(), Refused> {
+    let name = EventName::new(string(event, "name")?).map_err(|e| bad(e.to_string()))?;
+    let data = string(event, "data")?;
+    if data.len() > node.config.max_message_size {
+        return Err(Refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("\"data\" is {} bytes; the limit is max_message_size ({})", data.len(), node.config.max_message_size),
+        ));
+    }
+    let names: Vec<&str> = match (event.get("channels"), event.get("channel")) {
+        (Some(Value::Array(list)), _) => list.iter().filter_map(Value::as_str).collect(),
+        (None, Some(Value::String(one))) => vec![one.as_str()],
+        _ => return Err(bad("\"channels\" must be an array of channel names (or \"channel\" one name)")),
+    };
+    if names.is_empty() || names.len() > MAX_CHANNELS {
+        return Err(bad(format!("an event goes to 1 to {MAX_CHANNELS} channels")));
+    }
+    let channels = names
+        .iter()
+        .map(|name| Channel::new(name).map_err(|e| bad(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let except = match event.get("socket_id").and_then(Value::as_str) {
+        Some(id) => Some(Id::new(id).map_err(|e| bad(e.to_string()))?),
+        None => None,
+    };
+    let data = Bytes::copy_from_slice(data.as_bytes());
+    for channel in channels {
+        routed(
+            node,
+            Op::Trigger {
+                channel,
+                event: name.clone(),
+                data: data.clone(),
+                except: except.clone(),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn batch(node: &Node, body: &Value) -> Answer {
+    let Some(events) = body.get("batch").and_then(Value::as_array) else {
+        return Err(bad("\"batch\" must be an array of events"));
+    };
+    if events.len() > MAX_BATCH {
+        return Err(bad(format!("a batch holds at most {MAX_BATCH} events")));
+    }
+    // All checked before any is sent: a bad batch sends nothing.
+    for event in events {
+        string(event, "name")?;
+        string(event, "data")?;
+        string(event, "channel")?;
+    }
+    for event in events {
+        trigger(node, event)?;
+    }
+    Ok(json!({"batch": events.iter().map(|_| json!({})).collect::<Vec<_>>()}))
+}
+
+fn asks(info: Option<&str>, what: &str) -> bool {
+    info.is_some_and(|i| i.split(',').any(|w| w.trim() == what))
+}
+
+fn channels(node: &Node, prefix: Option<&str>, info: Option<&str>) -> Answer {
+    let prefix = prefix.unwrap_or("");
+    let user_count = asks(info, "user_count");
+    if user_count && !prefix.starts_with("presence-") {
+        return Err(bad("info=user_count needs filter_by_prefix=presence-"));
+    }
+    let Reply::Ids(names) = routed(node, Op::GetChannels {})? else {
+        return Err(Refused(StatusCode::INTERNAL_SERVER_ERROR, "unexpected answer".into()));
+    };
+    let listed: Map<String, Value> = names
+        .into_iter()
+        .filter(|name| name.starts_with(prefix) && !name.starts_with('#'))
+        .map(|name| {
+            let details = match user_count {
+                true => json!({"user_count": node.hub.roster.users(&name).len()}),
+                false => json!({}),
+            };
+            (name, details)
+        })
+        .collect();
+    Ok(json!({ "channels": listed }))
+}
+
+fn channel(node: &Node, name: &str, info: Option<&str>) -> Answer {
+    let name = Channel::new(name).map_err(|e| bad(e.to_string()))?;
+    let subscribers = node.hub.subscriber_count(name.as_str());
+    let mut answer = json!({ "occupied": subscribers > 0 });
+    if asks(info, "subscription_count") {
+        answer["subscription_count"] = json!(subscribers);
+    }
+    if asks(info, "user_count") {
+        if !name.as_str().starts_with("presence-") {
+            return Err(bad("info=user_count is for presence channels"));
+        }
+        answer["user_count"] = json!(node.hub.roster.users(name.as_str()).len());
+    }
+    Ok(answer)
+}
+
+fn users(node: &Node, name: &str) -> Answer {
+    if !name.starts_with("presence-") {
+        return Err(bad("users are listed for presence channels only"));
+    }
+    let users: Vec<Value> = node
+        .hub
+        .roster
+        .users(name)
+        .into_iter()
+        .map(|id| json!({ "id": id }))
+        .collect();
+    Ok(json!({ "users": users }))
+}

@@ -1,0 +1,146 @@
+//! A Pusher client's messages, handled on its reader task: pings, subscriptions (a private or
+//! presence channel needs the application's signature, not the worker's grant), and client
+//! events, which are relayed to the channel's other members and reported to the worker as
+//! `message`.
+
+use super::{sign, wire};
+use crate::config::PusherApp;
+use crate::events::EventKind;
+use crate::hub::connection::Connection;
+use crate::hub::stats::Stats;
+use crate::hub::Frame;
+use crate::node::Node;
+use crate::protocol::{self, validate_channel};
+use crate::server::client::{emit, BoxFuture};
+use bytes::Bytes;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Handles one text message; what is left to wait for (room in the worker's queue), if any.
+pub fn on_text(
+    conn: &Arc<Connection>,
+    node: &Arc<Node>,
+    app: &PusherApp,
+    text: &str,
+) -> Option<BoxFuture> {
+    let stats = &node.hub.stats;
+    let message = match wire::ClientMessage::parse(text) {
+        Ok(message) => message,
+        Err(why) => {
+            Stats::add(&stats.control_errors, 1);
+            conn.reply(Frame::text(wire::error(None, why)));
+            return None;
+        }
+    };
+    Stats::add(&stats.control_messages, 1);
+    match message.event.as_str() {
+        "pusher:ping" => {
+            conn.reply(Frame::text(wire::pong()));
+        }
+        "pusher:pong" => {}
+        "pusher:subscribe" => subscribe(conn, node, app, &message),
+        "pusher:unsubscribe" => {
+            if let Some(channel) = &message.channel {
+                node.hub
+                    .unsubscribe(&conn.id(), channel, |leave| node.push_now(leave));
+            }
+        }
+        name if name.starts_with("client-") => return client_event(conn, node, &message, text),
+        other => {
+            Stats::add(&stats.control_errors, 1);
+            let why = format!("unsupported event {other:?}");
+            conn.reply(Frame::text(wire::error(None, &why)));
+        }
+    }
+    None
+}
+
+fn subscribe(conn: &Arc<Connection>, node: &Arc<Node>, app: &PusherApp, message: &wire::ClientMessage) {
+    let Some(channel) = message.channel.as_deref() else {
+        let why = "pusher:subscribe needs data.channel";
+        conn.reply(Frame::text(wire::error(None, why)));
+        return;
+    };
+    let refuse = |status: u16, why: &str| {
+        Stats::add(&node.hub.stats.control_errors, 1);
+        conn.reply(Frame::text(wire::subscription_error(channel, status, why)));
+    };
+    if let Err(why) = validate_channel(channel) {
+        return refuse(400, &why);
+    }
+    let limit = node.config.max_subscriptions;
+    if !conn.is_subscribed(channel) && conn.subscription_load() >= limit {
+        Stats::add(&node.hub.stats.subscription_limit_errors, 1);
+        return refuse(400, &format!("a connection may hold at most {limit} channels"));
+    }
+    let presence = channel.starts_with("presence-");
+    if protocol::is_protected(channel) {
+        let channel_data = message.data_field("channel_data").filter(|_| presence);
+        let auth = message.data_field("auth").unwrap_or("");
+        if !sign::channel_auth_ok(app, &conn.id(), channel, channel_data, auth) {
+            let why = "Invalid signature: the auth endpoint must sign socket_id:channel (and :channel_data for presence) with the app's secret";
+            return refuse(401, why);
+        }
+    }
+    let member = match presence {
+        false => None,
+        true => match member(message.data_field("channel_data")) {
+            Some(member) => Some(member),
+            None => return refuse(400, "channel_data must be JSON with a user_id"),
+        },
+    };
+    node.hub
+        .subscribe(&conn.id(), channel, |join| node.push_now(join));
+    let listing = member.map(|(user_id, info)| node.hub.join_presence(channel, conn, &user_id, info));
+    conn.reply(Frame::text(wire::subscription_succeeded(channel, listing)));
+}
+
+/// A presence subscription's `channel_data`: the user id (a string or a number, as Pusher
+/// takes it) and its info.
+fn member(channel_data: Option<&str>) -> Option<(String, Value)> {
+    let mut data: Value = serde_json::from_str(channel_data?).ok()?;
+    let user_id = match data.get("user_id")? {
+        Value::String(id) if !id.is_empty() => id.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let info = data.get_mut("user_info").map(Value::take).unwrap_or(Value::Null);
+    Some((user_id, info))
+}
+
+/// `client-*` on a private or presence channel the client is subscribed to: relayed to the
+/// channel's other subscribers (never back to the sender), and reported to the worker.
+fn client_event(
+    conn: &Arc<Connection>,
+    node: &Arc<Node>,
+    message: &wire::ClientMessage,
+    text: &str,
+) -> Option<BoxFuture> {
+    let refuse = |why: &str| {
+        Stats::add(&node.hub.stats.control_errors, 1);
+        conn.reply(Frame::text(wire::error(None, why)));
+        None
+    };
+    let Some(channel) = message.channel.as_deref() else {
+        return refuse("a client event needs its channel");
+    };
+    if !protocol::is_protected(channel) {
+        return refuse("client events go on private and presence channels only");
+    }
+    if !conn.is_subscribed(channel) {
+        return refuse("subscribe to the channel before sending client events on it");
+    }
+    let user_id = match channel.starts_with("presence-") {
+        true => node.hub.roster.user_of(channel, conn),
+        false => None,
+    };
+    let relayed = wire::client_event(&message.event, channel, &message.data, user_id.as_deref());
+    node.hub
+        .fan_out_event(channel, &Frame::text(relayed), Some(&conn.id()));
+    emit(
+        node,
+        conn,
+        EventKind::Message { binary: false },
+        Some(Bytes::copy_from_slice(text.as_bytes())),
+    )
+}

@@ -1,0 +1,134 @@
+//! The Pusher protocol and HTTP API with the real clients: pusher-js 8 and the `pusher` Node
+//! SDK 5 (`tests/clients/pusher.mjs`), beside a native client, against a real PHP worker.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+fn pusher_worker() -> Worker {
+    Worker::start(json!({
+        "pusher_app_id": "4711",
+        "pusher_key": "app-key",
+        "pusher_secret": "app-secret",
+    }))
+}
+
+#[test]
+fn pusher_js_and_the_server_sdk_share_the_hub_with_native_clients() {
+    let worker = pusher_worker();
+    let input = json!({
+        "host": worker.listen.ip().to_string(),
+        "port": worker.listen.port(),
+        "app_id": "4711",
+        "key": "app-key",
+        "secret": "app-secret",
+        "native_url": worker.url("/ws"),
+    });
+    let seen = node_json(&["tests/clients/pusher.mjs"], &input);
+    let ids = seen["socket_ids"].as_array().unwrap();
+    for id in ids {
+        let id = id.as_str().unwrap();
+        let (a, b) = id.split_once('.').expect("socket_id is N.N");
+        assert!(a.parse::<u64>().is_ok() && b.parse::<u64>().is_ok(), "{id}");
+    }
+    // A plain broadcast() is the channel's `message` event.
+    assert_eq!(seen["broadcast"], "plain hello", "{seen}");
+    // A trigger reaches both kinds; `socket_id` leaves its sender out.
+    assert_eq!(seen["trigger"]["a"], json!([{"id": 1}]), "{seen}");
+    assert_eq!(seen["trigger"]["b"], json!([{"id": 1}, {"id": 2}]), "{seen}");
+    let native: Vec<Value> = seen["trigger"]["native"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| serde_json::from_str(m.as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        native[0],
+        json!({"event": "order-shipped", "channel": "orders", "data": "{\"id\":1}"})
+    );
+    assert_eq!(seen["batch"], json!(["one", "two"]), "{seen}");
+    assert_eq!(seen["forged"]["status"], 401, "{seen}");
+    assert_eq!(seen["client_event"], json!({"who": "a"}), "{seen}");
+    assert_eq!(seen["client_event_echoed"], 0, "no echo to the sender: {seen}");
+    assert_eq!(seen["encrypted"], json!({"code": 42}), "{seen}");
+    assert_eq!(seen["presence_first"], json!({"count": 1, "me": "1"}), "{seen}");
+    assert_eq!(seen["member_added"]["id"], "2", "{seen}");
+    assert_eq!(seen["presence_second"], json!({"count": 2, "ids": ["1", "2"]}));
+    assert_eq!(seen["users"], json!(["1", "2"]), "{seen}");
+    assert_eq!(
+        seen["orders_info"],
+        json!({"occupied": true, "subscription_count": 3}),
+        "two Pusher clients and a native one: {seen}"
+    );
+    for channel in ["orders", "presence-room", "private-chat"] {
+        assert!(
+            seen["channels"].as_array().unwrap().contains(&json!(channel)),
+            "{seen}"
+        );
+    }
+    assert_eq!(
+        seen["added_for_second_connection"], 0,
+        "a user's second connection adds no member: {seen}"
+    );
+    assert_eq!(seen["member_removed"]["id"], "2", "{seen}");
+    assert_eq!(seen["wrong_secret"], 401, "{seen}");
+    assert_eq!(seen["wrong_key"]["error"]["data"]["code"], 4001, "{seen}");
+    assert_eq!(seen["wrong_key_state"], "disconnected", "no retry: {seen}");
+
+    // The worker saw the Pusher clients as connections like any other.
+    let events = worker.events();
+    let opened = |id: &Value| {
+        events.iter().any(|e| {
+            e["type"] == "open" && e["connection"] == *id && e["protocol"] == "pusher"
+        })
+    };
+    assert!(ids.iter().all(opened), "{events:?}");
+    worker.wait_event("the client event", Duration::from_secs(5), |e| {
+        e["type"] == "message"
+            && e["connection"] == ids[0]
+            && e["payload"].as_str().unwrap_or("").contains("client-typing")
+    });
+    worker.wait_event("a join", Duration::from_secs(5), |e| {
+        e["type"] == "join" && e["connection"] == ids[1] && e["channel"] == "presence-room"
+    });
+}
+
+/// `frankenphp_ws_trigger()` from the worker: one event to several channels, except one
+/// connection, to native clients (and Pusher ones, above).
+#[tokio::test]
+async fn trigger_from_php_names_the_event_and_skips_the_excepted_connection() {
+    let worker = pusher_worker();
+    let mut control = connect(&format!("{}?tag=control", worker.url("/ws"))).await;
+    let mut a = connect(&format!("{}?tag=a", worker.url("/ws"))).await;
+    let mut b = connect(&format!("{}?tag=b", worker.url("/ws"))).await;
+    subscribe(&mut a, "news").await;
+    subscribe(&mut b, "sports").await;
+    let a_id = worker.open_id("a");
+    let call = format!(
+        "frankenphp_ws_trigger(['news', 'sports'], 'score', '{{\"home\":1}}', '{a_id}')"
+    );
+    assert_eq!(php(&mut control, &call).await, Value::Null);
+    let got = next_data(&mut b, Duration::from_secs(5)).await;
+    let got: Value = serde_json::from_str(got.to_text().unwrap()).unwrap();
+    assert_eq!(
+        got,
+        json!({"event": "score", "channel": "sports", "data": "{\"home\":1}"})
+    );
+    expect_silence(&mut a, Duration::from_millis(300)).await;
+    // Bad arguments: a typed exception that says what to fix, and nothing sent.
+    let bad = php(
+        &mut control,
+        "(function () { try { frankenphp_ws_trigger([], 'e', 'd'); } catch (InvalidArgumentException $e) { return $e->getMessage(); } })()",
+    )
+    .await;
+    assert!(bad.as_str().unwrap().contains("1 to 100 channels"), "{bad}");
+    let bad = php(
+        &mut control,
+        "(function () { try { frankenphp_ws_trigger(['news', 'bad name'], 'e', 'd'); } catch (InvalidArgumentException $e) { return $e->getMessage(); } })()",
+    )
+    .await;
+    assert!(bad.as_str().unwrap().contains("$channels"), "{bad}");
+    expect_silence(&mut b, Duration::from_millis(200)).await;
+}
