@@ -44,19 +44,6 @@ namespace {
     function broadcast(string $channel, string $message, bool $binary = false): void {}
 
     /**
-     * Sends the named event `$event` with `$data` to every subscriber of `$channels` (one name,
-     * or a list of up to 100), on every node, except the connection `$exceptConnection`. Native
-     * and Pusher clients alike receive `{"event":…,"channel":…,"data":…}`.
-     *
-     * @param string|array $channels
-     * @param string $event
-     * @param string $data
-     * @param string|null $exceptConnection
-     * @return void
-     */
-    function frankenphp_ws_trigger(mixed $channels, string $event, string $data, ?string $exceptConnection = null): void {}
-
-    /**
      * Sends `$message` to every connection of a user (the id its handshake authentication gave).
      *
      * @param int|string $userId
@@ -367,6 +354,31 @@ namespace {
     function frankenphp_ws_listStoredInformationKeys(string $connectionId): array {}
 
     /**
+     * What a Pusher client's channel authorization endpoint answers, as JSON: `auth` (the key and
+     * the HMAC-SHA256 of `socket_id:channel`, with `:channelData` on a presence channel) and, for
+     * a presence channel, `channel_data` (JSON with a `user_id`).
+     *
+     * @param string $socketId
+     * @param string $channel
+     * @param string|null $channelData
+     * @return string
+     */
+    function frankenphp_ws_pusherAuthorizeChannel(string $socketId, string $channel, ?string $channelData = null): string {}
+
+    /**
+     * The signed query string for a Pusher HTTP API request (`auth_key`, `auth_timestamp`,
+     * `auth_version`, `body_md5` and `auth_signature` added to `$params`), as the Pusher SDKs
+     * sign it: send `$method $path?<this>` with `$body`.
+     *
+     * @param string $method
+     * @param string $path
+     * @param string|null $body
+     * @param array|null $params
+     * @return string
+     */
+    function frankenphp_ws_pusherSignRequest(string $method, string $path, ?string $body = null, ?array $params = null): string {}
+
+    /**
      * Clears the ghost mark. A dormant ghost then ends: `ghostConnectionClose`, `beforeClose`,
      * `close`. False if the connection was not a ghost.
      *
@@ -503,6 +515,19 @@ namespace {
      * @return bool
      */
     function frankenphp_ws_tagClient(string $connectionId, string $tag): bool {}
+
+    /**
+     * Sends the named event `$event` with `$data` to every subscriber of `$channels` (one name,
+     * or a list of up to 100), on every node, except the connection `$exceptConnection`. Native
+     * and Pusher clients alike receive `{"event":…,"channel":…,"data":…}`.
+     *
+     * @param string|array $channels
+     * @param string $event
+     * @param string $data
+     * @param string|null $exceptConnection
+     * @return void
+     */
+    function frankenphp_ws_trigger(mixed $channels, string $event, string $data, ?string $exceptConnection = null): void {}
 
     /**
      * Unsubscribes a connection from a channel; false if it was not subscribed.

@@ -8,6 +8,7 @@ pub mod event_array;
 mod event_loop;
 pub mod functions;
 pub mod ini;
+pub mod pusher_functions;
 pub mod state_functions;
 pub mod tag_functions;
 
@@ -71,5 +72,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
             let name = format!("FRANKENPHP_WS_OP_{}", op.to_uppercase());
             module.constant((name.as_str(), *op, &[] as ext_php_rs::describe::DocComments))
         });
-    state_functions::register(functions::register(module))
+    pusher_functions::register(state_functions::register(functions::register(module)))
 }

@@ -26,14 +26,6 @@ pub fn hmac_hex(secret: &str, message: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
-/// `auth` (`key:signature`) signs `message` with this application's secret.
-fn signed(app: &PusherApp, message: &str, auth: &str) -> bool {
-    let Some((key, signature)) = auth.split_once(':') else {
-        return false;
-    };
-    key == app.key && constant_time_eq(signature.as_bytes(), hmac_hex(&app.secret, message).as_bytes())
-}
-
 /// A private or presence subscription's `auth`, from the application's auth endpoint.
 pub fn channel_auth_ok(
     app: &PusherApp,
@@ -42,16 +34,15 @@ pub fn channel_auth_ok(
     channel_data: Option<&str>,
     auth: &str,
 ) -> bool {
-    let message = match channel_data {
-        Some(data) => format!("{socket_id}:{channel}:{data}"),
-        None => format!("{socket_id}:{channel}"),
-    };
-    signed(app, &message, auth)
+    let expected = channel_auth(app, socket_id, channel, channel_data);
+    constant_time_eq(auth.as_bytes(), expected.as_bytes())
 }
 
 /// `pusher:signin`'s `auth`, from the application's user authentication endpoint.
 pub fn user_auth_ok(app: &PusherApp, socket_id: &str, user_data: &str, auth: &str) -> bool {
-    signed(app, &format!("{socket_id}::user::{user_data}"), auth)
+    let message = format!("{socket_id}::user::{user_data}");
+    let expected = format!("{}:{}", app.key, hmac_hex(&app.secret, &message));
+    constant_time_eq(auth.as_bytes(), expected.as_bytes())
 }
 
 /// Why an HTTP API request is refused (401 unless said otherwise).
@@ -94,9 +85,23 @@ pub fn check_request(
     let Some(signature) = value("auth_signature") else {
         return Err("auth_signature is missing".into());
     };
-    let mut pairs: Vec<(String, &str)> = query
+    let signed: Vec<(String, String)> = query
         .iter()
         .filter(|(k, _)| k != "auth_signature")
+        .cloned()
+        .collect();
+    let expected = hmac_hex(&app.secret, &string_to_sign(method, path, &signed));
+    if !constant_time_eq(signature.as_bytes(), expected.as_bytes()) {
+        return Err("Invalid signature: you should have sent HmacSHA256Hex(secret, METHOD\\nPATH\\nSORTED_QUERY), the query without auth_signature".into());
+    }
+    Ok(())
+}
+
+/// What a request's `auth_signature` signs: `METHOD\npath\nquery`, the query's keys lowercase
+/// and sorted, `key=value` joined by `&`, values as they are.
+fn string_to_sign(method: &str, path: &str, query: &[(String, String)]) -> String {
+    let mut pairs: Vec<(String, &str)> = query
+        .iter()
         .map(|(k, v)| (k.to_ascii_lowercase(), v.as_str()))
         .collect();
     pairs.sort();
@@ -105,11 +110,48 @@ pub fn check_request(
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("&");
-    let expected = hmac_hex(&app.secret, &format!("{method}\n{path}\n{sorted}"));
-    if !constant_time_eq(signature.as_bytes(), expected.as_bytes()) {
-        return Err("Invalid signature: you should have sent HmacSHA256Hex(secret, METHOD\\nPATH\\nSORTED_QUERY), the query without auth_signature".into());
+    format!("{}\n{path}\n{sorted}", method.to_ascii_uppercase())
+}
+
+/// Signs an HTTP API request as the Pusher SDKs do: `params` with `auth_key`,
+/// `auth_timestamp` (`now`), `auth_version` and `body_md5` added, then `auth_signature`; the
+/// query string to send.
+pub fn sign_request(
+    app: &PusherApp,
+    method: &str,
+    path: &str,
+    params: &[(String, String)],
+    body: &[u8],
+    now: u64,
+) -> String {
+    let mut query = vec![
+        ("auth_key".to_string(), app.key.clone()),
+        ("auth_timestamp".to_string(), now.to_string()),
+        ("auth_version".to_string(), "1.0".to_string()),
+    ];
+    if !body.is_empty() {
+        query.push(("body_md5".to_string(), hex(&Md5::digest(body))));
     }
-    Ok(())
+    query.extend(params.iter().cloned());
+    query.sort();
+    let signature = hmac_hex(&app.secret, &string_to_sign(method, path, &query));
+    let mut text = query
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    text.push_str("&auth_signature=");
+    text.push_str(&signature);
+    text
+}
+
+/// A channel subscription's `auth`, as the application's auth endpoint answers it.
+pub fn channel_auth(app: &PusherApp, socket_id: &str, channel: &str, channel_data: Option<&str>) -> String {
+    let message = match channel_data {
+        Some(data) => format!("{socket_id}:{channel}:{data}"),
+        None => format!("{socket_id}:{channel}"),
+    };
+    format!("{}:{}", app.key, hmac_hex(&app.secret, &message))
 }
 
 #[cfg(test)]
@@ -149,6 +191,8 @@ mod tests {
         );
         let signature = hmac_hex(&app().secret, &format!("POST\n/apps/1/events\n{sorted}"));
         query.push(("auth_signature".into(), signature));
+        let signed = sign_request(&app(), "POST", "/apps/1/events", &[], body, 1353088179);
+        assert!(signed.ends_with(&format!("auth_signature={}", query[4].1)), "{signed}");
         let check = |q: &[(String, String)], body: &[u8], now| {
             check_request(&app(), "POST", "/apps/1/events", q, body, now)
         };
