@@ -132,3 +132,90 @@ async fn trigger_from_php_names_the_event_and_skips_the_excepted_connection() {
     assert!(bad.as_str().unwrap().contains("$channels"), "{bad}");
     expect_silence(&mut b, Duration::from_millis(200)).await;
 }
+
+/// Runs PHP code with the Pusher application in php.ini (a process that hosts no server, as
+/// a Laravel app or a php-fpm page): what it prints.
+fn php_cli(code: &str) -> String {
+    let output = std::process::Command::new("php")
+        .args(["-n", "-d", &format!("extension={}", extension().display())])
+        .args(["-d", "frankenphp_ws.pusher_app_id=4711"])
+        .args(["-d", "frankenphp_ws.pusher_key=app-key"])
+        .args(["-d", "frankenphp_ws.pusher_secret=app-secret"])
+        .args(["-r", code])
+        .output()
+        .expect("php runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A PHP CLI signs HTTP API requests with `frankenphp_ws_pusherSignRequest()` and sends them:
+/// an event reaches a native subscriber; a batch with one bad event sends nothing; a body that
+/// is not the one signed is refused.
+#[tokio::test]
+async fn php_signed_http_api_requests_are_checked_and_sent() {
+    let worker = pusher_worker();
+    let mut reader = connect(&worker.url("/ws")).await;
+    subscribe(&mut reader, "orders").await;
+    let post = |body: &str, sent: &str| {
+        format!(
+            r#"$body = '{body}';
+            $query = frankenphp_ws_pusherSignRequest('POST', '/apps/4711/{{PATH}}', $body);
+            $context = stream_context_create(['http' => ['method' => 'POST', 'ignore_errors' => true,
+                'header' => "Content-Type: application/json\r\n", 'content' => '{sent}']]);
+            $answer = file_get_contents("http://{}/apps/4711/{{PATH}}?$query", false, $context);
+            echo explode(' ', $http_response_header[0])[1], ' ', $answer;"#,
+            worker.listen
+        )
+    };
+    let event = r#"{"name":"created","channel":"orders","data":"{\"id\":7}"}"#;
+    let answer = php_cli(&post(event, event).replace("{PATH}", "events"));
+    assert_eq!(answer, "200 {}", "{answer}");
+    let got = next_data(&mut reader, Duration::from_secs(5)).await;
+    assert_eq!(
+        serde_json::from_str::<Value>(got.to_text().unwrap()).unwrap(),
+        json!({"event": "created", "channel": "orders", "data": "{\"id\":7}"})
+    );
+    let batch = r#"{"batch":[{"name":"a","channel":"orders","data":"1"},{"name":"b","channel":"bad name","data":"2"}]}"#;
+    let answer = php_cli(&post(batch, batch).replace("{PATH}", "batch_events"));
+    assert!(answer.starts_with("400 "), "{answer}");
+    let other = r#"{"name":"forged","channel":"orders","data":"x"}"#;
+    let answer = php_cli(&post(event, other).replace("{PATH}", "events"));
+    assert!(answer.starts_with("401 ") && answer.contains("body_md5"), "{answer}");
+    expect_silence(&mut reader, Duration::from_millis(300)).await;
+}
+
+/// The PHP helpers sign exactly as the `pusher` SDK does: a channel authorization and an HTTP
+/// API request (the SDK's clock set to the PHP signature's timestamp).
+#[test]
+fn php_signatures_match_the_pusher_sdk() {
+    let data = r#"{"user_id":"9","user_info":{"name":"Bo"}}"#;
+    let php = php_cli(&format!(
+        r#"echo frankenphp_ws_pusherAuthorizeChannel('123.456', 'presence-room', '{data}'), "\n";
+        echo frankenphp_ws_pusherSignRequest('GET', '/apps/4711/channels', null, ['filter_by_prefix' => 'presence-', 'info' => 'user_count']);"#
+    ));
+    let (auth, query) = php.split_once('\n').unwrap();
+    let timestamp = query
+        .split('&')
+        .find_map(|p| p.strip_prefix("auth_timestamp="))
+        .unwrap();
+    let script = format!(
+        r#"import Pusher from 'pusher';
+        const sdk = new Pusher({{ appId: '4711', key: 'app-key', secret: 'app-secret' }});
+        Date.now = () => {timestamp} * 1000;
+        console.log(JSON.stringify(sdk.authorizeChannel('123.456', 'presence-room', {data})));
+        console.log(sdk.createSignedQueryString({{ method: 'GET', path: '/apps/4711/channels',
+            params: {{ filter_by_prefix: 'presence-', info: 'user_count' }} }}));"#
+    );
+    let sdk = run_node(&["--input-type=module", "-e", &script]);
+    let (sdk_auth, sdk_query) = sdk.trim().split_once('\n').unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(auth).unwrap(),
+        serde_json::from_str::<Value>(sdk_auth).unwrap()
+    );
+    assert_eq!(query, sdk_query);
+}

@@ -154,6 +154,7 @@ enum Command {
         channel: Option<String>,
         request: Arc<str>,
         in_flight: usize,
+        pusher: bool,
     },
     Flood {
         per_conn: usize,
@@ -169,6 +170,8 @@ pub struct Pool {
     request: Arc<str>,
     /// Handshakes in flight per client thread while connections are added.
     in_flight: usize,
+    /// Connections speak the Pusher protocol (`with_pusher`).
+    pusher: bool,
 }
 
 impl Pool {
@@ -195,6 +198,7 @@ impl Pool {
             total: 0,
             request: Arc::from(REQUEST),
             in_flight: 256,
+            pusher: false,
         }
     }
 
@@ -207,6 +211,14 @@ impl Pool {
     /// Connections added from now on ask for `path` (with its query: a token, say).
     pub fn with_path(mut self, path: &str) -> Pool {
         self.request = Arc::from(request(path));
+        self
+    }
+
+    /// Connections added from now on are Pusher clients of the application `key`: they
+    /// connect at `/app/{key}` and subscribe with `pusher:subscribe`.
+    pub fn with_pusher(mut self, key: &str) -> Pool {
+        self.request = Arc::from(request(&format!("/app/{key}?protocol=7&client=bench")));
+        self.pusher = true;
         self
     }
 
@@ -245,6 +257,7 @@ impl Pool {
                 channel: channel.map(str::to_string),
                 request,
                 in_flight,
+                pusher: self.pusher,
             });
         }
         let target = self.total + n;
@@ -321,6 +334,7 @@ async fn client_thread(
                 channel,
                 request,
                 in_flight,
+                pusher,
             } => {
                 let gate = Arc::new(tokio::sync::Semaphore::new(in_flight));
                 let mut pending = Vec::with_capacity(count);
@@ -334,7 +348,7 @@ async fn client_thread(
                     let source = 2 + ((first + k) % 200) as u8;
                     pending.push(tokio::spawn(async move {
                         let _permit = gate.acquire_owned().await.unwrap();
-                        open(listen, source, &request, channel.as_deref(), shared).await
+                        open(listen, source, &request, channel.as_deref(), pusher, shared).await
                     }));
                 }
                 for p in pending {
@@ -357,6 +371,7 @@ async fn open(
     source: u8,
     request: &str,
     channel: Option<&str>,
+    pusher: bool,
     shared: Arc<Shared>,
 ) -> OwnedWriteHalf {
     let socket = TcpSocket::new_v4().unwrap();
@@ -384,17 +399,25 @@ async fn open(
     );
     buf.drain(..end);
     let (mut reader, mut writer) = stream.into_split();
-    if let Some(channel) = channel {
-        let sub = format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#);
-        writer.write_all(&text_frame(sub.as_bytes())).await.unwrap();
-        loop {
-            let n = reader.read_buf(&mut buf).await.unwrap();
-            assert!(n > 0);
-            if let Some((_, _, used)) = parse_frame(&buf) {
-                buf.drain(..used);
-                break;
-            }
+    // One frame: a Pusher client's `connection_established`, a subscription's answer.
+    let mut skip_frame = async |buf: &mut Vec<u8>| loop {
+        if let Some((_, _, used)) = parse_frame(buf) {
+            buf.drain(..used);
+            break;
         }
+        let n = reader.read_buf(buf).await.unwrap();
+        assert!(n > 0, "closed before its first frame");
+    };
+    if pusher {
+        skip_frame(&mut buf).await;
+    }
+    if let Some(channel) = channel {
+        let sub = match pusher {
+            true => format!(r#"{{"event":"pusher:subscribe","data":{{"channel":"{channel}"}}}}"#),
+            false => format!(r#"{{"action":"subscribe","channel":"{channel}"}}"#),
+        };
+        writer.write_all(&text_frame(sub.as_bytes())).await.unwrap();
+        skip_frame(&mut buf).await;
     }
     shared.ready.fetch_add(1, Ordering::AcqRel);
     tokio::spawn(read_loop(reader, buf, shared));

@@ -42,6 +42,28 @@ pub(crate) fn fan_out(
     (rate, cpu)
 }
 
+/// The same burst to native subscribers, then to Pusher protocol subscribers of `key` (each on
+/// a fresh worker started with `env`, which turns the Pusher protocol on): deliveries/s and
+/// server CPU per delivery of each.
+pub(crate) fn native_and_pusher(
+    title: &str,
+    env: &[(&str, &str)],
+    key: &'static str,
+    subscribers: usize,
+    broadcasts: usize,
+) -> [(f64, f64); 2] {
+    [None, Some(key)].map(|pusher| {
+        let worker = Worker::start("php/bench/fanout.php", env);
+        let name = if pusher.is_some() { "Pusher clients" } else { "native clients" };
+        let load = Load {
+            pusher,
+            ..Load::padded(64)
+        };
+        let (rate, cpu, _) = fan_out_on(worker, &format!("{title} ({name})"), subscribers, broadcasts, load);
+        (rate, cpu)
+    })
+}
+
 /// JSON messages of about `size` bytes, broadcast to subscribers that negotiated
 /// permessage-deflate, then the same to subscribers that did not (each on a fresh worker):
 /// server CPU and bytes on the wire per delivery, and their ratios.
@@ -51,6 +73,7 @@ pub(crate) fn compression(title: &str, subscribers: usize, broadcasts: usize, si
             size,
             json: true,
             compress,
+            pusher: None,
         };
         let worker = Worker::start("php/bench/fanout.php", &[]);
         fan_out_on(
@@ -78,6 +101,8 @@ struct Load {
     size: usize,
     json: bool,
     compress: bool,
+    /// Subscribers are Pusher clients of this application key.
+    pusher: Option<&'static str>,
 }
 
 impl Load {
@@ -86,6 +111,7 @@ impl Load {
             size,
             json: false,
             compress: false,
+            pusher: None,
         }
     }
 
@@ -135,6 +161,9 @@ fn fan_out_on(
     let mut pool = Pool::empty(worker.listen, 2);
     if load.compress {
         pool = pool.with_compression();
+    }
+    if let Some(key) = load.pusher {
+        pool = pool.with_pusher(key);
     }
     pool.add(subscribers, Some("bench"));
     let per_burst = (subscribers * broadcasts) as u64;

@@ -10,6 +10,7 @@
 mod client;
 mod cluster;
 mod fanout;
+mod pusher;
 mod resume;
 mod worker;
 
@@ -58,6 +59,9 @@ fn main() {
     }
     if run("resume") {
         resume::resume();
+    }
+    if run("pusher") {
+        pusher::pusher();
     }
     if run("cluster") {
         cluster::cluster();

@@ -85,8 +85,10 @@ impl Hub {
         }
     }
 
+    /// Marks a connection a ghost; false for an unknown one, or a Pusher client, whose
+    /// protocol has no resume.
     pub fn activate_ghost(&self, id: &str) -> bool {
-        match self.get_open(id) {
+        match self.get_open(id).filter(|c| !c.speaks_pusher()) {
             Some(conn) => {
                 conn.ghost.store(true, std::sync::atomic::Ordering::Release);
                 true

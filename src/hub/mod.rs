@@ -225,12 +225,12 @@ impl Hub {
         message: &Frame,
         topic: Topic,
         route: Option<&str>,
-        except: Option<&str>,
+        except: Option<&Arc<Connection>>,
     ) -> usize {
         let for_pusher = std::cell::OnceCell::new();
         let delivered = recipients
             .filter(|c| route.is_none_or(|r| *c.route == *r))
-            .filter(|c| except.is_none_or(|id| *c.id() != *id))
+            .filter(|c| except.is_none_or(|e| !Arc::ptr_eq(c, e)))
             .filter(|c| {
                 if !c.speaks_pusher() {
                     return topic.reaches_native() && c.send(message.clone());
@@ -251,9 +251,10 @@ impl Hub {
     }
 
     /// Queues a Pusher event (the same bytes for native and Pusher clients) for every
-    /// subscriber of `channel` on this node but `except`.
+    /// subscriber of `channel` on this node but the connection `except`.
     pub fn fan_out_event(&self, channel: &str, message: &Frame, except: Option<&str>) -> usize {
-        self.fan_out_as(channel, message, Topic::Event, except)
+        let except = except.and_then(|id| self.get(id));
+        self.fan_out_as(channel, message, Topic::Event, except.as_ref())
     }
 
     pub(crate) fn fan_out_as(
@@ -261,7 +262,7 @@ impl Hub {
         channel: &str,
         message: &Frame,
         topic: Topic,
-        except: Option<&str>,
+        except: Option<&Arc<Connection>>,
     ) -> usize {
         // Walked with the index's lock let go (a snapshot): subscribes elsewhere go on.
         let channels = self.channels.read();
@@ -335,7 +336,12 @@ impl Hub {
         if connections.contains_key(new) {
             return false;
         }
-        let Some(conn) = connections.get(old).filter(|c| c.is_open()).cloned() else {
+        // A Pusher client's id is its socket_id, which every signature it gets covers.
+        let Some(conn) = connections
+            .get(old)
+            .filter(|c| c.is_open() && !c.speaks_pusher())
+            .cloned()
+        else {
             return false;
         };
         connections.remove(old);

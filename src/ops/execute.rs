@@ -39,11 +39,14 @@ impl Node {
                 event,
                 data,
                 except,
+                user_id,
             } => {
                 Stats::add(&hub.stats.broadcasts, 1);
                 let channel = channel.as_str();
                 let data = String::from_utf8_lossy(&data);
-                let message = crate::pusher::wire::event(event.as_str(), Some(channel), &data);
+                let user_id = user_id.as_ref().map(super::UserId::as_str);
+                let message =
+                    crate::pusher::wire::channel_event(event.as_str(), channel, &data, user_id);
                 let except = except.as_ref().map(super::Id::as_str);
                 hub.fan_out_event(channel, &Frame::text(message), except);
                 Reply::Done

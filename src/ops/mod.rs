@@ -132,8 +132,9 @@ ops! {
     /// Publish to a channel's subscribers, on every node.
     Broadcast = "broadcast" "POST" [channel: Channel] { data: Bytes, binary: bool = false }
     /// A named event to a channel's subscribers, on every node: `{"event","channel","data"}`
-    /// to native and Pusher clients alike, except the connection `except`.
-    Trigger = "trigger" "POST" [channel: Channel] { event: EventName, data: Bytes, except: Option<Id> }
+    /// to native and Pusher clients alike, except the connection `except`. `user_id`: the
+    /// member of a presence channel who sent it (a Pusher client event).
+    Trigger = "trigger" "POST" [channel: Channel] { event: EventName, data: Bytes, except: Option<Id>, user_id: Option<UserId> }
     Send = "send" "POST" [id: Id] { data: Bytes, route: Option<Route> }
     SendBinary = "sendBinary" "POST" [id: Id] { data: Bytes }
     SendAll = "sendAll" "POST" [] { data: Bytes, route: Option<Route>, binary: bool = false }

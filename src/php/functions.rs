@@ -72,6 +72,7 @@ pub fn frankenphp_ws_trigger(
             event: event.clone(),
             data: data.bytes(),
             except: except.clone(),
+            user_id: None,
         })?;
     }
     Ok(())

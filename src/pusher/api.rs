@@ -25,6 +25,13 @@ use std::sync::Arc;
 /// At most this many channels per event, and events per batch, as Pusher allows.
 const MAX_CHANNELS: usize = 100;
 const MAX_BATCH: usize = 10;
+/// A body may hold `max_message_size` of data and this much more (names, channels, JSON).
+const BODY_OVERHEAD: usize = 64 * 1024;
+/// A body must arrive within this time once the headers have.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Refused requests logged at most once a second: anyone who reaches the port can make many.
+static REFUSALS_LOGGED: crate::log::LogLimiter = crate::log::LogLimiter::new();
 
 struct Refused(StatusCode, String);
 
@@ -38,12 +45,6 @@ pub async fn serve(req: Request<Incoming>, node: Arc<Node>, app: &PusherApp) -> 
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let query = parse_query(req.uri().query().unwrap_or(""));
-    // The body limit: the largest batch of the largest messages, with room for the JSON.
-    let limit = node.config.max_message_size * MAX_BATCH + 64 * 1024;
-    let body = match Limited::new(req.into_body(), limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return answer(Err(Refused(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large".into()))),
-    };
     let Some(rest) = path
         .strip_prefix("/apps/")
         .and_then(|p| p.strip_prefix(app.app_id.as_str()))
@@ -54,12 +55,28 @@ pub async fn serve(req: Request<Incoming>, node: Arc<Node>, app: &PusherApp) -> 
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    if let Err(why) = sign::check_request(app, &method, &path, &query, &body, now) {
+    // The signature first: an unsigned request gets nothing buffered.
+    if let Err(why) = sign::check_request(app, &method, &path, &query, now) {
+        return answer(Err(Refused(StatusCode::UNAUTHORIZED, why)));
+    }
+    let limit = node.config.max_message_size + BODY_OVERHEAD;
+    let read = tokio::time::timeout(BODY_TIMEOUT, Limited::new(req.into_body(), limit).collect());
+    let body = match read.await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(_)) => {
+            let why = format!("the body is over max_message_size ({}) plus {BODY_OVERHEAD} bytes", node.config.max_message_size);
+            return answer(Err(Refused(StatusCode::PAYLOAD_TOO_LARGE, why)));
+        }
+        Err(_) => return answer(Err(Refused(StatusCode::REQUEST_TIMEOUT, "the body did not arrive in time".into()))),
+    };
+    if let Err(why) = sign::check_body(&query, &body) {
         return answer(Err(Refused(StatusCode::UNAUTHORIZED, why)));
     }
     let value = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let result = match (method.as_str(), rest) {
-        ("POST", "events") => json_body(&body).and_then(|event| trigger(&node, &event)).map(|_| json!({})),
+        ("POST", "events") => json_body(&body)
+            .and_then(|event| send(&node, trigger(&node, &event)?))
+            .map(|_| json!({})),
         ("POST", "batch_events") => json_body(&body).and_then(|body| batch(&node, &body)),
         ("GET", "channels") => channels(&node, value("filter_by_prefix"), value("info")),
         ("GET", rest) if rest.starts_with("channels/") => {
@@ -79,7 +96,9 @@ fn answer(result: Answer) -> Response<Body> {
         Ok(value) => respond(StatusCode::OK, "application/json", value.to_string()),
         Err(Refused(status, why)) => {
             if status == StatusCode::UNAUTHORIZED {
-                tracing::warn!("Pusher HTTP API request refused (401): {why}");
+                if let Some(suppressed) = REFUSALS_LOGGED.allow() {
+                    tracing::warn!(suppressed, "Pusher HTTP API request refused (401): {why}");
+                }
             }
             respond(status, "text/plain; charset=utf-8", format!("{why}\n"))
         }
@@ -104,9 +123,10 @@ fn string<'a>(event: &'a Value, field: &str) -> Result<&'a str, Refused> {
         .ok_or_else(|| bad(format!("\"{field}\" must be a string")))
 }
 
-/// One event (`name`, `data`, `channels` or `channel`, `socket_id`), to each channel.
-fn trigger(node: &Node, event: &Value) -> Result<(), Refused> {
-    let name = EventName::new(string(event, "name")?).map_err(|e| bad(e.to_string()))?;
+/// One event (`name`, `data`, `channels` or `channel`, `socket_id`): one operation per
+/// channel, all checked before any is sent.
+fn trigger(node: &Node, event: &Value) -> Result<Vec<Op>, Refused> {
+    let event_name = EventName::new(string(event, "name")?).map_err(|e| bad(e.to_string()))?;
     let data = string(event, "data")?;
     if data.len() > node.config.max_message_size {
         return Err(Refused(
@@ -122,25 +142,28 @@ fn trigger(node: &Node, event: &Value) -> Result<(), Refused> {
     if names.is_empty() || names.len() > MAX_CHANNELS {
         return Err(bad(format!("an event goes to 1 to {MAX_CHANNELS} channels")));
     }
-    let channels = names
-        .iter()
-        .map(|name| Channel::new(name).map_err(|e| bad(e.to_string())))
-        .collect::<Result<Vec<_>, _>>()?;
     let except = match event.get("socket_id").and_then(Value::as_str) {
         Some(id) => Some(Id::new(id).map_err(|e| bad(e.to_string()))?),
         None => None,
     };
     let data = Bytes::copy_from_slice(data.as_bytes());
-    for channel in channels {
-        routed(
-            node,
-            Op::Trigger {
-                channel,
-                event: name.clone(),
+    names
+        .iter()
+        .map(|name| {
+            Ok(Op::Trigger {
+                channel: Channel::new(name).map_err(|e| bad(e.to_string()))?,
+                event: event_name.clone(),
                 data: data.clone(),
                 except: except.clone(),
-            },
-        )?;
+                user_id: None,
+            })
+        })
+        .collect()
+}
+
+fn send(node: &Node, ops: Vec<Op>) -> Result<(), Refused> {
+    for op in ops {
+        routed(node, op)?;
     }
     Ok(())
 }
@@ -152,15 +175,12 @@ fn batch(node: &Node, body: &Value) -> Answer {
     if events.len() > MAX_BATCH {
         return Err(bad(format!("a batch holds at most {MAX_BATCH} events")));
     }
-    // All checked before any is sent: a bad batch sends nothing.
-    for event in events {
-        string(event, "name")?;
-        string(event, "data")?;
-        string(event, "channel")?;
-    }
-    for event in events {
-        trigger(node, event)?;
-    }
+    // Every event checked before any is sent: a bad batch sends nothing.
+    let ops = events
+        .iter()
+        .map(|event| trigger(node, event))
+        .collect::<Result<Vec<_>, _>>()?;
+    send(node, ops.into_iter().flatten().collect())?;
     Ok(json!({"batch": events.iter().map(|_| json!({})).collect::<Vec<_>>()}))
 }
 

@@ -10,6 +10,7 @@ use crate::hub::connection::Connection;
 use crate::hub::stats::Stats;
 use crate::hub::Frame;
 use crate::node::Node;
+use crate::ops::Op;
 use crate::protocol::{self, validate_channel};
 use crate::server::client::{emit, BoxFuture};
 use bytes::Bytes;
@@ -69,7 +70,8 @@ fn subscribe(conn: &Arc<Connection>, node: &Arc<Node>, app: &PusherApp, message:
         return refuse(400, &why);
     }
     let limit = node.config.max_subscriptions;
-    if !conn.is_subscribed(channel) && conn.subscription_load() >= limit {
+    let again = conn.is_subscribed(channel);
+    if !again && conn.subscription_load() >= limit {
         Stats::add(&node.hub.stats.subscription_limit_errors, 1);
         return refuse(400, &format!("a connection may hold at most {limit} channels"));
     }
@@ -89,10 +91,17 @@ fn subscribe(conn: &Arc<Connection>, node: &Arc<Node>, app: &PusherApp, message:
             None => return refuse(400, "channel_data must be JSON with a user_id"),
         },
     };
-    node.hub
-        .subscribe(&conn.id(), channel, |join| node.push_now(join));
-    let listing = member.map(|(user_id, info)| node.hub.join_presence(channel, conn, &user_id, info));
-    conn.reply(Frame::text(wire::subscription_succeeded(channel, listing)));
+    if !again {
+        node.hub
+            .subscribe(&conn.id(), channel, |join| node.push_now(join));
+    }
+    match member {
+        // Subscribed again: the same member, under the identity it joined with.
+        Some((user_id, info)) => node.hub.join_presence(channel, conn, &user_id, info),
+        None => {
+            conn.reply(Frame::text(wire::subscription_succeeded(channel, None)));
+        }
+    }
 }
 
 /// A presence subscription's `channel_data`: the user id (a string or a number, as Pusher
@@ -124,8 +133,8 @@ fn client_event(
     let Some(channel) = message.channel.as_deref() else {
         return refuse("a client event needs its channel");
     };
-    if !protocol::is_protected(channel) {
-        return refuse("client events go on private and presence channels only");
+    if !protocol::is_protected(channel) || channel.starts_with("private-encrypted-") {
+        return refuse("client events go on private and presence channels only (not encrypted ones)");
     }
     if !conn.is_subscribed(channel) {
         return refuse("subscribe to the channel before sending client events on it");
@@ -134,9 +143,26 @@ fn client_event(
         true => node.hub.roster.user_of(channel, conn),
         false => None,
     };
-    let relayed = wire::client_event(&message.event, channel, &message.data, user_id.as_deref());
-    node.hub
-        .fan_out_event(channel, &Frame::text(relayed), Some(&conn.id()));
+    let data = match &message.data {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    // Through the routing point: the channel's members on other nodes get it too.
+    let relay = (|| {
+        Ok::<_, crate::ops::OpError>(Op::Trigger {
+            channel: crate::ops::Channel::new(channel)?,
+            event: crate::ops::EventName::new(&message.event)?,
+            data: Bytes::from(data),
+            except: Some(crate::ops::Id::new(conn.id())?),
+            user_id: user_id.map(crate::ops::UserId::new).transpose()?,
+        })
+    })();
+    match relay {
+        Ok(op) => {
+            let _ = node.route(op);
+        }
+        Err(e) => return refuse(&e.to_string()),
+    }
     emit(
         node,
         conn,

@@ -2,6 +2,14 @@
 //! channel carries `channel_data` (`user_id`, `user_info`), signed by the application. A user
 //! is a member while at least one of its connections is subscribed, so `member_added` and
 //! `member_removed` go out once per user, not per connection.
+//!
+//! Members are kept per node: on several nodes, each lists the members connected to it
+//! (docs/pusher.md).
+//!
+//! One lock orders every change with what is told of it: a member list sent to a joining
+//! client and the `member_added`/`member_removed` the others get are queued under it, so no
+//! client sees an arrival before the list that should hold it, or a list after a departure
+//! that should not. Lock order: this one, then the hub's channel index (a fan-out).
 
 use super::wire;
 use crate::hub::connection::Connection;
@@ -28,69 +36,50 @@ impl Members {
     fn position(&self, user_id: &str) -> Option<usize> {
         self.users.iter().position(|(id, _, _)| id == user_id)
     }
-}
 
-impl Roster {
-    /// `conn` joins `channel` as `user_id`; true if the user was not a member yet.
-    fn join(&self, channel: &str, conn: &Arc<Connection>, user_id: &str, info: Value) -> bool {
-        let mut channels = self.channels.lock();
-        let members = channels.entry(channel.to_string()).or_default();
-        match members.by_connection.insert(index::key(conn), user_id.to_string()) {
-            Some(before) if before == user_id => return false,
-            // Subscribed again under another identity: the old one leaves first.
-            Some(before) => {
-                Self::drop_user(members, &before);
-            }
-            None => {}
+    /// `key` joins as `user_id`; true if the user was not a member yet.
+    fn join(&mut self, key: usize, user_id: &str, info: Value) -> bool {
+        if self.by_connection.contains_key(&key) {
+            return false;
         }
-        match members.position(user_id) {
+        self.by_connection.insert(key, user_id.to_string());
+        match self.position(user_id) {
             Some(i) => {
-                members.users[i].2 += 1;
+                self.users[i].2 += 1;
                 false
             }
             None => {
-                members.users.push((user_id.to_string(), info, 1));
+                self.users.push((user_id.to_string(), info, 1));
                 true
             }
         }
     }
 
-    fn drop_user(members: &mut Members, user_id: &str) -> bool {
-        let Some(i) = members.position(user_id) else {
-            return false;
-        };
-        members.users[i].2 -= 1;
-        if members.users[i].2 > 0 {
-            return false;
+    /// `key` leaves; its user id if that was the user's last connection here.
+    fn leave(&mut self, key: usize) -> Option<String> {
+        let user_id = self.by_connection.remove(&key)?;
+        let i = self.position(&user_id)?;
+        self.users[i].2 -= 1;
+        if self.users[i].2 > 0 {
+            return None;
         }
-        members.users.remove(i);
-        true
+        self.users.remove(i);
+        Some(user_id)
     }
 
-    /// `conn` leaves `channel`; the user id if that was its last connection there.
-    fn leave(&self, channel: &str, conn: &Arc<Connection>) -> Option<String> {
-        let mut channels = self.channels.lock();
-        let members = channels.get_mut(channel)?;
-        let user_id = members.by_connection.remove(&index::key(conn))?;
-        let gone = Self::drop_user(members, &user_id);
-        if members.users.is_empty() {
-            channels.remove(channel);
-        }
-        gone.then_some(user_id)
-    }
-
-    /// The members as `subscription_succeeded` lists them: `ids`, `hash` (id → info), `count`.
-    fn listing(&self, channel: &str) -> Value {
-        let channels = self.channels.lock();
-        let users = channels.get(channel).map_or(&[][..], |m| &m.users[..]);
-        let ids: Vec<&str> = users.iter().map(|(id, _, _)| id.as_str()).collect();
-        let hash: Map<String, Value> = users
+    /// As `subscription_succeeded` lists them: `ids`, `hash` (id → info), `count`.
+    fn listing(&self) -> Value {
+        let ids: Vec<&str> = self.users.iter().map(|(id, _, _)| id.as_str()).collect();
+        let hash: Map<String, Value> = self
+            .users
             .iter()
             .map(|(id, info, _)| (id.clone(), info.clone()))
             .collect();
-        json!({"ids": ids, "hash": hash, "count": users.len()})
+        json!({"ids": ids, "hash": hash, "count": self.users.len()})
     }
+}
 
+impl Roster {
     /// The user `conn` joined `channel` as.
     pub fn user_of(&self, channel: &str, conn: &Arc<Connection>) -> Option<String> {
         let channels = self.channels.lock();
@@ -107,28 +96,39 @@ impl Roster {
 }
 
 impl Hub {
-    /// A Pusher client subscribed to a presence channel as `user_id`: the members it is told
-    /// of (itself included), after the others are told it arrived if it is a new user.
-    pub fn join_presence(
-        &self,
-        channel: &str,
-        conn: &Arc<Connection>,
-        user_id: &str,
-        info: Value,
-    ) -> Value {
-        if self.roster.join(channel, conn, user_id, info.clone()) {
-            let added = Frame::text(wire::member_added(channel, user_id, &info));
-            self.fan_out_as(channel, &added, Topic::Internal, Some(&conn.id()));
+    /// A Pusher client subscribed to a presence channel as `user_id`: it is told the members
+    /// (itself included), then the others are told it arrived if it is a new user. Nothing if
+    /// it is no longer subscribed (the worker unsubscribed it meanwhile).
+    pub fn join_presence(&self, channel: &str, conn: &Arc<Connection>, user_id: &str, info: Value) {
+        let mut channels = self.roster.channels.lock();
+        // Under the roster's lock: an unsubscribe that ran first is seen here, and one that
+        // runs later finds this member to remove.
+        if !conn.is_subscribed(channel) {
+            return;
         }
-        self.roster.listing(channel)
+        let members = channels.entry(channel.to_string()).or_default();
+        let added = members.join(index::key(conn), user_id, info.clone());
+        conn.reply(Frame::text(wire::subscription_succeeded(channel, Some(members.listing()))));
+        if added {
+            let added = Frame::text(wire::member_added(channel, user_id, &info));
+            self.fan_out_as(channel, &added, Topic::Internal, Some(conn));
+        }
     }
 
     /// A Pusher client left a presence channel (unsubscribed, or its connection ended): the
     /// others are told if its user has no connection left there.
     pub fn leave_presence(&self, channel: &str, conn: &Arc<Connection>) {
-        if let Some(user_id) = self.roster.leave(channel, conn) {
+        let mut channels = self.roster.channels.lock();
+        let Some(members) = channels.get_mut(channel) else {
+            return;
+        };
+        let gone = members.leave(index::key(conn));
+        if members.users.is_empty() {
+            channels.remove(channel);
+        }
+        if let Some(user_id) = gone {
             let removed = Frame::text(wire::member_removed(channel, &user_id));
-            self.fan_out_as(channel, &removed, Topic::Internal, Some(&conn.id()));
+            self.fan_out_as(channel, &removed, Topic::Internal, Some(conn));
         }
     }
 }

@@ -68,13 +68,9 @@ pub fn event(name: &str, channel: Option<&str>, data: &str) -> String {
     Value::Object(object).to_string()
 }
 
-/// A client event relayed to the channel's other members; on a presence channel it says who
-/// sent it (`user_id`), as Pusher does.
-pub fn client_event(name: &str, channel: &str, data: &Value, user_id: Option<&str>) -> String {
-    let data = match data {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
+/// An event on a channel; a client event relayed from a presence channel says who sent it
+/// (`user_id`), as Pusher does.
+pub fn channel_event(name: &str, channel: &str, data: &str, user_id: Option<&str>) -> String {
     let mut object = Map::with_capacity(4);
     object.insert("event".into(), Value::from(name));
     object.insert("channel".into(), Value::from(channel));

@@ -153,19 +153,6 @@ async fn handshake(
         );
     }
     let origin = header(&req, "origin");
-    if let (Some(key), Some(app)) = (&pusher_key, &config.pusher) {
-        if *key != app.key {
-            Stats::add(&stats.handshakes_rejected, 1);
-            let key = key.clone();
-            let on_upgrade = hyper::upgrade::on(&mut req);
-            tokio::spawn(async move {
-                if let Ok(upgraded) = on_upgrade.await {
-                    crate::pusher::refuse_unknown_app(TokioIo::new(upgraded), key).await;
-                }
-            });
-            return switching_protocols(&key_header, None, None);
-        }
-    }
     let slot = match node.admission.admit(remote.ip()) {
         Ok(slot) => slot,
         Err(Refusal::Full) => {
@@ -180,6 +167,21 @@ async fn handshake(
             );
         }
     };
+    if let (Some(key), Some(app)) = (&pusher_key, &config.pusher) {
+        if *key != app.key {
+            Stats::add(&stats.handshakes_rejected, 1);
+            let key = key.clone();
+            let on_upgrade = hyper::upgrade::on(&mut req);
+            tokio::spawn(async move {
+                // The admission place is held until the refusal is sent.
+                let _slot = slot;
+                if let Ok(upgraded) = on_upgrade.await {
+                    crate::pusher::refuse_unknown_app(TokioIo::new(upgraded), key).await;
+                }
+            });
+            return switching_protocols(&key_header, None, None);
+        }
+    }
     let authorization = header(&req, "authorization");
     let bearer = authorization
         .as_deref()

@@ -1,0 +1,136 @@
+//! `ws-bench pusher`: the Pusher protocol's cost beside the native one, in the same run.
+//! - The fan-out burst (1,000 subscribers × 1,000 broadcasts of 64 B from the worker) to
+//!   native clients, then to Pusher clients, which get each message as a Pusher event.
+//! - Events through the Pusher HTTP API: 1,000 Pusher subscribers, 1,000 signed
+//!   `POST /apps/{id}/events` from 4 keep-alive HTTP clients, as a Laravel app sends them.
+//! - `POST /events` calls/s to a channel nobody is on: the API's own cost.
+
+use crate::client::Pool;
+use crate::fanout::native_and_pusher;
+use crate::fmt_rate;
+use crate::worker::Worker;
+use hmac::{Hmac, Mac};
+use md5::{Digest, Md5};
+use sha2::Sha256;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+const APP_ID: &str = "bench";
+const KEY: &str = "bench-key";
+const SECRET: &str = "bench-secret";
+const OPTIONS: &str =
+    r#"{"pusher_app_id":"bench","pusher_key":"bench-key","pusher_secret":"bench-secret"}"#;
+
+pub(crate) fn pusher() {
+    let env = [("FRANKENPHP_WS_OPTIONS", OPTIONS)];
+    let [native, pusher] = native_and_pusher("pusher fan-out", &env, KEY, 1000, 1000);
+    println!(
+        "pusher fan-out: Pusher / native: CPU per delivery {:.2}x, deliveries/s {:.2}x",
+        pusher.1 / native.1,
+        pusher.0 / native.0
+    );
+
+    let worker = Worker::start("php/bench/fanout.php", &env);
+    let mut pool = Pool::empty(worker.listen, 2).with_pusher(KEY);
+    pool.add(1000, Some("bench"));
+    let events = 1000;
+    let (cpu0, t0) = (worker.cpu_time(), Instant::now());
+    post_events(worker.listen, "bench", events, 4);
+    let posted = t0.elapsed().as_secs_f64();
+    let done = pool.wait_received(1000 * events as u64, Duration::from_secs(60));
+    let took = t0.elapsed().as_secs_f64();
+    let cpu = (worker.cpu_time() - cpu0).as_secs_f64();
+    let got = pool.received();
+    println!(
+        "pusher HTTP API: 1000 Pusher subscribers x {events} POST /events of 64 B (4 keep-alive clients): {}deliveries/s, server CPU {:.3} µs/delivery, {} calls/s{}",
+        fmt_rate(got as f64 / took),
+        cpu * 1e6 / got.max(1) as f64,
+        fmt_rate(events as f64 / posted),
+        if done { "" } else { " (INCOMPLETE: timed out)" }
+    );
+    pool.close();
+
+    let calls = 10_000;
+    let (cpu0, t0) = (worker.cpu_time(), Instant::now());
+    post_events(worker.listen, "nobody", calls, 4);
+    let took = t0.elapsed().as_secs_f64();
+    let cpu = (worker.cpu_time() - cpu0).as_secs_f64();
+    println!(
+        "pusher HTTP API: {calls} POST /events to an empty channel (4 keep-alive clients): {} calls/s, server CPU {:.1} µs per call",
+        fmt_rate(calls as f64 / took),
+        cpu * 1e6 / calls as f64
+    );
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A signed `POST /apps/{id}/events` as the Pusher SDKs make it.
+fn signed_request(channel: &str, i: usize) -> Vec<u8> {
+    let data = format!("{:x<60}", format!("{i}:"));
+    let body = serde_json::json!({"name": "tick", "channels": [channel], "data": data}).to_string();
+    let path = format!("/apps/{APP_ID}/events");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let query = format!(
+        "auth_key={KEY}&auth_timestamp={now}&auth_version=1.0&body_md5={}",
+        hex(&Md5::digest(body.as_bytes()))
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(format!("POST\n{path}\n{query}").as_bytes());
+    let signature = hex(&mac.finalize().into_bytes());
+    format!(
+        "POST {path}?{query}&auth_signature={signature} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// `total` events to `channel` from `clients` threads, each one keep-alive connection sending
+/// a request once the previous one is answered. Requests are signed before the clock starts.
+fn post_events(listen: SocketAddr, channel: &str, total: usize, clients: usize) {
+    let threads: Vec<_> = (0..clients)
+        .map(|c| {
+            let requests: Vec<Vec<u8>> = (c..total)
+                .step_by(clients)
+                .map(|i| signed_request(channel, i))
+                .collect();
+            std::thread::spawn(move || {
+                let stream = TcpStream::connect(listen).expect("connect");
+                stream.set_nodelay(true).unwrap();
+                let mut writer = stream.try_clone().unwrap();
+                let mut reader = BufReader::new(stream);
+                for request in requests {
+                    writer.write_all(&request).unwrap();
+                    read_response(&mut reader);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}
+
+fn read_response(reader: &mut BufReader<TcpStream>) {
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "POST /events answered {line}");
+    let mut length = 0;
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = n.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+}
