@@ -5,7 +5,7 @@
 use super::Frame;
 use crate::pusher::wire;
 
-/// The event name a plain `broadcast()` or send has for a Pusher client (docs/pusher.md).
+/// The event name a plain `broadcast()` or send has for a Pusher client (docs/laravel.md).
 pub const PLAIN_EVENT: &str = "message";
 
 #[derive(Clone, Copy, Debug)]

@@ -15,7 +15,7 @@
 use ext_php_rs::convert::{FromZvalMut, IntoZval, StubLiteral};
 use ext_php_rs::ffi::{zend_execute_data, zend_long, zend_string, zval};
 use ext_php_rs::flags::DataType;
-use ext_php_rs::types::{ZendStr, Zval};
+use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 use std::os::raw::c_int;
 
 unsafe extern "C" {
@@ -40,6 +40,7 @@ const EXPECTED_BOOL: c_int = 2;
 const EXPECTED_STRING: c_int = 4;
 const EXPECTED_STRING_OR_NULL: c_int = 5;
 const EXPECTED_DOUBLE: c_int = 20;
+const EXPECTED_ARRAY_OR_STRING: c_int = 24;
 const EXPECTED_STRING_OR_LONG: c_int = 26;
 
 /// The 1-based position of an argument in the running internal call: arguments live in the
@@ -226,8 +227,26 @@ impl FromZvalMut<'_> for Names {
                 .collect();
             return Some(Names(names));
         }
-        Str::from_zval_mut(arg).map(|one| Names(vec![Some(one.0.to_vec())]))
+        if arg.is_string() {
+            return arg.zend_str().map(|s| Names(vec![Some(s.as_bytes().to_vec())]));
+        }
+        coerce_str(arg, EXPECTED_ARRAY_OR_STRING).map(|one| Names(vec![Some(one.to_vec())]))
     }
+}
+
+/// An array's entries, keys as bytes (an integer key in decimal). ext-php-rs's own iterator
+/// panics on a string key that is not UTF-8; a PHP array may hold any bytes in its keys.
+pub fn entries(array: &ZendHashTable) -> Vec<(Vec<u8>, &Zval)> {
+    let mut iter = ext_php_rs::types::array::Iter::new(array);
+    let mut entries = Vec::with_capacity(array.len());
+    while let Some((key, value)) = iter.next_zval() {
+        let key = match key.long() {
+            Some(n) => n.to_string().into_bytes(),
+            None => key.zend_str().map(|s| s.as_bytes().to_vec()).unwrap_or_default(),
+        };
+        entries.push((key, value));
+    }
+    entries
 }
 
 /// A returned `string` of any bytes.

@@ -66,7 +66,15 @@ pub fn frankenphp_ws_trigger(
             None => Err(invalid_argument("$channels must hold only strings (channel names)")),
         })
         .collect::<PhpResult<Vec<crate::ops::Channel>>>()?;
-    for channel in channels {
+    // One operation per channel (each reaches the nodes of its own subscribers); a channel
+    // named twice gets the event once.
+    let mut sent: Vec<&crate::ops::Channel> = Vec::with_capacity(channels.len());
+    for channel in &channels {
+        if sent.contains(&channel) {
+            continue;
+        }
+        sent.push(channel);
+        let channel = channel.clone();
         route(Op::Trigger {
             channel,
             event: event.clone(),
@@ -293,8 +301,8 @@ fn option_string(name: &str, value: &Zval) -> PhpResult<String> {
 fn config_with(options: Option<&ZendHashTable>) -> PhpResult<Config> {
     let mut pairs = ini::pairs();
     if let Some(options) = options {
-        for (key, value) in options.iter() {
-            let name = key.to_string();
+        for (key, value) in super::coerce::entries(options) {
+            let name = String::from_utf8_lossy(&key).into_owned();
             pairs.push((name.clone(), option_string(&name, value)?));
         }
     }

@@ -1,4 +1,4 @@
-//! The PHP side of the Pusher protocol (docs/pusher.md): what an application's own endpoints
+//! The PHP side of the Pusher protocol (docs/laravel.md): what an application's own endpoints
 //! sign for Pusher clients and for the HTTP API, with the server's Pusher application (or
 //! php.ini's, in a process that hosts no server). Pure functions: nothing is sent.
 
@@ -104,26 +104,45 @@ pub fn frankenphp_ws_pusher_sign_request(
     params: Option<&ZendHashTable>,
 ) -> PhpResult<String> {
     let app = app()?;
-    let method = text(&method, "method")?.to_ascii_uppercase();
+    let method = match text(&method, "method")?.to_ascii_uppercase().as_str() {
+        "GET" => "GET",
+        "POST" => "POST",
+        other => {
+            return Err(invalid_argument(format!(
+                "$method must be GET or POST (the Pusher HTTP API's methods), got {other:?}"
+            )))
+        }
+    };
     let path = text(&path, "path")?;
-    if !path.starts_with('/') {
-        return Err(invalid_argument(format!("$path must start with '/', got {path:?}")));
+    if !path.starts_with('/') || path.bytes().any(|b| b <= b' ' || b == b'?' || b == b'#' || b >= 0x7f) {
+        return Err(invalid_argument(format!(
+            "$path must be the request's path, starting with '/', without query or spaces (such as /apps/ID/events), got {path:?}"
+        )));
     }
     let mut pairs = Vec::new();
-    for (key, value) in params.into_iter().flat_map(|p| p.iter()) {
-        let key = key.to_string();
-        if key.starts_with("auth_") || key == "body_md5" {
-            return Err(invalid_argument(format!("$params: {key} is added by the signature; leave it out")));
+    for (key, value) in params.map(super::coerce::entries).unwrap_or_default() {
+        let key = String::from_utf8(key)
+            .map_err(|_| invalid_argument("$params: every key must be UTF-8 text"))?;
+        let lower = key.to_ascii_lowercase();
+        if lower.starts_with("auth_") || lower == "body_md5" {
+            return Err(invalid_argument(format!(
+                "$params: {key} is added by the signature; leave it out"
+            )));
         }
-        let value = value
-            .coerce_to_string()
-            .ok_or_else(|| invalid_argument(format!("$params[{key}] must be a string or a number")))?;
+        let value = match value.zend_str().map(|s| s.as_bytes().to_vec()) {
+            Some(bytes) => String::from_utf8(bytes).map_err(|_| {
+                invalid_argument(format!("$params[{key}] must be UTF-8 text"))
+            })?,
+            None => value.coerce_to_string().ok_or_else(|| {
+                invalid_argument(format!("$params[{key}] must be a string or a number"))
+            })?,
+        };
         pairs.push((key, value));
     }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    Ok(sign::sign_request(&app, &method, path, &pairs, body.0.unwrap_or_default(), now))
+    Ok(sign::sign_request(&app, method, path, &pairs, body.0.unwrap_or_default(), now))
 }
 
 /// Adds this file's functions to the module.

@@ -8,7 +8,7 @@
 //! - `GET /apps/{id}/channels/{name}/users` (presence channels).
 //!
 //! Events go through the routing point as `Op::Trigger`, so they reach every node. The channel
-//! list is the cluster's; subscriber and user counts are this node's (docs/pusher.md).
+//! list is the cluster's; subscriber and user counts are this node's (docs/laravel.md).
 
 use super::sign;
 use crate::config::PusherApp;
@@ -134,7 +134,7 @@ fn trigger(node: &Node, event: &Value) -> Result<Vec<Op>, Refused> {
             format!("\"data\" is {} bytes; the limit is max_message_size ({})", data.len(), node.config.max_message_size),
         ));
     }
-    let names: Vec<&str> = match (event.get("channels"), event.get("channel")) {
+    let mut names: Vec<&str> = match (event.get("channels"), event.get("channel")) {
         (Some(Value::Array(list)), _) => list.iter().filter_map(Value::as_str).collect(),
         (None, Some(Value::String(one))) => vec![one.as_str()],
         _ => return Err(bad("\"channels\" must be an array of channel names (or \"channel\" one name)")),
@@ -142,6 +142,9 @@ fn trigger(node: &Node, event: &Value) -> Result<Vec<Op>, Refused> {
     if names.is_empty() || names.len() > MAX_CHANNELS {
         return Err(bad(format!("an event goes to 1 to {MAX_CHANNELS} channels")));
     }
+    // A channel named twice gets the event once.
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|name| seen.insert(*name));
     let except = match event.get("socket_id").and_then(Value::as_str) {
         Some(id) => Some(Id::new(id).map_err(|e| bad(e.to_string()))?),
         None => None,

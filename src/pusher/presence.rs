@@ -4,7 +4,7 @@
 //! `member_removed` go out once per user, not per connection.
 //!
 //! Members are kept per node: on several nodes, each lists the members connected to it
-//! (docs/pusher.md).
+//! (docs/laravel.md).
 //!
 //! One lock orders every change with what is told of it: a member list sent to a joining
 //! client and the `member_added`/`member_removed` the others get are queued under it, so no

@@ -4,7 +4,7 @@
 //! API request over its method, path and sorted query (`check_request`).
 
 use crate::config::PusherApp;
-use crate::server::http::constant_time_eq;
+use crate::server::http::{constant_time_eq, percent_encode};
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
@@ -121,7 +121,8 @@ fn string_to_sign(method: &str, path: &str, query: &[(String, String)]) -> Strin
 
 /// Signs an HTTP API request as the Pusher SDKs do: `params` with `auth_key`,
 /// `auth_timestamp` (`now`), `auth_version` and `body_md5` added, then `auth_signature`; the
-/// query string to send.
+/// query string to send. The values are signed as they are and sent percent-encoded: the
+/// server checks the decoded ones.
 pub fn sign_request(
     app: &PusherApp,
     method: &str,
@@ -143,7 +144,7 @@ pub fn sign_request(
     let signature = hmac_hex(&app.secret, &string_to_sign(method, path, &query));
     let mut text = query
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&");
     text.push_str("&auth_signature=");

@@ -46,6 +46,19 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Encodes a URL component: every byte but `A-Z a-z 0-9 - . _ ~` as `%XX`.
+pub fn percent_encode(s: &str) -> String {
+    use std::fmt::Write;
+    s.bytes().fold(String::with_capacity(s.len()), |mut out, b| {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+        out
+    })
+}
+
 /// Parses `a=1&b=2` into ordered pairs.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
     query
@@ -77,6 +90,8 @@ mod tests {
             "news/a b:c&d=é"
         );
         assert_eq!(percent_decode("100%"), "100%");
+        let raw = "a b&c=d%é/";
+        assert_eq!(percent_decode(&percent_encode(raw)), raw);
         assert_eq!(percent_decode("%4"), "%4");
         assert_eq!(
             parse_query("a=1&b=x%20y&c"),

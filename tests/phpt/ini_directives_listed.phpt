@@ -44,6 +44,10 @@ $defaults = [
     'message_rate' => '100',
     'message_burst' => '200',
     'max_subscriptions' => '128',
+    'pusher_app_id' => '',
+    'pusher_key' => '',
+    'pusher_secret' => '',
+    'pusher_secret_file' => '',
     'tls_cert' => '',
     'tls_key' => '',
     'log_level' => 'warn',
@@ -108,6 +112,10 @@ frankenphp_ws.handshake_rate: default ok
 frankenphp_ws.message_rate: default ok
 frankenphp_ws.message_burst: default ok
 frankenphp_ws.max_subscriptions: default ok
+frankenphp_ws.pusher_app_id: default ok
+frankenphp_ws.pusher_key: default ok
+frankenphp_ws.pusher_secret: default ok
+frankenphp_ws.pusher_secret_file: default ok
 frankenphp_ws.tls_cert: default ok
 frankenphp_ws.tls_key: default ok
 frankenphp_ws.log_level: default ok

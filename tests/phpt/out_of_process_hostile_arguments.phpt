@@ -2,6 +2,10 @@
 In a process that hosts no server, every registered function given wrong types, empty strings, non-UTF-8 bytes and huge messages fails (or answers) exactly as in the hosting process: typed errors, InvalidArgumentException, false / [] / 0, never a crash
 --EXTENSIONS--
 frankenphp_ws
+--INI--
+frankenphp_ws.pusher_app_id=1
+frankenphp_ws.pusher_key=key
+frankenphp_ws.pusher_secret=secret
 --FILE--
 <?php
 require __DIR__ . '/../lib/harness.php';
@@ -45,7 +49,8 @@ $ini = [
     // Were a call to start a server in the child by mistake, it would bind nothing that matters.
     'frankenphp_ws.listen' => '127.0.0.1:0',
     'frankenphp_ws.admin_listen' => '',
-];
+    // The Pusher app of this process's --INI--: the pure Pusher helpers answer the same there.
+] + HOSTILE_PUSHER_INI;
 $r = run_php($child, $ini, 30.0);
 $theirs = json_decode($r['out'], true);
 if (!is_array($theirs)) {
@@ -84,7 +89,8 @@ echo '== wrong types, strict_types=1 in the child: ',
     $strictLines === $ours['wrong types'] ? 'same as in-process' : 'DIFFERENT: ' . substr($strict['out'] . $strict['err'], 0, 2000), "\n";
 
 // A server that cannot be reached: malformed arguments still throw InvalidArgumentException
-// (checked before anything is sent), well-formed ones ServerUnreachableException.
+// (checked before anything is sent), well-formed ones ServerUnreachableException. The pure
+// Pusher helpers (HOSTILE_PURE) need no server: they answer as ever, never unreachable.
 $unreachable = run_php(str_replace('{INC}', __DIR__ . '/hostile_arguments.inc', <<<'PHP'
     require '{INC}';
     $invoke = static fn (string $f, array $args) => $f(...$args);
@@ -93,14 +99,19 @@ $unreachable = run_php(str_replace('{INC}', __DIR__ . '/hostile_arguments.inc', 
         hostile_strings($invoke, $functions, hostile_valid(), ['' => '']),
         hostile_strings($invoke, $functions, hostile_valid(), hostile_non_utf8()),
     );
-    $seen = [];
+    $seen = $pure = [];
     foreach ($lines as $l) {
         if (str_ends_with($l, ': no string parameter')) {
             continue;
         }
+        $isPure = in_array(strstr($l, '(', true), HOSTILE_PURE, true);
         $outcomes = preg_match('/^[^:]+\): (.*)$/', $l, $m) ? preg_split('/, /', $m[1]) : [$l];
         foreach ($outcomes as $o) {
             $o = preg_replace('/^.* → /', '', $o);
+            if ($isPure) {
+                $pure[preg_replace('/^(string\(\d+\)|\'.*\')$/', 'a string', $o)] = true;
+                continue;
+            }
             if (!in_array($o, ['InvalidArgumentException', 'TypeError', 'FrankenPhpWs\ServerUnreachableException'], true)) {
                 echo "unexpected: $l\n";
                 break;
@@ -109,12 +120,14 @@ $unreachable = run_php(str_replace('{INC}', __DIR__ . '/hostile_arguments.inc', 
         }
     }
     ksort($seen);
+    ksort($pure);
     echo 'outcomes: ', implode(', ', array_keys($seen)), "\n";
+    echo 'pure Pusher helpers: ', implode(', ', array_keys($pure)), "\n";
     PHP), ['frankenphp_ws.admin_url' => 'http://127.0.0.1:' . free_port()] + $ini, 30.0);
 echo "== unreachable server, empty strings and non-UTF-8:\n", $unreachable['out'], $unreachable['err'];
 ?>
 --EXPECT--
-child: functions: 52 registered (added: none; removed: none)
+child: functions: 55 registered (added: none; removed: none)
 calls reached the hosting process: true
 == wrong types
 broadcast($channel): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
@@ -125,6 +138,12 @@ broadcastToUser($userId): TypeError for array, object; null for Stringable, bool
 broadcastToUser($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
 broadcastToUser($binary): TypeError for array, object, Stringable, null; null for float, int, 'abc', '0'
 broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_trigger($channels): TypeError for object; null for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException for array, object, Stringable, null, float, int, bool
+frankenphp_ws_trigger($event): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_trigger($data): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
+frankenphp_ws_trigger($exceptConnection): TypeError for array, object; null for Stringable, float, int, bool
+frankenphp_ws_trigger: too few arguments: ArgumentCountError; too many: ArgumentCountError
 disconnectUser($userId): TypeError for array, object; 0 for Stringable, bool; 0 after a deprecation for null, float
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 getChannelUsers($channel): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
@@ -255,11 +274,25 @@ frankenphp_ws_getClientMessageQueue($connectionId): TypeError for array, object;
 frankenphp_ws_getClientMessageQueue: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_clearClientMessageQueue($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_clearClientMessageQueue: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_pusherAuthorizeChannel($socketId): TypeError for array, object; InvalidArgumentException for Stringable, null, int, bool; string(127) for float
+frankenphp_ws_pusherAuthorizeChannel($channel): TypeError for array, object; InvalidArgumentException for Stringable, null, float, int, bool
+frankenphp_ws_pusherAuthorizeChannel($channelData): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
+frankenphp_ws_pusherAuthorizeChannel: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_pusherSignRequest($method): TypeError for array, object; InvalidArgumentException for Stringable, null, float, int, bool
+frankenphp_ws_pusherSignRequest($path): TypeError for array, object; InvalidArgumentException for Stringable, null, float, int, bool
+frankenphp_ws_pusherSignRequest($body): TypeError for array, object; string(177) for Stringable, float, int, bool
+frankenphp_ws_pusherSignRequest($params): TypeError for object, Stringable, float, int, bool, 'abc', '0'
+frankenphp_ws_pusherSignRequest: too few arguments: ArgumentCountError; too many: ArgumentCountError
 == empty strings
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
 broadcastToUser($userId): InvalidArgumentException
 broadcastToUser($message): null
+frankenphp_ws_trigger($channels): InvalidArgumentException
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException
+frankenphp_ws_trigger($event): InvalidArgumentException
+frankenphp_ws_trigger($data): null
+frankenphp_ws_trigger($exceptConnection): InvalidArgumentException
 disconnectUser($userId): InvalidArgumentException
 getChannelUsers($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): InvalidArgumentException
@@ -335,11 +368,22 @@ frankenphp_ws_disableQueueCounter($connectionId): InvalidArgumentException
 frankenphp_ws_getClientMessageCounter($connectionId): InvalidArgumentException
 frankenphp_ws_getClientMessageQueue($connectionId): InvalidArgumentException
 frankenphp_ws_clearClientMessageQueue($connectionId): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($socketId): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channel): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channelData): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($method): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($path): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($body): string(135)
 == non-UTF-8
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
 broadcastToUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
 broadcastToUser($message): null
+frankenphp_ws_trigger($channels): InvalidArgumentException
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException
+frankenphp_ws_trigger($event): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_trigger($data): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_trigger($exceptConnection): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
 disconnectUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 getChannelUsers($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
@@ -415,15 +459,24 @@ frankenphp_ws_disableQueueCounter($connectionId): \xff → InvalidArgumentExcept
 frankenphp_ws_getClientMessageCounter($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 frankenphp_ws_getClientMessageQueue($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
 frankenphp_ws_clearClientMessageQueue($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_pusherAuthorizeChannel($socketId): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channel): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channelData): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($method): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($path): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($body): string(177)
 == huge messages
 broadcast($message): null
 broadcastToUser($message): null
+frankenphp_ws_trigger($data): null
 frankenphp_ws_send($data): false
 frankenphp_ws_sendBinary($data): false
 frankenphp_ws_sendAll($data): 0
 frankenphp_ws_sendToTag($data): 0
 frankenphp_ws_sendToTagExpression($data): 0
+frankenphp_ws_pusherSignRequest($body): string(177)
 == child in strict mode (strlen(42) through $invoke: TypeError)
-== wrong types, strict_types=1 in the child: DIFFERENT: ["broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool","broadcast($message): TypeError for array, object, Stringable, null, float, int, bool","broadcast($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError","broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool","broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool","broadcastToUser($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool","disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool","getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_setPresence($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_setPresence($status): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_setPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getPresence($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getPresence: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_send($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_send($data): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_send($route): Typ
+== wrong types, strict_types=1 in the child: DIFFERENT: ["broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool","broadcast($message): TypeError for array, object, Stringable, null, float, int, bool","broadcast($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError","broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool","broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool","broadcastToUser($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_trigger($channels): TypeError for object, Stringable, null, float, int, bool","frankenphp_ws_trigger($channels as a list): InvalidArgumentException for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($event): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($data): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($exceptConnection): TypeError for array, object, Stringable, float, int, bool","frankenphp_ws_trigger: too few arguments: ArgumentCountError; too many: ArgumentCountError","disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool","disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool","getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_setPresence($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_w
 == unreachable server, empty strings and non-UTF-8:
 outcomes: FrankenPhpWs\ServerUnreachableException, InvalidArgumentException
+pure Pusher helpers: InvalidArgumentException, a string

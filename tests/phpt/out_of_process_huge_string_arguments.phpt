@@ -2,6 +2,10 @@
 In a process that hosts no server, 1 MiB and 16 MiB ids, channels, tags, keys, values and users get exactly the hosting process's answer: the whole operation travels in the request body, so no argument is too long for the admin API, and there is never an HTTP error or ServerUnreachableException
 --EXTENSIONS--
 frankenphp_ws
+--INI--
+frankenphp_ws.pusher_app_id=1
+frankenphp_ws.pusher_key=key
+frankenphp_ws.pusher_secret=secret
 --FILE--
 <?php
 require __DIR__ . '/../lib/harness.php';
@@ -15,7 +19,8 @@ $bound = ws_start();
 $sweeps = static function (Closure $invoke, array $functions): array {
     $mib = str_repeat('a', 1 << 20);
     $mib16 = str_repeat('b', 16 << 20);
-    $notData = ['id', 'new_id', 'channel', 'tag', 'expression', 'key', 'value', 'route', 'user', 'status', 'reason', 'op', 'UNKNOWN'];
+    $notData = ['id', 'new_id', 'channel', 'event', 'tag', 'expression', 'key', 'value', 'route', 'user', 'status', 'reason', 'op',
+        'socket_id', 'pusher_channel', 'channel_data', 'method', 'path', 'UNKNOWN'];
     $some = ['frankenphp_ws_send', 'frankenphp_ws_getUserConnections', 'frankenphp_ws_setStoredInformation', 'frankenphp_ws_global_set'];
     return [
         '1 MiB' => hostile_strings($invoke, $functions, hostile_valid(), ['1 MiB' => $mib], roles: $notData),
@@ -35,11 +40,12 @@ $child = str_replace(['{INC}', '{SWEEPS}'], [__DIR__ . '/hostile_arguments.inc',
     $out['seconds'] = microtime(true) - $start;
     echo json_encode($out);
     PHP);
+// The Pusher app of this process's --INI--: the pure Pusher helpers answer the same there.
 $r = run_php($child, [
     'frankenphp_ws.admin_url' => "http://{$bound['admin']}",
     'frankenphp_ws.listen' => '127.0.0.1:0',
     'frankenphp_ws.admin_listen' => '',
-], 30.0);
+] + HOSTILE_PUSHER_INI, 30.0);
 $theirs = json_decode($r['out'], true);
 if (!is_array($theirs)) {
     echo "the child failed: status {$r['status']}\n", substr($r['out'], 0, 2000), substr($r['err'], 0, 2000), "\n";
@@ -57,10 +63,14 @@ foreach ($ours as $sweep => $lines) {
 echo 'child in bounded time: ', json_encode($theirs['seconds'] < 5.0), "\n";
 ?>
 --EXPECT--
-child: functions: 52 registered (added: none; removed: none)
+child: functions: 55 registered (added: none; removed: none)
 == 1 MiB
 broadcast($channel): InvalidArgumentException
 broadcastToUser($userId): null
+frankenphp_ws_trigger($channels): InvalidArgumentException
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException
+frankenphp_ws_trigger($event): InvalidArgumentException
+frankenphp_ws_trigger($exceptConnection): null
 disconnectUser($userId): 0
 getChannelUsers($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): []
@@ -129,6 +139,11 @@ frankenphp_ws_disableQueueCounter($connectionId): false
 frankenphp_ws_getClientMessageCounter($connectionId): 0
 frankenphp_ws_getClientMessageQueue($connectionId): []
 frankenphp_ws_clearClientMessageQueue($connectionId): false
+frankenphp_ws_pusherAuthorizeChannel($socketId): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channel): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channelData): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($method): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($path): InvalidArgumentException
 == 16 MiB
 frankenphp_ws_getUserConnections($userId): []
 frankenphp_ws_send($connectionId): false

@@ -2,6 +2,10 @@
 Every string parameter of every registered function given '' (ids, channels, tags, keys, users, routes, data): InvalidArgumentException or the documented false / '' / [] / 0, never a crash
 --EXTENSIONS--
 frankenphp_ws
+--INI--
+frankenphp_ws.pusher_app_id=1
+frankenphp_ws.pusher_key=key
+frankenphp_ws.pusher_secret=secret
 --FILE--
 <?php
 require __DIR__ . '/../lib/harness.php';
@@ -21,6 +25,8 @@ $valid = hostile_valid(['id' => $id]);
 foreach (hostile_strings($invoke, $functions, $valid, ['' => '']) as $l) {
     echo $l, "\n";
 }
+// trigger()'s $channels as an empty list: no channel named.
+echo 'frankenphp_ws_trigger([]): ', hostile_outcome($invoke, 'frankenphp_ws_trigger', [[], 'hostile-event', 'payload']), "\n";
 
 // What those calls left on the connection, and the server still works.
 echo 'connection afterwards: ', json_encode([
@@ -39,7 +45,7 @@ echo 'client got: ', implode(' ', $got), "\n";
 echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')), "\n";
 ?>
 --EXPECT--
-functions: 55 registered (added: none; removed: none)
+functions: 58 registered (added: none; removed: none)
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
 frankenphp_ws_start: no string parameter
@@ -47,6 +53,11 @@ frankenphp_ws_stop: no string parameter
 frankenphp_ws_get_event: no string parameter
 broadcastToUser($userId): InvalidArgumentException
 broadcastToUser($message): null
+frankenphp_ws_trigger($channels): InvalidArgumentException
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException
+frankenphp_ws_trigger($event): InvalidArgumentException
+frankenphp_ws_trigger($data): null
+frankenphp_ws_trigger($exceptConnection): InvalidArgumentException
 disconnectUser($userId): InvalidArgumentException
 getChannelUsers($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): InvalidArgumentException
@@ -122,6 +133,13 @@ frankenphp_ws_disableQueueCounter($connectionId): InvalidArgumentException
 frankenphp_ws_getClientMessageCounter($connectionId): InvalidArgumentException
 frankenphp_ws_getClientMessageQueue($connectionId): InvalidArgumentException
 frankenphp_ws_clearClientMessageQueue($connectionId): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($socketId): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channel): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channelData): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($method): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($path): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($body): string(135)
+frankenphp_ws_trigger([]): InvalidArgumentException
 connection afterwards: {"alive":true,"tags":["hostile-tag"],"keys":["hostile-key"],"subscriptions":[],"ghost":false,"global hostile-key":""}
 client got: text:"" binary:"" text:"" text:"" text:""
 events meanwhile: []

@@ -2,6 +2,10 @@
 Every string parameter of every registered function given 1 MiB and 16 MiB strings (ids, channels, tags, keys, values, messages): InvalidArgumentException or false / '' / [] / 0, no crash, in bounded time; huge values and messages on a live connection
 --EXTENSIONS--
 frankenphp_ws
+--INI--
+frankenphp_ws.pusher_app_id=1
+frankenphp_ws.pusher_key=key
+frankenphp_ws.pusher_secret=secret
 --FILE--
 <?php
 require __DIR__ . '/../lib/harness.php';
@@ -20,6 +24,11 @@ foreach (hostile_strings($invoke, $functions, hostile_valid(), $huge) as $l) {
     echo $l, "\n";
 }
 $sweepSeconds = microtime(true) - $start;
+// trigger()'s $channels as a huge list: up to 100 names, as Pusher allows.
+foreach ([100, 101, 100000] as $n) {
+    echo "frankenphp_ws_trigger($n channels): ", hostile_outcome($invoke, 'frankenphp_ws_trigger',
+        [array_map(fn ($i) => "hostile-$i", range(1, $n)), 'hostile-event', 'payload']), "\n";
+}
 frankenphp_ws_global_delete($huge['1 MiB']);
 frankenphp_ws_global_delete($huge['16 MiB']);
 
@@ -63,7 +72,7 @@ echo 'events: ', json_encode($events), "\n";
 echo 'sweep in bounded time: ', json_encode($sweepSeconds < 5.0), "\n";
 ?>
 --EXPECT--
-functions: 55 registered (added: none; removed: none)
+functions: 58 registered (added: none; removed: none)
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
 frankenphp_ws_start: no string parameter
@@ -71,6 +80,11 @@ frankenphp_ws_stop: no string parameter
 frankenphp_ws_get_event: no string parameter
 broadcastToUser($userId): null
 broadcastToUser($message): null
+frankenphp_ws_trigger($channels): InvalidArgumentException
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException
+frankenphp_ws_trigger($event): InvalidArgumentException
+frankenphp_ws_trigger($data): null
+frankenphp_ws_trigger($exceptConnection): null
 disconnectUser($userId): 0
 getChannelUsers($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): []
@@ -146,6 +160,15 @@ frankenphp_ws_disableQueueCounter($connectionId): false
 frankenphp_ws_getClientMessageCounter($connectionId): 0
 frankenphp_ws_getClientMessageQueue($connectionId): []
 frankenphp_ws_clearClientMessageQueue($connectionId): false
+frankenphp_ws_pusherAuthorizeChannel($socketId): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channel): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channelData): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($method): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($path): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($body): string(177)
+frankenphp_ws_trigger(100 channels): null
+frankenphp_ws_trigger(101 channels): InvalidArgumentException
+frankenphp_ws_trigger(100000 channels): InvalidArgumentException
 send 1 MiB: true
 client got: text 1048576 bytes, intact: true
 setStoredInformation 16 MiB value: true

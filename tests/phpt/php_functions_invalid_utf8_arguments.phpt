@@ -2,6 +2,10 @@
 Every string parameter of every registered function given bytes that are not UTF-8 (and a NUL byte): a typed exception where text is required, bytes taken as they are for data, never a crash
 --EXTENSIONS--
 frankenphp_ws
+--INI--
+frankenphp_ws.pusher_app_id=1
+frankenphp_ws.pusher_key=key
+frankenphp_ws.pusher_secret=secret
 --FILE--
 <?php
 require __DIR__ . '/../lib/harness.php';
@@ -55,7 +59,7 @@ echo 'client got: ', implode(' ', $got), "\n";
 echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')), "\n";
 ?>
 --EXPECT--
-functions: 55 registered (added: none; removed: none)
+functions: 58 registered (added: none; removed: none)
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
 frankenphp_ws_start: no string parameter
@@ -63,6 +67,11 @@ frankenphp_ws_stop: no string parameter
 frankenphp_ws_get_event: no string parameter
 broadcastToUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
 broadcastToUser($message): null
+frankenphp_ws_trigger($channels): InvalidArgumentException
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException
+frankenphp_ws_trigger($event): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_trigger($data): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
+frankenphp_ws_trigger($exceptConnection): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
 disconnectUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 getChannelUsers($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
@@ -138,6 +147,12 @@ frankenphp_ws_disableQueueCounter($connectionId): \xff → InvalidArgumentExcept
 frankenphp_ws_getClientMessageCounter($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 frankenphp_ws_getClientMessageQueue($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
 frankenphp_ws_clearClientMessageQueue($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
+frankenphp_ws_pusherAuthorizeChannel($socketId): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channel): InvalidArgumentException
+frankenphp_ws_pusherAuthorizeChannel($channelData): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($method): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($path): InvalidArgumentException
+frankenphp_ws_pusherSignRequest($body): string(177)
 renamed back from (hex): ["610062"]
 connection afterwards: {"alive":true,"tags":["hostile-tag"],"keys":["hostile-key"],"subscriptions":[],"ghost":false,"global hostile-key":"a\u0000b"}
 client got: binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af binary:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062 binary:61ff62 binary:6162c3 binary:61eda080 binary:c0af text:610062

@@ -2,6 +2,10 @@
 Without strict_types, every registered function takes arguments as PHP's internal functions do: int, float, bool and Stringable become strings, numeric strings ints, null for a non-nullable scalar is deprecated then converted; arrays and objects throw TypeError; wrong argument counts throw ArgumentCountError
 --EXTENSIONS--
 frankenphp_ws
+--INI--
+frankenphp_ws.pusher_app_id=1
+frankenphp_ws.pusher_key=key
+frankenphp_ws.pusher_secret=secret
 --FILE--
 <?php
 // No declare(strict_types=1): coercive mode. The calls are made by $invoke, in this file.
@@ -35,7 +39,7 @@ echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')),
 ?>
 --EXPECT--
 strlen(42) through $invoke: 2
-functions: 55 registered (added: none; removed: none)
+functions: 58 registered (added: none; removed: none)
 broadcast($channel): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
 broadcast($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
 broadcast($binary): TypeError for array, object, Stringable, null; null for float, int, 'abc', '0'
@@ -49,6 +53,12 @@ broadcastToUser($userId): TypeError for array, object; null for Stringable, bool
 broadcastToUser($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
 broadcastToUser($binary): TypeError for array, object, Stringable, null; null for float, int, 'abc', '0'
 broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_trigger($channels): TypeError for object; null for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException for array, object, Stringable, null, float, int, bool
+frankenphp_ws_trigger($event): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_trigger($data): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
+frankenphp_ws_trigger($exceptConnection): TypeError for array, object; null for Stringable, float, int, bool
+frankenphp_ws_trigger: too few arguments: ArgumentCountError; too many: ArgumentCountError
 disconnectUser($userId): TypeError for array, object; 0 for Stringable, bool; 0 after a deprecation for null, float
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 getChannelUsers($channel): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
@@ -179,6 +189,15 @@ frankenphp_ws_getClientMessageQueue($connectionId): TypeError for array, object;
 frankenphp_ws_getClientMessageQueue: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_clearClientMessageQueue($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
 frankenphp_ws_clearClientMessageQueue: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_pusherAuthorizeChannel($socketId): TypeError for array, object; InvalidArgumentException for Stringable, null, int, bool; string(127) for float
+frankenphp_ws_pusherAuthorizeChannel($channel): TypeError for array, object; InvalidArgumentException for Stringable, null, float, int, bool
+frankenphp_ws_pusherAuthorizeChannel($channelData): TypeError for array, object; InvalidArgumentException for Stringable, float, int, bool
+frankenphp_ws_pusherAuthorizeChannel: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_pusherSignRequest($method): TypeError for array, object; InvalidArgumentException for Stringable, null, float, int, bool
+frankenphp_ws_pusherSignRequest($path): TypeError for array, object; InvalidArgumentException for Stringable, null, float, int, bool
+frankenphp_ws_pusherSignRequest($body): TypeError for array, object; string(177) for Stringable, float, int, bool
+frankenphp_ws_pusherSignRequest($params): TypeError for object, Stringable, float, int, bool, 'abc', '0'
+frankenphp_ws_pusherSignRequest: too few arguments: ArgumentCountError; too many: ArgumentCountError
 afterwards: [true,["before"],[],true,true]
 client got: hostile
 events meanwhile: []

@@ -2,6 +2,10 @@
 Every registered function given wrong types (array, object, null, float, int, bool, strings for numbers) or a wrong argument count throws TypeError / ArgumentCountError, under declare(strict_types=1)
 --EXTENSIONS--
 frankenphp_ws
+--INI--
+frankenphp_ws.pusher_app_id=1
+frankenphp_ws.pusher_key=key
+frankenphp_ws.pusher_secret=secret
 --FILE--
 <?php
 declare(strict_types=1);
@@ -36,7 +40,7 @@ echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')),
 ?>
 --EXPECT--
 strlen(42) through $invoke: TypeError
-functions: 55 registered (added: none; removed: none)
+functions: 58 registered (added: none; removed: none)
 broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool
 broadcast($message): TypeError for array, object, Stringable, null, float, int, bool
 broadcast($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'
@@ -50,6 +54,12 @@ broadcastToUser($userId): TypeError for array, object, Stringable, null, float, 
 broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool
 broadcastToUser($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'
 broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_trigger($channels): TypeError for object, Stringable, null, float, int, bool
+frankenphp_ws_trigger($channels as a list): InvalidArgumentException for array, object, Stringable, null, float, int, bool
+frankenphp_ws_trigger($event): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_trigger($data): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_trigger($exceptConnection): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_trigger: too few arguments: ArgumentCountError; too many: ArgumentCountError
 disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool
@@ -180,6 +190,15 @@ frankenphp_ws_getClientMessageQueue($connectionId): TypeError for array, object,
 frankenphp_ws_getClientMessageQueue: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_clearClientMessageQueue($connectionId): TypeError for array, object, Stringable, null, float, int, bool
 frankenphp_ws_clearClientMessageQueue: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_pusherAuthorizeChannel($socketId): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_pusherAuthorizeChannel($channel): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_pusherAuthorizeChannel($channelData): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_pusherAuthorizeChannel: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_pusherSignRequest($method): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_pusherSignRequest($path): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_pusherSignRequest($body): TypeError for array, object, Stringable, float, int, bool
+frankenphp_ws_pusherSignRequest($params): TypeError for object, Stringable, float, int, bool, 'abc', '0'
+frankenphp_ws_pusherSignRequest: too few arguments: ArgumentCountError; too many: ArgumentCountError
 afterwards: [true,["before"],[],false,true]
 client got: still here
 events meanwhile: []
