@@ -1,8 +1,9 @@
 //! `ws-bench pusher`: the Pusher protocol's cost beside the native one, in the same run.
 //! - The fan-out burst (1,000 subscribers × 1,000 broadcasts of 64 B from the worker) to
 //!   native clients, then to Pusher clients, which get each message as a Pusher event.
-//! - Events through the Pusher HTTP API: 1,000 Pusher subscribers, 1,000 signed
-//!   `POST /apps/{id}/events` from 4 keep-alive HTTP clients, as a Laravel app sends them.
+//! - Events through the Pusher HTTP API: 1,000 signed `POST /apps/{id}/events` from 4
+//!   keep-alive HTTP clients, as a Laravel app sends them, to 1,000 native subscribers, then
+//!   to 1,000 Pusher ones.
 //! - `POST /events` calls/s to a channel nobody is on: the API's own cost.
 
 use crate::client::Pool;
@@ -31,26 +32,17 @@ pub(crate) fn pusher() {
         pusher.0 / native.0
     );
 
-    let worker = Worker::start("php/bench/fanout.php", &env);
-    let mut pool = Pool::empty(worker.listen, 2).with_pusher(KEY);
-    pool.add(1000, Some("bench"));
-    let events = 1000;
-    let (cpu0, t0) = (worker.cpu_time(), Instant::now());
-    post_events(worker.listen, "bench", events, 4);
-    let posted = t0.elapsed().as_secs_f64();
-    let done = pool.wait_received(1000 * events as u64, Duration::from_secs(60));
-    let took = t0.elapsed().as_secs_f64();
-    let cpu = (worker.cpu_time() - cpu0).as_secs_f64();
-    let got = pool.received();
+    // The HTTP API's events, paced by 4 clients each waiting for its answer: the same to
+    // native subscribers (which get the event's JSON) and to Pusher ones.
+    let native = api_fan_out(&env, false);
+    let pusher = api_fan_out(&env, true);
     println!(
-        "pusher HTTP API: 1000 Pusher subscribers x {events} POST /events of 64 B (4 keep-alive clients): {}deliveries/s, server CPU {:.3} µs/delivery, {} calls/s{}",
-        fmt_rate(got as f64 / took),
-        cpu * 1e6 / got.max(1) as f64,
-        fmt_rate(events as f64 / posted),
-        if done { "" } else { " (INCOMPLETE: timed out)" }
+        "pusher HTTP API fan-out: Pusher / native: CPU per delivery {:.2}x, deliveries/s {:.2}x",
+        pusher.1 / native.1,
+        pusher.0 / native.0
     );
-    pool.close();
 
+    let worker = Worker::start("php/bench/fanout.php", &env);
     let calls = 10_000;
     let (cpu0, t0) = (worker.cpu_time(), Instant::now());
     post_events(worker.listen, "nobody", calls, 4);
@@ -61,6 +53,35 @@ pub(crate) fn pusher() {
         fmt_rate(calls as f64 / took),
         cpu * 1e6 / calls as f64
     );
+}
+
+/// 1,000 subscribers of `bench` (Pusher clients or native ones), 1,000 events through the HTTP
+/// API: deliveries/s and server CPU µs per delivery.
+fn api_fan_out(env: &[(&str, &str)], pusher: bool) -> (f64, f64) {
+    let worker = Worker::start("php/bench/fanout.php", env);
+    let mut pool = Pool::empty(worker.listen, 2);
+    if pusher {
+        pool = pool.with_pusher(KEY);
+    }
+    pool.add(1000, Some("bench"));
+    let events = 1000;
+    let (cpu0, t0) = (worker.cpu_time(), Instant::now());
+    post_events(worker.listen, "bench", events, 4);
+    let posted = t0.elapsed().as_secs_f64();
+    let done = pool.wait_received(1000 * events as u64, Duration::from_secs(60));
+    let took = t0.elapsed().as_secs_f64();
+    let cpu = (worker.cpu_time() - cpu0).as_secs_f64();
+    let got = pool.received();
+    let (rate, cpu_us) = (got as f64 / took, cpu * 1e6 / got.max(1) as f64);
+    println!(
+        "pusher HTTP API fan-out ({}): 1000 subscribers x {events} POST /events of 64 B (4 keep-alive clients): {}deliveries/s, server CPU {cpu_us:.3} µs/delivery, {} calls/s{}",
+        if pusher { "Pusher clients" } else { "native clients" },
+        fmt_rate(rate),
+        fmt_rate(events as f64 / posted),
+        if done { "" } else { " (INCOMPLETE: timed out)" }
+    );
+    pool.close();
+    (rate, cpu_us)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -10,10 +10,9 @@
 // failure it saves a screenshot of each page in SHOTS_DIR.
 //
 // Usage: node chat.mjs '{"app_url":…,"ws_port":…,"proxy_port":…,"shots_dir":…}'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 import { cutProxy } from '../clients/cut_proxy.mjs';
 
 const { app_url, ws_port, proxy_port, shots_dir } = JSON.parse(process.argv[2]);
@@ -21,20 +20,8 @@ const AWAY = 'said while you were away';
 
 const proxy = await cutProxy(ws_port, proxy_port);
 
-const profile = mkdtempSync(join(tmpdir(), 'fpws-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  userDataDir: profile,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
 // Bounded: whatever happens, the browser and the proxy go within 60 s.
-const deadline = setTimeout(() => {
-  console.error('chat: timed out');
-  rmSync(profile, { recursive: true, force: true });
-  process.exit(3);
-}, 60_000);
+const browser = await launchChromium('chat');
 const pages = {};
 const logOf = (page) => page.$eval('#log', (el) => [...el.children].map((c) => c.textContent));
 const shows = (page, text, times = 1) => page.waitForFunction(
@@ -100,8 +87,5 @@ try {
   process.exitCode = 1;
 } finally {
   proxy.close();
-  // Under the deadline too: a browser that will not close must not hang the test.
-  await browser.close();
-  clearTimeout(deadline);
-  rmSync(profile, { recursive: true, force: true });
+  await browser.closeAll();
 }

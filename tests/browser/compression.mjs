@@ -6,10 +6,7 @@
 //
 // Usage: node compression.mjs '{"ws_url":…,"page_port":…,"message":…}'
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 
 const { ws_url, page_port, message } = JSON.parse(process.argv[2]);
 
@@ -19,16 +16,8 @@ const pages = http.createServer((req, res) => {
 });
 await new Promise((resolve) => pages.listen(page_port, '127.0.0.1', resolve));
 
-const profile = mkdtempSync(join(tmpdir(), 'fpws-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  userDataDir: profile,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
 // Bounded: whatever happens, the browser and the page server go within 60 s.
-const deadline = setTimeout(() => { console.error('compression.mjs: timed out'); process.exit(3); }, 60_000);
+const browser = await launchChromium('compression.mjs');
 try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${page_port}/`, { waitUntil: 'load' });
@@ -51,8 +40,6 @@ try {
   }), ws_url, message);
   console.log(JSON.stringify(result));
 } finally {
-  clearTimeout(deadline);
-  await browser.close();
+  await browser.closeAll();
   pages.close();
-  rmSync(profile, { recursive: true, force: true });
 }

@@ -13,10 +13,7 @@
 // Usage: node hostile_page.mjs '{"app_url":…,"ws_url":…,"admin_url":…,"attacker_port":…,"marker":…,"expect_attack":…}'
 // With expect_attack (the control run), it waits for both attacks to reach the victim's page.
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import puppeteer from 'puppeteer-core';
+import { launchChromium } from './chromium.mjs';
 
 const { app_url, ws_url, admin_url, attacker_port, marker, expect_attack } = JSON.parse(process.argv[2]);
 const channel = 'lobby';
@@ -27,16 +24,8 @@ const attacker = http.createServer((req, res) => {
 });
 await new Promise((resolve) => attacker.listen(attacker_port, '127.0.0.1', resolve));
 
-const profile = mkdtempSync(join(tmpdir(), 'fpws-chromium-'));
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  userDataDir: profile,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
 // Bounded: whatever happens, the browser and the server go within 60 s.
-const deadline = setTimeout(() => { console.error('hostile_page: timed out'); process.exit(3); }, 60_000);
+const browser = await launchChromium('hostile_page');
 try {
   const victim = await browser.newPage();
   await victim.goto(app_url, { waitUntil: 'load' });
@@ -88,8 +77,6 @@ try {
   const after = await logOf(victim);
   console.log(JSON.stringify({ before, after, attack }));
 } finally {
-  clearTimeout(deadline);
-  await browser.close();
+  await browser.closeAll();
   attacker.close();
-  rmSync(profile, { recursive: true, force: true });
 }
