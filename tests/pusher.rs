@@ -73,6 +73,13 @@ fn pusher_js_and_the_server_sdk_share_the_hub_with_native_clients() {
         "a user's second connection adds no member: {seen}"
     );
     assert_eq!(seen["member_removed"]["id"], "2", "{seen}");
+    assert_eq!(seen["user_event"], json!({"to": "ann"}), "{seen}");
+    assert!(
+        seen["forged_signin"].to_string().contains("4009"),
+        "a forged sign-in is refused with 4009: {seen}"
+    );
+    assert_eq!(seen["terminated"], "connected", "{seen}");
+    assert_eq!(seen["terminated_socket"], ids[0], "{seen}");
     assert_eq!(seen["wrong_secret"], 401, "{seen}");
     assert_eq!(seen["wrong_key"]["error"]["data"]["code"], 4001, "{seen}");
     assert_eq!(seen["wrong_key_state"], "disconnected", "no retry: {seen}");
@@ -89,6 +96,9 @@ fn pusher_js_and_the_server_sdk_share_the_hub_with_native_clients() {
         e["type"] == "message"
             && e["connection"] == ids[0]
             && e["payload"].as_str().unwrap_or("").contains("client-typing")
+    });
+    worker.wait_event("the terminated connection's close", Duration::from_secs(5), |e| {
+        e["type"] == "close" && e["connection"] == ids[0]
     });
     worker.wait_event("a join", Duration::from_secs(5), |e| {
         e["type"] == "join" && e["connection"] == ids[1] && e["channel"] == "presence-room"

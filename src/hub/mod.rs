@@ -200,8 +200,14 @@ impl Hub {
                 tags.remove(&tag, conn);
             }
         }
-        if let Some(user) = &conn.user {
-            self.users.write().remove(user, conn);
+        {
+            let mut users = self.users.write();
+            if let Some(user) = &conn.user {
+                users.remove(user, conn);
+            }
+            if let Some(user) = conn.read_extra(|e| e.and_then(|e| e.signed_in.clone())) {
+                users.remove(&user, conn);
+            }
         }
         self.forget_token(conn);
         self.selections_changed();

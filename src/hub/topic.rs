@@ -12,9 +12,12 @@ pub const PLAIN_EVENT: &str = "message";
 pub enum Topic<'a> {
     /// A channel's subscribers: a Pusher client gets the channel's `message` event.
     Channel(&'a str),
-    /// Connections by id, user, tag or all: a Pusher client gets a `message` event that names
-    /// no channel (pusher-js hands it to global bindings).
+    /// Connections by id, tag or all: a Pusher client gets a `message` event that names no
+    /// channel (pusher-js hands it to global bindings).
     Direct,
+    /// A user's connections: a Pusher client gets the `message` event of the user's channel
+    /// (`#server-to-user-{id}`, which pusher-js binds once signed in).
+    User(&'a str),
     /// Already a Pusher event (`trigger`, a client event): the same bytes for every client.
     Event,
     /// The Pusher protocol's own news (a presence member added or removed): for Pusher
@@ -31,12 +34,13 @@ impl Topic<'_> {
     /// The frame a Pusher client gets, or `None` for binary data, which the Pusher protocol
     /// cannot carry.
     pub fn for_pusher(self, message: &Frame) -> Option<Frame> {
-        let channel = match self {
+        let text = message.as_text();
+        let event = match self {
             Topic::Event | Topic::Internal => return Some(message.clone()),
-            Topic::Channel(channel) => Some(channel),
-            Topic::Direct => None,
+            Topic::Channel(channel) => wire::event(PLAIN_EVENT, Some(channel), text?),
+            Topic::User(user) => wire::event(PLAIN_EVENT, Some(&wire::user_channel(user)), text?),
+            Topic::Direct => wire::event(PLAIN_EVENT, None, text?),
         };
-        let text = message.as_text()?;
-        Some(Frame::text(wire::event(PLAIN_EVENT, channel, text)))
+        Some(Frame::text(event))
     }
 }

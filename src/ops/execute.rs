@@ -7,6 +7,7 @@ use crate::hub::stats::Stats;
 use crate::hub::{Change, Ending, Frame};
 use crate::node::Node;
 use crate::protocol;
+use crate::pusher::wire;
 use std::time::Duration;
 
 fn ids(ids: Vec<String>) -> Reply {
@@ -106,9 +107,23 @@ impl Node {
             }
             Op::GetSubscriptions { id } => ids(hub.subscriptions(id.as_str())),
             Op::GetChannels {} => ids(hub.channels()),
-            Op::BroadcastToUser { user, data, binary } => {
+            Op::BroadcastToUser {
+                user,
+                data,
+                binary,
+                event,
+            } => {
                 Stats::add(&hub.stats.broadcasts, 1);
-                hub.send_to_user(user.as_str(), &Frame::data(&data, binary));
+                let user = user.as_str();
+                match event {
+                    Some(event) => {
+                        let channel = crate::pusher::wire::user_channel(user);
+                        let data = String::from_utf8_lossy(&data);
+                        let message = wire::channel_event(event.as_str(), &channel, &data, None);
+                        hub.send_to_user(user, &Frame::text(message), true)
+                    }
+                    None => hub.send_to_user(user, &Frame::data(&data, binary), false),
+                };
                 Reply::Done
             }
             Op::DisconnectUser { user } => count(

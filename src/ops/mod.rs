@@ -147,7 +147,9 @@ ops! {
     Unsubscribe = "unsubscribe" "POST" [id: Id] { channel: Channel }
     GetSubscriptions = "getSubscriptions" "GET" [id: Id] {}
     GetChannels = "getChannels" "GET" [] {}
-    BroadcastToUser = "broadcastToUser" "POST" [user: UserId] { data: Bytes, binary: bool = false }
+    /// `event`: a named event, `{"event","channel","data"}` on the user's channel
+    /// (`#server-to-user-{id}`), as the Pusher HTTP API sends to a signed-in user.
+    BroadcastToUser = "broadcastToUser" "POST" [user: UserId] { data: Bytes, binary: bool = false, event: Option<EventName> }
     DisconnectUser = "disconnectUser" "POST" [user: UserId] {}
     GetChannelUsers = "getChannelUsers" "GET" [channel: Channel] {}
     GetUserConnections = "getUserConnections" "GET" [user: UserId] {}

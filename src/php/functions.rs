@@ -95,6 +95,7 @@ pub fn broadcast_to_user(userId: IntOrStr, message: Str, binary: Bool) -> PhpRes
         user: user(&userId)?,
         data: message.bytes(),
         binary: binary.0,
+        event: None,
     })
     .map(|_| ())
 }

@@ -5,7 +5,9 @@
 //! - `POST /apps/{id}/batch_events`: up to 10 events;
 //! - `GET /apps/{id}/channels` (`filter_by_prefix`, `info=user_count`);
 //! - `GET /apps/{id}/channels/{name}` (`info=subscription_count,user_count`);
-//! - `GET /apps/{id}/channels/{name}/users` (presence channels).
+//! - `GET /apps/{id}/channels/{name}/users` (presence channels);
+//! - `POST /apps/{id}/users/{user}/terminate_connections`; an event to `#server-to-user-{id}`
+//!   goes to a signed-in user's connections.
 //!
 //! Events go through the routing point as `Op::Trigger`, so they reach every node. The channel
 //! list is the cluster's; subscriber and user counts are this node's (docs/laravel.md).
@@ -13,7 +15,7 @@
 use super::sign;
 use crate::config::PusherApp;
 use crate::node::Node;
-use crate::ops::{Channel, EventName, Id, Op, OpError, Reply};
+use crate::ops::{Channel, EventName, Id, Op, OpError, Reply, UserId};
 use crate::server::http::{parse_query, respond, Body};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
@@ -21,6 +23,9 @@ use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
+
+/// A channel name that stands for a signed-in user's connections (`#server-to-user-{id}`).
+const USER_CHANNEL: &str = "#server-to-user-";
 
 /// At most this many channels per event, and events per batch, as Pusher allows.
 const MAX_CHANNELS: usize = 100;
@@ -78,6 +83,10 @@ pub async fn serve(req: Request<Incoming>, node: Arc<Node>, app: &PusherApp) -> 
             .and_then(|event| send(&node, trigger(&node, &event)?))
             .map(|_| json!({})),
         ("POST", "batch_events") => json_body(&body).and_then(|body| batch(&node, &body)),
+        ("POST", rest) if rest.starts_with("users/") && rest.ends_with("/terminate_connections") => {
+            let user = &rest["users/".len()..rest.len() - "/terminate_connections".len()];
+            terminate(&node, user)
+        }
         ("GET", "channels") => channels(&node, value("filter_by_prefix"), value("info")),
         ("GET", rest) if rest.starts_with("channels/") => {
             let rest = &rest["channels/".len()..];
@@ -153,6 +162,15 @@ fn trigger(node: &Node, event: &Value) -> Result<Vec<Op>, Refused> {
     names
         .iter()
         .map(|name| {
+            // The SDKs' sendToUser(): an event on the user's own channel.
+            if let Some(user) = name.strip_prefix(USER_CHANNEL) {
+                return Ok(Op::BroadcastToUser {
+                    user: UserId::new(user).map_err(|e| bad(e.to_string()))?,
+                    data: data.clone(),
+                    binary: false,
+                    event: Some(event_name.clone()),
+                });
+            }
             Ok(Op::Trigger {
                 channel: Channel::new(name).map_err(|e| bad(e.to_string()))?,
                 event: event_name.clone(),
@@ -185,6 +203,13 @@ fn batch(node: &Node, body: &Value) -> Answer {
         .collect::<Result<Vec<_>, _>>()?;
     send(node, ops.into_iter().flatten().collect())?;
     Ok(json!({"batch": events.iter().map(|_| json!({})).collect::<Vec<_>>()}))
+}
+
+/// Ends every connection of a signed-in user (as `disconnectUser()`), on every node.
+fn terminate(node: &Node, user: &str) -> Answer {
+    let user = UserId::new(crate::server::http::percent_decode(user)).map_err(|e| bad(e.to_string()))?;
+    routed(node, Op::DisconnectUser { user })?;
+    Ok(json!({}))
 }
 
 fn asks(info: Option<&str>, what: &str) -> bool {

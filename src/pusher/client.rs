@@ -40,6 +40,7 @@ pub fn on_text(
         }
         "pusher:pong" => {}
         "pusher:subscribe" => subscribe(conn, node, app, &message),
+        "pusher:signin" => sign_in(conn, node, app, &message),
         "pusher:unsubscribe" => {
             if let Some(channel) = &message.channel {
                 node.hub
@@ -102,6 +103,36 @@ fn subscribe(conn: &Arc<Connection>, node: &Arc<Node>, app: &PusherApp, message:
             conn.reply(Frame::text(wire::subscription_succeeded(channel, None)));
         }
     }
+}
+
+/// `pusher:signin`: `user_data` (JSON with the user's `id`) signed by the application's user
+/// authentication endpoint. Signed in, the connection is one of the user's: sends to the
+/// user (`broadcastToUser()`, the HTTP API's server-to-user events) reach it, and
+/// `disconnectUser()` ends it.
+fn sign_in(conn: &Arc<Connection>, node: &Arc<Node>, app: &PusherApp, message: &wire::ClientMessage) {
+    let refuse = |why: &str| {
+        Stats::add(&node.hub.stats.control_errors, 1);
+        conn.reply(Frame::text(wire::error(Some(wire::code::UNAUTHORIZED), why)));
+    };
+    let user_data = message.data_field("user_data").unwrap_or("");
+    let auth = message.data_field("auth").unwrap_or("");
+    if !sign::user_auth_ok(app, &conn.id(), user_data, auth) {
+        return refuse("Invalid signature: the user authentication endpoint must sign socket_id::user::user_data with the app's secret");
+    }
+    let id = serde_json::from_str::<Value>(user_data)
+        .ok()
+        .and_then(|data| match data.get("id")? {
+            Value::String(id) if !id.is_empty() => Some(id.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+    let Some(id) = id else {
+        return refuse("user_data must be JSON with the user's id");
+    };
+    if !node.hub.sign_in(conn, &id) {
+        return refuse("this connection is already another user's");
+    }
+    conn.reply(Frame::text(wire::signin_success(user_data)));
 }
 
 /// A presence subscription's `channel_data`: the user id (a string or a number, as Pusher

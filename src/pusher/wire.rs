@@ -12,6 +12,8 @@ pub const ACTIVITY_TIMEOUT: u64 = 120;
 pub mod code {
     /// The key in `/app/{key}` is not this server's application.
     pub const APP_DOES_NOT_EXIST: u16 = 4001;
+    /// A sign-in refused (a bad signature, no user id).
+    pub const UNAUTHORIZED: u16 = 4009;
     /// A client event refused: more than `message_rate` messages per second.
     pub const CLIENT_EVENT_RATE: u16 = 4301;
 }

@@ -50,6 +50,13 @@ function client({ user = null, forge = false, key = input.key } = {}) {
         callback(null, auth);
       },
     },
+    userAuthentication: {
+      customHandler: ({ socketId }, callback) => {
+        const auth = server.authenticateUser(socketId, { id: user, name: `user ${user}` });
+        if (forge) auth.auth = `${input.key}:${'0'.repeat(64)}`;
+        callback(null, auth);
+      },
+    },
   });
 }
 
@@ -165,6 +172,23 @@ try {
   b.disconnect();
   seen.member_removed = await removed;
   seen.added_for_second_connection = addedTwice.length;
+
+  // Sign-in: the user's events reach it; terminating the user's connections ends this one.
+  a.signin();
+  await within(5000, 'signed in', a.user.signinDonePromise);
+  got = next(a.user, 'notice', 'server-to-user event');
+  await server.sendToUser('1', 'notice', { to: 'ann' });
+  seen.user_event = await got;
+  const forgedSignin = client({ user: '3', forge: true });
+  await connected(forgedSignin);
+  forgedSignin.signin();
+  seen.forged_signin = await next(forgedSignin.connection, 'error', 'forged sign-in refused');
+  forgedSignin.disconnect();
+  const before = a.connection.socket_id;
+  const dropped = next(a.connection, 'state_change', 'terminated');
+  await server.terminateUserConnections('1');
+  seen.terminated = (await dropped).previous;
+  seen.terminated_socket = before;
 
   // A request signed with the wrong secret: 401.
   const wrong = new PusherServer({

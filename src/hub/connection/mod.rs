@@ -61,6 +61,8 @@ pub struct Extra {
     pub presence: Option<&'static str>,
     /// The client acknowledges what it receives (`?ack=1`).
     pub acks: Option<Acks>,
+    /// The user a Pusher client signed in as (`pusher:signin`).
+    pub signed_in: Option<String>,
 }
 
 pub struct Connection {
