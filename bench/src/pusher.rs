@@ -6,7 +6,7 @@
 //!   to 1,000 Pusher ones.
 //! - `POST /events` calls/s to a channel nobody is on: the API's own cost.
 
-use crate::client::Pool;
+use crate::client::{Conn, Pool};
 use crate::fanout::native_and_pusher;
 use crate::fmt_rate;
 use crate::worker::Worker;
@@ -31,6 +31,7 @@ pub(crate) fn pusher() {
         pusher.1 / native.1,
         pusher.0 / native.0
     );
+    interleaved(&env);
 
     // The HTTP API's events, paced by 4 clients each waiting for its answer: the same to
     // native subscribers (which get the event's JSON) and to Pusher ones.
@@ -53,6 +54,49 @@ pub(crate) fn pusher() {
         fmt_rate(calls as f64 / took),
         cpu * 1e6 / calls as f64
     );
+}
+
+/// One worker, 1,000 native subscribers of `native` and 1,000 Pusher subscribers of `pusher`;
+/// bursts of 1,000 broadcasts of 64 B alternate between the channels, 6 each, each round
+/// starting with the other kind, so neither a slow moment of the machine nor the order favours
+/// one. Medians of the server CPU per delivery and of deliveries/s.
+fn interleaved(env: &[(&str, &str)]) {
+    let worker = Worker::start("php/bench/fanout.php", env);
+    let mut native = Pool::empty(worker.listen, 1);
+    native.add(1000, Some("native"));
+    let mut pusher = Pool::empty(worker.listen, 1).with_pusher(KEY);
+    pusher.add(1000, Some("pusher"));
+    let mut control = Conn::blocking(worker.listen);
+    let kinds: [(&str, &Pool); 2] = [("native", &native), ("pusher", &pusher)];
+    let mut samples = [Vec::new(), Vec::new()];
+    for round in 0..12 {
+        let k = round % 2;
+        let (channel, pool) = kinds[k];
+        let before = pool.received();
+        let (cpu0, t0) = (worker.cpu_time(), Instant::now());
+        control.send_texts((0..1000).map(|i| format!("pubto:{channel}:{:x<64}", format!("{i}:"))));
+        pool.wait_received(before + 1_000_000, Duration::from_secs(60));
+        let got = (pool.received() - before) as f64;
+        let cpu = (worker.cpu_time() - cpu0).as_secs_f64();
+        samples[k].push((got / t0.elapsed().as_secs_f64(), cpu * 1e6 / got.max(1.0)));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let median = |v: &mut Vec<(f64, f64)>, f: fn(&(f64, f64)) -> f64| {
+        let mut values: Vec<f64> = v.iter().map(f).collect();
+        values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        values[values.len() / 2]
+    };
+    let [n, p] = &mut samples;
+    let (n_rate, n_cpu) = (median(n, |s| s.0), median(n, |s| s.1));
+    let (p_rate, p_cpu) = (median(p, |s| s.0), median(p, |s| s.1));
+    println!(
+        "pusher fan-out, one worker, bursts alternating: native {}deliveries/s {n_cpu:.3} µs/delivery, Pusher {}deliveries/s {p_cpu:.3} µs/delivery (medians of 6): Pusher / native CPU per delivery {:.2}x",
+        fmt_rate(n_rate),
+        fmt_rate(p_rate),
+        p_cpu / n_cpu
+    );
+    native.close();
+    pusher.close();
 }
 
 /// 1,000 subscribers of `bench` (Pusher clients or native ones), 1,000 events through the HTTP

@@ -2,7 +2,8 @@
 // Worker for the fan-out and latency benchmarks of `make bench`. Clients subscribe to `bench`
 // themselves; a client message "burst:N:SIZE" makes this worker call broadcast('bench', …)
 // N times as fast as it can, each payload "<seq>:<hrtime ns>:" padded to SIZE bytes (the
-// latency figure reads the stamp). "pub:<data>" broadcasts <data> once.
+// latency figure reads the stamp). "pub:<data>" broadcasts <data> once; "pubto:<channel>:<data>"
+// to <channel>.
 $options = json_decode(getenv('FRANKENPHP_WS_OPTIONS') ?: '{}', true) ?: [];
 $options['listen'] = getenv('FRANKENPHP_WS_LISTEN') ?: '127.0.0.1:8080';
 $options['admin_listen'] = getenv('FRANKENPHP_WS_ADMIN') ?: '';
@@ -24,5 +25,8 @@ while (true) {
         }
     } elseif (str_starts_with($payload, 'pub:')) {
         broadcast('bench', substr($payload, 4));
+    } elseif (str_starts_with($payload, 'pubto:')) {
+        [, $channel, $data] = explode(':', $payload, 3);
+        broadcast($channel, $data);
     }
 }
