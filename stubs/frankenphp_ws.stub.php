@@ -44,7 +44,8 @@ namespace {
     function broadcast(string $channel, string $message, bool $binary = false): void {}
 
     /**
-     * Sends `$message` to every connection of a user (the id its handshake authentication gave).
+     * Sends `$message` to every connection of a user (the id its handshake authentication gave,
+     * or a Pusher client's sign-in).
      *
      * @param int|string $userId
      * @param string $message

@@ -74,6 +74,11 @@ fn pusher_js_and_the_server_sdk_share_the_hub_with_native_clients() {
     );
     assert_eq!(seen["member_removed"]["id"], "2", "{seen}");
     assert_eq!(seen["user_event"], json!({"to": "ann"}), "{seen}");
+    assert_eq!(
+        seen["user_channel_errors"],
+        json!([]),
+        "pusher-js's subscription to its user channel is answered: {seen}"
+    );
     assert!(
         seen["forged_signin"].to_string().contains("4009"),
         "a forged sign-in is refused with 4009: {seen}"
@@ -193,6 +198,9 @@ async fn php_signed_http_api_requests_are_checked_and_sent() {
     let batch = r#"{"batch":[{"name":"a","channel":"orders","data":"1"},{"name":"b","channel":"bad name","data":"2"}]}"#;
     let answer = php_cli(&post(batch, batch).replace("{PATH}", "batch_events"));
     assert!(answer.starts_with("400 "), "{answer}");
+    // A path that only looks like terminate_connections names no user: 404, no panic.
+    let answer = php_cli(&post("", "").replace("{PATH}", "users/terminate_connections"));
+    assert!(answer.starts_with("404 "), "{answer}");
     let other = r#"{"name":"forged","channel":"orders","data":"x"}"#;
     let answer = php_cli(&post(event, other).replace("{PATH}", "events"));
     assert!(answer.starts_with("401 ") && answer.contains("body_md5"), "{answer}");

@@ -86,7 +86,8 @@ pub fn frankenphp_ws_trigger(
     Ok(())
 }
 
-/// Sends `$message` to every connection of a user (the id its handshake authentication gave).
+/// Sends `$message` to every connection of a user (the id its handshake authentication gave,
+/// or a Pusher client's sign-in).
 #[php_function]
 #[php(name = "broadcastToUser")]
 #[php(defaults(binary = false))]

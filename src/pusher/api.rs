@@ -16,7 +16,7 @@ use super::sign;
 use crate::config::PusherApp;
 use crate::node::Node;
 use crate::ops::{Channel, EventName, Id, Op, OpError, Reply, UserId};
-use crate::server::http::{parse_query, respond, Body};
+use crate::server::http::{parse_query, percent_decode_path, respond, Body};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
@@ -83,9 +83,8 @@ pub async fn serve(req: Request<Incoming>, node: Arc<Node>, app: &PusherApp) -> 
             .and_then(|event| send(&node, trigger(&node, &event)?))
             .map(|_| json!({})),
         ("POST", "batch_events") => json_body(&body).and_then(|body| batch(&node, &body)),
-        ("POST", rest) if rest.starts_with("users/") && rest.ends_with("/terminate_connections") => {
-            let user = &rest["users/".len()..rest.len() - "/terminate_connections".len()];
-            terminate(&node, user)
+        ("POST", rest) if terminated_user(rest).is_some() => {
+            terminate(&node, terminated_user(rest).expect("matched"))
         }
         ("GET", "channels") => channels(&node, value("filter_by_prefix"), value("info")),
         ("GET", rest) if rest.starts_with("channels/") => {
@@ -205,9 +204,15 @@ fn batch(node: &Node, body: &Value) -> Answer {
     Ok(json!({"batch": events.iter().map(|_| json!({})).collect::<Vec<_>>()}))
 }
 
+/// `users/{user}/terminate_connections`: the user, as the path names it.
+fn terminated_user(rest: &str) -> Option<&str> {
+    rest.strip_prefix("users/")?
+        .strip_suffix("/terminate_connections")
+}
+
 /// Ends every connection of a signed-in user (as `disconnectUser()`), on every node.
 fn terminate(node: &Node, user: &str) -> Answer {
-    let user = UserId::new(crate::server::http::percent_decode(user)).map_err(|e| bad(e.to_string()))?;
+    let user = UserId::new(percent_decode_path(user)).map_err(|e| bad(e.to_string()))?;
     routed(node, Op::DisconnectUser { user })?;
     Ok(json!({}))
 }

@@ -63,6 +63,13 @@ fn subscribe(conn: &Arc<Connection>, node: &Arc<Node>, app: &PusherApp, message:
         conn.reply(Frame::text(wire::error(None, why)));
         return;
     };
+    // pusher-js subscribes to its user's channel once signed in; what is sent to the user
+    // reaches the connection already (`Topic::User`).
+    let signed_in = conn.read_extra(|e| e.and_then(|e| e.signed_in.clone()));
+    if signed_in.is_some_and(|user| channel == wire::user_channel(&user)) {
+        conn.reply(Frame::text(wire::subscription_succeeded(channel, None)));
+        return;
+    }
     let refuse = |status: u16, why: &str| {
         Stats::add(&node.hub.stats.control_errors, 1);
         conn.reply(Frame::text(wire::subscription_error(channel, status, why)));
@@ -123,11 +130,11 @@ fn sign_in(conn: &Arc<Connection>, node: &Arc<Node>, app: &PusherApp, message: &
         .ok()
         .and_then(|data| match data.get("id")? {
             Value::String(id) if !id.is_empty() => Some(id.clone()),
-            Value::Number(n) => Some(n.to_string()),
             _ => None,
         });
+    // A string, as pusher-js requires it (it gives up on any other id).
     let Some(id) = id else {
-        return refuse("user_data must be JSON with the user's id");
+        return refuse("user_data must be JSON with the user's id, a string");
     };
     if !node.hub.sign_in(conn, &id) {
         return refuse("this connection is already another user's");

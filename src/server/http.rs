@@ -18,27 +18,33 @@ pub fn text(status: StatusCode, body: impl Into<String>) -> Response<Body> {
     respond(status, "text/plain; charset=utf-8", body.into())
 }
 
-/// Decodes `%XX` and `+` in a URL component.
+/// Decodes `%XX` and `+` (a space) in a query's component.
 pub fn percent_decode(s: &str) -> String {
+    decode(s, true)
+}
+
+/// Decodes `%XX` in a path's segment (where `+` is itself).
+pub fn percent_decode_path(s: &str) -> String {
+    decode(s, false)
+}
+
+fn decode(s: &str, plus_is_space: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""),
-                    16,
-                ) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
+                let (high, low) = (bytes[i + 1], bytes[i + 2]);
+                if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() {
+                    let digit = |d: u8| (d as char).to_digit(16).expect("a hex digit") as u8;
+                    out.push(digit(high) << 4 | digit(low));
+                    i += 3;
+                    continue;
                 }
+                out.push(b'%');
             }
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b => out.push(b),
         }
         i += 1;
@@ -93,6 +99,8 @@ mod tests {
         let raw = "a b&c=d%é/";
         assert_eq!(percent_decode(&percent_encode(raw)), raw);
         assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%+1"), "%+1");
+        assert_eq!(percent_decode_path("a+b%40x"), "a+b@x");
         assert_eq!(
             parse_query("a=1&b=x%20y&c"),
             vec![

@@ -174,11 +174,14 @@ try {
   seen.added_for_second_connection = addedTwice.length;
 
   // Sign-in: the user's events reach it; terminating the user's connections ends this one.
+  const userChannelErrors = [];
+  a.bind_global((event, data) => { if (event === 'pusher:subscription_error') userChannelErrors.push(data); });
   a.signin();
   await within(5000, 'signed in', a.user.signinDonePromise);
   got = next(a.user, 'notice', 'server-to-user event');
   await server.sendToUser('1', 'notice', { to: 'ann' });
   seen.user_event = await got;
+  seen.user_channel_errors = userChannelErrors;
   const forgedSignin = client({ user: '3', forge: true });
   await connected(forgedSignin);
   forgedSignin.signin();
