@@ -1,5 +1,12 @@
-//! The Pusher protocol and HTTP API with the real clients: pusher-js 8 and the `pusher` Node
-//! SDK 5 (`tests/clients/pusher.mjs`), beside a native client, against a real PHP worker.
+//! The Pusher protocol and HTTP API with the real clients, against real PHP workers:
+//! - pusher-js 8 and the `pusher` Node SDK 5 (`tests/clients/pusher.mjs`) beside a native
+//!   client;
+//! - `frankenphp_ws_trigger()`, and the PHP signing helpers against the SDK and the server;
+//! - two nodes on one real `redis-server` (`tests/clients/pusher_nodes.mjs`);
+//! - Laravel Echo's `pusher` broadcaster in Chromium (`tests/browser/echo.mjs`): public,
+//!   private and presence channels, whispers, a refused private channel, and events sent as a
+//!   Laravel app sends them (a PHP CLI signing HTTP API requests). On failure, the script
+//!   saves screenshots of both pages in `target/browser-shots/`.
 
 mod common;
 
@@ -236,4 +243,91 @@ fn php_signatures_match_the_pusher_sdk() {
         serde_json::from_str::<Value>(sdk_auth).unwrap()
     );
     assert_eq!(query, sdk_query);
+}
+
+/// HTTP API events, the sender's exclusion, client events and server-to-user events cross
+/// nodes sharing one Redis.
+#[test]
+fn pusher_events_client_events_and_user_events_cross_nodes() {
+    let _serial = one_at_a_time();
+    let redis = RedisServer::start();
+    let nodes: Vec<Worker> = ["n1", "n2"]
+        .iter()
+        .map(|name| {
+            Worker::start(json!({
+                "driver": "redis",
+                "redis_address": redis.url(),
+                "node_name": name,
+                "pusher_app_id": "4711",
+                "pusher_key": "app-key",
+                "pusher_secret": "app-secret",
+            }))
+        })
+        .collect();
+    let port = redis.url().rsplit(':').next().unwrap().parse::<u16>().unwrap();
+    let input = json!({
+        "nodes": nodes.iter().map(|n| n.listen.port()).collect::<Vec<_>>(),
+        "app_id": "4711",
+        "key": "app-key",
+        "secret": "app-secret",
+        "redis_port": port,
+    });
+    let seen = node_json(&["tests/clients/pusher_nodes.mjs"], &input);
+    assert_eq!(seen["other_node"], json!({"id": 1}), "{seen}");
+    assert_eq!(seen["excluded_elsewhere"], json!({"id": 2}), "{seen}");
+    assert_eq!(
+        seen["a_got"],
+        json!([{"id": 1}]),
+        "the excluded socket, on the other node, did not get it: {seen}"
+    );
+    assert_eq!(seen["client_event"], json!({"from": "ann"}), "{seen}");
+    assert_eq!(seen["user_event"], json!({"to": "ann"}), "{seen}");
+}
+
+/// A Laravel Echo page (`tests/browser/echo.html`) in Chromium.
+#[test]
+fn laravel_echo_pages_get_events_presence_and_whispers() {
+    let page_port = free_port();
+    let worker = Worker::start(json!({
+        "pusher_app_id": "4711",
+        "pusher_key": "app-key",
+        "pusher_secret": "app-secret",
+        "allowed_origins": format!("http://127.0.0.1:{page_port}"),
+    }));
+    let input = json!({
+        "page_port": page_port,
+        "ws_port": worker.listen.port(),
+        "app_id": "4711",
+        "key": "app-key",
+        "secret": "app-secret",
+        "extension": extension(),
+        "shots_dir": root().join("target/browser-shots"),
+    });
+    let logs = node_json(&["tests/browser/echo.mjs"], &input);
+    let log = |name: &str| -> Vec<String> {
+        logs[name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (ann, bob) = (log("ann"), log("bob"));
+    let count = |log: &[String], line: &str| log.iter().filter(|l| *l == line).count();
+    for line in [
+        "connected",
+        "here ann",
+        "refused user.nobody 403",
+        "joining bob",
+        "order 5",
+        "invoice 9",
+        "leaving bob",
+    ] {
+        assert_eq!(count(&ann, line), 1, "ann, {line:?}: {ann:?}");
+    }
+    for line in ["connected", "here ann,bob", "order 5", "typing ann"] {
+        assert_eq!(count(&bob, line), 1, "bob, {line:?}: {bob:?}");
+    }
+    assert_eq!(count(&ann, "typing ann"), 0, "no whisper back to its sender: {ann:?}");
+    assert_eq!(count(&bob, "invoice 9"), 0, "ann's private channel is hers: {bob:?}");
 }

@@ -9,7 +9,7 @@
 //   3. PHP triggers OrderShipped on `orders` and Invoice on ann's private channel;
 //   4. ann whispers; bob sees it, ann does not;
 //   5. bob leaves: ann sees it.
-// Prints one JSON line with both pages' logs; tests/browser_echo.rs judges them. On failure it
+// Prints one JSON line with both pages' logs; tests/pusher.rs judges them. On failure it
 // saves a screenshot of each page in SHOTS_DIR.
 //
 // Usage: node echo.mjs '{"page_port":…,"ws_port":…,"app_id":…,"key":…,"secret":…,"extension":…,"shots_dir":…}'

@@ -65,12 +65,15 @@ try {
 
   const gotA = [];
   ordersA.bind('shipped', (d) => gotA.push(d));
+  // Every wait is set up before what it waits for is sent.
   const gotB = next(ordersB, 'shipped');
+  const otherNode = next(ordersA, 'shipped', 'event through node 2 reaches node 1');
   await server.trigger('orders', 'shipped', { id: 1 });
-  seen.other_node = await next(ordersA, 'shipped', 'event through node 2 reaches node 1');
+  seen.other_node = await otherNode;
   await gotB;
+  const excluded = next(ordersB, 'shipped');
   await server.trigger('orders', 'shipped', { id: 2 }, { socket_id: a.connection.socket_id });
-  seen.excluded_elsewhere = await next(ordersB, 'shipped');
+  seen.excluded_elsewhere = await excluded;
   await sleep(300);
   seen.a_got = gotA;
 
