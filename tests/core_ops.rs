@@ -6,7 +6,9 @@ mod core_common;
 
 use bytes::Bytes;
 use core_common::*;
-use frankenphp_ws::ops::{codec, rest, Expression, Filter, Key, Presence, Route, Tag, UserId};
+use frankenphp_ws::ops::{
+    codec, rest, EventName, Expression, Filter, Key, Presence, Route, Tag, UserId,
+};
 use std::collections::HashMap;
 
 fn id(s: &str) -> Id {
@@ -33,6 +35,20 @@ fn samples() -> Vec<Op> {
             channel: channel.clone(),
             data: empty.clone(),
             binary: false,
+        },
+        Op::Trigger {
+            channel: channel.clone(),
+            event: EventName::new("order.shipped").unwrap(),
+            data: binary.clone(),
+            except: Some(weird.clone()),
+            user_id: Some(user.clone()),
+        },
+        Op::Trigger {
+            channel: channel.clone(),
+            event: EventName::new("e").unwrap(),
+            data: empty.clone(),
+            except: None,
+            user_id: None,
         },
         Op::Send {
             id: weird.clone(),
@@ -81,6 +97,13 @@ fn samples() -> Vec<Op> {
             user: user.clone(),
             data: binary.clone(),
             binary: true,
+            event: None,
+        },
+        Op::BroadcastToUser {
+            user: user.clone(),
+            data: empty.clone(),
+            binary: false,
+            event: Some(EventName::new("App\\Events\\Ünïcode").unwrap()),
         },
         Op::DisconnectUser { user: user.clone() },
         Op::GetChannelUsers {
