@@ -99,7 +99,9 @@ mod tests {
         let raw = "a b&c=d%é/";
         assert_eq!(percent_decode(&percent_encode(raw)), raw);
         assert_eq!(percent_decode("%4"), "%4");
-        assert_eq!(percent_decode("%+1"), "%+1");
+        // `%+1` is no byte: the `%` stays (and in a query, `+` is a space).
+        assert_eq!(percent_decode_path("%+1"), "%+1");
+        assert_eq!(percent_decode("%+1"), "% 1");
         assert_eq!(percent_decode_path("a+b%40x"), "a+b@x");
         assert_eq!(
             parse_query("a=1&b=x%20y&c"),
