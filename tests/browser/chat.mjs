@@ -10,9 +10,7 @@
 // failure it saves a screenshot of each page in SHOTS_DIR.
 //
 // Usage: node chat.mjs '{"app_url":…,"ws_port":…,"proxy_port":…,"shots_dir":…}'
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, reportFailure } from './chromium.mjs';
 import { cutProxy } from '../clients/cut_proxy.mjs';
 
 const { app_url, ws_port, proxy_port, shots_dir } = JSON.parse(process.argv[2]);
@@ -78,13 +76,7 @@ try {
   await new Promise((r) => setTimeout(r, 500));
   console.log(JSON.stringify({ alice: await logOf(alice), bob: await logOf(bob) }));
 } catch (error) {
-  mkdirSync(shots_dir, { recursive: true });
-  for (const [name, page] of Object.entries(pages)) {
-    await page.screenshot({ path: join(shots_dir, `chat-${name}.png`) }).catch(() => {});
-    console.error(`${name}'s log:`, JSON.stringify(await logOf(page).catch(() => [])));
-  }
-  console.error(`chat: ${error.stack || error}; screenshots in ${shots_dir}`);
-  process.exitCode = 1;
+  await reportFailure('chat', error, pages, logOf, shots_dir);
 } finally {
   proxy.close();
   await browser.closeAll();

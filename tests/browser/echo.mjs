@@ -14,10 +14,9 @@
 //
 // Usage: node echo.mjs '{"page_port":…,"ws_port":…,"app_id":…,"key":…,"secret":…,"extension":…,"shots_dir":…}'
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { join } from 'node:path';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, reportFailure } from './chromium.mjs';
 
 const input = JSON.parse(process.argv[2]);
 const { page_port, ws_port, app_id, key, secret, extension, shots_dir } = input;
@@ -120,13 +119,7 @@ try {
   logs.ann = await logOf(ann);
   console.log(JSON.stringify(logs));
 } catch (error) {
-  mkdirSync(shots_dir, { recursive: true });
-  for (const [name, page] of Object.entries(pages)) {
-    await page.screenshot({ path: join(shots_dir, `echo-${name}.png`) }).catch(() => {});
-    console.error(`${name}'s log:`, JSON.stringify(await logOf(page).catch(() => [])));
-  }
-  console.error(`echo: ${error.stack || error}; screenshots in ${shots_dir}`);
-  process.exitCode = 1;
+  await reportFailure('echo', error, pages, logOf, shots_dir);
 } finally {
   await browser.closeAll();
   site.close();
