@@ -152,6 +152,14 @@ namespace {
     function frankenphp_ws_enableQueueCounter(string $connectionId, int $maxMessages = 100, int $maxTimeSeconds = 3600): bool {}
 
     /**
+     * How many connections are subscribed to `$channel`, on every node.
+     *
+     * @param string $channel
+     * @return int
+     */
+    function frankenphp_ws_getChannelCount(string $channel): int {}
+
+    /**
      * Channels with at least one subscriber on this node.
      *
      * @return array
@@ -522,7 +530,7 @@ namespace {
      * or a list of up to 100), on every node, except the connection `$exceptConnection`. Native
      * and Pusher clients alike receive `{"event":…,"channel":…,"data":…}`.
      *
-     * @param string|array $channels
+     * @param mixed $channels
      * @param string $event
      * @param string $data
      * @param string|null $exceptConnection

@@ -93,6 +93,9 @@ fn samples() -> Vec<Op> {
         },
         Op::GetSubscriptions { id: id("a") },
         Op::GetChannels {},
+        Op::GetChannelCount {
+            channel: channel.clone(),
+        },
         Op::BroadcastToUser {
             user: user.clone(),
             data: binary.clone(),

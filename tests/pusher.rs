@@ -2,7 +2,7 @@
 //! - pusher-js 8 and the `pusher` Node SDK 5 (`tests/clients/pusher.mjs`) beside a native
 //!   client;
 //! - `frankenphp_ws_trigger()`, and the PHP signing helpers against the SDK and the server;
-//! - two nodes on one real `redis-server` (`tests/clients/pusher_nodes.mjs`);
+//! - past `max_connections`, `pusher:error` 4100 (`tests/clients/pusher_capacity.mjs`);
 //! - Laravel Echo's `pusher` broadcaster in Chromium (`tests/browser/echo.mjs`): public,
 //!   private and presence channels, whispers, a refused private channel, and events sent as a
 //!   Laravel app sends them (a PHP CLI signing HTTP API requests). On failure, the script
@@ -93,6 +93,7 @@ fn pusher_js_and_the_server_sdk_share_the_hub_with_native_clients() {
     assert_eq!(seen["terminated"], "connected", "{seen}");
     assert_eq!(seen["terminated_socket"], ids[0], "{seen}");
     assert_eq!(seen["wrong_secret"], 401, "{seen}");
+    assert_eq!(seen["protocol_event"], 400, "{seen}");
     assert_eq!(seen["wrong_key"]["error"]["data"]["code"], 4001, "{seen}");
     assert_eq!(seen["wrong_key_state"], "disconnected", "no retry: {seen}");
 
@@ -245,43 +246,22 @@ fn php_signatures_match_the_pusher_sdk() {
     assert_eq!(query, sdk_query);
 }
 
-/// HTTP API events, the sender's exclusion, client events and server-to-user events cross
-/// nodes sharing one Redis.
+/// Past `max_connections`, a Pusher client gets `pusher:error` 4100, backs off, and connects
+/// once there is room.
 #[test]
-fn pusher_events_client_events_and_user_events_cross_nodes() {
+fn over_capacity_pusher_clients_get_4100_and_connect_later() {
     let _serial = one_at_a_time();
-    let redis = RedisServer::start();
-    let nodes: Vec<Worker> = ["n1", "n2"]
-        .iter()
-        .map(|name| {
-            Worker::start(json!({
-                "driver": "redis",
-                "redis_address": redis.url(),
-                "node_name": name,
-                "pusher_app_id": "4711",
-                "pusher_key": "app-key",
-                "pusher_secret": "app-secret",
-            }))
-        })
-        .collect();
-    let port = redis.url().rsplit(':').next().unwrap().parse::<u16>().unwrap();
-    let input = json!({
-        "nodes": nodes.iter().map(|n| n.listen.port()).collect::<Vec<_>>(),
-        "app_id": "4711",
-        "key": "app-key",
-        "secret": "app-secret",
-        "redis_port": port,
-    });
-    let seen = node_json(&["tests/clients/pusher_nodes.mjs"], &input);
-    assert_eq!(seen["other_node"], json!({"id": 1}), "{seen}");
-    assert_eq!(seen["excluded_elsewhere"], json!({"id": 2}), "{seen}");
-    assert_eq!(
-        seen["a_got"],
-        json!([{"id": 1}]),
-        "the excluded socket, on the other node, did not get it: {seen}"
-    );
-    assert_eq!(seen["client_event"], json!({"from": "ann"}), "{seen}");
-    assert_eq!(seen["user_event"], json!({"to": "ann"}), "{seen}");
+    let worker = Worker::start(json!({
+        "pusher_app_id": "4711",
+        "pusher_key": "app-key",
+        "pusher_secret": "app-secret",
+        "max_connections": 1,
+    }));
+    let input = json!({"port": worker.listen.port(), "key": "app-key"});
+    let seen = node_json(&["tests/clients/pusher_capacity.mjs"], &input);
+    assert_eq!(seen["error"]["code"], 4100, "{seen}");
+    assert_eq!(seen["connected_while_full"], false, "{seen}");
+    assert_eq!(seen["socket_id"], true, "{seen}");
 }
 
 /// A Laravel Echo page (`tests/browser/echo.html`) in Chromium.

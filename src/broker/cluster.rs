@@ -44,19 +44,19 @@ pub struct Heartbeat {
 
 /// Redis's clock, in milliseconds since the Unix epoch: every node's heartbeat is dated, and
 /// read, by it, so the machines' clocks do not matter.
-fn redis_ms((seconds, micros): (u64, u64)) -> u64 {
+pub(super) fn redis_ms((seconds, micros): (u64, u64)) -> u64 {
     seconds * 1000 + micros / 1000
 }
 
 /// TIME, asked of the server that holds `key`: in a cluster, every heartbeat is dated, and
 /// read, by the one primary that holds the hash, whatever the shards' clocks say.
-fn redis_time(key: &str) -> redis::Cmd {
+pub(super) fn redis_time(key: &str) -> redis::Cmd {
     let mut command = redis::cmd("EVAL");
     command.arg("return redis.call('TIME')").arg(1).arg(key);
     command
 }
 
-fn field(instance: u64) -> String {
+pub(super) fn field(instance: u64) -> String {
     format!("{instance:016x}")
 }
 

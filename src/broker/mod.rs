@@ -6,6 +6,7 @@
 //! - an operation on a connection another node holds is a request to that node, and a
 //!   cluster-wide read a request to every node, answered through Redis (`request`);
 //! - nodes announce themselves with a heartbeat (`cluster`);
+//! - presence channels' members are the cluster's (`presence`);
 //! - the global store lives in Redis (`redis_sync`).
 
 pub mod cluster;
@@ -14,6 +15,7 @@ mod interest;
 pub mod link;
 pub mod memory;
 pub mod outbox;
+mod presence;
 mod publish;
 mod receive;
 pub mod redis;
@@ -57,6 +59,13 @@ pub trait Broker: Send + Sync {
 
     /// Why the node is degraded (`/health` answers 503), if it is.
     fn degraded(&self) -> Option<String> {
+        None
+    }
+
+    /// The members of a presence channel in the whole cluster (user id → info), if the
+    /// broker keeps them; `None`: this node's roster is the whole truth. Blocking, bounded by
+    /// `redis_timeout`.
+    fn presence_members(&self, _channel: &str) -> Option<Result<Vec<(String, Value)>, OpError>> {
         None
     }
 

@@ -12,13 +12,13 @@
 //!   node (`Node::execute_remote`), skipping the node's own, and answers requests (`request`).
 //! - Asking: a request to another node waits until this node's earlier messages have left,
 //!   so a `send()` after a `broadcast()` arrives after it, then goes through `request`.
-//! - Heartbeat: `cluster`.
+//! - Heartbeat: `cluster`. Presence channels' members: `presence`.
 //! - Health: a ping every second drives reconnection and says when Redis went down and came
 //!   back (logs, `/health`).
 
 use super::link::Link;
 use super::outbox::Outbox;
-use super::{cluster, interest, publish, receive, redis_sync, request, topics, Broker};
+use super::{cluster, interest, presence, publish, receive, redis_sync, request, topics, Broker};
 use crate::config::{mask_password, Config};
 use crate::hub::index::{Scope, Watcher};
 use crate::node::Node;
@@ -198,6 +198,10 @@ impl Broker for RedisBroker {
         self.shared.metrics()
     }
 
+    fn presence_members(&self, channel: &str) -> Option<Result<Vec<(String, Value)>, OpError>> {
+        Some(presence::members(&self.config, channel))
+    }
+
     fn cluster(&self) -> Option<Value> {
         Some(cluster::stats(&self.config))
     }
@@ -249,6 +253,14 @@ impl Broker for RedisBroker {
             pending.connection.clone(),
             shared.origin,
             shared.leaving.clone(),
+        ));
+        let (book, changes) = mpsc::unbounded_channel();
+        node.hub.roster.share_with(book);
+        tokio::spawn(presence::keep(
+            shared.clone(),
+            pending.connection.clone(),
+            node.clone(),
+            changes,
         ));
         tokio::spawn(watch_health(
             shared.clone(),

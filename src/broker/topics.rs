@@ -64,6 +64,35 @@ pub fn nodes(prefix: &str) -> String {
     format!("{prefix}:nodes")
 }
 
+/// A presence channel's keys share one hash slot (the braces), named by a digest of the
+/// channel: a channel name may hold braces itself.
+fn presence_slot(prefix: &str, channel: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(channel.as_bytes());
+    let tag: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}:presence:{{{tag}}}")
+}
+
+/// The hash of a presence channel's members: user id → info (`presence`).
+pub fn presence_members(prefix: &str, channel: &str) -> String {
+    format!("{}:members", presence_slot(prefix, channel))
+}
+
+/// The set of node instances a presence channel's member has connections on.
+pub fn presence_user(prefix: &str, channel: &str, user_id: &str) -> String {
+    format!("{}:user:{user_id}", presence_slot(prefix, channel))
+}
+
+/// The set of `[channel, user id]` a node instance added to presence channels.
+pub fn presence_joined(prefix: &str, instance: &str) -> String {
+    format!("{prefix}:presence:node:{instance}")
+}
+
+/// The set of node instances that added presence members.
+pub fn presence_nodes(prefix: &str) -> String {
+    format!("{prefix}:presence:nodes")
+}
+
 /// One answer per node to a cluster-wide read, merged into the answer one node gives for its
 /// own connections: lists are united (sorted, without repeats), counts added, and a presence
 /// is the most available status any node reports. Without answers (no node runs), the answer
@@ -99,7 +128,7 @@ pub fn merge(kind: Kind, answers: Vec<Reply>) -> Reply {
         Some(other) => other,
         None => match kind {
             Kind::GetPresence => Reply::Text("offline".into()),
-            Kind::GetClientsCount | Kind::GetTagCount => Reply::Count(0),
+            Kind::GetClientsCount | Kind::GetTagCount | Kind::GetChannelCount => Reply::Count(0),
             _ => Reply::Ids(Vec::new()),
         },
     }

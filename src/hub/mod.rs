@@ -225,7 +225,7 @@ impl Hub {
 
     /// Queues `message` for each recipient on `route` (any, if none) except `except`; a Pusher
     /// client gets it as `topic` says (`Topic::for_pusher`), made once for all of them.
-    fn deliver<'a>(
+    pub(crate) fn deliver<'a>(
         &self,
         recipients: impl Iterator<Item = &'a Arc<Connection>>,
         message: &Frame,

@@ -44,12 +44,18 @@ impl Node {
             } => {
                 Stats::add(&hub.stats.broadcasts, 1);
                 let channel = channel.as_str();
-                let data = String::from_utf8_lossy(&data);
                 let user_id = user_id.as_ref().map(super::UserId::as_str);
-                let message =
-                    crate::pusher::wire::channel_event(event.as_str(), channel, &data, user_id);
+                let message = event_frame(&event, channel, &data, user_id);
+                let data = String::from_utf8_lossy(&data);
                 let except = except.as_ref().map(super::Id::as_str);
-                hub.fan_out_event(channel, &Frame::text(message), except);
+                match wire::member_change(event.as_str(), &data) {
+                    Some((added, user)) => {
+                        hub.tell_presence(channel, &message, (added, &user), except)
+                    }
+                    None => {
+                        hub.fan_out_event(channel, &message, except);
+                    }
+                }
                 Reply::Done
             }
             Op::Send { id, data, route: r } => {
@@ -117,10 +123,8 @@ impl Node {
                 let user = user.as_str();
                 match event {
                     Some(event) => {
-                        let channel = crate::pusher::wire::user_channel(user);
-                        let data = String::from_utf8_lossy(&data);
-                        let message = wire::channel_event(event.as_str(), &channel, &data, None);
-                        hub.send_to_user(user, &Frame::text(message), true)
+                        let message = event_frame(&event, &wire::user_channel(user), &data, None);
+                        hub.send_to_user(user, &message, true)
                     }
                     None => hub.send_to_user(user, &Frame::data(&data, binary), false),
                 };
@@ -132,6 +136,9 @@ impl Node {
                     .filter(|c| self.kill(c))
                     .count(),
             ),
+            Op::GetChannelCount { channel } => {
+                Reply::Count(hub.subscriber_count(channel.as_str()) as u64)
+            }
             Op::GetChannelUsers { channel } => ids(hub.channel_users(channel.as_str())),
             Op::GetUserConnections { user } => ids(hub.user_connections(user.as_str())),
             Op::SetPresence { id, status } => {
@@ -249,4 +256,11 @@ impl Node {
             }
         }
     }
+}
+
+/// A named event as native and Pusher clients both receive it: `{"event","channel","data"}`
+/// (and the sender's `user_id` for a presence channel's client event).
+fn event_frame(event: &super::EventName, channel: &str, data: &[u8], user_id: Option<&str>) -> Frame {
+    let data = String::from_utf8_lossy(data);
+    Frame::text(wire::channel_event(event.as_str(), channel, &data, user_id))
 }

@@ -147,6 +147,8 @@ ops! {
     Unsubscribe = "unsubscribe" "POST" [id: Id] { channel: Channel }
     GetSubscriptions = "getSubscriptions" "GET" [id: Id] {}
     GetChannels = "getChannels" "GET" [] {}
+    /// How many connections are subscribed to a channel, on every node.
+    GetChannelCount = "getChannelCount" "GET" [channel: Channel] {}
     /// `event`: a named event, `{"event","channel","data"}` on the user's channel
     /// (`#server-to-user-{id}`), as the Pusher HTTP API sends to a signed-in user.
     BroadcastToUser = "broadcastToUser" "POST" [user: UserId] { data: Bytes, binary: bool = false, event: Option<EventName> }

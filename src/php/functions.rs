@@ -56,6 +56,8 @@ pub fn frankenphp_ws_trigger(
         invalid_argument("$data must be UTF-8 text: an event's data travels in JSON")
     })?;
     let event: crate::ops::EventName = arg(&event, "event")?;
+    crate::pusher::wire::check_application_event(event.as_str())
+        .map_err(|why| invalid_argument(format!("$event: {why}")))?;
     let except = opt_arg(&exceptConnection, "exceptConnection")?;
     // Every name checked before anything is sent.
     let channels = channels
@@ -285,6 +287,16 @@ pub fn frankenphp_ws_get_channels() -> PhpResult<Vec<String>> {
     route(Op::GetChannels {}).map(as_strings)
 }
 
+/// How many connections are subscribed to `$channel`, on every node.
+#[php_function]
+#[php(name = "frankenphp_ws_getChannelCount")]
+pub fn frankenphp_ws_get_channel_count(channel: Str) -> PhpResult<i64> {
+    route(Op::GetChannelCount {
+        channel: arg(&channel, "channel")?,
+    })
+    .map(as_int)
+}
+
 fn option_string(name: &str, value: &Zval) -> PhpResult<String> {
     if let Some(b) = value.bool() {
         return Ok(if b { "1" } else { "0" }.to_string());
@@ -370,6 +382,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(frankenphp_ws_trigger))
         .function(wrap_function!(disconnect_user))
         .function(wrap_function!(get_channel_users))
+        .function(wrap_function!(frankenphp_ws_get_channel_count))
         .function(wrap_function!(frankenphp_ws_get_user_connections))
         .function(wrap_function!(frankenphp_ws_set_presence))
         .function(wrap_function!(frankenphp_ws_get_presence))

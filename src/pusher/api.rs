@@ -9,8 +9,9 @@
 //! - `POST /apps/{id}/users/{user}/terminate_connections`; an event to `#server-to-user-{id}`
 //!   goes to a signed-in user's connections.
 //!
-//! Events go through the routing point as `Op::Trigger`, so they reach every node. The channel
-//! list is the cluster's; subscriber and user counts are this node's (docs/laravel.md).
+//! Events go through the routing point as `Op::Trigger`, so they reach every node. Channel
+//! lists and subscriber counts are the cluster's (routed reads), and so are presence users
+//! (`Broker::presence_members`).
 
 use super::sign;
 use crate::config::PusherApp;
@@ -135,6 +136,7 @@ fn string<'a>(event: &'a Value, field: &str) -> Result<&'a str, Refused> {
 /// channel, all checked before any is sent.
 fn trigger(node: &Node, event: &Value) -> Result<Vec<Op>, Refused> {
     let event_name = EventName::new(string(event, "name")?).map_err(|e| bad(e.to_string()))?;
+    super::wire::check_application_event(event_name.as_str()).map_err(bad)?;
     let data = string(event, "data")?;
     if data.len() > node.config.max_message_size {
         return Err(Refused(
@@ -217,6 +219,15 @@ fn terminate(node: &Node, user: &str) -> Answer {
     Ok(json!({}))
 }
 
+/// A presence channel's users: the cluster's with a Redis driver, else this node's.
+fn presence_users(node: &Node, channel: &str) -> Result<Vec<String>, Refused> {
+    match node.broker.presence_members(channel) {
+        None => Ok(node.hub.roster.users(channel)),
+        Some(Ok(members)) => Ok(members.into_iter().map(|(id, _)| id).collect()),
+        Some(Err(e)) => Err(Refused(StatusCode::BAD_GATEWAY, e.to_string())),
+    }
+}
+
 fn asks(info: Option<&str>, what: &str) -> bool {
     info.is_some_and(|i| i.split(',').any(|w| w.trim() == what))
 }
@@ -230,23 +241,28 @@ fn channels(node: &Node, prefix: Option<&str>, info: Option<&str>) -> Answer {
     let Reply::Ids(names) = routed(node, Op::GetChannels {})? else {
         return Err(Refused(StatusCode::INTERNAL_SERVER_ERROR, "unexpected answer".into()));
     };
-    let listed: Map<String, Value> = names
-        .into_iter()
-        .filter(|name| name.starts_with(prefix) && !name.starts_with('#'))
-        .map(|name| {
-            let details = match user_count {
-                true => json!({"user_count": node.hub.roster.users(&name).len()}),
-                false => json!({}),
-            };
-            (name, details)
-        })
-        .collect();
+    let mut listed = Map::new();
+    for name in names {
+        if !name.starts_with(prefix) || name.starts_with('#') {
+            continue;
+        }
+        let details = match user_count {
+            true => json!({"user_count": presence_users(node, &name)?.len()}),
+            false => json!({}),
+        };
+        listed.insert(name, details);
+    }
     Ok(json!({ "channels": listed }))
 }
 
 fn channel(node: &Node, name: &str, info: Option<&str>) -> Answer {
     let name = Channel::new(name).map_err(|e| bad(e.to_string()))?;
-    let subscribers = node.hub.subscriber_count(name.as_str());
+    let count = Op::GetChannelCount {
+        channel: name.clone(),
+    };
+    let Reply::Count(subscribers) = routed(node, count)? else {
+        return Err(Refused(StatusCode::INTERNAL_SERVER_ERROR, "unexpected answer".into()));
+    };
     let mut answer = json!({ "occupied": subscribers > 0 });
     if asks(info, "subscription_count") {
         answer["subscription_count"] = json!(subscribers);
@@ -255,7 +271,7 @@ fn channel(node: &Node, name: &str, info: Option<&str>) -> Answer {
         if !name.as_str().starts_with("presence-") {
             return Err(bad("info=user_count is for presence channels"));
         }
-        answer["user_count"] = json!(node.hub.roster.users(name.as_str()).len());
+        answer["user_count"] = json!(presence_users(node, name.as_str())?.len());
     }
     Ok(answer)
 }
@@ -264,10 +280,7 @@ fn users(node: &Node, name: &str) -> Answer {
     if !name.starts_with("presence-") {
         return Err(bad("users are listed for presence channels only"));
     }
-    let users: Vec<Value> = node
-        .hub
-        .roster
-        .users(name)
+    let users: Vec<Value> = presence_users(node, name)?
         .into_iter()
         .map(|id| json!({ "id": id }))
         .collect();

@@ -27,9 +27,32 @@ pub fn socket_id() -> String {
     format!("{}.{}", number(a), number(b))
 }
 
+/// How many over-capacity refusals may be on their way at once: each holds a socket past
+/// `max_connections` for a moment, so beyond this the handshake gets HTTP 503 instead.
+pub static OVER_CAPACITY_REFUSALS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(64);
+
 /// Answers a socket that asked for another application's key: `pusher:error` 4001, then a
 /// close with the same code, as Pusher does. No connection is made.
 pub async fn refuse_unknown_app<S>(io: S, key: String)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let why = format!("App key {key} does not exist");
+    refuse(io, wire::code::APP_DOES_NOT_EXIST, &why, "app does not exist").await;
+}
+
+/// Answers a socket past `max_connections`: `pusher:error` 4100, then a close with the same
+/// code, which pusher-js takes as "try again after backing off". No connection is made.
+pub async fn refuse_over_capacity<S>(io: S)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let why = "Over capacity: the server holds max_connections connections";
+    refuse(io, wire::code::OVER_CAPACITY, why, "over capacity").await;
+}
+
+/// `pusher:error` with `code`, then a close with the same code.
+async fn refuse<S>(io: S, code: u16, why: &str, reason: &str)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -38,13 +61,10 @@ where
     use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
     use tokio_tungstenite::tungstenite::Message;
     let mut stream = tokio_tungstenite::WebSocketStream::from_raw_socket(io, Role::Server, None).await;
-    let why = format!("App key {key} does not exist");
-    let _ = stream
-        .send(Message::text(wire::error(Some(wire::code::APP_DOES_NOT_EXIST), &why)))
-        .await;
+    let _ = stream.send(Message::text(wire::error(Some(code), why))).await;
     let close = CloseFrame {
-        code: CloseCode::from(wire::code::APP_DOES_NOT_EXIST),
-        reason: "app does not exist".into(),
+        code: CloseCode::from(code),
+        reason: reason.to_string().into(),
     };
     let _ = tokio::time::timeout(
         std::time::Duration::from_secs(2),

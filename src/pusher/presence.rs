@@ -3,33 +3,71 @@
 //! is a member while at least one of its connections is subscribed, so `member_added` and
 //! `member_removed` go out once per user, not per connection.
 //!
-//! Members are kept per node: on several nodes, each lists the members connected to it
-//! (docs/laravel.md).
+//! - One node (`driver=memory`): this roster is the whole truth, and a join or leave is told
+//!   at once.
+//! - Several nodes (a Redis driver): the cluster's members live in Redis (`broker::presence`),
+//!   which decides whether a join or leave adds or removes a user cluster-wide and tells every
+//!   node (an `Op::Trigger` of the protocol's own event, which runs `tell`). This roster keeps
+//!   this node's members, and what each is owed.
 //!
-//! One lock orders every change with what is told of it: a member list sent to a joining
-//! client and the `member_added`/`member_removed` the others get are queued under it, so no
-//! client sees an arrival before the list that should hold it, or a list after a departure
-//! that should not. Lock order: this one, then the hub's channel index (a fan-out).
+//! One lock orders what a client is told: its member list first, then the changes after it.
+//! With Redis the list comes back later than changes that may reach this node meanwhile; those
+//! wait beside the member (`Listed::Waiting`) and follow the list, each only if it changes what
+//! the list said. Lock order: this one, then the hub's channel index.
 
 use super::wire;
 use crate::hub::connection::Connection;
 use crate::hub::{index, Frame, Hub, Topic};
 use parking_lot::Mutex;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::mpsc;
 
 #[derive(Default)]
 pub struct Roster {
     channels: Mutex<HashMap<String, Members>>,
+    /// Set with a Redis driver: where the joins and leaves go that the cluster decides on.
+    cluster: OnceLock<mpsc::UnboundedSender<Change>>,
+}
+
+/// What the cluster's presence book is told, in the order it happened on this node.
+pub enum Change {
+    /// `conn` joined `channel` as `user_id`. `first_here`: the user had no connection there on
+    /// this node. The book answers with `Hub::listed`.
+    Join {
+        channel: String,
+        conn: Arc<Connection>,
+        user_id: String,
+        info: Value,
+        first_here: bool,
+    },
+    /// The user's last connection on `channel` on this node left (`socket_id`).
+    Leave {
+        channel: String,
+        user_id: String,
+        socket_id: String,
+    },
+}
+
+struct Member {
+    user_id: String,
+    conn: Arc<Connection>,
+    listed: Listed,
+}
+
+enum Listed {
+    Yes,
+    /// The member list is on its way (Redis): (added, user id, event) received meanwhile.
+    Waiting(Vec<(bool, String, Frame)>),
 }
 
 #[derive(Default)]
 struct Members {
-    /// Each user once, in the order they joined: its info and how many connections it has in.
+    /// This node's users once each, in the order they joined: info and connection count.
     users: Vec<(String, Value, usize)>,
     /// Which user each subscribed connection is (`index::key`).
-    by_connection: HashMap<usize, String>,
+    by_connection: HashMap<usize, Member>,
 }
 
 impl Members {
@@ -37,27 +75,44 @@ impl Members {
         self.users.iter().position(|(id, _, _)| id == user_id)
     }
 
-    /// `key` joins as `user_id`; true if the user was not a member yet.
-    fn join(&mut self, key: usize, user_id: &str, info: Value) -> bool {
-        if self.by_connection.contains_key(&key) {
-            return false;
+    /// `conn` joins as `user_id`; `Some(first)` if it was not a member (`first`: its user was
+    /// not one either), `None` if it was one already.
+    fn join(
+        &mut self,
+        conn: &Arc<Connection>,
+        user_id: &str,
+        info: Value,
+        listed: Listed,
+    ) -> Option<bool> {
+        let key = index::key(conn);
+        if let Some(member) = self.by_connection.get_mut(&key) {
+            // Subscribed again: a list on its way keeps what waits for it.
+            if let Listed::Yes = member.listed {
+                member.listed = listed;
+            }
+            return None;
         }
-        self.by_connection.insert(key, user_id.to_string());
+        let member = Member {
+            user_id: user_id.to_string(),
+            conn: conn.clone(),
+            listed,
+        };
+        self.by_connection.insert(key, member);
         match self.position(user_id) {
             Some(i) => {
                 self.users[i].2 += 1;
-                false
+                Some(false)
             }
             None => {
                 self.users.push((user_id.to_string(), info, 1));
-                true
+                Some(true)
             }
         }
     }
 
     /// `key` leaves; its user id if that was the user's last connection here.
     fn leave(&mut self, key: usize) -> Option<String> {
-        let user_id = self.by_connection.remove(&key)?;
+        let user_id = self.by_connection.remove(&key)?.user_id;
         let i = self.position(&user_id)?;
         self.users[i].2 -= 1;
         if self.users[i].2 > 0 {
@@ -69,29 +124,88 @@ impl Members {
 
     /// As `subscription_succeeded` lists them: `ids`, `hash` (id → info), `count`.
     fn listing(&self) -> Value {
-        let ids: Vec<&str> = self.users.iter().map(|(id, _, _)| id.as_str()).collect();
-        let hash: Map<String, Value> = self
-            .users
-            .iter()
-            .map(|(id, info, _)| (id.clone(), info.clone()))
-            .collect();
-        json!({"ids": ids, "hash": hash, "count": self.users.len()})
+        listing(
+            self.users
+                .iter()
+                .map(|(id, info, _)| (id.clone(), info.clone())),
+        )
     }
+
+    /// Queues `message` for every member told so far but `except`; a member whose list is on
+    /// its way gets it after the list. Under the roster's lock.
+    fn tell(&mut self, hub: &Hub, message: &Frame, change: (bool, &str), except: Option<&str>) {
+        let mut now = Vec::new();
+        for member in self.by_connection.values_mut() {
+            // A user is not told of itself (a repair re-adding it names no `except`).
+            if except.is_some_and(|id| *member.conn.id() == *id) || member.user_id == change.1 {
+                continue;
+            }
+            match &mut member.listed {
+                Listed::Yes => now.push(member.conn.clone()),
+                Listed::Waiting(later) => {
+                    later.push((change.0, change.1.to_string(), message.clone()))
+                }
+            }
+        }
+        hub.deliver(now.iter(), message, Topic::Internal, None, None);
+    }
+}
+
+/// A member list as `subscription_succeeded` carries it.
+pub fn listing(members: impl Iterator<Item = (String, Value)>) -> Value {
+    let mut ids = Vec::new();
+    let mut hash = Map::new();
+    for (id, info) in members {
+        ids.push(Value::from(id.as_str()));
+        hash.insert(id, info);
+    }
+    json!({"count": ids.len(), "ids": ids, "hash": hash})
 }
 
 impl Roster {
     /// The user `conn` joined `channel` as.
     pub fn user_of(&self, channel: &str, conn: &Arc<Connection>) -> Option<String> {
         let channels = self.channels.lock();
-        channels.get(channel)?.by_connection.get(&index::key(conn)).cloned()
+        let member = channels
+            .get(channel)?
+            .by_connection
+            .get(&index::key(conn))?;
+        Some(member.user_id.clone())
     }
 
-    /// The user ids on `channel`, in the order they joined.
+    /// This node's user ids on `channel`, in the order they joined.
     pub fn users(&self, channel: &str) -> Vec<String> {
         let channels = self.channels.lock();
         channels.get(channel).map_or_else(Vec::new, |m| {
             m.users.iter().map(|(id, _, _)| id.clone()).collect()
         })
+    }
+
+    /// This node's members of `channel`, listed: what a client is told when the cluster's
+    /// list cannot be read.
+    pub fn local_listing(&self, channel: &str) -> Value {
+        let channels = self.channels.lock();
+        channels
+            .get(channel)
+            .map_or_else(|| listing(std::iter::empty()), Members::listing)
+    }
+
+    /// Every (channel, user id, info) with a connection on this node: what the cluster's
+    /// book must hold for this node.
+    pub fn memberships(&self) -> Vec<(String, String, Value)> {
+        let channels = self.channels.lock();
+        let mut all = Vec::new();
+        for (channel, members) in channels.iter() {
+            for (user_id, info, _) in &members.users {
+                all.push((channel.clone(), user_id.clone(), info.clone()));
+            }
+        }
+        all
+    }
+
+    /// From now on, joins and leaves go to `book`, which tells the cluster (a Redis driver).
+    pub fn share_with(&self, book: mpsc::UnboundedSender<Change>) {
+        let _ = self.cluster.set(book);
     }
 }
 
@@ -107,11 +221,25 @@ impl Hub {
             return;
         }
         let members = channels.entry(channel.to_string()).or_default();
-        let added = members.join(index::key(conn), user_id, info.clone());
-        conn.reply(Frame::text(wire::subscription_succeeded(channel, Some(members.listing()))));
+        if let Some(book) = self.roster.cluster.get() {
+            let joined = members.join(conn, user_id, info.clone(), Listed::Waiting(Vec::new()));
+            let _ = book.send(Change::Join {
+                channel: channel.to_string(),
+                conn: conn.clone(),
+                user_id: user_id.to_string(),
+                info,
+                first_here: joined == Some(true),
+            });
+            return;
+        }
+        let added = members.join(conn, user_id, info.clone(), Listed::Yes) == Some(true);
+        conn.reply(Frame::text(wire::subscription_succeeded(
+            channel,
+            Some(members.listing()),
+        )));
         if added {
-            let added = Frame::text(wire::member_added(channel, user_id, &info));
-            self.fan_out_as(channel, &added, Topic::Internal, Some(conn));
+            let message = Frame::text(wire::member_added(channel, user_id, &info));
+            members.tell(self, &message, (true, user_id), Some(&conn.id()));
         }
     }
 
@@ -123,12 +251,70 @@ impl Hub {
             return;
         };
         let gone = members.leave(index::key(conn));
-        if members.users.is_empty() {
+        if let (Some(user_id), Some(book)) = (&gone, self.roster.cluster.get()) {
+            let _ = book.send(Change::Leave {
+                channel: channel.to_string(),
+                user_id: user_id.clone(),
+                socket_id: conn.id().to_string(),
+            });
+        } else if let Some(user_id) = gone {
+            let message = Frame::text(wire::member_removed(channel, &user_id));
+            members.tell(self, &message, (false, &user_id), Some(&conn.id()));
+        }
+        if members.by_connection.is_empty() {
             channels.remove(channel);
         }
-        if let Some(user_id) = gone {
-            let removed = Frame::text(wire::member_removed(channel, &user_id));
-            self.fan_out_as(channel, &removed, Topic::Internal, Some(conn));
+    }
+
+    /// The cluster's member list for `conn`, which joined `channel` (the presence book's
+    /// answer): sent, then the changes that arrived meanwhile and change it. Nothing if the
+    /// client left meanwhile.
+    pub fn listed(&self, channel: &str, conn: &Arc<Connection>, listing: Value) {
+        let mut channels = self.roster.channels.lock();
+        let Some(member) = channels
+            .get_mut(channel)
+            .and_then(|m| m.by_connection.get_mut(&index::key(conn)))
+        else {
+            return;
+        };
+        let Listed::Waiting(later) = std::mem::replace(&mut member.listed, Listed::Yes) else {
+            return;
+        };
+        let mut members: HashSet<String> = listing["ids"]
+            .as_array()
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|id| id.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        conn.reply(Frame::text(wire::subscription_succeeded(
+            channel,
+            Some(listing),
+        )));
+        for (added, user_id, message) in later {
+            let changes = match added {
+                true => members.insert(user_id),
+                false => members.remove(&user_id),
+            };
+            if changes {
+                self.deliver(std::iter::once(conn), &message, Topic::Internal, None, None);
+            }
+        }
+    }
+
+    /// A member added to or removed from `channel` (`wire::member_change`): this node's
+    /// members are told, but `except`.
+    pub fn tell_presence(
+        &self,
+        channel: &str,
+        message: &Frame,
+        change: (bool, &str),
+        except: Option<&str>,
+    ) {
+        let mut channels = self.roster.channels.lock();
+        if let Some(members) = channels.get_mut(channel) {
+            members.tell(self, message, change, except);
         }
     }
 }

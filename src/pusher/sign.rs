@@ -26,6 +26,11 @@ pub fn hmac_hex(secret: &str, message: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
+/// An `auth` as the auth endpoints give it: `key:signature` of `message`.
+fn auth_of(app: &PusherApp, message: &str) -> String {
+    format!("{}:{}", app.key, hmac_hex(&app.secret, message))
+}
+
 /// A private or presence subscription's `auth`, from the application's auth endpoint.
 pub fn channel_auth_ok(
     app: &PusherApp,
@@ -40,8 +45,7 @@ pub fn channel_auth_ok(
 
 /// `pusher:signin`'s `auth`, from the application's user authentication endpoint.
 pub fn user_auth_ok(app: &PusherApp, socket_id: &str, user_data: &str, auth: &str) -> bool {
-    let message = format!("{socket_id}::user::{user_data}");
-    let expected = format!("{}:{}", app.key, hmac_hex(&app.secret, &message));
+    let expected = auth_of(app, &format!("{socket_id}::user::{user_data}"));
     constant_time_eq(auth.as_bytes(), expected.as_bytes())
 }
 
@@ -158,7 +162,7 @@ pub fn channel_auth(app: &PusherApp, socket_id: &str, channel: &str, channel_dat
         Some(data) => format!("{socket_id}:{channel}:{data}"),
         None => format!("{socket_id}:{channel}"),
     };
-    format!("{}:{}", app.key, hmac_hex(&app.secret, &message))
+    auth_of(app, &message)
 }
 
 #[cfg(test)]

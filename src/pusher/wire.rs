@@ -12,6 +12,8 @@ pub const ACTIVITY_TIMEOUT: u64 = 120;
 pub mod code {
     /// The key in `/app/{key}` is not this server's application.
     pub const APP_DOES_NOT_EXIST: u16 = 4001;
+    /// The server holds `max_connections`: the client backs off and tries again.
+    pub const OVER_CAPACITY: u16 = 4100;
     /// A sign-in refused (a bad signature, no user id).
     pub const UNAUTHORIZED: u16 = 4009;
     /// A client event refused: more than `message_rate` messages per second.
@@ -124,20 +126,47 @@ pub fn subscription_error(channel: &str, status: u16, error: &str) -> String {
     )
 }
 
+pub const MEMBER_ADDED: &str = "pusher_internal:member_added";
+pub const MEMBER_REMOVED: &str = "pusher_internal:member_removed";
+
 pub fn member_added(channel: &str, user_id: &str, user_info: &Value) -> String {
-    internal(
-        "pusher_internal:member_added",
-        Some(channel),
-        json!({"user_id": user_id, "user_info": user_info}),
-    )
+    event(MEMBER_ADDED, Some(channel), &member_data(user_id, Some(user_info)))
 }
 
 pub fn member_removed(channel: &str, user_id: &str) -> String {
-    internal(
-        "pusher_internal:member_removed",
-        Some(channel),
-        json!({ "user_id": user_id }),
-    )
+    event(MEMBER_REMOVED, Some(channel), &member_data(user_id, None))
+}
+
+/// The `data` of `member_added` (with the user's info) or `member_removed` (without).
+pub fn member_data(user_id: &str, user_info: Option<&Value>) -> String {
+    match user_info {
+        Some(info) => json!({"user_id": user_id, "user_info": info}),
+        None => json!({ "user_id": user_id }),
+    }
+    .to_string()
+}
+
+/// Refuses the event names the protocol keeps for its own messages (`pusher:…`,
+/// `pusher_internal:…`) in what the application sends: a forged `member_added` would enter
+/// clients' member lists.
+pub fn check_application_event(name: &str) -> Result<(), String> {
+    match name.starts_with("pusher:") || name.starts_with("pusher_internal:") {
+        true => Err(format!("the event name {name:?} starts with pusher: or pusher_internal:, which the Pusher protocol keeps for its own messages; name it otherwise")),
+        false => Ok(()),
+    }
+}
+
+/// Whether an event is a presence member added (true) or removed (false), and which user:
+/// such an event goes to a channel's Pusher members, in order with their member lists
+/// (`presence`), whoever triggers it.
+pub fn member_change(event: &str, data: &str) -> Option<(bool, String)> {
+    let added = match event {
+        MEMBER_ADDED => true,
+        MEMBER_REMOVED => false,
+        _ => return None,
+    };
+    let data: Value = serde_json::from_str(data).ok()?;
+    Some((added, data.get("user_id")?.as_str()?.to_string()))
 }
 
 pub fn signin_success(user_data: &str) -> String {

@@ -157,6 +157,18 @@ async fn handshake(
         Ok(slot) => slot,
         Err(Refusal::Full) => {
             Stats::add(&stats.connection_limit_refused, 1);
+            // A Pusher client is told as Pusher tells it (4100: back off, then retry).
+            let permit = crate::pusher::OVER_CAPACITY_REFUSALS.try_acquire();
+            if let (Some(_), Ok(permit)) = (&pusher_key, permit) {
+                let on_upgrade = hyper::upgrade::on(&mut req);
+                tokio::spawn(async move {
+                    let _permit = permit;
+                    if let Ok(upgraded) = on_upgrade.await {
+                        crate::pusher::refuse_over_capacity(TokioIo::new(upgraded)).await;
+                    }
+                });
+                return switching_protocols(&key_header, None, None);
+            }
             return reject(StatusCode::SERVICE_UNAVAILABLE, "too many connections\n");
         }
         Err(Refusal::TooFast) => {

@@ -205,6 +205,14 @@ try {
     seen.wrong_secret = e.status;
   }
 
+  // An event named as the protocol's own: 400, and nobody gets it.
+  try {
+    await server.trigger('presence-room', 'pusher_internal:member_added', { user_id: 'forged' });
+    seen.protocol_event = 'accepted';
+  } catch (e) {
+    seen.protocol_event = e.status;
+  }
+
   // A wrong key: pusher:error 4001, which pusher-js takes as refused: it disconnects and
   // does not try again.
   const stranger = client({ key: 'not-the-key' });

@@ -51,6 +51,11 @@ impl Worker {
         )
     }
 
+    /// The worker's process id (a test may kill it as a crash would).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Any worker script that prints `READY <listen> <admin>`, then JSON lines of events.
     pub fn start_script(script: &str, env: &[(&str, &str)]) -> Worker {
         let mut command = Command::new("php");

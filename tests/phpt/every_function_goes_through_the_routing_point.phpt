@@ -71,10 +71,10 @@ $after = $ops();
 echo 'operations counted by the pure helpers: ', $after === $before ? 'none' : json_encode(array_diff_assoc($after, $before)), "\n";
 ?>
 --EXPECT--
-here: 53 functions called, failures: []
-53 operations counted, each 1 time(s): yes
-child: 53 functions called, failures: []
-53 operations counted, each 2 time(s): yes
+here: 54 functions called, failures: []
+54 operations counted, each 1 time(s): yes
+child: 54 functions called, failures: []
+54 operations counted, each 2 time(s): yes
 metrics: true
 trigger with 3 channels: 3 more trigger operations
 pure here: frankenphp_ws_pusherAuthorizeChannel: string(127); frankenphp_ws_pusherSignRequest: string(135)

@@ -127,7 +127,7 @@ $unreachable = run_php(str_replace('{INC}', __DIR__ . '/hostile_arguments.inc', 
 echo "== unreachable server, empty strings and non-UTF-8:\n", $unreachable['out'], $unreachable['err'];
 ?>
 --EXPECT--
-child: functions: 55 registered (added: none; removed: none)
+child: functions: 56 registered (added: none; removed: none)
 calls reached the hosting process: true
 == wrong types
 broadcast($channel): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
@@ -148,6 +148,8 @@ disconnectUser($userId): TypeError for array, object; 0 for Stringable, bool; 0 
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 getChannelUsers($channel): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_getChannelCount($channel): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_getChannelCount: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getUserConnections($userId): TypeError for array, object; [] for Stringable, bool; [] after a deprecation for null, float
 frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_setPresence($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null
@@ -295,6 +297,7 @@ frankenphp_ws_trigger($data): null
 frankenphp_ws_trigger($exceptConnection): InvalidArgumentException
 disconnectUser($userId): InvalidArgumentException
 getChannelUsers($channel): InvalidArgumentException
+frankenphp_ws_getChannelCount($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): InvalidArgumentException
 frankenphp_ws_setPresence($connectionId): InvalidArgumentException
 frankenphp_ws_setPresence($status): InvalidArgumentException
@@ -386,6 +389,7 @@ frankenphp_ws_trigger($data): \xff → InvalidArgumentException, truncated → I
 frankenphp_ws_trigger($exceptConnection): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
 disconnectUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 getChannelUsers($channel): InvalidArgumentException
+frankenphp_ws_getChannelCount($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
 frankenphp_ws_setPresence($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 frankenphp_ws_setPresence($status): InvalidArgumentException
@@ -476,7 +480,7 @@ frankenphp_ws_sendToTag($data): 0
 frankenphp_ws_sendToTagExpression($data): 0
 frankenphp_ws_pusherSignRequest($body): string(177)
 == child in strict mode (strlen(42) through $invoke: TypeError)
-== wrong types, strict_types=1 in the child: DIFFERENT: ["broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool","broadcast($message): TypeError for array, object, Stringable, null, float, int, bool","broadcast($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError","broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool","broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool","broadcastToUser($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_trigger($channels): TypeError for object, Stringable, null, float, int, bool","frankenphp_ws_trigger($channels as a list): InvalidArgumentException for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($event): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($data): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($exceptConnection): TypeError for array, object, Stringable, float, int, bool","frankenphp_ws_trigger: too few arguments: ArgumentCountError; too many: ArgumentCountError","disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool","disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool","getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_setPresence($connectionId): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_w
+== wrong types, strict_types=1 in the child: DIFFERENT: ["broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool","broadcast($message): TypeError for array, object, Stringable, null, float, int, bool","broadcast($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError","broadcastToUser($userId): TypeError for array, object, Stringable, null, float, bool","broadcastToUser($message): TypeError for array, object, Stringable, null, float, int, bool","broadcastToUser($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'","broadcastToUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_trigger($channels): TypeError for object, Stringable, null, float, int, bool","frankenphp_ws_trigger($channels as a list): InvalidArgumentException for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($event): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($data): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_trigger($exceptConnection): TypeError for array, object, Stringable, float, int, bool","frankenphp_ws_trigger: too few arguments: ArgumentCountError; too many: ArgumentCountError","disconnectUser($userId): TypeError for array, object, Stringable, null, float, bool","disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError","getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool","getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getChannelCount($channel): TypeError for array, object, Stringable, null, float, int, bool","frankenphp_ws_getChannelCount: too few arguments: ArgumentCountError; too many: ArgumentCountError","frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool","frankenphp_ws_ge
 == unreachable server, empty strings and non-UTF-8:
 outcomes: FrankenPhpWs\ServerUnreachableException, InvalidArgumentException
 pure Pusher helpers: InvalidArgumentException, a string

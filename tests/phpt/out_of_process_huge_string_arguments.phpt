@@ -63,7 +63,7 @@ foreach ($ours as $sweep => $lines) {
 echo 'child in bounded time: ', json_encode($theirs['seconds'] < 5.0), "\n";
 ?>
 --EXPECT--
-child: functions: 55 registered (added: none; removed: none)
+child: functions: 56 registered (added: none; removed: none)
 == 1 MiB
 broadcast($channel): InvalidArgumentException
 broadcastToUser($userId): null
@@ -73,6 +73,7 @@ frankenphp_ws_trigger($event): InvalidArgumentException
 frankenphp_ws_trigger($exceptConnection): null
 disconnectUser($userId): 0
 getChannelUsers($channel): InvalidArgumentException
+frankenphp_ws_getChannelCount($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): []
 frankenphp_ws_setPresence($connectionId): false
 frankenphp_ws_setPresence($status): InvalidArgumentException

@@ -45,7 +45,7 @@ echo 'client got: ', implode(' ', $got), "\n";
 echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')), "\n";
 ?>
 --EXPECT--
-functions: 58 registered (added: none; removed: none)
+functions: 59 registered (added: none; removed: none)
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
 frankenphp_ws_start: no string parameter
@@ -60,6 +60,7 @@ frankenphp_ws_trigger($data): null
 frankenphp_ws_trigger($exceptConnection): InvalidArgumentException
 disconnectUser($userId): InvalidArgumentException
 getChannelUsers($channel): InvalidArgumentException
+frankenphp_ws_getChannelCount($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): InvalidArgumentException
 frankenphp_ws_setPresence($connectionId): InvalidArgumentException
 frankenphp_ws_setPresence($status): InvalidArgumentException

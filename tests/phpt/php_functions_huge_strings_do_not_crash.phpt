@@ -72,7 +72,7 @@ echo 'events: ', json_encode($events), "\n";
 echo 'sweep in bounded time: ', json_encode($sweepSeconds < 5.0), "\n";
 ?>
 --EXPECT--
-functions: 58 registered (added: none; removed: none)
+functions: 59 registered (added: none; removed: none)
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
 frankenphp_ws_start: no string parameter
@@ -87,6 +87,7 @@ frankenphp_ws_trigger($data): null
 frankenphp_ws_trigger($exceptConnection): null
 disconnectUser($userId): 0
 getChannelUsers($channel): InvalidArgumentException
+frankenphp_ws_getChannelCount($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): []
 frankenphp_ws_setPresence($connectionId): false
 frankenphp_ws_setPresence($status): InvalidArgumentException

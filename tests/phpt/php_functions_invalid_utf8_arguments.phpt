@@ -59,7 +59,7 @@ echo 'client got: ', implode(' ', $got), "\n";
 echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')), "\n";
 ?>
 --EXPECT--
-functions: 58 registered (added: none; removed: none)
+functions: 59 registered (added: none; removed: none)
 broadcast($channel): InvalidArgumentException
 broadcast($message): null
 frankenphp_ws_start: no string parameter
@@ -74,6 +74,7 @@ frankenphp_ws_trigger($data): \xff → InvalidArgumentException, truncated → I
 frankenphp_ws_trigger($exceptConnection): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → null
 disconnectUser($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → 0
 getChannelUsers($channel): InvalidArgumentException
+frankenphp_ws_getChannelCount($channel): InvalidArgumentException
 frankenphp_ws_getUserConnections($userId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → []
 frankenphp_ws_setPresence($connectionId): \xff → InvalidArgumentException, truncated → InvalidArgumentException, surrogate → InvalidArgumentException, overlong → InvalidArgumentException, NUL → false
 frankenphp_ws_setPresence($status): InvalidArgumentException

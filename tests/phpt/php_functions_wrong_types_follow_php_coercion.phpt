@@ -39,7 +39,7 @@ echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')),
 ?>
 --EXPECT--
 strlen(42) through $invoke: 2
-functions: 58 registered (added: none; removed: none)
+functions: 59 registered (added: none; removed: none)
 broadcast($channel): TypeError for array, object; null for Stringable, float, int, bool; InvalidArgumentException for null
 broadcast($message): TypeError for array, object; null for Stringable, float, int, bool; null after a deprecation for null
 broadcast($binary): TypeError for array, object, Stringable, null; null for float, int, 'abc', '0'
@@ -63,6 +63,8 @@ disconnectUser($userId): TypeError for array, object; 0 for Stringable, bool; 0 
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 getChannelUsers($channel): TypeError for array, object; [] for Stringable, float, int, bool; InvalidArgumentException for null
 getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_getChannelCount($channel): TypeError for array, object; 0 for Stringable, float, int, bool; InvalidArgumentException for null
+frankenphp_ws_getChannelCount: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getUserConnections($userId): TypeError for array, object; [] for Stringable, bool; [] after a deprecation for null, float
 frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_setPresence($connectionId): TypeError for array, object; false for Stringable, float, int, bool; InvalidArgumentException for null

@@ -40,7 +40,7 @@ echo 'events meanwhile: ', json_encode(array_column(drain_events(0.2), 'type')),
 ?>
 --EXPECT--
 strlen(42) through $invoke: TypeError
-functions: 58 registered (added: none; removed: none)
+functions: 59 registered (added: none; removed: none)
 broadcast($channel): TypeError for array, object, Stringable, null, float, int, bool
 broadcast($message): TypeError for array, object, Stringable, null, float, int, bool
 broadcast($binary): TypeError for array, object, Stringable, null, float, int, 'abc', '0'
@@ -64,6 +64,8 @@ disconnectUser($userId): TypeError for array, object, Stringable, null, float, b
 disconnectUser: too few arguments: ArgumentCountError; too many: ArgumentCountError
 getChannelUsers($channel): TypeError for array, object, Stringable, null, float, int, bool
 getChannelUsers: too few arguments: ArgumentCountError; too many: ArgumentCountError
+frankenphp_ws_getChannelCount($channel): TypeError for array, object, Stringable, null, float, int, bool
+frankenphp_ws_getChannelCount: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_getUserConnections($userId): TypeError for array, object, Stringable, null, float, bool
 frankenphp_ws_getUserConnections: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_setPresence($connectionId): TypeError for array, object, Stringable, null, float, int, bool
