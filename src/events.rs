@@ -99,7 +99,7 @@ impl Event {
 
     /// A channel gained or lost `conn`, whoever caused it (the client or a PHP call).
     pub fn membership(conn: &Connection, channel: String, joined: bool) -> Event {
-        let user = conn.user.clone();
+        let user = conn.user_id();
         let kind = if joined {
             EventKind::Join { channel, user }
         } else {

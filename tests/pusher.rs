@@ -116,6 +116,9 @@ fn pusher_js_and_the_server_sdk_share_the_hub_with_native_clients() {
     worker.wait_event("a join", Duration::from_secs(5), |e| {
         e["type"] == "join" && e["connection"] == ids[1] && e["channel"] == "presence-room"
     });
+    worker.wait_event("a signed-in client's join, with its user", Duration::from_secs(5), |e| {
+        e["type"] == "join" && e["connection"] == ids[0] && e["channel"] == "after-signin" && e["user"] == "1"
+    });
 }
 
 /// `frankenphp_ws_trigger()` from the worker: one event to several channels, except one

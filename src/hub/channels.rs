@@ -107,8 +107,8 @@ impl Hub {
         let Some(members) = channels.members(channel) else {
             return Vec::new();
         };
-        let users: std::collections::BTreeSet<&str> =
-            members.values().filter_map(|c| c.user.as_deref()).collect();
-        users.into_iter().map(str::to_string).collect()
+        let users: std::collections::BTreeSet<String> =
+            members.values().filter_map(|c| c.user_id()).collect();
+        users.into_iter().collect()
     }
 }

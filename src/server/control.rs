@@ -165,7 +165,7 @@ fn request_grant(conn: &Arc<Connection>, node: &Arc<Node>, channel: String) -> O
         conn,
         EventKind::Subscribe {
             channel,
-            user: conn.user.clone(),
+            user: conn.user_id(),
         },
         None,
     )

@@ -182,6 +182,8 @@ try {
   await server.sendToUser('1', 'notice', { to: 'ann' });
   seen.user_event = await got;
   seen.user_channel_errors = userChannelErrors;
+  // Signed in, its subscriptions reach the worker with its user.
+  await subscribed(a, 'after-signin');
   const forgedSignin = client({ user: '3', forge: true });
   await connected(forgedSignin);
   forgedSignin.signin();

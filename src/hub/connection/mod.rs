@@ -245,6 +245,14 @@ impl Connection {
     }
 
     /// Reads the rarely used state without allocating it.
+    /// The user this connection is one of: the one its handshake authenticated, or the one a
+    /// Pusher client signed in as (`pusher:signin`).
+    pub fn user_id(&self) -> Option<String> {
+        self.user
+            .clone()
+            .or_else(|| self.read_extra(|e| e.and_then(|e| e.signed_in.clone())))
+    }
+
     pub fn read_extra<R>(&self, f: impl FnOnce(Option<&Extra>) -> R) -> R {
         f(self.extra.lock().as_deref())
     }
