@@ -30,7 +30,7 @@ use crate::log::LogLimiter;
 use crate::node::Node;
 use crate::ops::{Channel, EventName, Id, Op};
 use crate::pusher::presence::{listing, Change};
-use crate::pusher::wire;
+use crate::pusher::wire::MemberChange;
 use bytes::Bytes;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -42,21 +42,49 @@ use tokio::sync::mpsc;
 /// How often a node looks for dead nodes' members, and checks its own.
 pub const REAP_EVERY: Duration = Duration::from_secs(2);
 
-/// KEYS: members, the user's nodes. ARGV: user id, instance, info. Answers {added, members
-/// as HGETALL lists them in a script: flat}.
+/// Counts one change in a channel's version. A version starts at Redis's clock in
+/// microseconds, so one lost with Redis's data starts again above every version told before.
+const BUMP: &str = r"
+local function bump(key)
+  if redis.call('EXISTS', key) == 0 then
+    local t = redis.call('TIME')
+    redis.call('SET', key, t[1] .. string.format('%06d', tonumber(t[2])))
+  end
+  return redis.call('INCR', key)
+end
+";
+
+/// KEYS: members, the user's nodes, the channel's version. ARGV: user id, instance, info.
+/// Answers {added, the version, the members as HGETALL lists them in a script: flat}.
 const JOIN: &str = r"
 redis.call('SADD', KEYS[2], ARGV[2])
 local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[3])
-return {added, redis.call('HGETALL', KEYS[1])}
+if added == 1 then bump(KEYS[3]) end
+return {added, tonumber(redis.call('GET', KEYS[3]) or '0'), redis.call('HGETALL', KEYS[1])}
 ";
 
-/// KEYS: members, the user's nodes. ARGV: user id, instance. Answers 1 if the user is gone.
+/// KEYS: members, the channel's version. Answers {the version, the members (flat)}.
+const LIST: &str = r"
+return {tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('HGETALL', KEYS[1])}
+";
+
+/// KEYS: members, the user's nodes, the channel's version. ARGV: user id, instance. Answers
+/// the version of the user's removal if it is gone, else 0.
 const LEAVE: &str = r"
 if redis.call('SREM', KEYS[2], ARGV[2]) == 1 and redis.call('SCARD', KEYS[2]) == 0 then
-  return redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  return bump(KEYS[3])
 end
 return 0
 ";
+
+/// What Redis answers a join: whether the user is new to the cluster, and the members as of
+/// the channel's version.
+struct Joined {
+    added: bool,
+    version: u64,
+    members: Vec<(String, Value)>,
+}
 
 /// Joins Redis did not take, logged at most once a second (Redis down: every join fails).
 static FAILURES_LOGGED: LogLimiter = LogLimiter::new();
@@ -139,13 +167,17 @@ impl Keeper {
                 first_here,
             } => {
                 let asked = self.join(&channel, &user_id, &info, first_here).await;
-                let (added, members) = match asked {
-                    Ok((added, mut members)) => {
+                let (added, version, members) = match asked {
+                    Ok(Joined {
+                        added,
+                        version,
+                        mut members,
+                    }) => {
                         // Redis lost the user meanwhile (repaired later): the list holds it.
                         if !members.iter().any(|(id, _)| *id == user_id) {
                             members.push((user_id.clone(), info.clone()));
                         }
-                        (added, listing(members.into_iter()))
+                        (added, Some(version), listing(members.into_iter()))
                     }
                     Err(e) => {
                         self.stale = true;
@@ -155,18 +187,19 @@ impl Keeper {
                         if let Some(suppressed) = FAILURES_LOGGED.allow() {
                             tracing::warn!(suppressed, "presence: {} joined {channel} as {user_id}; Redis did not take it ({e}): its list holds this node's members, and Redis is told once it answers", conn.id());
                         }
-                        (false, self.book.node.hub.roster.local_listing(&channel))
+                        let local = self.book.node.hub.roster.local_listing(&channel);
+                        (false, None, local)
                     }
                 };
-                self.book.node.hub.listed(&channel, &conn, members);
+                self.book.node.hub.listed(&channel, &conn, members, version);
                 if added {
-                    let data = wire::member_data(&user_id, Some(&info));
-                    self.book.tell(
-                        &channel,
-                        wire::MEMBER_ADDED,
-                        data,
-                        Some(conn.id().to_string()),
-                    );
+                    let change = MemberChange {
+                        added: true,
+                        user_id,
+                        info,
+                        version,
+                    };
+                    self.book.tell(&channel, &change, Some(conn.id().to_string()));
                 }
             }
             Change::Leave {
@@ -188,12 +221,11 @@ impl Keeper {
                     false => Err(failed("Redis is down")),
                 };
                 match left {
-                    Ok(true) => {
-                        let data = wire::member_data(&user_id, None);
-                        self.book
-                            .tell(&channel, wire::MEMBER_REMOVED, data, Some(socket_id));
+                    Ok(Some(version)) => {
+                        let change = removal(user_id, Some(version));
+                        self.book.tell(&channel, &change, Some(socket_id));
                     }
-                    Ok(false) => {}
+                    Ok(None) => {}
                     Err(e) => {
                         self.stale = true;
                         self.uncertain.insert((channel.clone(), user_id.clone()));
@@ -213,7 +245,7 @@ impl Keeper {
         user_id: &str,
         info: &Value,
         first_here: bool,
-    ) -> redis::RedisResult<(bool, Vec<(String, Value)>)> {
+    ) -> redis::RedisResult<Joined> {
         if !self.book.shared.up.load(Ordering::Acquire) {
             return Err(failed("Redis is down"));
         }
@@ -227,11 +259,19 @@ impl Keeper {
                     book.join(&mut self.link, channel, user_id, info).await
                 }
                 false => {
-                    let members = redis::cmd("HGETALL")
-                        .arg(topics::presence_members(&book.shared.prefix, channel))
-                        .query_async::<Vec<(String, String)>>(&mut self.link)
+                    let prefix = &book.shared.prefix;
+                    let (version, flat): (u64, Vec<String>) = redis::cmd("EVAL")
+                        .arg(LIST)
+                        .arg(2)
+                        .arg(topics::presence_members(prefix, channel))
+                        .arg(topics::presence_version(prefix, channel))
+                        .query_async(&mut self.link)
                         .await?;
-                    Ok((false, members.into_iter().map(parse_info).collect()))
+                    Ok(Joined {
+                        added: false,
+                        version,
+                        members: pairs(flat),
+                    })
                 }
             }
         })
@@ -329,21 +369,30 @@ impl Keeper {
         let here = book.node.hub.roster.memberships();
         for (channel, user_id, info) in &here {
             self.wait_for_heartbeat().await?;
-            let (added, _) = book.bounded(book.join(&mut self.link, channel, user_id, info)).await?;
-            let key = (channel.clone(), user_id.clone());
-            if self.uncertain.remove(&key) || added {
-                book.tell(channel, wire::MEMBER_ADDED, wire::member_data(user_id, Some(info)), None);
+            let joined = book.bounded(book.join(&mut self.link, channel, user_id, info)).await?;
+            let uncertain = self.uncertain.remove(&(channel.clone(), user_id.clone()));
+            if joined.added || uncertain {
+                let change = MemberChange {
+                    added: true,
+                    user_id: user_id.clone(),
+                    info: info.clone(),
+                    // Told again when unsure: unversioned, so no node takes it for old news.
+                    version: joined.added.then_some(joined.version),
+                };
+                book.tell(channel, &change, None);
             }
         }
         let here: HashSet<(&str, &str)> = here.iter().map(|(c, u, _)| (c.as_str(), u.as_str())).collect();
         let joined = topics::presence_joined(&book.shared.prefix, &book.instance);
         let held: Vec<String> = book.bounded(redis::cmd("SMEMBERS").arg(joined).query_async(&mut self.link)).await?;
         for (channel, user_id) in held.iter().filter_map(|e| serde_json::from_str::<(String, String)>(e).ok()) {
-            if !here.contains(&(channel.as_str(), user_id.as_str()))
-                && book.bounded(book.leave(&mut self.link, &book.instance, &channel, &user_id)).await?
-            {
+            if here.contains(&(channel.as_str(), user_id.as_str())) {
+                continue;
+            }
+            let left = book.leave(&mut self.link, &book.instance, &channel, &user_id);
+            if let Some(version) = book.bounded(left).await? {
                 self.uncertain.remove(&(channel.clone(), user_id.clone()));
-                book.tell(&channel, wire::MEMBER_REMOVED, wire::member_data(&user_id, None), None);
+                book.tell(&channel, &removal(user_id, Some(version)), None);
             }
         }
         // Left here, and Redis's answer lost: gone unless another node has the user.
@@ -352,7 +401,7 @@ impl Keeper {
             let mut exists = redis::cmd("HEXISTS");
             exists.arg(members).arg(&user_id);
             match book.bounded(exists.query_async::<bool>(&mut self.link)).await {
-                Ok(false) => book.tell(&channel, wire::MEMBER_REMOVED, wire::member_data(&user_id, None), None),
+                Ok(false) => book.tell(&channel, &removal(user_id, None), None),
                 Ok(true) => {}
                 Err(e) => {
                     self.uncertain.insert((channel, user_id));
@@ -373,15 +422,14 @@ impl Book {
         within.unwrap_or_else(|_| Err(failed("no answer within redis_timeout")))
     }
 
-    /// Adds this node to the user's nodes on `channel`, and reads the members: (whether the
-    /// user is new to the cluster, the members).
+    /// Adds this node to the user's nodes on `channel`, and reads the members.
     async fn join(
         &self,
         link: &mut Link,
         channel: &str,
         user_id: &str,
         info: &Value,
-    ) -> redis::RedisResult<(bool, Vec<(String, Value)>)> {
+    ) -> redis::RedisResult<Joined> {
         let prefix = &self.shared.prefix;
         let entry = serde_json::json!([channel, user_id]).to_string();
         redis::cmd("SADD")
@@ -394,36 +442,40 @@ impl Book {
             .arg(entry)
             .query_async::<()>(link)
             .await?;
-        let (added, flat): (i64, Vec<String>) = redis::cmd("EVAL")
-            .arg(JOIN)
-            .arg(2)
+        let (added, version, flat): (i64, u64, Vec<String>) = redis::cmd("EVAL")
+            .arg(format!("{BUMP}{JOIN}"))
+            .arg(3)
             .arg(topics::presence_members(prefix, channel))
             .arg(topics::presence_user(prefix, channel, user_id))
+            .arg(topics::presence_version(prefix, channel))
             .arg(user_id)
             .arg(&self.instance)
             .arg(info.to_string())
             .query_async(link)
             .await?;
-        let mut flat = flat.into_iter();
-        let members = std::iter::from_fn(|| Some(parse_info((flat.next()?, flat.next()?))));
-        Ok((added == 1, members.collect()))
+        Ok(Joined {
+            added: added == 1,
+            version,
+            members: pairs(flat),
+        })
     }
 
-    /// Removes `instance` from the user's nodes on `channel`; true if the user is gone from
-    /// the cluster.
+    /// Removes `instance` from the user's nodes on `channel`; the version of the user's
+    /// removal if it is gone from the cluster.
     async fn leave(
         &self,
         link: &mut Link,
         instance: &str,
         channel: &str,
         user_id: &str,
-    ) -> redis::RedisResult<bool> {
+    ) -> redis::RedisResult<Option<u64>> {
         let prefix = &self.shared.prefix;
-        let gone: i64 = redis::cmd("EVAL")
-            .arg(LEAVE)
-            .arg(2)
+        let version: u64 = redis::cmd("EVAL")
+            .arg(format!("{BUMP}{LEAVE}"))
+            .arg(3)
             .arg(topics::presence_members(prefix, channel))
             .arg(topics::presence_user(prefix, channel, user_id))
+            .arg(topics::presence_version(prefix, channel))
             .arg(user_id)
             .arg(instance)
             .query_async(link)
@@ -434,11 +486,12 @@ impl Book {
             .arg(entry)
             .query_async::<()>(link)
             .await?;
-        Ok(gone == 1)
+        Ok((version > 0).then_some(version))
     }
 
     /// Routes a member event: it runs here and reaches the channel's other nodes.
-    fn tell(&self, channel: &str, event: &str, data: String, except: Option<String>) {
+    fn tell(&self, channel: &str, change: &MemberChange, except: Option<String>) {
+        let (event, data) = change.event();
         let op = (|| {
             Ok::<_, crate::ops::OpError>(Op::Trigger {
                 channel: Channel::new(channel)?,
@@ -555,14 +608,9 @@ impl Book {
             };
             // Each entry leaves the dead node's set as it is removed: a later look goes on
             // where this one stopped.
-            if self.leave(link, instance, &channel, &user_id).await? {
+            if let Some(version) = self.leave(link, instance, &channel, &user_id).await? {
                 removed += 1;
-                self.tell(
-                    &channel,
-                    wire::MEMBER_REMOVED,
-                    wire::member_data(&user_id, None),
-                    None,
-                );
+                self.tell(&channel, &removal(user_id, Some(version)), None);
             }
         }
         // Forgotten once nothing is left in its name: a node taken for dead by mistake may
@@ -589,6 +637,22 @@ impl Book {
 /// A member as Redis holds it: (user id, its info as JSON text).
 fn parse_info((user_id, info): (String, String)) -> (String, Value) {
     (user_id, serde_json::from_str(&info).unwrap_or(Value::Null))
+}
+
+/// HGETALL's flat list, as a script answers it, as (user id, info).
+fn pairs(flat: Vec<String>) -> Vec<(String, Value)> {
+    let mut flat = flat.into_iter();
+    std::iter::from_fn(|| Some(parse_info((flat.next()?, flat.next()?)))).collect()
+}
+
+/// A user gone from a channel.
+fn removal(user_id: String, version: Option<u64>) -> MemberChange {
+    MemberChange {
+        added: false,
+        user_id,
+        info: Value::Null,
+        version,
+    }
 }
 
 /// The cluster's members of a presence channel (user id → info), read from a blocking

@@ -78,6 +78,11 @@ pub fn presence_members(prefix: &str, channel: &str) -> String {
     format!("{}:members", presence_slot(prefix, channel))
 }
 
+/// The count of a presence channel's changes (users added or removed): their order.
+pub fn presence_version(prefix: &str, channel: &str) -> String {
+    format!("{}:version", presence_slot(prefix, channel))
+}
+
 /// The set of node instances a presence channel's member has connections on.
 pub fn presence_user(prefix: &str, channel: &str, user_id: &str) -> String {
     format!("{}:user:{user_id}", presence_slot(prefix, channel))

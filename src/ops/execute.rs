@@ -44,15 +44,13 @@ impl Node {
             } => {
                 Stats::add(&hub.stats.broadcasts, 1);
                 let channel = channel.as_str();
-                let user_id = user_id.as_ref().map(super::UserId::as_str);
-                let message = event_frame(&event, channel, &data, user_id);
-                let data = String::from_utf8_lossy(&data);
                 let except = except.as_ref().map(super::Id::as_str);
-                match wire::member_change(event.as_str(), &data) {
-                    Some((added, user)) => {
-                        hub.tell_presence(channel, &message, (added, &user), except)
-                    }
+                let text = String::from_utf8_lossy(&data);
+                match wire::MemberChange::parse(event.as_str(), &text) {
+                    Some(change) => hub.tell_presence(channel, &change, except),
                     None => {
+                        let user_id = user_id.as_ref().map(super::UserId::as_str);
+                        let message = event_frame(&event, channel, &data, user_id);
                         hub.fan_out_event(channel, &message, except);
                     }
                 }

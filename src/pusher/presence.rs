@@ -15,7 +15,7 @@
 //! wait beside the member (`Listed::Waiting`) and follow the list, each only if it changes what
 //! the list said. Lock order: this one, then the hub's channel index.
 
-use super::wire;
+use super::wire::{self, MemberChange};
 use crate::hub::connection::Connection;
 use crate::hub::{index, Frame, Hub, Topic};
 use parking_lot::Mutex;
@@ -57,9 +57,11 @@ struct Member {
 }
 
 enum Listed {
-    Yes,
-    /// The member list is on its way (Redis): (added, user id, event) received meanwhile.
-    Waiting(Vec<(bool, String, Frame)>),
+    /// Told its list, as of the channel's version in Redis (0 on one node): the changes up
+    /// to it are in the list.
+    Yes(u64),
+    /// The member list is on its way (Redis): the changes received meanwhile.
+    Waiting(Vec<(MemberChange, Frame)>),
 }
 
 #[derive(Default)]
@@ -68,6 +70,9 @@ struct Members {
     users: Vec<(String, Value, usize)>,
     /// Which user each subscribed connection is (`index::key`).
     by_connection: HashMap<usize, Member>,
+    /// The latest version of each user's changes told here: an older one, from another node,
+    /// that arrives later is not told.
+    versions: HashMap<String, u64>,
 }
 
 impl Members {
@@ -87,7 +92,7 @@ impl Members {
         let key = index::key(conn);
         if let Some(member) = self.by_connection.get_mut(&key) {
             // Subscribed again: a list on its way keeps what waits for it.
-            if let Listed::Yes = member.listed {
+            if let Listed::Yes(_) = member.listed {
                 member.listed = listed;
             }
             return None;
@@ -131,23 +136,32 @@ impl Members {
         )
     }
 
-    /// Queues `message` for every member told so far but `except`; a member whose list is on
-    /// its way gets it after the list. Under the roster's lock.
-    fn tell(&mut self, hub: &Hub, message: &Frame, change: (bool, &str), except: Option<&str>) {
+    /// Tells every member of `channel` told so far but `except` of `change`; a member whose
+    /// list is on its way gets it after the list. Under the roster's lock.
+    fn tell(&mut self, hub: &Hub, channel: &str, change: &MemberChange, except: Option<&str>) {
+        if let Some(version) = change.version {
+            let seen = self.versions.entry(change.user_id.clone()).or_default();
+            if *seen >= version {
+                return;
+            }
+            *seen = version;
+        }
+        let message = Frame::text(change.for_client(channel));
         let mut now = Vec::new();
         for member in self.by_connection.values_mut() {
             // A user is not told of itself (a repair re-adding it names no `except`).
-            if except.is_some_and(|id| *member.conn.id() == *id) || member.user_id == change.1 {
+            if except.is_some_and(|id| *member.conn.id() == *id) || member.user_id == change.user_id {
                 continue;
             }
             match &mut member.listed {
-                Listed::Yes => now.push(member.conn.clone()),
-                Listed::Waiting(later) => {
-                    later.push((change.0, change.1.to_string(), message.clone()))
+                Listed::Yes(at) if change.version.is_none_or(|v| v > *at) => {
+                    now.push(member.conn.clone())
                 }
+                Listed::Yes(_) => {}
+                Listed::Waiting(later) => later.push((change.clone(), message.clone())),
             }
         }
-        hub.deliver(now.iter(), message, Topic::Internal, None, None);
+        hub.deliver(now.iter(), &message, Topic::Internal, None, None);
     }
 }
 
@@ -232,14 +246,19 @@ impl Hub {
             });
             return;
         }
-        let added = members.join(conn, user_id, info.clone(), Listed::Yes) == Some(true);
+        let added = members.join(conn, user_id, info.clone(), Listed::Yes(0)) == Some(true);
         conn.reply(Frame::text(wire::subscription_succeeded(
             channel,
             Some(members.listing()),
         )));
         if added {
-            let message = Frame::text(wire::member_added(channel, user_id, &info));
-            members.tell(self, &message, (true, user_id), Some(&conn.id()));
+            let change = MemberChange {
+                added: true,
+                user_id: user_id.to_string(),
+                info,
+                version: None,
+            };
+            members.tell(self, channel, &change, Some(&conn.id()));
         }
     }
 
@@ -258,8 +277,13 @@ impl Hub {
                 socket_id: conn.id().to_string(),
             });
         } else if let Some(user_id) = gone {
-            let message = Frame::text(wire::member_removed(channel, &user_id));
-            members.tell(self, &message, (false, &user_id), Some(&conn.id()));
+            let change = MemberChange {
+                added: false,
+                user_id,
+                info: Value::Null,
+                version: None,
+            };
+            members.tell(self, channel, &change, Some(&conn.id()));
         }
         if members.by_connection.is_empty() {
             channels.remove(channel);
@@ -267,9 +291,10 @@ impl Hub {
     }
 
     /// The cluster's member list for `conn`, which joined `channel` (the presence book's
-    /// answer): sent, then the changes that arrived meanwhile and change it. Nothing if the
-    /// client left meanwhile.
-    pub fn listed(&self, channel: &str, conn: &Arc<Connection>, listing: Value) {
+    /// answer), as of the channel's `version` in Redis: sent, then the changes that arrived
+    /// meanwhile and came after it (or, without versions, change it). Nothing if the client
+    /// left meanwhile.
+    pub fn listed(&self, channel: &str, conn: &Arc<Connection>, listing: Value, version: Option<u64>) {
         let mut channels = self.roster.channels.lock();
         let Some(member) = channels
             .get_mut(channel)
@@ -277,44 +302,40 @@ impl Hub {
         else {
             return;
         };
-        let Listed::Waiting(later) = std::mem::replace(&mut member.listed, Listed::Yes) else {
+        let at = version.unwrap_or(0);
+        let Listed::Waiting(later) = std::mem::replace(&mut member.listed, Listed::Yes(at)) else {
             return;
         };
         let mut members: HashSet<String> = listing["ids"]
             .as_array()
-            .map(|ids| {
-                ids.iter()
-                    .filter_map(|id| id.as_str().map(String::from))
-                    .collect()
-            })
+            .map(|ids| ids.iter().filter_map(|id| id.as_str().map(String::from)).collect())
             .unwrap_or_default();
-        conn.reply(Frame::text(wire::subscription_succeeded(
-            channel,
-            Some(listing),
-        )));
-        for (added, user_id, message) in later {
-            let changes = match added {
-                true => members.insert(user_id),
-                false => members.remove(&user_id),
+        conn.reply(Frame::text(wire::subscription_succeeded(channel, Some(listing))));
+        for (change, message) in later {
+            let changes = match change.added {
+                true => members.insert(change.user_id),
+                false => members.remove(&change.user_id),
             };
-            if changes {
+            let after = match (change.version, version) {
+                (Some(v), Some(at)) => v > at,
+                _ => changes,
+            };
+            if after {
                 self.deliver(std::iter::once(conn), &message, Topic::Internal, None, None);
             }
         }
     }
 
-    /// A member added to or removed from `channel` (`wire::member_change`): this node's
+    /// A member added to or removed from `channel` (`wire::MemberChange`): this node's
     /// members are told, but `except`.
-    pub fn tell_presence(
-        &self,
-        channel: &str,
-        message: &Frame,
-        change: (bool, &str),
-        except: Option<&str>,
-    ) {
+    pub fn tell_presence(&self, channel: &str, change: &MemberChange, except: Option<&str>) {
         let mut channels = self.roster.channels.lock();
         if let Some(members) = channels.get_mut(channel) {
-            members.tell(self, message, change, except);
+            members.tell(self, channel, change, except);
         }
     }
 }
+
+#[cfg(test)]
+#[path = "presence_tests.rs"]
+mod tests;

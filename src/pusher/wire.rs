@@ -130,20 +130,12 @@ pub const MEMBER_ADDED: &str = "pusher_internal:member_added";
 pub const MEMBER_REMOVED: &str = "pusher_internal:member_removed";
 
 pub fn member_added(channel: &str, user_id: &str, user_info: &Value) -> String {
-    event(MEMBER_ADDED, Some(channel), &member_data(user_id, Some(user_info)))
+    let data = json!({"user_id": user_id, "user_info": user_info});
+    event(MEMBER_ADDED, Some(channel), &data.to_string())
 }
 
 pub fn member_removed(channel: &str, user_id: &str) -> String {
-    event(MEMBER_REMOVED, Some(channel), &member_data(user_id, None))
-}
-
-/// The `data` of `member_added` (with the user's info) or `member_removed` (without).
-pub fn member_data(user_id: &str, user_info: Option<&Value>) -> String {
-    match user_info {
-        Some(info) => json!({"user_id": user_id, "user_info": info}),
-        None => json!({ "user_id": user_id }),
-    }
-    .to_string()
+    event(MEMBER_REMOVED, Some(channel), &json!({ "user_id": user_id }).to_string())
 }
 
 /// Refuses the event names the protocol keeps for its own messages (`pusher:…`,
@@ -156,17 +148,55 @@ pub fn check_application_event(name: &str) -> Result<(), String> {
     }
 }
 
-/// Whether an event is a presence member added (true) or removed (false), and which user:
-/// such an event goes to a channel's Pusher members, in order with their member lists
-/// (`presence`), whoever triggers it.
-pub fn member_change(event: &str, data: &str) -> Option<(bool, String)> {
-    let added = match event {
-        MEMBER_ADDED => true,
-        MEMBER_REMOVED => false,
-        _ => return None,
-    };
-    let data: Value = serde_json::from_str(data).ok()?;
-    Some((added, data.get("user_id")?.as_str()?.to_string()))
+/// A presence member added or removed, as it travels between nodes (an `Op::Trigger` of
+/// `member_added` / `member_removed`): its data carries the change's `version`, the channel's
+/// count of changes in Redis, by which nodes put changes from several nodes in order. Clients
+/// get the event without it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberChange {
+    pub added: bool,
+    pub user_id: String,
+    pub info: Value,
+    pub version: Option<u64>,
+}
+
+impl MemberChange {
+    /// The event's name and data, to send between nodes.
+    pub fn event(&self) -> (&'static str, String) {
+        let mut data = json!({ "user_id": self.user_id });
+        if self.added {
+            data["user_info"] = self.info.clone();
+        }
+        if let Some(version) = self.version {
+            data["version"] = json!(version);
+        }
+        let name = if self.added { MEMBER_ADDED } else { MEMBER_REMOVED };
+        (name, data.to_string())
+    }
+
+    /// The change an event announces, if it is one, whoever triggered it.
+    pub fn parse(event: &str, data: &str) -> Option<MemberChange> {
+        let added = match event {
+            MEMBER_ADDED => true,
+            MEMBER_REMOVED => false,
+            _ => return None,
+        };
+        let mut data: Value = serde_json::from_str(data).ok()?;
+        Some(MemberChange {
+            added,
+            user_id: data.get("user_id")?.as_str()?.to_string(),
+            info: data.get_mut("user_info").map(Value::take).unwrap_or(Value::Null),
+            version: data.get("version").and_then(Value::as_u64),
+        })
+    }
+
+    /// The event as a client receives it on `channel`.
+    pub fn for_client(&self, channel: &str) -> String {
+        match self.added {
+            true => member_added(channel, &self.user_id, &self.info),
+            false => member_removed(channel, &self.user_id),
+        }
+    }
 }
 
 pub fn signin_success(user_data: &str) -> String {
