@@ -42,15 +42,20 @@ use tokio::sync::mpsc;
 /// How often a node looks for dead nodes' members, and checks its own.
 pub const REAP_EVERY: Duration = Duration::from_secs(2);
 
-/// Counts one change in a channel's version. A version starts at Redis's clock in
-/// microseconds, so one lost with Redis's data starts again above every version told before.
+/// Counts one change in a channel's version: the count goes on, but never below Redis's
+/// clock in microseconds, so a version lost or rolled back with Redis's data (a restart, a
+/// failover to a replica that missed writes) goes on above every version told before. The
+/// clock is set as a string: Lua would write the number as `1.7e+15`.
 const BUMP: &str = r"
 local function bump(key)
-  if redis.call('EXISTS', key) == 0 then
-    local t = redis.call('TIME')
-    redis.call('SET', key, t[1] .. string.format('%06d', tonumber(t[2])))
+  local v = redis.call('INCR', key)
+  local t = redis.call('TIME')
+  local now = t[1] .. string.format('%06d', tonumber(t[2]))
+  if tonumber(now) > v then
+    redis.call('SET', key, now)
+    v = tonumber(now)
   end
-  return redis.call('INCR', key)
+  return v
 end
 ";
 
@@ -73,7 +78,10 @@ return {tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('HGETALL', KEYS[
 const LEAVE: &str = r"
 if redis.call('SREM', KEYS[2], ARGV[2]) == 1 and redis.call('SCARD', KEYS[2]) == 0 then
   redis.call('HDEL', KEYS[1], ARGV[1])
-  return bump(KEYS[3])
+  local v = bump(KEYS[3])
+  -- Nobody left: the version goes too, and starts again at the clock.
+  if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[3]) end
+  return v
 end
 return 0
 ";

@@ -136,6 +136,20 @@ impl Members {
         )
     }
 
+    /// Forgets the users' versions that every member's list already holds: a change that
+    /// old is told to nobody anyway (`Listed::Yes`), so the map stays about the size of the
+    /// recent changes, not of every user ever seen.
+    fn forget_old_versions(&mut self) {
+        let mut oldest = u64::MAX;
+        for member in self.by_connection.values() {
+            match member.listed {
+                Listed::Yes(at) => oldest = oldest.min(at),
+                Listed::Waiting(_) => return,
+            }
+        }
+        self.versions.retain(|_, version| *version > oldest);
+    }
+
     /// Tells every member of `channel` told so far but `except` of `change`; a member whose
     /// list is on its way gets it after the list. Under the roster's lock.
     fn tell(&mut self, hub: &Hub, channel: &str, change: &MemberChange, except: Option<&str>) {
@@ -145,6 +159,9 @@ impl Members {
                 return;
             }
             *seen = version;
+            if self.versions.len() > 64 + 2 * self.by_connection.len() {
+                self.forget_old_versions();
+            }
         }
         let message = Frame::text(change.for_client(channel));
         let mut now = Vec::new();
@@ -302,6 +319,11 @@ impl Hub {
         else {
             return;
         };
+        // A second answer (subscribed twice while the first was on its way) finds the list
+        // told: it must not change what the client's list is as of.
+        if !matches!(member.listed, Listed::Waiting(_)) {
+            return;
+        }
         let at = version.unwrap_or(0);
         let Listed::Waiting(later) = std::mem::replace(&mut member.listed, Listed::Yes(at)) else {
             return;

@@ -103,3 +103,16 @@ fn a_user_is_not_told_of_itself_and_a_second_list_waits_with_the_first() {
     hub.listed("presence-room", &ann, listing(std::iter::empty()), Some(8));
     assert_eq!(told(&ann), ["list []", "member_added bob"]);
 }
+
+#[test]
+fn a_second_list_answer_leaves_the_list_told_as_it_was() {
+    let (hub, _changes) = shared_hub();
+    let ann = member(&hub, "1.1", "presence-room");
+    hub.join_presence("presence-room", &ann, "ann", Value::Null);
+    hub.join_presence("presence-room", &ann, "ann", Value::Null);
+    hub.listed("presence-room", &ann, listing(std::iter::empty()), Some(8));
+    // The second answer, taken later (version 10), is not sent: the client's list is as of 8.
+    hub.listed("presence-room", &ann, listing(std::iter::empty()), Some(10));
+    hub.tell_presence("presence-room", &change(true, "bob", 9), None);
+    assert_eq!(told(&ann), ["list []", "member_added bob"]);
+}

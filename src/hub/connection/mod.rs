@@ -244,7 +244,6 @@ impl Connection {
         f(extra.get_or_insert_with(Default::default))
     }
 
-    /// Reads the rarely used state without allocating it.
     /// The user this connection is one of: the one its handshake authenticated, or the one a
     /// Pusher client signed in as (`pusher:signin`).
     pub fn user_id(&self) -> Option<String> {
@@ -253,6 +252,7 @@ impl Connection {
             .or_else(|| self.read_extra(|e| e.and_then(|e| e.signed_in.clone())))
     }
 
+    /// Reads the rarely used state without allocating it.
     pub fn read_extra<R>(&self, f: impl FnOnce(Option<&Extra>) -> R) -> R {
         f(self.extra.lock().as_deref())
     }
