@@ -11,6 +11,7 @@ use super::event_loop;
 use super::ini;
 use crate::config::Config;
 use crate::ops::{Op, Reply};
+use crate::pusher::wire::check_application_event;
 use crate::runtime;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
@@ -56,8 +57,7 @@ pub fn frankenphp_ws_trigger(
         invalid_argument("$data must be UTF-8 text: an event's data travels in JSON")
     })?;
     let event: crate::ops::EventName = arg(&event, "event")?;
-    crate::pusher::wire::check_application_event(event.as_str())
-        .map_err(|why| invalid_argument(format!("$event: {why}")))?;
+    check_application_event(event.as_str()).map_err(|w| invalid_argument(format!("$event: {w}")))?;
     let except = opt_arg(&exceptConnection, "exceptConnection")?;
     // Every name checked before anything is sent.
     let channels = channels
@@ -291,10 +291,7 @@ pub fn frankenphp_ws_get_channels() -> PhpResult<Vec<String>> {
 #[php_function]
 #[php(name = "frankenphp_ws_getChannelCount")]
 pub fn frankenphp_ws_get_channel_count(channel: Str) -> PhpResult<i64> {
-    route(Op::GetChannelCount {
-        channel: arg(&channel, "channel")?,
-    })
-    .map(as_int)
+    route(Op::GetChannelCount { channel: arg(&channel, "channel")? }).map(as_int)
 }
 
 fn option_string(name: &str, value: &Zval) -> PhpResult<String> {
