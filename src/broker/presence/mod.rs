@@ -178,14 +178,8 @@ impl Book {
             .arg(entry)
             .query_async::<()>(link)
             .await?;
-        let (added, version, flat): (i64, u64, Vec<String>) = redis::cmd("EVAL")
-            .arg(format!("{BUMP}{JOIN}"))
-            .arg(3)
-            .arg(topics::presence_members(prefix, channel))
-            .arg(topics::presence_user(prefix, channel, user_id))
-            .arg(topics::presence_version(prefix, channel))
-            .arg(user_id)
-            .arg(&self.instance)
+        let (added, version, flat): (i64, u64, Vec<String>) = self
+            .member_script(JOIN, channel, user_id, &self.instance)
             .arg(info.to_string())
             .query_async(link)
             .await?;
@@ -194,6 +188,22 @@ impl Book {
             version,
             members: pairs(flat),
         })
+    }
+
+    /// A member script (`JOIN`, `LEAVE`) on the channel's three keys, for `user_id` on
+    /// `instance`.
+    fn member_script(&self, script: &str, channel: &str, user_id: &str, instance: &str) -> redis::Cmd {
+        let prefix = &self.shared.prefix;
+        let mut command = redis::cmd("EVAL");
+        command
+            .arg(format!("{BUMP}{script}"))
+            .arg(3)
+            .arg(topics::presence_members(prefix, channel))
+            .arg(topics::presence_user(prefix, channel, user_id))
+            .arg(topics::presence_version(prefix, channel))
+            .arg(user_id)
+            .arg(instance);
+        command
     }
 
     /// Removes `instance` from the user's nodes on `channel`; the version of the user's
@@ -206,14 +216,8 @@ impl Book {
         user_id: &str,
     ) -> redis::RedisResult<Option<u64>> {
         let prefix = &self.shared.prefix;
-        let version: u64 = redis::cmd("EVAL")
-            .arg(format!("{BUMP}{LEAVE}"))
-            .arg(3)
-            .arg(topics::presence_members(prefix, channel))
-            .arg(topics::presence_user(prefix, channel, user_id))
-            .arg(topics::presence_version(prefix, channel))
-            .arg(user_id)
-            .arg(instance)
+        let version: u64 = self
+            .member_script(LEAVE, channel, user_id, instance)
             .query_async(link)
             .await?;
         let entry = serde_json::json!([channel, user_id]).to_string();
