@@ -7,6 +7,7 @@
 //!   cluster-wide read a request to every node, answered through Redis (`request`);
 //! - nodes announce themselves with a heartbeat (`cluster`);
 //! - presence channels' members are the cluster's (`presence`);
+//! - a ghost moves to the node its client comes back to (`moving`);
 //! - the global store lives in Redis (`redis_sync`).
 
 pub mod cluster;
@@ -14,6 +15,7 @@ mod figures;
 mod interest;
 pub mod link;
 pub mod memory;
+mod moving;
 pub mod outbox;
 mod presence;
 mod publish;
@@ -42,6 +44,13 @@ pub trait Broker: Send + Sync {
     /// waits for the answer (bounded by `redis_timeout`). `None`: no other node runs it (one
     /// node, or no node holds the connection), so this node answers.
     fn ask(&self, _op: &Op) -> Option<Result<Reply, OpError>> {
+        None
+    }
+
+    /// A client presents a resume token this node does not know: the ghost it names, taken
+    /// over from the node that holds it, if any (`moving`). Blocking, bounded by
+    /// `redis_timeout`: called off the runtime's threads.
+    fn take_over(&self, _node: &Arc<Node>, _token: &str) -> Option<Arc<crate::hub::connection::Connection>> {
         None
     }
 

@@ -31,6 +31,9 @@ pub(super) async fn receive(
                 };
                 let topic = message.get_channel_name();
                 let payload = message.get_payload_bytes();
+                if super::moving::receive(&shared, &connection, &node, topic, payload) {
+                    continue;
+                }
                 if let Some((origin, seq, _)) = codec::peek_envelope(payload) {
                     if origin == shared.origin {
                         continue;

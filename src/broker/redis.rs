@@ -18,7 +18,9 @@
 
 use super::link::Link;
 use super::outbox::Outbox;
-use super::{cluster, interest, presence, publish, receive, redis_sync, request, topics, Broker};
+use super::{
+    cluster, interest, moving, presence, publish, receive, redis_sync, request, topics, Broker,
+};
 use crate::config::{mask_password, Config};
 use crate::hub::index::{Scope, Watcher};
 use crate::node::Node;
@@ -86,6 +88,8 @@ pub(super) struct Shared {
     /// Set when the node leaves: no heartbeat is written after it removed its own.
     pub(super) leaving: Arc<AtomicBool>,
     pub(super) interest_confirmed: tokio::sync::watch::Sender<u64>,
+    /// Ghosts moving here from other nodes, waiting for their cut.
+    pub(super) arrivals: moving::Arrivals,
 }
 
 impl RedisBroker {
@@ -119,6 +123,7 @@ impl RedisBroker {
             interest_made: AtomicU64::new(0),
             leaving: Arc::new(AtomicBool::new(false)),
             interest_confirmed: tokio::sync::watch::Sender::new(0),
+            arrivals: moving::Arrivals::default(),
         });
         let prefix = config.redis_prefix.clone();
         let made = shared.clone();
@@ -204,6 +209,17 @@ impl Broker for RedisBroker {
 
     fn cluster(&self) -> Option<Value> {
         Some(cluster::stats(&self.config))
+    }
+
+    fn take_over(
+        &self,
+        node: &Arc<Node>,
+        token: &str,
+    ) -> Option<Arc<crate::hub::connection::Connection>> {
+        if self.shared.hold().is_some() {
+            return None;
+        }
+        moving::take_over(&self.shared, &self.config, node, token)
     }
 
     fn held_elsewhere(&self, id: &Id) -> Result<bool, OpError> {

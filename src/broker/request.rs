@@ -209,12 +209,16 @@ pub fn answer_command(
     ask: u64,
     reply: Reply,
 ) -> redis::Pipeline {
+    answer_bytes(prefix, origin, ask, codec::encode_answered(from, &Ok::<_, OpError>(reply)))
+}
+
+/// Pushes an encoded answer on the list asker `origin` waits on for its request `ask`.
+pub fn answer_bytes(prefix: &str, origin: u64, ask: u64, answer: Vec<u8>) -> redis::Pipeline {
     let key = topics::answers(prefix, origin, ask);
     let mut pipe = redis::pipe();
     // Both or neither: a list without its expiry would outlive an asker that gave up.
     pipe.atomic();
-    pipe.rpush(&key, codec::encode_answered(from, &Ok(reply)))
-        .ignore();
+    pipe.rpush(&key, answer).ignore();
     pipe.pexpire(&key, ANSWER_TTL_MS as i64).ignore();
     pipe
 }

@@ -128,6 +128,18 @@ impl Frame {
         frame
     }
 
+    /// Application data as it travels to another node (a ghost moving there): its bytes, its
+    /// kind and the number it had, so the replay there is the one this node would have made.
+    pub fn carried(binary: bool, payload: &[u8], seq: u64) -> Frame {
+        let mut frame = Frame::encode(if binary { BINARY } else { TEXT }, payload);
+        Arc::get_mut(&mut frame.0).expect("not shared yet").seq = seq;
+        frame
+    }
+
+    pub fn is_binary(&self) -> bool {
+        self.opcode() == BINARY
+    }
+
     /// The number `sequenced` gave it.
     pub fn seq(&self) -> Option<u64> {
         (self.0.seq != 0).then_some(self.0.seq)

@@ -135,6 +135,16 @@ impl Hub {
         token: &str,
         socket: Arc<Socket>,
     ) -> Option<(Arc<Connection>, Option<Arc<Socket>>)> {
+        self.take(token, Life::Live(socket))
+    }
+
+    /// Takes the ghost `token` names out of reach of its old socket and of the token, which
+    /// is spent: its life becomes `next`.
+    pub(super) fn take(
+        &self,
+        token: &str,
+        next: Life,
+    ) -> Option<(Arc<Connection>, Option<Arc<Socket>>)> {
         let conn = self.tokens.lock().get(token).cloned()?;
         let old = {
             let mut life = conn.life.lock();
@@ -142,7 +152,9 @@ impl Hub {
                 return None;
             }
             let old = match &*life {
-                Life::Dormant { .. } => None,
+                Life::Dormant { moving: false, .. } => None,
+                // Claimed by another node already: the token is spent.
+                Life::Dormant { moving: true, .. } => return None,
                 // A socket closing for good (a kill, the stop, a bug) ends the ghost: not
                 // taken over.
                 Life::Live(old)
@@ -169,7 +181,7 @@ impl Hub {
             if let Some(old) = &old {
                 old.close(1000, reason::TAKEN_OVER);
             }
-            conn.set_life(&mut life, Life::Live(socket));
+            conn.set_life(&mut life, next);
             conn.reset_backlog();
             old
         };

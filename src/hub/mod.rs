@@ -13,9 +13,11 @@ mod channels;
 pub mod connection;
 pub mod frame;
 mod ghosts;
+mod moves;
 pub mod history;
 mod in_flight;
 pub mod index;
+pub use moves::{Carried, Handover, Parcel};
 pub mod search;
 pub mod socket;
 pub mod stats;
@@ -169,6 +171,7 @@ impl Hub {
                     Life::Dormant {
                         since: Instant::now(),
                         code: cause.code,
+                        moving: false,
                     },
                 );
                 return Ended::Dormant;

@@ -54,7 +54,7 @@ pub struct Delivery {
     pub op: Op,
 }
 
-pub fn encode_envelope(origin: u64, seq: u64, ask: u64, op: &Op) -> Vec<u8> {
+pub fn encode_envelope<T: serde::Serialize>(origin: u64, seq: u64, ask: u64, op: &T) -> Vec<u8> {
     rmp_serde::to_vec_named(&Envelope {
         origin,
         seq,
@@ -76,6 +76,13 @@ pub fn decode_envelope(bytes: &[u8]) -> Result<Delivery, OpError> {
     })
 }
 
+/// A message between nodes that is not an operation (`broker::moving`): (origin, ask, it);
+/// `None` if the message is something else.
+pub fn decode_envelope_as<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<(u64, u64, T)> {
+    let envelope: Envelope<T> = rmp_serde::from_slice(bytes).ok()?;
+    Some((envelope.origin, envelope.ask, envelope.op))
+}
+
 /// (origin, sequence number, ask) alone, without decoding the operation: a node skips its own
 /// messages, and those it ran already, at this cost.
 pub fn peek_envelope(bytes: &[u8]) -> Option<(u64, u64, u64)> {
@@ -90,7 +97,7 @@ struct Answered<T> {
     answer: T,
 }
 
-pub fn encode_answered(from: u64, answer: &Result<Reply, OpError>) -> Vec<u8> {
+pub fn encode_answered<T: serde::Serialize>(from: u64, answer: &T) -> Vec<u8> {
     rmp_serde::to_vec_named(&Answered { from, answer }).expect("an answer always serialises")
 }
 
@@ -99,4 +106,10 @@ pub fn decode_answered(bytes: &[u8]) -> Result<(u64, Result<Reply, OpError>), St
     let answered: Answered<Result<Reply, OpError>> = rmp_serde::from_slice(bytes)
         .map_err(|e| format!("undecodable answer from another node: {e}"))?;
     Ok((answered.from, answered.answer))
+}
+
+/// A node's answer that is not an operation's (`broker::moving`), with the node that gave it.
+pub fn decode_answered_as<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<(u64, T)> {
+    let answered: Answered<T> = rmp_serde::from_slice(bytes).ok()?;
+    Some((answered.from, answered.answer))
 }

@@ -30,7 +30,7 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::WebSocketStream;
 
 /// How long a closing connection waits for the peer's close frame, or for a stuck write.
-pub(super) const CLOSE_GRACE: Duration = Duration::from_secs(2);
+pub(crate) const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 /// What the handshake learned about the client.
 pub struct Handshake {
@@ -116,11 +116,11 @@ where
     let stream =
         WebSocketStream::from_raw_socket(read, Role::Server, Some(socket_config(&node))).await;
     // A Pusher client has no resume in its protocol; a native ghost is not taken over by one.
-    let resumed = handshake
-        .resume
-        .as_deref()
-        .filter(|_| !handshake.pusher)
-        .and_then(|token| node.hub.resume(token, socket.clone()));
+    let token = handshake.resume.as_deref().filter(|_| !handshake.pusher);
+    let mut resumed = token.and_then(|token| node.hub.resume(token, socket.clone()));
+    if let (None, Some(token), true) = (&resumed, token, node.config.redis()) {
+        resumed = take_over(&node, token, &socket).await;
+    }
     let resumed_ghost = resumed.is_some();
     let conn = match resumed {
         Some((conn, old)) => {
@@ -212,6 +212,23 @@ where
         node,
         handshake.slot,
     ));
+}
+
+/// Resume on any node: the ghost `token` names, taken over from the node that holds it.
+async fn take_over(
+    node: &Arc<Node>,
+    token: &str,
+    socket: &Arc<Socket>,
+) -> Option<(Arc<Connection>, Option<Arc<Socket>>)> {
+    let (moving, token) = (node.clone(), token.to_string());
+    let taken = tokio::task::spawn_blocking(move || moving.broker.take_over(&moving, &token));
+    let conn = taken.await.ok().flatten()?;
+    if !node.hub.wake(&conn, socket.clone()) {
+        // Released by a PHP call in the meantime: that call reported its end.
+        return None;
+    }
+    tracing::info!(connection = %conn.id(), "resumed, taken over from another node");
+    Some((conn, None))
 }
 
 /// A connection's life: its reader here, then the report of its end (once its writer is done).

@@ -62,6 +62,42 @@ impl Acks {
         self.unacked.push_back(frame);
     }
 
+    /// Everything kept and every numbered frame of `queued`, each once and in number order,
+    /// with the last number given: what a ghost moving to another node takes with it.
+    pub(super) fn take_all(&mut self, queued: impl Iterator<Item = Frame>) -> (Vec<Frame>, u64) {
+        let mut numbered = BTreeMap::new();
+        for frame in queued.chain(self.unacked.drain(..)) {
+            if let Some(seq) = frame.seq() {
+                numbered.insert(seq, frame);
+            }
+        }
+        self.unacked_bytes = 0;
+        (numbered.into_values().collect(), self.last_sent)
+    }
+
+    /// Numbering that goes on from another node's: `carried` were numbered there (up to
+    /// `last_sent`); `since` are numbered here, after them. Kept within the same bounds.
+    pub(super) fn going_on(
+        last_sent: u64,
+        carried: Vec<Frame>,
+        since: impl Iterator<Item = Frame>,
+        count: usize,
+        bytes: usize,
+    ) -> Acks {
+        let mut acks = Acks {
+            last_sent,
+            ..Acks::default()
+        };
+        for frame in carried {
+            acks.keep(frame, count, bytes);
+        }
+        for frame in since {
+            acks.last_sent += 1;
+            acks.keep(Frame::sequenced(acks.last_sent, &frame), count, bytes);
+        }
+        acks
+    }
+
     fn drop_oldest(&mut self) {
         if let Some(frame) = self.unacked.pop_front() {
             self.unacked_bytes -= frame.len();

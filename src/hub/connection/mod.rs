@@ -29,6 +29,7 @@ use std::time::Instant;
 use tokio::sync::Notify;
 
 mod acks;
+mod carry;
 mod outbox;
 
 pub use acks::{Acks, AheadOfSent};
@@ -37,10 +38,12 @@ pub use super::socket::{reason, CloseCause, Socket};
 
 pub(super) enum Life {
     Live(Arc<Socket>),
-    /// A ghost whose socket ended with `code`; it waits for a resume or a release.
+    /// A ghost whose socket ended with `code`; it waits for a resume or a release. `moving`:
+    /// another node claimed it (a client came back there) and takes it over next.
     Dormant {
         since: Instant,
         code: u16,
+        moving: bool,
     },
     Gone,
 }

@@ -28,6 +28,12 @@ impl Connection {
             LIVE => self.send_live(message),
             DORMANT => {
                 let mut outbox = self.outbox.lock();
+                // A ghost arriving from another node starts numbering under this lock
+                // (`arrive`): a send that waited for it is numbered too.
+                if self.acks_on.load(Ordering::Acquire) && message.is_data() {
+                    drop(outbox);
+                    return self.send_sequenced(message);
+                }
                 while outbox.len() >= self.ghost_buffer.max(1) {
                     outbox.pop_front();
                 }
