@@ -174,6 +174,14 @@ fn start_locked(config: Config) -> Result<Arc<Server>, String> {
 /// Closes every client with 1001, waits a bounded time for the close frames to leave, then
 /// stops the runtime. Safe to call when nothing runs.
 pub fn stop() {
+    stop_with(None);
+}
+
+/// Stops the server. `handoff` (default: the `stop_handoff` directive): with a Redis driver,
+/// the connections that hold a resume token go to the other nodes as dormant ghosts first
+/// (their sockets closed with 1012), so their clients resume there; the others close with
+/// 1001.
+pub fn stop_with(handoff: Option<bool>) {
     let _guard = LIFECYCLE.lock();
     let Some(server) = SERVER.write().take() else {
         return;
@@ -181,6 +189,13 @@ pub fn stop() {
     STOPPED.store(true, Ordering::Release);
     // (Both under LIFECYCLE: `serving` sees either the server or the stop.)
     let node = &server.node;
+    if handoff.unwrap_or(node.config.stop_handoff) {
+        if node.config.redis() {
+            node.broker.hand_off(node);
+        } else {
+            tracing::warn!("stop with handoff needs driver=redis or redis-cluster: every client is closed");
+        }
+    }
     node.hub.close_all(1001, reason::SERVER_SHUTDOWN);
     let deadline = Instant::now() + STOP_GRACE;
     while node.hub.live_count() > 0 && Instant::now() < deadline {

@@ -500,11 +500,14 @@ namespace {
     function frankenphp_ws_start(?array $options = null): array {}
 
     /**
-     * Closes every client with 1001 and stops the server within a bounded time.
+     * Stops the server within a bounded time. Every client is closed with 1001, unless
+     * `handoff` (`$options['handoff']`, default: the `stop_handoff` directive) hands those with a
+     * resume token to the other nodes first (closed with 1012): their clients resume there.
      *
+     * @param array|null $options
      * @return void
      */
-    function frankenphp_ws_stop(): void {}
+    function frankenphp_ws_stop(?array $options = null): void {}
 
     /**
      * Subscribes a connection to a channel. This is how the worker grants a protected channel a

@@ -16,6 +16,7 @@ mod interest;
 pub mod link;
 pub mod memory;
 mod moving;
+pub use moving::TakeOver;
 pub mod outbox;
 mod presence;
 mod publish;
@@ -50,8 +51,14 @@ pub trait Broker: Send + Sync {
     /// A client presents a resume token this node does not know: the ghost it names, taken
     /// over from the node that holds it, if any (`moving`). Blocking, bounded by
     /// `redis_timeout`: called off the runtime's threads.
-    fn take_over(&self, _node: &Arc<Node>, _token: &str) -> Option<Arc<crate::hub::connection::Connection>> {
-        None
+    fn take_over(&self, _node: &Arc<Node>, _token: &str) -> TakeOver {
+        TakeOver::Nowhere
+    }
+
+    /// The node stops and gives its ghosts to the other nodes, where their clients resume
+    /// them; how many were taken. Blocking, bounded; called on the stopping thread.
+    fn hand_off(&self, _node: &Arc<Node>) -> usize {
+        0
     }
 
     /// Whether another node holds a connection with this id.

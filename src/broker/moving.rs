@@ -20,11 +20,12 @@
 
 use super::link::{publish_command, Link};
 use super::redis::Shared;
-use super::{redis_sync, request, topics};
+use super::{cluster, redis_sync, request, topics};
 use crate::config::Config;
 use crate::hub::connection::Connection;
 use crate::hub::index::Scope;
-use crate::hub::{Handover, Parcel};
+use crate::hub::connection::Socket;
+use crate::hub::{Handover, Hub, Parcel};
 use crate::node::Node;
 use crate::ops::{codec, OpError};
 use parking_lot::Mutex;
@@ -44,17 +45,50 @@ pub(super) enum Move {
     /// On the ghost's topic, once the asker adopted it: the cut, and the holder lets it go.
     #[serde(rename = "move:release")]
     Release { id: String },
+    /// On `all`, from a node that stops (`hand_off`): node `to` adopts the ghost with its
+    /// token, then releases it from the stopping node as above.
+    #[serde(rename = "move:adopt")]
+    Adopt {
+        to: u64,
+        state: Handover,
+        token: String,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
 enum Answer {
     Claimed(Option<Handover>),
+    /// The ghost is on its way between two nodes: ask again in a moment.
+    Moving,
     Released(Option<Parcel>),
 }
 
-/// Ghosts this node is adopting, each waiting for its cut.
+/// What became of a claim.
+pub enum TakeOver {
+    /// The ghost is here now, dormant, with every message for it.
+    Taken(Arc<Connection>),
+    /// It is moving between two nodes (one stops): claim again in a moment.
+    Moving,
+    /// No node holds a ghost with that token (or the move failed).
+    Nowhere,
+}
+
+/// Ghosts on the move to or from this node.
 #[derive(Default)]
-pub(super) struct Arrivals(Mutex<HashMap<String, SyncSender<()>>>);
+pub(super) struct Moves {
+    /// Adopted here, each waiting for its cut.
+    arrivals: Mutex<HashMap<String, SyncSender<()>>>,
+    /// Claimed here by another node, with the old socket if one was still open.
+    claimed: Mutex<HashMap<String, Option<Arc<Socket>>>>,
+}
+
+impl Moves {
+    /// Whether `id` was adopted here and waits for its cut: until then, the node that holds
+    /// it runs what is addressed to it, and this node only queues what is sent to it.
+    pub(super) fn arriving(&self, id: &str) -> bool {
+        self.arrivals.lock().contains_key(id)
+    }
+}
 
 static NEXT_ASK: AtomicU64 = AtomicU64::new(1);
 
@@ -80,14 +114,37 @@ pub(super) fn receive(
             if topic != everyone || origin == shared.origin {
                 return true;
             }
-            let claimed = node.hub.claim(&token);
-            let (state, old) = match claimed {
-                Some((state, old)) => (Some(state), old),
-                None => (None, None),
+            let answer = match node.hub.claim(&token) {
+                Some((state, old)) => {
+                    tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
+                    shared.moves.claimed.lock().insert(state.id.clone(), old);
+                    undo_unless_released(shared.clone(), node.clone(), state.id.clone(), token);
+                    Answer::Claimed(Some(state))
+                }
+                None if node.hub.moving(&token) => Answer::Moving,
+                None => Answer::Claimed(None),
             };
-            if let Some(state) = &state {
-                tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
+            let (shared, connection) = (shared.clone(), connection.clone());
+            tokio::spawn(async move { self::answer(&shared, connection, origin, ask, &answer).await });
+        }
+        Move::Release { id } => {
+            if topics::scoped(&shared.prefix, Scope::Connection, &id) != topic {
+                tracing::warn!("ignored a release of {id} received on {topic}");
+                return true;
             }
+            if origin == shared.origin {
+                // Only while the move waits for it: a cut that comes after the move gave up
+                // on it must not touch what the connection has queued since.
+                let mut arrivals = shared.moves.arrivals.lock();
+                if let Some(waiting) = arrivals.remove(&id) {
+                    node.hub.cut(&id);
+                    let _ = waiting.try_send(());
+                }
+                return true;
+            }
+            let old = shared.moves.claimed.lock().remove(&id).flatten();
+            // The cut: from here on, nothing more is queued for it on this node.
+            let conn = node.hub.let_go(&id);
             let (shared, connection) = (shared.clone(), connection.clone());
             tokio::spawn(async move {
                 // What the old writer took and did not write goes back to the ghost first.
@@ -97,33 +154,39 @@ pub(super) fn receive(
                         old.released.trigger();
                     }
                 }
-                answer(&shared, connection, origin, ask, &Answer::Claimed(state)).await;
+                let parcel = conn.as_deref().map(Hub::parcel);
+                if let Some(parcel) = &parcel {
+                    let count = parcel.messages.len();
+                    tracing::info!(connection = %id, messages = count, "ghost handed over to the node its client came back to");
+                }
+                answer(&shared, connection, origin, ask, &Answer::Released(parcel)).await;
             });
         }
-        Move::Release { id } => {
-            if topics::scoped(&shared.prefix, Scope::Connection, &id) != topic {
-                tracing::warn!("ignored a release of {id} received on {topic}");
+        Move::Adopt { to, state, token } => {
+            if topic != everyone || to != shared.origin {
                 return true;
             }
-            if origin == shared.origin {
-                node.hub.cut(&id);
-                if let Some(waiting) = shared.arrivals.0.lock().remove(&id) {
-                    let _ = waiting.try_send(());
+            let (shared, node) = (shared.clone(), node.clone());
+            tokio::task::spawn_blocking(move || {
+                if settle(&shared, &node, &state, Some(&token)).is_some() {
+                    tracing::info!(connection = %state.id, "ghost adopted from a stopping node");
                 }
-                return true;
-            }
-            let parcel = node.hub.hand_over(&id);
-            if let Some(parcel) = &parcel {
-                let count = parcel.messages.len();
-                tracing::info!(connection = %id, messages = count, "ghost handed over to the node its client came back to");
-            }
-            let (shared, connection) = (shared.clone(), connection.clone());
-            tokio::spawn(async move {
-                answer(&shared, connection, origin, ask, &Answer::Released(parcel)).await;
             });
         }
     }
     true
+}
+
+/// A claim no node follows up on (it failed or died) is undone after the time a move can
+/// take: the ghost is this node's again, resumable with its token.
+fn undo_unless_released(shared: Arc<Shared>, node: Arc<Node>, id: String, token: String) {
+    let longest = shared.timeout * 3 + crate::server::client::CLOSE_GRACE;
+    tokio::spawn(async move {
+        tokio::time::sleep(longest).await;
+        if shared.moves.claimed.lock().remove(&id).is_some() && node.hub.unclaim(&id, &token) {
+            tracing::warn!(connection = %id, "no node took the ghost it claimed: it stays here, resumable with its token");
+        }
+    });
 }
 
 async fn answer(shared: &Shared, mut connection: Link, origin: u64, ask: u64, answer: &Answer) {
@@ -135,60 +198,154 @@ async fn answer(shared: &Shared, mut connection: Link, origin: u64, ask: u64, an
     }
 }
 
-/// Takes the ghost `token` names over from the node that holds it, for a client here.
-/// `None`: no node holds a ghost with that token (or the move failed): the client gets a new
-/// connection. Blocking, bounded by `redis_timeout`: run it off the runtime's threads.
-pub(super) fn take_over(
-    shared: &Shared,
-    config: &Config,
-    node: &Arc<Node>,
-    token: &str,
-) -> Option<Arc<Connection>> {
-    let deadline = Instant::now() + config.redis_timeout;
+/// Claims the ghost `token` names from the node that holds it, for a client here.
+/// Blocking, bounded by `redis_timeout`: run it off the runtime's threads.
+pub(super) fn take_over(shared: &Shared, node: &Arc<Node>, token: &str) -> TakeOver {
+    let deadline = Instant::now() + node.config.redis_timeout;
     let claim = Move::Claim {
         token: token.to_string(),
     };
     let everyone = topics::everyone(&shared.prefix);
-    let state = ask(shared, config, &everyone, &claim, deadline, |answer| match answer {
+    let mut moving = false;
+    let state = ask(shared, &node.config, &everyone, &claim, deadline, |answer| match answer {
         Answer::Claimed(state) => state,
+        Answer::Moving => {
+            moving = true;
+            None
+        }
         Answer::Released(_) => None,
-    })?;
+    });
+    match state {
+        Some(state) => match settle(shared, node, &state, None) {
+            Some(conn) => TakeOver::Taken(conn),
+            None => TakeOver::Nowhere,
+        },
+        None if moving => TakeOver::Moving,
+        None => TakeOver::Nowhere,
+    }
+}
+
+/// Steps 2 to 4: adopts the claimed ghost (with its token, when a stopping node hands it
+/// off), releases it from the node that held it at the cut, and puts that node's messages
+/// ahead of this node's. `None` if the move failed.
+fn settle(
+    shared: &Shared,
+    node: &Arc<Node>,
+    state: &Handover,
+    token: Option<&str>,
+) -> Option<Arc<Connection>> {
     let limits = (node.config.send_buffer, node.config.ghost_buffer);
-    let Some(conn) = node.hub.adopt(&state, limits, node.now_ms()) else {
-        tracing::warn!(connection = %state.id, "a ghost claimed from another node has an id taken here; it stays there until its ghost_ttl");
+    let Some(conn) = node.hub.adopt(state, limits, node.now_ms()) else {
+        tracing::warn!(connection = %state.id, "a ghost claimed from another node has an id taken here; the node holding it undoes the claim in a while");
         return None;
     };
+    if let Some(token) = token {
+        node.hub.give_token(&conn, token);
+    }
     let (cut, cut_seen) = sync_channel(1);
-    shared.arrivals.0.lock().insert(state.id.clone(), cut);
-    let subscribed = shared.interest_made.load(Ordering::Acquire);
-    while *shared.interest_confirmed.borrow() < subscribed && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_micros(200));
+    shared.moves.arrivals.lock().insert(state.id.clone(), cut);
+    let gone = |why: &str| {
+        shared.moves.arrivals.lock().remove(&state.id);
+        tracing::warn!(connection = %state.id, "a ghost did not move here: {why}");
+        node.hub.abandon(&conn);
+        None
+    };
+    // Until Redis confirmed this node's subscriptions, the cut would not be one.
+    let made = shared.interest_made.load(Ordering::Acquire);
+    let mut confirmed = shared.interest_confirmed.subscribe();
+    let wait = node.config.redis_timeout;
+    let subscribed = tokio::runtime::Handle::current().block_on(async {
+        tokio::time::timeout(wait, confirmed.wait_for(|n| *n >= made)).await
+    });
+    if !matches!(subscribed, Ok(Ok(_))) {
+        // Not released: the node holding it undoes the claim in a while.
+        return gone("Redis did not confirm its subscriptions in time");
     }
     let release = Move::Release {
         id: state.id.clone(),
     };
     let topic = topics::scoped(&shared.prefix, Scope::Connection, &state.id);
-    let parcel = ask(shared, config, &topic, &release, deadline, |answer| match answer {
-        Answer::Released(parcel) => parcel,
-        Answer::Claimed(_) => None,
+    // The holder answers once the old socket's writer gave back what it held.
+    let deadline = Instant::now() + node.config.redis_timeout + crate::server::client::CLOSE_GRACE;
+    let parcel = ask(shared, &node.config, &topic, &release, deadline, |answer| match answer {
+        Answer::Released(parcel) => Some(parcel),
+        _ => None,
     });
     let left = deadline.saturating_duration_since(Instant::now());
     let cut = cut_seen.recv_timeout(left).is_ok();
-    shared.arrivals.0.lock().remove(&state.id);
+    // Gone from the list under its lock: a cut that comes later does nothing.
+    shared.moves.arrivals.lock().remove(&state.id);
     match parcel {
-        Some(parcel) => {
+        Some(Some(parcel)) => {
             if !cut {
                 tracing::warn!(connection = %state.id, "this node's release of a moving ghost did not come back: messages sent during the move may come twice");
             }
             node.hub.arrive(&conn, parcel);
             Some(conn)
         }
+        // Released or expired there meanwhile, and reported there.
+        Some(None) => gone("the node that held it had let it go"),
         None => {
-            tracing::warn!(connection = %state.id, "the node holding a claimed ghost did not hand it over; the client gets a new connection");
-            node.hub.abandon(&conn);
-            None
+            tracing::warn!(connection = %state.id, "the node that held a moving ghost did not answer: the messages it kept are lost");
+            node.hub.arrive(&conn, Parcel { messages: Vec::new(), last_sent: None });
+            Some(conn)
         }
     }
+}
+
+/// The node stops: its ghosts go to the other live nodes, in turn (`Move::Adopt`). Waits,
+/// bounded by `redis_timeout`, until each was taken; returns how many were.
+pub(super) fn hand_off(shared: &Shared, node: &Arc<Node>) -> usize {
+    let config = &node.config;
+    let peers: Vec<u64> = match cluster::live_nodes(config) {
+        Ok(nodes) => nodes
+            .into_iter()
+            .map(|n| n.instance)
+            .filter(|n| *n != shared.origin)
+            .collect(),
+        Err(e) => {
+            tracing::error!("no ghost handed off: {e}");
+            return 0;
+        }
+    };
+    if peers.is_empty() {
+        tracing::warn!("no other node is alive: no ghost handed off, every client is closed");
+        return 0;
+    }
+    let ids = node.hub.close_for_handoff();
+    // Each socket ends, so its ghost sleeps with what its writer had not written.
+    let deadline = Instant::now() + crate::server::client::CLOSE_GRACE;
+    while ids.iter().any(|id| node.hub.is_live(id)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let everyone = topics::everyone(&shared.prefix);
+    let mut sent = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let Some((state, token)) = node.hub.hand_off(id) else {
+            continue;
+        };
+        let to = peers[i % peers.len()];
+        let adopt = Move::Adopt { to, state, token };
+        let payload = codec::encode_envelope(shared.origin, 0, 0, &adopt);
+        let publish = redis::cmd(publish_command(config))
+            .arg(&everyone)
+            .arg(&payload[..])
+            .clone();
+        if log_failure(redis_sync::run_blocking::<u64>(config, &publish, "a ghost was not handed off")).is_some() {
+            sent.push(id);
+        }
+    }
+    let deadline = Instant::now() + config.redis_timeout;
+    while sent.iter().any(|id| node.hub.get(id).is_some()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let taken = sent.iter().filter(|id| node.hub.get(id).is_none()).count();
+    tracing::info!(
+        "handed off {taken} of {} ghosts to {} other nodes",
+        ids.len(),
+        peers.len()
+    );
+    taken
 }
 
 /// Publishes `message` on `topic` and waits for the first answer `accept` takes, from any
@@ -199,7 +356,7 @@ fn ask<T>(
     topic: &str,
     message: &Move,
     deadline: Instant,
-    accept: impl Fn(Answer) -> Option<T>,
+    mut accept: impl FnMut(Answer) -> Option<T>,
 ) -> Option<T> {
     let number = NEXT_ASK.fetch_add(1, Ordering::Relaxed);
     let payload = codec::encode_envelope(shared.origin, 0, number, message);

@@ -4,9 +4,10 @@
 use super::link::Link;
 use super::redis::Shared;
 use super::{request, topics};
+use crate::hub::Origin;
 use crate::node::Node;
 use crate::ops::router::{reach, Reach};
-use crate::ops::{codec, Reply};
+use crate::ops::{codec, Op, Reply};
 use redis::{Msg, PushInfo, PushKind};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -36,6 +37,7 @@ pub(super) async fn receive(
                 }
                 if let Some((origin, seq, _)) = codec::peek_envelope(payload) {
                     if origin == shared.origin {
+                        echo(&node, payload);
                         continue;
                     }
                     if seen.already(origin, topic, seq) {
@@ -64,6 +66,15 @@ pub(super) async fn receive(
                     }
                 };
                 seen.record(delivery.origin, topic, delivery.seq);
+                // A ghost moving here is the other node's until the cut: only what is sent to
+                // it is queued here (the rest runs there, and is reported there).
+                if let Some(id) = delivery.op.connection() {
+                    if !matches!(delivery.op, Op::Send { .. } | Op::SendBinary { .. })
+                        && shared.moves.arriving(id.as_str())
+                    {
+                        continue;
+                    }
+                }
                 shared.received[delivery.op.kind() as usize].fetch_add(1, Ordering::Relaxed);
                 let (origin, ask) = (delivery.origin, delivery.ask);
                 if matches!(reach(&delivery.op), Reach::Everyone) {
@@ -78,7 +89,7 @@ pub(super) async fn receive(
                     continue;
                 }
                 let before = shared.interest_made.load(Ordering::Acquire);
-                let reply = node.execute_remote(delivery.op);
+                let reply = Origin::Elsewhere.run(|| node.execute_remote(delivery.op));
                 if ask != 0 {
                     // If it changed what this node listens to, the answer waits for Redis.
                     let made = shared.interest_made.load(Ordering::Acquire);
@@ -99,6 +110,21 @@ pub(super) async fn receive(
             PushKind::Disconnection => shared.set_up(false, &"the connection was lost"),
             _ => {}
         }
+    }
+}
+
+/// This node's own message, back from Redis: it ran here already, except for the connections
+/// that moved between nodes, which get it now, in the order Redis gave it (`hub::moves`).
+fn echo(node: &Node, payload: &[u8]) {
+    if !crate::hub::connection::any_relayed() {
+        return;
+    }
+    let Ok(delivery) = codec::decode_envelope(payload) else {
+        return;
+    };
+    // Only what delivers messages: anything else (a disconnect) ran here for every member.
+    if matches!(reach(&delivery.op), Reach::FanOut) && !matches!(delivery.op, Op::DisconnectUser { .. }) {
+        Origin::Echo.run(|| node.execute_remote(delivery.op));
     }
 }
 

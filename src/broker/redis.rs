@@ -88,8 +88,8 @@ pub(super) struct Shared {
     /// Set when the node leaves: no heartbeat is written after it removed its own.
     pub(super) leaving: Arc<AtomicBool>,
     pub(super) interest_confirmed: tokio::sync::watch::Sender<u64>,
-    /// Ghosts moving here from other nodes, waiting for their cut.
-    pub(super) arrivals: moving::Arrivals,
+    /// Ghosts on the move to or from this node.
+    pub(super) moves: moving::Moves,
 }
 
 impl RedisBroker {
@@ -123,7 +123,7 @@ impl RedisBroker {
             interest_made: AtomicU64::new(0),
             leaving: Arc::new(AtomicBool::new(false)),
             interest_confirmed: tokio::sync::watch::Sender::new(0),
-            arrivals: moving::Arrivals::default(),
+            moves: moving::Moves::default(),
         });
         let prefix = config.redis_prefix.clone();
         let made = shared.clone();
@@ -211,15 +211,19 @@ impl Broker for RedisBroker {
         Some(cluster::stats(&self.config))
     }
 
-    fn take_over(
-        &self,
-        node: &Arc<Node>,
-        token: &str,
-    ) -> Option<Arc<crate::hub::connection::Connection>> {
+    fn take_over(&self, node: &Arc<Node>, token: &str) -> moving::TakeOver {
         if self.shared.hold().is_some() {
-            return None;
+            return moving::TakeOver::Nowhere;
         }
-        moving::take_over(&self.shared, &self.config, node, token)
+        moving::take_over(&self.shared, node, token)
+    }
+
+    fn hand_off(&self, node: &Arc<Node>) -> usize {
+        if self.shared.hold().is_some() {
+            tracing::error!("Redis at {} is down: no ghost handed off", self.shared.address);
+            return 0;
+        }
+        moving::hand_off(&self.shared, node)
     }
 
     fn held_elsewhere(&self, id: &Id) -> Result<bool, OpError> {

@@ -46,6 +46,7 @@ macro_rules! for_each_directive {
             "ghost_ttl" = "0",
             "ghost_buffer" = "1000",
             "resume_tokens" = "off",
+            "stop_handoff" = "off",
             "auth_timeout" = "2",
             "auth_concurrency" = "64",
             "auth_jwt_secret" = "",
@@ -128,6 +129,8 @@ pub struct Config {
     /// `resume_tokens=auto`: every connection is a ghost from its open, and the server gives the
     /// client its resume token itself (after open and after each resume).
     pub resume_tokens_auto: bool,
+    /// `frankenphp_ws_stop()` without `handoff` hands the ghosts to the other nodes.
+    pub stop_handoff: bool,
     pub auth_timeout: Duration,
     pub auth_concurrency: usize,
     /// `auth_jwt_secret`, or the content of `auth_jwt_secret_file`.
@@ -311,6 +314,11 @@ impl Config {
                 }
                 "auto" => true,
                 other => return Err(format!("option 'resume_tokens' must be 'off' or 'auto', got '{other}'")),
+            },
+            stop_handoff: match get("stop_handoff").trim() {
+                "on" => true,
+                "off" => false,
+                other => return Err(format!("option 'stop_handoff' must be 'on' or 'off', got '{other}'")),
             },
             auth_timeout: Duration::from_secs(positive("auth_timeout")?),
             auth_concurrency: positive("auth_concurrency")? as usize,

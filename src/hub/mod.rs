@@ -88,6 +88,43 @@ struct CachedSelection {
     selected: Arc<[Arc<Connection>]>,
 }
 
+/// Where the operation a thread delivers comes from. A connection that moved between nodes
+/// gets messages only in the order Redis gives both nodes (`moves`, `is_relayed`): an
+/// operation run here first (`Here`) skips it, and reaches it when Redis brings it back
+/// (`Echo`); one from another node (`Elsewhere`) reaches it as any connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Here,
+    Elsewhere,
+    Echo,
+}
+
+thread_local! {
+    static ORIGIN: std::cell::Cell<Origin> = const { std::cell::Cell::new(Origin::Here) };
+}
+
+impl Origin {
+    fn current() -> Origin {
+        ORIGIN.with(|o| o.get())
+    }
+
+    /// Runs `f` (on the thread that receives from Redis) delivering as from `self`.
+    pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
+        let before = ORIGIN.with(|o| o.replace(self));
+        let result = f();
+        ORIGIN.with(|o| o.set(before));
+        result
+    }
+
+    fn reaches(self, conn: &Connection) -> bool {
+        match self {
+            Origin::Here => !conn.is_relayed(),
+            Origin::Elsewhere => true,
+            Origin::Echo => conn.is_relayed(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Hub {
     connections: RwLock<HashMap<Arc<str>, Arc<Connection>>>,
@@ -237,7 +274,9 @@ impl Hub {
         except: Option<&Arc<Connection>>,
     ) -> usize {
         let for_pusher = std::cell::OnceCell::new();
+        let origin = connection::any_relayed().then(Origin::current);
         let delivered = recipients
+            .filter(|c| origin.is_none_or(|o| o.reaches(c)))
             .filter(|c| route.is_none_or(|r| *c.route == *r))
             .filter(|c| except.is_none_or(|e| !Arc::ptr_eq(c, e)))
             .filter(|c| {

@@ -1,7 +1,7 @@
 //! A ghost moving to another node: its client came back there (resume on any node).
 //!
 //! The node its client reached (`adopt`, `arrive`, `wake`) and the node that held it
-//! (`claim`, `hand_over`) each do their part here; the broker says when (`broker::moving`):
+//! (`claim`, `let_go`, `parcel`) each do their part here; the broker says when (`broker::moving`):
 //! 1. claim: the token is spent, and the ghost, dormant now (an old socket still alive is
 //!    closed as on a takeover), stops being anyone's to resume here; its state travels;
 //! 2. adopt: the other node builds it, dormant, with its subscriptions, user and tags, so
@@ -54,7 +54,7 @@ pub struct Parcel {
 
 impl Hub {
     /// Another node's client presents `token`: if it names a ghost here, the token is spent
-    /// and the ghost waits, dormant, for that node to take it (`hand_over`). Returns its state
+    /// and the ghost waits, dormant, for that node to take it (`let_go`). Returns its state
     /// and the old socket, if it still looked alive (closed now, as on a takeover: the caller
     /// awaits its `released` before the messages can be handed over whole).
     pub fn claim(&self, token: &str) -> Option<(Handover, Option<Arc<Socket>>)> {
@@ -67,10 +67,12 @@ impl Hub {
         Some((handover_of(&conn), old))
     }
 
-    /// Lets a claimed ghost go to the node that adopted it: its messages go with it, and it
-    /// leaves every index here without a report (its worker hears of it on the other node).
-    /// `None` if it is no longer claimed (released or expired meanwhile: reported here).
-    pub fn hand_over(&self, id: &str) -> Option<Parcel> {
+    /// The cut, on the node that held a claimed ghost: it lets it go to the node that
+    /// adopted it, leaving every index here without a report (its worker hears of it on the
+    /// other node); nothing more is queued for it here. `None` if it is no longer claimed
+    /// (released or expired meanwhile: reported here). Its messages are taken next
+    /// (`parcel`), once the old socket's writer gave back what it held.
+    pub fn let_go(&self, id: &str) -> Option<Arc<Connection>> {
         let conn = self.get(id)?;
         {
             let mut life = conn.life.lock();
@@ -81,9 +83,14 @@ impl Hub {
                 .store(false, std::sync::atomic::Ordering::Release);
             conn.set_life(&mut life, Life::Gone);
         }
-        let (frames, last_sent) = conn.carry();
         self.retire(&conn);
         self.forget(id);
+        Some(conn)
+    }
+
+    /// The messages of a ghost let go, for the node that adopted it.
+    pub fn parcel(conn: &Connection) -> Parcel {
+        let (frames, last_sent) = conn.carry();
         let messages = frames
             .iter()
             .map(|f| Carried {
@@ -92,10 +99,27 @@ impl Hub {
                 seq: f.seq().unwrap_or(0),
             })
             .collect();
-        Some(Parcel {
+        Parcel {
             messages,
             last_sent,
-        })
+        }
+    }
+
+    /// No node took a claimed ghost (it failed or died): it is this node's again, resumable
+    /// with `token`. False if it went meanwhile.
+    pub fn unclaim(&self, id: &str, token: &str) -> bool {
+        let Some(conn) = self.get(id) else {
+            return false;
+        };
+        {
+            let mut life = conn.life.lock();
+            if !matches!(&*life, Life::Dormant { moving: true, .. }) {
+                return false;
+            }
+            conn.set_moving(&mut life, false);
+        }
+        self.give_token(&conn, token);
+        true
     }
 
     /// Builds a ghost another node claimed for a client here: dormant, in every index, so it
@@ -122,10 +146,11 @@ impl Hub {
         ));
         {
             let mut life = conn.life.lock();
+            // Moving until it arrives: a claim meanwhile is told to come back (`moving`).
             let dormant = Life::Dormant {
                 since: Instant::now(),
                 code: 1001,
-                moving: false,
+                moving: true,
             };
             conn.set_life(&mut life, dormant);
         }
@@ -166,7 +191,8 @@ impl Hub {
         }
     }
 
-    /// The other node's messages arrive, ahead of those queued here since the cut.
+    /// The other node's messages arrive, ahead of those queued here since the cut: the
+    /// ghost is this node's now, to resume or to release.
     pub fn arrive(&self, conn: &Connection, parcel: Parcel) {
         let frames = parcel
             .messages
@@ -174,6 +200,59 @@ impl Hub {
             .map(|m| Frame::carried(m.binary, &m.payload, m.seq))
             .collect();
         conn.arrive(frames, parcel.last_sent);
+        conn.set_moving(&mut conn.life.lock(), false);
+    }
+
+    /// Whether `token` names a ghost on its way between nodes: a client that presents it is
+    /// asked to try again in a moment.
+    pub fn moving(&self, token: &str) -> bool {
+        let conn = self.tokens.lock().get(token).cloned();
+        conn.is_some_and(|c| matches!(&*c.life.lock(), Life::Dormant { moving: true, .. }))
+    }
+
+    /// The node stops and hands its ghosts to the others: every native connection with a
+    /// resume token becomes a ghost, and its socket closes (1012, `service_restart`), so it
+    /// goes dormant with what it had not written. Their ids.
+    pub fn close_for_handoff(&self) -> Vec<Arc<str>> {
+        let mut ids = Vec::new();
+        for conn in self.open_connections(None) {
+            if conn.speaks_pusher() || conn.resume_token.lock().is_none() {
+                continue;
+            }
+            conn.ghost.store(true, std::sync::atomic::Ordering::Release);
+            if let Some(socket) = conn.socket() {
+                socket.close(1012, super::socket::reason::SERVICE_RESTART);
+            }
+            ids.push(conn.id());
+        }
+        ids
+    }
+
+    /// Whether `id` has a live socket.
+    pub fn is_live(&self, id: &str) -> bool {
+        self.get(id).is_some_and(|c| c.is_open() && !c.is_dormant())
+    }
+
+    /// A dormant ghost this stopping node gives away: its state and its token, which stays
+    /// valid (a client presenting it meanwhile is asked to try again) until the node that
+    /// adopts it takes it (`let_go`).
+    pub fn hand_off(&self, id: &str) -> Option<(Handover, String)> {
+        let conn = self.get(id)?;
+        let mut life = conn.life.lock();
+        if !conn.is_ghost() || !matches!(&*life, Life::Dormant { moving: false, .. }) {
+            return None;
+        }
+        let token = conn.resume_token.lock().as_deref()?.to_string();
+        conn.set_moving(&mut life, true);
+        drop(life);
+        Some((handover_of(&conn), token))
+    }
+
+    /// The token of a ghost handed off here: a client resumes it with it, on any node.
+    pub fn give_token(&self, conn: &Arc<Connection>, token: &str) {
+        let token: Arc<str> = Arc::from(token);
+        self.tokens.lock().insert(token.clone(), conn.clone());
+        *conn.resume_token.lock() = Some(token);
     }
 
     /// The move failed: the adopted ghost goes, without a report (the node that held it

@@ -29,6 +29,8 @@ pub mod reason {
     /// A client resumed the connection with its token while this socket still looked alive:
     /// the new socket took it over (1000).
     pub const TAKEN_OVER: &str = "taken_over";
+    /// The node stops and hands its ghosts to the others (1012): the client resumes elsewhere.
+    pub const SERVICE_RESTART: &str = "service_restart";
     /// A bug: the connection's task panicked (1011).
     pub const INTERNAL_ERROR: &str = "internal_error";
 }

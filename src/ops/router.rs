@@ -101,7 +101,15 @@ impl Node {
                 self.broker.forward(&op);
                 None
             }
-            Reach::Holder(id) if self.hub.get(id.as_str()).is_some() => None,
+            // What is sent to a connection that moved between nodes goes through Redis, in the
+            // order both nodes see (`hub::moves`).
+            Reach::Holder(id)
+                if self.hub.get(id.as_str()).is_some_and(|c| {
+                    !c.is_relayed() || !matches!(op, Op::Send { .. } | Op::SendBinary { .. })
+                }) =>
+            {
+                None
+            }
             Reach::Holder(_) | Reach::Everyone => self.broker.ask(&op),
             Reach::Shared => self.broker.run_shared(&op),
         };

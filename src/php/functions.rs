@@ -1,22 +1,14 @@
-//! The PHP functions for the server's life, messaging, connections, channels and users
+//! The PHP functions for messaging, connections, channels and users
 //! (docs/functions.md). Each is a thin shell: take the arguments by PHP's rules, build the typed
 //! `Op`, and route it (here or on the hosting process).
 
 // Parameter names are PHP's (named arguments are API): `$connectionId`, as documented.
 #![allow(non_snake_case)]
 
-use super::errors::{invalid_argument, runtime};
-use super::event_array;
-use super::event_loop;
-use super::ini;
-use crate::config::Config;
+use super::errors::invalid_argument;
 use crate::ops::{Op, Reply};
 use crate::pusher::wire::check_application_event;
-use crate::runtime;
-use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{ZendHashTable, Zval};
-use std::time::Duration;
 
 use super::args::*;
 
@@ -294,87 +286,10 @@ pub fn frankenphp_ws_get_channel_count(channel: Str) -> PhpResult<i64> {
     route(Op::GetChannelCount { channel: arg(&channel, "channel")? }).map(as_int)
 }
 
-fn option_string(name: &str, value: &Zval) -> PhpResult<String> {
-    if let Some(b) = value.bool() {
-        return Ok(if b { "1" } else { "0" }.to_string());
-    }
-    if value.is_string() || value.is_long() || value.is_double() {
-        if let Some(s) = value.coerce_to_string() {
-            return Ok(s);
-        }
-    }
-    Err(invalid_argument(format!(
-        "option '{name}' must be a string or a number"
-    )))
-}
-
-/// The configuration for this process: php.ini, overridden by `$options`.
-fn config_with(options: Option<&ZendHashTable>) -> PhpResult<Config> {
-    let mut pairs = ini::pairs();
-    if let Some(options) = options {
-        for (key, value) in super::coerce::entries(options) {
-            let name = String::from_utf8_lossy(&key).into_owned();
-            pairs.push((name.clone(), option_string(&name, value)?));
-        }
-    }
-    Config::from_pairs(pairs).map_err(invalid_argument)
-}
-
-/// Starts the server in this process; returns the bound addresses.
-#[php_function]
-#[php(name = "frankenphp_ws_start")]
-pub fn frankenphp_ws_start(options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
-    let server = runtime::start(config_with(options)?).map_err(runtime)?;
-    let mut result = ZendHashTable::new();
-    let _ = result.insert("listen", server.listen.to_string());
-    let _ = result.insert("admin", server.admin.map(|a| a.to_string()));
-    Ok(result)
-}
-
-/// Closes every client with 1001 and stops the server within a bounded time.
-#[php_function]
-#[php(name = "frankenphp_ws_stop")]
-pub fn frankenphp_ws_stop() {
-    runtime::stop();
-}
-
-/// The next event, waiting at most `$timeout` seconds; null if none came.
-#[php_function]
-#[php(name = "frankenphp_ws_get_event")]
-#[php(defaults(timeout = 0.0))]
-pub fn frankenphp_ws_get_event(timeout: Float) -> PhpResult<Option<ZBox<ZendHashTable>>> {
-    let timeout = timeout.0;
-    if !timeout.is_finite() || timeout < 0.0 {
-        return Err(invalid_argument(format!(
-            "timeout must be a finite number of seconds >= 0, got {timeout}"
-        )));
-    }
-    event_loop::previous_event_done();
-    let wait = Duration::from_secs_f64(timeout.min(1e9));
-    let server = match runtime::serving(|| ini::config().cloned()).map_err(runtime)? {
-        Some(server) => server,
-        // Stopped on purpose (perhaps by another PHP thread): nothing will come, unless a
-        // thread starts a server again meanwhile.
-        None => {
-            event_loop::wait_for_a_start(wait);
-            return Ok(None);
-        }
-    };
-    let node = &server.node;
-    let Some(event) = node.events.pop(wait) else {
-        return Ok(None);
-    };
-    event_loop::taken(node, &event);
-    Ok(Some(event_array::to_array(event)))
-}
-
 /// Adds this file's functions to the module.
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
-    module
-        .function(wrap_function!(broadcast))
-        .function(wrap_function!(frankenphp_ws_start))
-        .function(wrap_function!(frankenphp_ws_stop))
-        .function(wrap_function!(frankenphp_ws_get_event))
+    // The hosting functions next to broadcast(), as the stub file lists them.
+    super::lifecycle::register(module.function(wrap_function!(broadcast)))
         .function(wrap_function!(broadcast_to_user))
         .function(wrap_function!(frankenphp_ws_trigger))
         .function(wrap_function!(disconnect_user))

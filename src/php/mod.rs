@@ -8,6 +8,7 @@ pub mod event_array;
 mod event_loop;
 pub mod functions;
 pub mod ini;
+mod lifecycle;
 pub mod pusher_functions;
 pub mod state_functions;
 pub mod tag_functions;

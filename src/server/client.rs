@@ -10,6 +10,7 @@
 use super::outgoing::Outgoing;
 use super::reader::Reader;
 use crate::events::{Event, EventKind};
+use crate::broker::TakeOver;
 use crate::hub::connection::{reason, Connection, Socket};
 use crate::hub::frame::Deflate;
 use crate::hub::stats::Stats;
@@ -214,21 +215,40 @@ where
     ));
 }
 
-/// Resume on any node: the ghost `token` names, taken over from the node that holds it.
+/// Resume on any node: the ghost `token` names, here or taken over from the node that holds
+/// it. A ghost on its way between two nodes (one stops) is waited for, within `redis_timeout`.
 async fn take_over(
     node: &Arc<Node>,
     token: &str,
     socket: &Arc<Socket>,
 ) -> Option<(Arc<Connection>, Option<Arc<Socket>>)> {
-    let (moving, token) = (node.clone(), token.to_string());
-    let taken = tokio::task::spawn_blocking(move || moving.broker.take_over(&moving, &token));
-    let conn = taken.await.ok().flatten()?;
-    if !node.hub.wake(&conn, socket.clone()) {
-        // Released by a PHP call in the meantime: that call reported its end.
-        return None;
+    let deadline = tokio::time::Instant::now() + node.config.redis_timeout;
+    loop {
+        if let Some(resumed) = node.hub.resume(token, socket.clone()) {
+            return Some(resumed);
+        }
+        let moving = node.hub.moving(token) || {
+            let (moving, token) = (node.clone(), token.to_string());
+            let taken =
+                tokio::task::spawn_blocking(move || moving.broker.take_over(&moving, &token));
+            match taken.await.ok()? {
+                TakeOver::Taken(conn) => {
+                    if !node.hub.wake(&conn, socket.clone()) {
+                        // Released by a PHP call in the meantime: that call reported its end.
+                        return None;
+                    }
+                    tracing::info!(connection = %conn.id(), "resumed, taken over from another node");
+                    return Some((conn, None));
+                }
+                TakeOver::Moving => true,
+                TakeOver::Nowhere => false,
+            }
+        };
+        if !moving || tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    tracing::info!(connection = %conn.id(), "resumed, taken over from another node");
-    Some((conn, None))
 }
 
 /// A connection's life: its reader here, then the report of its end (once its writer is done).

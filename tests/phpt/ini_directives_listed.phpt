@@ -34,6 +34,7 @@ $defaults = [
     'ghost_ttl' => '0',
     'ghost_buffer' => '1000',
     'resume_tokens' => 'off',
+    'stop_handoff' => 'off',
     'auth_timeout' => '2',
     'auth_concurrency' => '64',
     'auth_jwt_secret' => '',
@@ -102,6 +103,7 @@ frankenphp_ws.send_buffer: default ok
 frankenphp_ws.ghost_ttl: default ok
 frankenphp_ws.ghost_buffer: default ok
 frankenphp_ws.resume_tokens: default ok
+frankenphp_ws.stop_handoff: default ok
 frankenphp_ws.auth_timeout: default ok
 frankenphp_ws.auth_concurrency: default ok
 frankenphp_ws.auth_jwt_secret: default ok

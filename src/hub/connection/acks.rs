@@ -88,8 +88,11 @@ impl Acks {
             last_sent,
             ..Acks::default()
         };
+        // Kept within the bounds there, or given back unwritten: all of it is replayed, as a
+        // resume there would have.
         for frame in carried {
-            acks.keep(frame, count, bytes);
+            acks.unacked_bytes += frame.len();
+            acks.unacked.push_back(frame);
         }
         for frame in since {
             acks.last_sent += 1;

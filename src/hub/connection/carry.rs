@@ -34,9 +34,12 @@ impl Connection {
         let mut outbox = self.outbox.lock();
         let since: Vec<Frame> = outbox.drain(..).collect();
         let Some(last_sent) = last_sent else {
+            // What was carried was within the bounds there, or never written (given back by
+            // the old writer), which a resume replays whatever `ghost_buffer` says.
+            let bound = self.ghost_buffer.max(carried.len());
             outbox.extend(carried);
             outbox.extend(since);
-            while outbox.len() > self.ghost_buffer {
+            while outbox.len() > bound {
                 outbox.pop_front();
             }
             return;

@@ -48,6 +48,14 @@ pub(super) enum Life {
     Gone,
 }
 
+/// How many open connections of the process are relayed (`Connection::is_relayed`): while
+/// none is, deliveries skip the per-recipient check (`Hub::deliver`).
+static RELAYED: AtomicUsize = AtomicUsize::new(0);
+
+pub fn any_relayed() -> bool {
+    RELAYED.load(Ordering::Acquire) > 0
+}
+
 const LIVE: u8 = 0;
 const DORMANT: u8 = 1;
 const GONE: u8 = 2;
@@ -96,6 +104,9 @@ pub struct Connection {
     /// A Pusher protocol client (`/app/{key}`): what is sent to it goes as Pusher events.
     /// Set once, before the connection is registered.
     pusher: AtomicBool,
+    /// It has been on its way between nodes (`hub::moves`): from then on, what this node's
+    /// own process sends it comes through Redis, in the order the other node saw.
+    relayed: AtomicBool,
     /// Milliseconds (server clock) when the client was last heard from.
     last_seen_ms: AtomicU64,
     /// Application ping period in ms: 0 = the server's heartbeat only.
@@ -136,6 +147,7 @@ impl Connection {
             history_on: AtomicBool::new(false),
             acks_on: AtomicBool::new(false),
             pusher: AtomicBool::new(false),
+            relayed: AtomicBool::new(false),
             last_seen_ms: AtomicU64::new(now_ms),
             ping_interval_ms: AtomicU64::new(0),
             ping_now: AtomicBool::new(false),
@@ -179,8 +191,32 @@ impl Connection {
             Life::Dormant { .. } => DORMANT,
             Life::Gone => GONE,
         };
+        let moving = matches!(next, Life::Dormant { moving: true, .. });
+        let gone = matches!(next, Life::Gone);
         *life = next;
         self.mode.store(mode, Ordering::Release);
+        // Relayed for good once it moves (a message this node ran while it was on its way
+        // reaches it only when Redis brings it back, whenever that is); counted until it goes.
+        if moving && !self.relayed.swap(true, Ordering::AcqRel) {
+            RELAYED.fetch_add(1, Ordering::AcqRel);
+        } else if gone && self.relayed.swap(false, Ordering::AcqRel) {
+            RELAYED.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Sets or clears `Life::Dormant { moving }`; false if the connection is not dormant.
+    pub(super) fn set_moving(&self, life: &mut Life, moving: bool) -> bool {
+        let Life::Dormant { since, code, .. } = *life else {
+            return false;
+        };
+        self.set_life(life, Life::Dormant { since, code, moving });
+        true
+    }
+
+    /// It has moved, or is moving, between nodes: it gets messages only in the order Redis
+    /// gives them, this node's own included.
+    pub fn is_relayed(&self) -> bool {
+        self.relayed.load(Ordering::Acquire)
     }
 
     /// The live socket, if any.
