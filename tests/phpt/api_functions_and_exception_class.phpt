@@ -31,7 +31,7 @@ var_dump($c->getName(), $c->isSubclassOf(RuntimeException::class));
 ?>
 --EXPECT--
 frankenphp_ws_start(array $options = []): array
-frankenphp_ws_stop(): void
+frankenphp_ws_stop(array $options = []): void
 frankenphp_ws_get_event(float $timeout = 0.0): ?array
 broadcast(string $channel, string $message, bool $binary = false): void
 frankenphp_ws_send(string $connectionId, string $data, ?string $route = NULL): bool

@@ -47,6 +47,7 @@ broadcast($binary): TypeError for array, object, Stringable, null, float, int, '
 broadcast: too few arguments: ArgumentCountError; too many: ArgumentCountError
 frankenphp_ws_start($options): TypeError for object, Stringable, float, int, bool, 'abc', '0'
 frankenphp_ws_start: too few arguments: n/a; too many: ArgumentCountError
+frankenphp_ws_stop($options): TypeError for object, Stringable, float, int, bool, 'abc', '0'
 frankenphp_ws_stop: too few arguments: n/a; too many: ArgumentCountError
 frankenphp_ws_get_event($timeout): TypeError for array, object, Stringable, null, bool, 'abc', '0'
 frankenphp_ws_get_event: too few arguments: n/a; too many: ArgumentCountError
