@@ -124,6 +124,26 @@ impl Conn {
         }
     }
 
+    /// Reads until the server's close frame: its code; `None` if the connection just ended.
+    pub fn read_close(&mut self) -> Option<u16> {
+        loop {
+            if let Some((opcode, range, used)) = parse_frame(&self.buf) {
+                let code = (opcode == 8 && range.len() >= 2)
+                    .then(|| u16::from_be_bytes([self.buf[range.start], self.buf[range.start + 1]]));
+                self.buf.drain(..used);
+                if opcode == 8 {
+                    return code;
+                }
+                continue;
+            }
+            let mut chunk = [0u8; 65536];
+            match self.stream.read(&mut chunk) {
+                Ok(n) if n > 0 => self.buf.extend_from_slice(&chunk[..n]),
+                _ => return None,
+            }
+        }
+    }
+
     /// Shootout: send a broadcast, wait for our broadcastResult.
     pub fn broadcast_rtt(&mut self, i: usize) -> Duration {
         let start = Instant::now();

@@ -10,6 +10,7 @@
 mod client;
 mod cluster;
 mod fanout;
+mod moves;
 mod pusher;
 mod resume;
 mod worker;
@@ -59,6 +60,7 @@ fn main() {
     }
     if run("resume") {
         resume::resume();
+        moves::across_nodes();
     }
     if run("pusher") {
         pusher::pusher();

@@ -13,20 +13,20 @@ use std::time::{Duration, Instant};
 const CLIENTS: usize = 1000;
 const THREADS: usize = 4;
 
-fn token_of(text: &[u8]) -> String {
+pub(crate) fn token_of(text: &[u8]) -> String {
     let value: serde_json::Value = serde_json::from_slice(text).expect("JSON");
     assert_eq!(value["event"], "resume_token", "the token comes first");
     value["token"].as_str().expect("a token").to_string()
 }
 
-fn subscribe(conn: &mut Conn) {
+pub(crate) fn subscribe(conn: &mut Conn) {
     conn.send_text(r#"{"action":"subscribe","channel":"bench"}"#);
     let reply = conn.read_text();
     assert!(reply.starts_with(br#"{"event":"subscribed""#));
 }
 
 /// Runs `one` for each item on `THREADS` threads at once; the sorted timings and the wall time.
-fn timed<T: Send + 'static>(
+pub(crate) fn timed<T: Send + 'static>(
     items: Vec<T>,
     one: impl Fn(T) -> Duration + Send + Sync + Copy + 'static,
 ) -> (Vec<Duration>, Duration) {
@@ -47,7 +47,7 @@ fn timed<T: Send + 'static>(
     (all, started.elapsed())
 }
 
-fn pct(sorted: &[Duration], p: f64) -> f64 {
+pub(crate) fn pct(sorted: &[Duration], p: f64) -> f64 {
     let at = ((sorted.len() as f64 * p) as usize).min(sorted.len() - 1);
     sorted[at].as_secs_f64() * 1e6
 }

@@ -3,7 +3,7 @@
 // themselves; a client message "burst:N:SIZE" makes this worker call broadcast('bench', …)
 // N times as fast as it can, each payload "<seq>:<hrtime ns>:" padded to SIZE bytes (the
 // latency figure reads the stamp). "pub:<data>" broadcasts <data> once; "pubto:<channel>:<data>"
-// to <channel>.
+// to <channel>. "handoff" stops the server, handing its clients to the other nodes.
 $options = json_decode(getenv('FRANKENPHP_WS_OPTIONS') ?: '{}', true) ?: [];
 $options['listen'] = getenv('FRANKENPHP_WS_LISTEN') ?: '127.0.0.1:8080';
 $options['admin_listen'] = getenv('FRANKENPHP_WS_ADMIN') ?: '';
@@ -25,6 +25,9 @@ while (true) {
         }
     } elseif (str_starts_with($payload, 'pub:')) {
         broadcast('bench', substr($payload, 4));
+    } elseif ($payload === 'handoff') {
+        frankenphp_ws_stop(['handoff' => true]);
+        exit(0);
     } elseif (str_starts_with($payload, 'pubto:')) {
         [, $channel, $data] = explode(':', $payload, 3);
         broadcast($channel, $data);

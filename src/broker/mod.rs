@@ -16,7 +16,7 @@ mod interest;
 pub mod link;
 pub mod memory;
 mod moving;
-pub use moving::TakeOver;
+pub use moving::{longest_move, TakeOver};
 pub mod outbox;
 mod presence;
 mod publish;

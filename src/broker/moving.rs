@@ -177,10 +177,16 @@ pub(super) fn receive(
     true
 }
 
+/// The longest one move can take: a claim, the adoption's subscriptions, and a release whose
+/// answer waits for the old socket's writer, each bounded by `redis_timeout`.
+pub fn longest_move(redis_timeout: Duration) -> Duration {
+    redis_timeout * 3 + crate::server::client::CLOSE_GRACE
+}
+
 /// A claim no node follows up on (it failed or died) is undone after the time a move can
 /// take: the ghost is this node's again, resumable with its token.
 fn undo_unless_released(shared: Arc<Shared>, node: Arc<Node>, id: String, token: String) {
-    let longest = shared.timeout * 3 + crate::server::client::CLOSE_GRACE;
+    let longest = longest_move(shared.timeout);
     tokio::spawn(async move {
         tokio::time::sleep(longest).await;
         if shared.moves.claimed.lock().remove(&id).is_some() && node.hub.unclaim(&id, &token) {
@@ -215,6 +221,7 @@ pub(super) fn take_over(shared: &Shared, node: &Arc<Node>, token: &str) -> TakeO
         }
         Answer::Released(_) => None,
     });
+    let state = state.ok().flatten();
     match state {
         Some(state) => match settle(shared, node, &state, None) {
             Some(conn) => TakeOver::Taken(conn),
@@ -276,7 +283,9 @@ fn settle(
     // Gone from the list under its lock: a cut that comes later does nothing.
     shared.moves.arrivals.lock().remove(&state.id);
     match parcel {
-        Some(Some(parcel)) => {
+        // Never heard by the node that holds it: it still holds it, and undoes the claim.
+        Err(NotAsked) => gone("the node that held it did not hear the release"),
+        Ok(Some(Some(parcel))) => {
             if !cut {
                 tracing::warn!(connection = %state.id, "this node's release of a moving ghost did not come back: messages sent during the move may come twice");
             }
@@ -284,8 +293,8 @@ fn settle(
             Some(conn)
         }
         // Released or expired there meanwhile, and reported there.
-        Some(None) => gone("the node that held it had let it go"),
-        None => {
+        Ok(Some(None)) => gone("the node that held it had let it go"),
+        Ok(None) => {
             tracing::warn!(connection = %state.id, "the node that held a moving ghost did not answer: the messages it kept are lost");
             node.hub.arrive(&conn, Parcel { messages: Vec::new(), last_sent: None });
             Some(conn)
@@ -313,8 +322,9 @@ pub(super) fn hand_off(shared: &Shared, node: &Arc<Node>) -> usize {
         return 0;
     }
     let ids = node.hub.close_for_handoff();
-    // Each socket ends, so its ghost sleeps with what its writer had not written.
-    let deadline = Instant::now() + crate::server::client::CLOSE_GRACE;
+    // Each socket ends, so its ghost sleeps with what its writer had not written: a client
+    // that does not answer the close holds its reader, then its writer, a grace each.
+    let deadline = Instant::now() + crate::server::client::CLOSE_GRACE * 2;
     while ids.iter().any(|id| node.hub.is_live(id)) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(2));
     }
@@ -335,9 +345,22 @@ pub(super) fn hand_off(shared: &Shared, node: &Arc<Node>) -> usize {
             sent.push(id);
         }
     }
-    let deadline = Instant::now() + config.redis_timeout;
-    while sent.iter().any(|id| node.hub.get(id).is_some()) && Instant::now() < deadline {
+    // Taken in turn by the other nodes: waited for as long as they keep taking them (this
+    // node must answer every release before it stops listening), each within a move's time.
+    // Ghosts that clients claimed from here meanwhile count too: their releases need this
+    // node's answers.
+    let remaining = || {
+        sent.iter().filter(|id| node.hub.get(id).is_some()).count()
+            + shared.moves.claimed.lock().len()
+    };
+    let mut left = remaining();
+    let mut progress = Instant::now();
+    while left > 0 && progress.elapsed() < longest_move(config.redis_timeout) {
         std::thread::sleep(Duration::from_millis(2));
+        let now = remaining();
+        if now < left {
+            (left, progress) = (now, Instant::now());
+        }
     }
     let taken = sent.iter().filter(|id| node.hub.get(id).is_none()).count();
     tracing::info!(
@@ -357,7 +380,7 @@ fn ask<T>(
     message: &Move,
     deadline: Instant,
     mut accept: impl FnMut(Answer) -> Option<T>,
-) -> Option<T> {
+) -> Result<Option<T>, NotAsked> {
     let number = NEXT_ASK.fetch_add(1, Ordering::Relaxed);
     let payload = codec::encode_envelope(shared.origin, 0, number, message);
     let failed = "a ghost was not moved";
@@ -365,27 +388,36 @@ fn ask<T>(
         .arg(topic)
         .arg(&payload[..])
         .clone();
-    let receivers: u64 = log_failure(redis_sync::run_blocking(config, &publish, failed))?;
+    let receivers: u64 =
+        log_failure(redis_sync::run_blocking(config, &publish, failed)).ok_or(NotAsked)?;
     // This node hears its own message and does not answer it.
     let mut waiting = receivers.saturating_sub(1);
+    if waiting == 0 {
+        return Err(NotAsked);
+    }
     let answers = topics::answers(&shared.prefix, shared.origin, number);
     while waiting > 0 {
         let left = deadline.saturating_duration_since(Instant::now());
         if left < Duration::from_millis(1) {
             break;
         }
-        let popped = log_failure(redis_sync::pop(config, &answers, left, failed))??;
+        let Some(Some(popped)) = log_failure(redis_sync::pop(config, &answers, left, failed)) else {
+            break;
+        };
         waiting -= 1;
         let Some((_, answer)) = codec::decode_answered_as::<Answer>(&popped) else {
             tracing::warn!("an undecodable answer about a moving ghost");
             continue;
         };
         if let Some(taken) = accept(answer) {
-            return Some(taken);
+            return Ok(Some(taken));
         }
     }
-    None
+    Ok(None)
 }
+
+/// The message was not published, or no other node heard it.
+struct NotAsked;
 
 fn log_failure<T>(result: Result<T, OpError>) -> Option<T> {
     result

@@ -37,7 +37,11 @@ pub(super) async fn receive(
                 }
                 if let Some((origin, seq, _)) = codec::peek_envelope(payload) {
                     if origin == shared.origin {
-                        echo(&node, payload);
+                        // Sent again after a lost answer: relayed connections had it already.
+                        if !seen.already(origin, topic, seq) {
+                            seen.record(origin, topic, seq);
+                            echo(&node, payload);
+                        }
                         continue;
                     }
                     if seen.already(origin, topic, seq) {

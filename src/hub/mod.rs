@@ -110,10 +110,15 @@ impl Origin {
 
     /// Runs `f` (on the thread that receives from Redis) delivering as from `self`.
     pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
-        let before = ORIGIN.with(|o| o.replace(self));
-        let result = f();
-        ORIGIN.with(|o| o.set(before));
-        result
+        /// Puts the thread's origin back even if `f` panics (the thread goes on serving).
+        struct Restore(Origin);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                ORIGIN.with(|o| o.set(self.0));
+            }
+        }
+        let _restore = Restore(ORIGIN.with(|o| o.replace(self)));
+        f()
     }
 
     fn reaches(self, conn: &Connection) -> bool {

@@ -145,6 +145,12 @@ impl Hub {
             now_ms,
         ));
         {
+            let connections = self.connections.read();
+            if connections.contains_key(state.id.as_str()) {
+                return None;
+            }
+        }
+        {
             let mut life = conn.life.lock();
             // Moving until it arrives: a claim meanwhile is told to come back (`moving`).
             let dormant = Life::Dormant {
@@ -155,12 +161,6 @@ impl Hub {
             conn.set_life(&mut life, dormant);
         }
         conn.ghost.store(true, std::sync::atomic::Ordering::Release);
-        {
-            let connections = self.connections.read();
-            if connections.contains_key(state.id.as_str()) {
-                return None;
-            }
-        }
         self.register(conn.clone());
         for channel in &state.subscriptions {
             self.subscribe(&state.id, channel, |_| {});

@@ -10,7 +10,7 @@
 use super::outgoing::Outgoing;
 use super::reader::Reader;
 use crate::events::{Event, EventKind};
-use crate::broker::TakeOver;
+use crate::broker::{longest_move, TakeOver};
 use crate::hub::connection::{reason, Connection, Socket};
 use crate::hub::frame::Deflate;
 use crate::hub::stats::Stats;
@@ -216,13 +216,14 @@ where
 }
 
 /// Resume on any node: the ghost `token` names, here or taken over from the node that holds
-/// it. A ghost on its way between two nodes (one stops) is waited for, within `redis_timeout`.
+/// it. A ghost on its way between two nodes (one stops) is waited for, as long as a move
+/// can take.
 async fn take_over(
     node: &Arc<Node>,
     token: &str,
     socket: &Arc<Socket>,
 ) -> Option<(Arc<Connection>, Option<Arc<Socket>>)> {
-    let deadline = tokio::time::Instant::now() + node.config.redis_timeout;
+    let deadline = tokio::time::Instant::now() + longest_move(node.config.redis_timeout);
     loop {
         if let Some(resumed) = node.hub.resume(token, socket.clone()) {
             return Some(resumed);
