@@ -121,11 +121,17 @@ async fn a_ghost_resumes_on_another_node_with_what_every_node_sent_it() {
     assert_eq!(texts(&mut back, 1).await, ["live from c"]);
     php(&mut on_a, &format!("frankenphp_ws_send('{id}', 'live from a')")).await;
     assert_eq!(texts(&mut back, 1).await, ["live from a"]);
+    // B's own calls reach it as they run: a subscribe, then a broadcast at once, a send.
+    let subscribe_then_broadcast = format!(
+        "(function () {{ frankenphp_ws_subscribe('{id}', 'fresh'); broadcast('fresh', 'right away'); frankenphp_ws_send('{id}', 'sent from b'); return true; }})()"
+    );
+    php(&mut on_b, &subscribe_then_broadcast).await;
+    assert_eq!(texts(&mut back, 2).await, ["right away", "sent from b"]);
     expect_silence(&mut back, Duration::from_millis(200)).await;
 
     // Only B's worker hears of it again, and only `resume`: nobody reports open or close.
     assert_eq!(events_of(&a, &id), ["open", "join"]);
-    assert_eq!(events_of(&b, &id), ["resume"]);
+    assert_eq!(events_of(&b, &id), ["resume", "join"]);
     assert!(events_of(&c, &id).is_empty());
 }
 

@@ -6,5 +6,7 @@ use crate::ops::Op;
 pub struct MemoryBroker;
 
 impl Broker for MemoryBroker {
-    fn forward(&self, _op: &Op) {}
+    fn forward(&self, _op: &Op) -> u64 {
+        0
+    }
 }

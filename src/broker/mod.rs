@@ -32,8 +32,9 @@ use serde_json::Value;
 use std::sync::Arc;
 
 pub trait Broker: Send + Sync {
-    /// Carries an operation that ran here to the other nodes that want it (non-blocking).
-    fn forward(&self, op: &Op);
+    /// Carries an operation that runs here to the other nodes that want it (non-blocking).
+    /// Its number in this node's order of publishing (from 1; 0: not published).
+    fn forward(&self, op: &Op) -> u64;
 
     /// Runs an operation on state shared by every node (the global store), if the broker
     /// keeps such state; `None` runs it on this node.

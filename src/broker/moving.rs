@@ -114,7 +114,11 @@ pub(super) fn receive(
             if topic != everyone || origin == shared.origin {
                 return true;
             }
-            let answer = match node.hub.claim(&token) {
+            let claimed = {
+                let _step = crate::hub::ROUTING.write();
+                node.hub.claim(&token, shared.outbox.lock().next_seq())
+            };
+            let answer = match claimed {
                 Some((state, old)) => {
                     tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
                     shared.moves.claimed.lock().insert(state.id.clone(), old);
@@ -189,7 +193,11 @@ fn undo_unless_released(shared: Arc<Shared>, node: Arc<Node>, id: String, token:
     let longest = longest_move(shared.timeout);
     tokio::spawn(async move {
         tokio::time::sleep(longest).await;
-        if shared.moves.claimed.lock().remove(&id).is_some() && node.hub.unclaim(&id, &token) {
+        let unclaimed = shared.moves.claimed.lock().remove(&id).is_some() && {
+            let _step = crate::hub::ROUTING.write();
+            node.hub.unclaim(&id, &token, shared.outbox.lock().next_seq())
+        };
+        if unclaimed {
             tracing::warn!(connection = %id, "no node took the ghost it claimed: it stays here, resumable with its token");
         }
     });
@@ -289,17 +297,23 @@ fn settle(
             if !cut {
                 tracing::warn!(connection = %state.id, "this node's release of a moving ghost did not come back: messages sent during the move may come twice");
             }
-            node.hub.arrive(&conn, parcel);
+            arrive(shared, node, &conn, parcel);
             Some(conn)
         }
         // Released or expired there meanwhile, and reported there.
         Ok(Some(None)) => gone("the node that held it had let it go"),
         Ok(None) => {
             tracing::warn!(connection = %state.id, "the node that held a moving ghost did not answer: the messages it kept are lost");
-            node.hub.arrive(&conn, Parcel { messages: Vec::new(), last_sent: None });
+            arrive(shared, node, &conn, Parcel { messages: Vec::new(), last_sent: None });
             Some(conn)
         }
     }
+}
+
+/// The ghost is this node's now: its own operations from here on reach it as they run.
+fn arrive(shared: &Shared, node: &Node, conn: &Connection, parcel: Parcel) {
+    let _step = crate::hub::ROUTING.write();
+    node.hub.arrive(conn, parcel, shared.outbox.lock().next_seq());
 }
 
 /// The node stops: its ghosts go to the other live nodes, in turn (`Move::Adopt`). Waits,
@@ -331,7 +345,11 @@ pub(super) fn hand_off(shared: &Shared, node: &Arc<Node>) -> usize {
     let everyone = topics::everyone(&shared.prefix);
     let mut sent = Vec::new();
     for (i, id) in ids.iter().enumerate() {
-        let Some((state, token)) = node.hub.hand_off(id) else {
+        let handed = {
+            let _step = crate::hub::ROUTING.write();
+            node.hub.hand_off(id, shared.outbox.lock().next_seq())
+        };
+        let Some((state, token)) = handed else {
             continue;
         };
         let to = peers[i % peers.len()];

@@ -128,7 +128,7 @@ fn echo(node: &Node, payload: &[u8]) {
     };
     // Only what delivers messages: anything else (a disconnect) ran here for every member.
     if matches!(reach(&delivery.op), Reach::FanOut) && !matches!(delivery.op, Op::DisconnectUser { .. }) {
-        Origin::Echo.run(|| node.execute_remote(delivery.op));
+        Origin::Echo(delivery.seq).run(|| node.execute_remote(delivery.op));
     }
 }
 

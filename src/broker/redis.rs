@@ -149,18 +149,14 @@ impl RedisBroker {
 }
 
 impl Broker for RedisBroker {
-    fn forward(&self, op: &Op) {
+    fn forward(&self, op: &Op) -> u64 {
         let Some(topic) = topics::fan_out(&self.shared.prefix, op) else {
-            return;
+            return 0;
         };
         // Numbered under the outbox's lock, so numbers follow the publish order.
         let mut outbox = self.shared.outbox.lock();
-        let payload = Bytes::from(codec::encode_envelope(
-            self.shared.origin,
-            outbox.next_seq(),
-            0,
-            op,
-        ));
+        let seq = outbox.next_seq();
+        let payload = Bytes::from(codec::encode_envelope(self.shared.origin, seq, 0, op));
         let dropped = outbox.dropped;
         outbox.push(op.kind(), topic, payload);
         let overflowed = outbox.dropped != dropped;
@@ -170,6 +166,7 @@ impl Broker for RedisBroker {
             self.shared.flushed.notify_all();
         }
         self.shared.wake.notify_one();
+        seq
     }
 
     fn run_shared(&self, op: &Op) -> Option<Result<Reply, OpError>> {

@@ -17,7 +17,7 @@ mod moves;
 pub mod history;
 mod in_flight;
 pub mod index;
-pub use moves::{Carried, Handover, Parcel};
+pub use moves::{Carried, Handover, Parcel, ROUTING};
 pub mod search;
 pub mod socket;
 pub mod stats;
@@ -88,19 +88,22 @@ struct CachedSelection {
     selected: Arc<[Arc<Connection>]>,
 }
 
-/// Where the operation a thread delivers comes from. A connection that moved between nodes
-/// gets messages only in the order Redis gives both nodes (`moves`, `is_relayed`): an
-/// operation run here first (`Here`) skips it, and reaches it when Redis brings it back
-/// (`Echo`); one from another node (`Elsewhere`) reaches it as any connection.
+/// Where the operation a thread delivers comes from. While a connection moves between nodes,
+/// it gets messages only in the order Redis gives both nodes (`moves`, `relayed`): this
+/// node's own operations published in that time skip it when they run here (`Here`), and
+/// reach it when Redis brings them back (`Echo`); one from another node (`Elsewhere`) reaches
+/// it as any connection.
+/// `Here` and `Echo` carry the operation's number in this node's order of publishing (0: not
+/// published).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
-    Here,
+    Here(u64),
     Elsewhere,
-    Echo,
+    Echo(u64),
 }
 
 thread_local! {
-    static ORIGIN: std::cell::Cell<Origin> = const { std::cell::Cell::new(Origin::Here) };
+    static ORIGIN: std::cell::Cell<Origin> = const { std::cell::Cell::new(Origin::Here(0)) };
 }
 
 impl Origin {
@@ -122,10 +125,14 @@ impl Origin {
     }
 
     fn reaches(self, conn: &Connection) -> bool {
-        match self {
-            Origin::Here => !conn.is_relayed(),
-            Origin::Elsewhere => true,
-            Origin::Echo => conn.is_relayed(),
+        match (self, conn.relayed()) {
+            (Origin::Elsewhere, _) => true,
+            (Origin::Here(_), None) => true,
+            (Origin::Echo(_), None) => false,
+            // Not published (nothing of it comes back): here, unless on its way.
+            (Origin::Here(0), Some(range)) => range.end != u64::MAX,
+            (Origin::Here(seq), Some(range)) => !range.contains(&seq),
+            (Origin::Echo(seq), Some(range)) => range.contains(&seq),
         }
     }
 }

@@ -20,6 +20,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Held (read) while a fan-out is published and run here, and (write) while a connection
+/// starts or stops being relayed: an operation's number then tells on which side of that
+/// moment it ran here (`Origin`).
+pub static ROUTING: parking_lot::RwLock<()> = parking_lot::RwLock::new(());
+
 /// What a ghost is, apart from its messages: everything its worker can read or act on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Handover {
@@ -57,13 +62,15 @@ impl Hub {
     /// and the ghost waits, dormant, for that node to take it (`let_go`). Returns its state
     /// and the old socket, if it still looked alive (closed now, as on a takeover: the caller
     /// awaits its `released` before the messages can be handed over whole).
-    pub fn claim(&self, token: &str) -> Option<(Handover, Option<Arc<Socket>>)> {
+    /// `from`: this node's next operation number (under `ROUTING`).
+    pub fn claim(&self, token: &str, from: u64) -> Option<(Handover, Option<Arc<Socket>>)> {
         let dormant = Life::Dormant {
             since: Instant::now(),
             code: 1001,
             moving: true,
         };
         let (conn, old) = self.take(token, dormant)?;
+        conn.relay_from(from);
         Some((handover_of(&conn), old))
     }
 
@@ -107,7 +114,7 @@ impl Hub {
 
     /// No node took a claimed ghost (it failed or died): it is this node's again, resumable
     /// with `token`. False if it went meanwhile.
-    pub fn unclaim(&self, id: &str, token: &str) -> bool {
+    pub fn unclaim(&self, id: &str, token: &str, below: u64) -> bool {
         let Some(conn) = self.get(id) else {
             return false;
         };
@@ -118,6 +125,7 @@ impl Hub {
             }
             conn.set_moving(&mut life, false);
         }
+        conn.relay_until(below);
         self.give_token(&conn, token);
         true
     }
@@ -161,6 +169,8 @@ impl Hub {
             conn.set_life(&mut life, dormant);
         }
         conn.ghost.store(true, std::sync::atomic::Ordering::Release);
+        // Every operation of this node that Redis brings back reaches it, until it arrives.
+        conn.relay_from(0);
         self.register(conn.clone());
         for channel in &state.subscriptions {
             self.subscribe(&state.id, channel, |_| {});
@@ -193,7 +203,8 @@ impl Hub {
 
     /// The other node's messages arrive, ahead of those queued here since the cut: the
     /// ghost is this node's now, to resume or to release.
-    pub fn arrive(&self, conn: &Connection, parcel: Parcel) {
+    /// `below`: this node's next operation number (under `ROUTING`).
+    pub fn arrive(&self, conn: &Connection, parcel: Parcel, below: u64) {
         let frames = parcel
             .messages
             .iter()
@@ -201,6 +212,7 @@ impl Hub {
             .collect();
         conn.arrive(frames, parcel.last_sent);
         conn.set_moving(&mut conn.life.lock(), false);
+        conn.relay_until(below);
     }
 
     /// Whether `token` names a ghost on its way between nodes: a client that presents it is
@@ -236,7 +248,8 @@ impl Hub {
     /// A dormant ghost this stopping node gives away: its state and its token, which stays
     /// valid (a client presenting it meanwhile is asked to try again) until the node that
     /// adopts it takes it (`let_go`).
-    pub fn hand_off(&self, id: &str) -> Option<(Handover, String)> {
+    /// `from`: this node's next operation number (under `ROUTING`).
+    pub fn hand_off(&self, id: &str, from: u64) -> Option<(Handover, String)> {
         let conn = self.get(id)?;
         let mut life = conn.life.lock();
         if !conn.is_ghost() || !matches!(&*life, Life::Dormant { moving: false, .. }) {
@@ -245,6 +258,7 @@ impl Hub {
         let token = conn.resume_token.lock().as_deref()?.to_string();
         conn.set_moving(&mut life, true);
         drop(life);
+        conn.relay_from(from);
         Some((handover_of(&conn), token))
     }
 

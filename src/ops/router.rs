@@ -7,6 +7,7 @@
 //! operation.)
 
 use super::{Id, Kind, Op, OpError, Reply};
+use crate::hub::Origin;
 use crate::node::Node;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -98,14 +99,16 @@ impl Node {
         let elsewhere = match reach(&op) {
             Reach::FanOut => {
                 // Other nodes that want it get it from the broker; this node runs it now.
-                self.broker.forward(&op);
-                None
+                // Published and run in one step as far as a move can tell (`hub::moves`).
+                let _step = crate::hub::ROUTING.read();
+                let seq = self.broker.forward(&op);
+                return Ok(Origin::Here(seq).run(|| self.execute(op)));
             }
-            // What is sent to a connection that moved between nodes goes through Redis, in the
-            // order both nodes see (`hub::moves`).
+            // What is sent to a connection on its way between nodes goes through Redis, in
+            // the order both nodes see (`hub::moves`).
             Reach::Holder(id)
                 if self.hub.get(id.as_str()).is_some_and(|c| {
-                    !c.is_relayed() || !matches!(op, Op::Send { .. } | Op::SendBinary { .. })
+                    !c.in_transit() || !matches!(op, Op::Send { .. } | Op::SendBinary { .. })
                 }) =>
             {
                 None

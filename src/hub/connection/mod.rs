@@ -48,8 +48,8 @@ pub(super) enum Life {
     Gone,
 }
 
-/// How many open connections of the process are relayed (`Connection::is_relayed`): while
-/// none is, deliveries skip the per-recipient check (`Hub::deliver`).
+/// How many open connections of the process are relayed (`Connection::relayed`): while none
+/// is, deliveries skip the per-recipient check (`Hub::deliver`).
 static RELAYED: AtomicUsize = AtomicUsize::new(0);
 
 pub fn any_relayed() -> bool {
@@ -74,6 +74,10 @@ pub struct Extra {
     pub acks: Option<Acks>,
     /// The user a Pusher client signed in as (`pusher:signin`).
     pub signed_in: Option<String>,
+    /// This node's own operations numbered in this range reach it through Redis
+    /// (`Origin::Echo`), not when they run here: those published while it was on its way
+    /// between nodes (the end is `u64::MAX` until it arrives or stays).
+    pub relayed: Option<std::ops::Range<u64>>,
 }
 
 pub struct Connection {
@@ -104,8 +108,7 @@ pub struct Connection {
     /// A Pusher protocol client (`/app/{key}`): what is sent to it goes as Pusher events.
     /// Set once, before the connection is registered.
     pusher: AtomicBool,
-    /// It has been on its way between nodes (`hub::moves`): from then on, what this node's
-    /// own process sends it comes through Redis, in the order the other node saw.
+    /// `extra.relayed` is set (`hub::moves`).
     relayed: AtomicBool,
     /// Milliseconds (server clock) when the client was last heard from.
     last_seen_ms: AtomicU64,
@@ -191,17 +194,43 @@ impl Connection {
             Life::Dormant { .. } => DORMANT,
             Life::Gone => GONE,
         };
-        let moving = matches!(next, Life::Dormant { moving: true, .. });
         let gone = matches!(next, Life::Gone);
         *life = next;
         self.mode.store(mode, Ordering::Release);
-        // Relayed for good once it moves (a message this node ran while it was on its way
-        // reaches it only when Redis brings it back, whenever that is); counted until it goes.
-        if moving && !self.relayed.swap(true, Ordering::AcqRel) {
-            RELAYED.fetch_add(1, Ordering::AcqRel);
-        } else if gone && self.relayed.swap(false, Ordering::AcqRel) {
+        if gone && self.relayed.swap(false, Ordering::AcqRel) {
             RELAYED.fetch_sub(1, Ordering::AcqRel);
         }
+    }
+
+    /// This node's own operations numbered `from` onward reach it through Redis, until
+    /// `relay_until` (`hub::moves`). Set under the moves' routing lock.
+    pub(in crate::hub) fn relay_from(&self, from: u64) {
+        self.with_extra(|e| e.relayed = Some(from..u64::MAX));
+        if !self.relayed.swap(true, Ordering::AcqRel) {
+            RELAYED.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// It arrived (or stays): this node's operations numbered `below` onward reach it here.
+    pub(in crate::hub) fn relay_until(&self, below: u64) {
+        self.with_extra(|e| {
+            if let Some(range) = e.relayed.as_mut() {
+                range.end = below;
+            }
+        });
+    }
+
+    /// The range of this node's own operations that reach it through Redis, if any.
+    pub fn relayed(&self) -> Option<std::ops::Range<u64>> {
+        if !self.relayed.load(Ordering::Acquire) {
+            return None;
+        }
+        self.read_extra(|e| e.and_then(|e| e.relayed.clone()))
+    }
+
+    /// On its way between nodes: what is sent to it goes through Redis.
+    pub fn in_transit(&self) -> bool {
+        self.relayed().is_some_and(|r| r.end == u64::MAX)
     }
 
     /// Sets or clears `Life::Dormant { moving }`; false if the connection is not dormant.
@@ -213,11 +242,7 @@ impl Connection {
         true
     }
 
-    /// It has moved, or is moving, between nodes: it gets messages only in the order Redis
-    /// gives them, this node's own included.
-    pub fn is_relayed(&self) -> bool {
-        self.relayed.load(Ordering::Acquire)
-    }
+
 
     /// The live socket, if any.
     pub fn socket(&self) -> Option<Arc<Socket>> {
