@@ -20,7 +20,7 @@
 
 use super::link::{publish_command, Link};
 use super::redis::Shared;
-use super::{cluster, redis_sync, request, topics};
+use super::{redis_sync, request, topics};
 use crate::config::Config;
 use crate::hub::connection::Connection;
 use crate::hub::index::Scope;
@@ -87,6 +87,11 @@ impl Moves {
     /// it runs what is addressed to it, and this node only queues what is sent to it.
     pub(super) fn arriving(&self, id: &str) -> bool {
         self.arrivals.lock().contains_key(id)
+    }
+
+    /// How many ghosts other nodes claimed from here and have not released yet.
+    pub(super) fn claimed(&self) -> usize {
+        self.claimed.lock().len()
     }
 }
 
@@ -316,79 +321,6 @@ fn arrive(shared: &Shared, node: &Node, conn: &Connection, parcel: Parcel) {
     node.hub.arrive(conn, parcel, shared.outbox.lock().next_seq());
 }
 
-/// The node stops: its ghosts go to the other live nodes, in turn (`Move::Adopt`). Waits,
-/// bounded by `redis_timeout`, until each was taken; returns how many were.
-pub(super) fn hand_off(shared: &Shared, node: &Arc<Node>) -> usize {
-    let config = &node.config;
-    let peers: Vec<u64> = match cluster::live_nodes(config) {
-        Ok(nodes) => nodes
-            .into_iter()
-            .map(|n| n.instance)
-            .filter(|n| *n != shared.origin)
-            .collect(),
-        Err(e) => {
-            tracing::error!("no ghost handed off: {e}");
-            return 0;
-        }
-    };
-    if peers.is_empty() {
-        tracing::warn!("no other node is alive: no ghost handed off, every client is closed");
-        return 0;
-    }
-    let ids = node.hub.close_for_handoff();
-    // Each socket ends, so its ghost sleeps with what its writer had not written: a client
-    // that does not answer the close holds its reader, then its writer, a grace each.
-    let deadline = Instant::now() + crate::server::client::CLOSE_GRACE * 2;
-    while ids.iter().any(|id| node.hub.is_live(id)) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let everyone = topics::everyone(&shared.prefix);
-    let mut sent = Vec::new();
-    for (i, id) in ids.iter().enumerate() {
-        let handed = {
-            let _step = crate::hub::ROUTING.write();
-            node.hub.hand_off(id, shared.outbox.lock().next_seq())
-        };
-        let Some((state, token)) = handed else {
-            continue;
-        };
-        let to = peers[i % peers.len()];
-        let adopt = Move::Adopt { to, state, token };
-        let payload = codec::encode_envelope(shared.origin, 0, 0, &adopt);
-        let publish = redis::cmd(publish_command(config))
-            .arg(&everyone)
-            .arg(&payload[..])
-            .clone();
-        if log_failure(redis_sync::run_blocking::<u64>(config, &publish, "a ghost was not handed off")).is_some() {
-            sent.push(id);
-        }
-    }
-    // Taken in turn by the other nodes: waited for as long as they keep taking them (this
-    // node must answer every release before it stops listening), each within a move's time.
-    // Ghosts that clients claimed from here meanwhile count too: their releases need this
-    // node's answers.
-    let remaining = || {
-        sent.iter().filter(|id| node.hub.get(id).is_some()).count()
-            + shared.moves.claimed.lock().len()
-    };
-    let mut left = remaining();
-    let mut progress = Instant::now();
-    while left > 0 && progress.elapsed() < longest_move(config.redis_timeout) {
-        std::thread::sleep(Duration::from_millis(2));
-        let now = remaining();
-        if now < left {
-            (left, progress) = (now, Instant::now());
-        }
-    }
-    let taken = sent.iter().filter(|id| node.hub.get(id).is_none()).count();
-    tracing::info!(
-        "handed off {taken} of {} ghosts to {} other nodes",
-        ids.len(),
-        peers.len()
-    );
-    taken
-}
-
 /// Publishes `message` on `topic` and waits for the first answer `accept` takes, from any
 /// other node, until every other node answered or the deadline.
 fn ask<T>(
@@ -437,7 +369,7 @@ fn ask<T>(
 /// The message was not published, or no other node heard it.
 struct NotAsked;
 
-fn log_failure<T>(result: Result<T, OpError>) -> Option<T> {
+pub(super) fn log_failure<T>(result: Result<T, OpError>) -> Option<T> {
     result
         .map_err(|e| tracing::warn!("a ghost did not move: {e}"))
         .ok()

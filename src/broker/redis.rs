@@ -19,7 +19,7 @@
 use super::link::Link;
 use super::outbox::Outbox;
 use super::{
-    cluster, interest, moving, presence, publish, receive, redis_sync, request, topics, Broker,
+    cluster, handoff, interest, moving, presence, publish, receive, redis_sync, request, topics, Broker,
 };
 use crate::config::{mask_password, Config};
 use crate::hub::index::{Scope, Watcher};
@@ -220,7 +220,7 @@ impl Broker for RedisBroker {
             tracing::error!("Redis at {} is down: no ghost handed off", self.shared.address);
             return 0;
         }
-        moving::hand_off(&self.shared, node)
+        handoff::hand_off(&self.shared, node)
     }
 
     fn held_elsewhere(&self, id: &Id) -> Result<bool, OpError> {

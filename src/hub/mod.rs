@@ -14,10 +14,12 @@ pub mod connection;
 pub mod frame;
 mod ghosts;
 mod moves;
+mod origin;
 pub mod history;
 mod in_flight;
 pub mod index;
 pub use moves::{Carried, Handover, Parcel, ROUTING};
+pub use origin::Origin;
 pub mod search;
 pub mod socket;
 pub mod stats;
@@ -86,55 +88,6 @@ struct CachedSelection {
     expression: String,
     version: u64,
     selected: Arc<[Arc<Connection>]>,
-}
-
-/// Where the operation a thread delivers comes from. While a connection moves between nodes,
-/// it gets messages only in the order Redis gives both nodes (`moves`, `relayed`): this
-/// node's own operations published in that time skip it when they run here (`Here`), and
-/// reach it when Redis brings them back (`Echo`); one from another node (`Elsewhere`) reaches
-/// it as any connection.
-/// `Here` and `Echo` carry the operation's number in this node's order of publishing (0: not
-/// published).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    Here(u64),
-    Elsewhere,
-    Echo(u64),
-}
-
-thread_local! {
-    static ORIGIN: std::cell::Cell<Origin> = const { std::cell::Cell::new(Origin::Here(0)) };
-}
-
-impl Origin {
-    fn current() -> Origin {
-        ORIGIN.with(|o| o.get())
-    }
-
-    /// Runs `f` (on the thread that receives from Redis) delivering as from `self`.
-    pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
-        /// Puts the thread's origin back even if `f` panics (the thread goes on serving).
-        struct Restore(Origin);
-        impl Drop for Restore {
-            fn drop(&mut self) {
-                ORIGIN.with(|o| o.set(self.0));
-            }
-        }
-        let _restore = Restore(ORIGIN.with(|o| o.replace(self)));
-        f()
-    }
-
-    fn reaches(self, conn: &Connection) -> bool {
-        match (self, conn.relayed()) {
-            (Origin::Elsewhere, _) => true,
-            (Origin::Here(_), None) => true,
-            (Origin::Echo(_), None) => false,
-            // Not published (nothing of it comes back): here, unless on its way.
-            (Origin::Here(0), Some(range)) => range.end != u64::MAX,
-            (Origin::Here(seq), Some(range)) => !range.contains(&seq),
-            (Origin::Echo(seq), Some(range)) => range.contains(&seq),
-        }
-    }
 }
 
 #[derive(Default)]
