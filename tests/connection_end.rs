@@ -27,7 +27,7 @@ const TOKEN: &str = "in-process-token";
 struct PanickingBroker;
 
 impl Broker for PanickingBroker {
-    fn forward(&self, op: &frankenphp_ws::ops::Op) {
+    fn forward(&self, op: &frankenphp_ws::ops::Op) -> u64 {
         panic!("injected panic while forwarding {:?}", op.kind());
     }
 }
