@@ -12,11 +12,14 @@
 //!    ghost go; this node, reading its own release, drops what it queued before it.
 //! 4. What the holder gave goes ahead of what came since, and the client's socket wakes it.
 //!
+//! A node delivers its own operations to its members before Redis orders them. While a
+//! connection is on its way, those reach it when Redis brings them back instead, and what
+//! the node runs for it after it arrived waits for the last of them (`hub::Origin`,
+//! `Connection::way`).
+//!
 //! The cut is exact with one Redis: every node reads every message in one order. A Redis
 //! Cluster orders each shard on its own, so a message published to another shard during the
-//! move (a few milliseconds) may come twice or not at all. So may a message sent during the
-//! move from either node's own process, which delivers to its local members before Redis
-//! orders it.
+//! move (a few milliseconds) may come twice or not at all.
 
 use super::link::{publish_command, Link};
 use super::redis::Shared;
@@ -119,22 +122,26 @@ pub(super) fn receive(
             if topic != everyone || origin == shared.origin {
                 return true;
             }
-            let claimed = {
-                let _step = crate::hub::ROUTING.write();
-                node.hub.claim(&token, shared.outbox.lock().next_seq())
-            };
-            let answer = match claimed {
-                Some((state, old)) => {
-                    tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
-                    shared.moves.claimed.lock().insert(state.id.clone(), old);
-                    undo_unless_released(shared.clone(), node.clone(), state.id.clone(), token);
-                    Answer::Claimed(Some(state))
-                }
-                None if node.hub.moving(&token) => Answer::Moving,
-                None => Answer::Claimed(None),
-            };
-            let (shared, connection) = (shared.clone(), connection.clone());
-            tokio::spawn(async move { self::answer(&shared, connection, origin, ask, &answer).await });
+            // The routing lock waits for fan-outs running here: off the receiving task.
+            let (shared, connection, node) = (shared.clone(), connection.clone(), node.clone());
+            tokio::task::spawn_blocking(move || {
+                let claimed = {
+                    let _step = crate::hub::ROUTING.write();
+                    node.hub.claim(&token, next_seq(&shared))
+                };
+                let answer = match claimed {
+                    Some((state, old)) => {
+                        tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
+                        shared.moves.claimed.lock().insert(state.id.clone(), old);
+                        undo_unless_released(shared.clone(), node.clone(), state.id.clone(), token);
+                        Answer::Claimed(Some(state))
+                    }
+                    None if node.hub.moving(&token) => Answer::Moving,
+                    None => Answer::Claimed(None),
+                };
+                tokio::runtime::Handle::current()
+                    .spawn(async move { self::answer(&shared, connection, origin, ask, &answer).await });
+            });
         }
         Move::Release { id } => {
             if topics::scoped(&shared.prefix, Scope::Connection, &id) != topic {
@@ -198,11 +205,14 @@ fn undo_unless_released(shared: Arc<Shared>, node: Arc<Node>, id: String, token:
     let longest = longest_move(shared.timeout);
     tokio::spawn(async move {
         tokio::time::sleep(longest).await;
-        let unclaimed = shared.moves.claimed.lock().remove(&id).is_some() && {
-            let _step = crate::hub::ROUTING.write();
-            node.hub.unclaim(&id, &token, shared.outbox.lock().next_seq())
+        let ghost = id.clone();
+        let unclaim = move || {
+            shared.moves.claimed.lock().remove(&ghost).is_some() && {
+                let _step = crate::hub::ROUTING.write();
+                node.hub.unclaim(&ghost, &token, next_seq(&shared))
+            }
         };
-        if unclaimed {
+        if matches!(tokio::task::spawn_blocking(unclaim).await, Ok(true)) {
             tracing::warn!(connection = %id, "no node took the ghost it claimed: it stays here, resumable with its token");
         }
     });
@@ -318,7 +328,13 @@ fn settle(
 /// The ghost is this node's now: its own operations from here on reach it as they run.
 fn arrive(shared: &Shared, node: &Node, conn: &Connection, parcel: Parcel) {
     let _step = crate::hub::ROUTING.write();
-    node.hub.arrive(conn, parcel, shared.outbox.lock().next_seq());
+    node.hub.arrive(conn, parcel, next_seq(shared));
+}
+
+/// The number this node's next published operation gets. Read under `hub::ROUTING`
+/// (written), so no fan-out takes one meanwhile; the outbox is not locked beyond the read.
+pub(super) fn next_seq(shared: &Shared) -> u64 {
+    shared.outbox.lock().next_seq()
 }
 
 /// Publishes `message` on `topic` and waits for the first answer `accept` takes, from any

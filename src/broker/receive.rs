@@ -40,7 +40,7 @@ pub(super) async fn receive(
                         // Sent again after a lost answer: relayed connections had it already.
                         if !seen.already(origin, topic, seq) {
                             seen.record(origin, topic, seq);
-                            echo(&node, payload);
+                            echo(&node, payload, seq);
                         }
                         continue;
                     }
@@ -118,18 +118,22 @@ pub(super) async fn receive(
 }
 
 /// This node's own message, back from Redis: it ran here already, except for the connections
-/// that moved between nodes, which get it now, in the order Redis gave it (`hub::moves`).
-fn echo(node: &Node, payload: &[u8]) {
-    if !crate::hub::connection::any_relayed() {
-        return;
+/// that moved between nodes, which get it now, in the order Redis gave it (`hub::moves`);
+/// those that arrived catch up with what ran here since.
+fn echo(node: &Node, payload: &[u8], seq: u64) {
+    use crate::hub::connection::{any_relayed, echoed};
+    if any_relayed() {
+        if let Ok(delivery) = codec::decode_envelope(payload) {
+            // Only what delivers messages: anything else (a disconnect) ran here for every
+            // member.
+            if matches!(reach(&delivery.op), Reach::FanOut)
+                && !matches!(delivery.op, Op::DisconnectUser { .. })
+            {
+                Origin::Echo(seq).run(|| node.execute_remote(delivery.op));
+            }
+        }
     }
-    let Ok(delivery) = codec::decode_envelope(payload) else {
-        return;
-    };
-    // Only what delivers messages: anything else (a disconnect) ran here for every member.
-    if matches!(reach(&delivery.op), Reach::FanOut) && !matches!(delivery.op, Op::DisconnectUser { .. }) {
-        Origin::Echo(delivery.seq).run(|| node.execute_remote(delivery.op));
-    }
+    echoed(seq);
 }
 
 /// The last sequence number run per publishing node and Redis channel. A publisher whose

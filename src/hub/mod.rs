@@ -7,10 +7,11 @@
 //! one of these. A connection stays in the map after its socket ended, until the worker has
 //! seen its `close` event, so its state is readable while `beforeClose` is handled.
 //! The hub reports what happened (a close, a dormancy, a release); the `Node` turns that into
-//! events. Here: connections and fan-out; `channels`, `users`, `ghosts`, `tags`, `stored` the rest.
+//! events. Here: connections; `deliver` the fan-out; `channels`, `users`, `ghosts`, `tags`, `stored` the rest.
 
 mod channels;
 pub mod connection;
+mod deliver;
 pub mod frame;
 mod ghosts;
 mod moves;
@@ -228,79 +229,6 @@ impl Hub {
         }
     }
 
-    /// Queues `message` for each recipient on `route` (any, if none) except `except`; a Pusher
-    /// client gets it as `topic` says (`Topic::for_pusher`), made once for all of them.
-    pub(crate) fn deliver<'a>(
-        &self,
-        recipients: impl Iterator<Item = &'a Arc<Connection>>,
-        message: &Frame,
-        topic: Topic,
-        route: Option<&str>,
-        except: Option<&Arc<Connection>>,
-    ) -> usize {
-        let for_pusher = std::cell::OnceCell::new();
-        let origin = connection::any_relayed().then(Origin::current);
-        let delivered = recipients
-            .filter(|c| origin.is_none_or(|o| o.reaches(c)))
-            .filter(|c| route.is_none_or(|r| *c.route == *r))
-            .filter(|c| except.is_none_or(|e| !Arc::ptr_eq(c, e)))
-            .filter(|c| {
-                if !c.speaks_pusher() {
-                    return topic.reaches_native() && c.send(message.clone());
-                }
-                match for_pusher.get_or_init(|| topic.for_pusher(message)) {
-                    Some(frame) => c.send(frame.clone()),
-                    None => false,
-                }
-            })
-            .count();
-        Stats::add(&self.stats.deliveries, delivered as u64);
-        delivered
-    }
-
-    /// Queues `message` for every subscriber of `channel` on this node.
-    pub fn fan_out(&self, channel: &str, message: &Frame) -> usize {
-        self.fan_out_as(channel, message, Topic::Channel(channel), None)
-    }
-
-    /// Queues a Pusher event (the same bytes for native and Pusher clients) for every
-    /// subscriber of `channel` on this node but the connection `except`.
-    pub fn fan_out_event(&self, channel: &str, message: &Frame, except: Option<&str>) -> usize {
-        let except = except.and_then(|id| self.get(id));
-        self.fan_out_as(channel, message, Topic::Event, except.as_ref())
-    }
-
-    pub(crate) fn fan_out_as(
-        &self,
-        channel: &str,
-        message: &Frame,
-        topic: Topic,
-        except: Option<&Arc<Connection>>,
-    ) -> usize {
-        // Walked with the index's lock let go (a snapshot): subscribes elsewhere go on.
-        let channels = self.channels.read();
-        let Some(members) = channels.snapshot(channel) else {
-            return 0;
-        };
-        let _delivering = members.delivering();
-        drop(channels);
-        self.deliver(members.members().iter(), message, topic, None, except)
-    }
-
-    pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {
-        match self.get_open(id) {
-            Some(conn) => {
-                self.deliver(std::iter::once(&conn), &message, Topic::Direct, route, None) == 1
-            }
-            None => false,
-        }
-    }
-
-    pub fn send_all(&self, message: &Frame, route: Option<&str>) -> usize {
-        let recipients = self.open_connections(route);
-        self.deliver(recipients.iter(), message, Topic::Direct, None, None)
-    }
-
     fn open_connections(&self, route: Option<&str>) -> Vec<Arc<Connection>> {
         self.connections
             .read()
@@ -395,3 +323,7 @@ impl Hub {
         (count, users.len(), channels.len(), channels.names())
     }
 }
+
+#[cfg(test)]
+#[path = "relay_tests.rs"]
+mod relay_tests;

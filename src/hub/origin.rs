@@ -1,8 +1,6 @@
 //! `Origin`: whose operation a thread is delivering, so that a connection moving between
 //! nodes gets every message once, in the order Redis gives both nodes (`moves`).
 
-use super::connection::Connection;
-
 /// Where the operation a thread delivers comes from. While a connection moves between nodes,
 /// it gets messages only in the order Redis gives both nodes (`moves`, `relayed`): this
 /// node's own operations published in that time skip it when they run here (`Here`), and
@@ -38,17 +36,4 @@ impl Origin {
         let _restore = Restore(ORIGIN.with(|o| o.replace(self)));
         f()
     }
-
-    pub(super) fn reaches(self, conn: &Connection) -> bool {
-        match (self, conn.relayed()) {
-            (Origin::Elsewhere, _) => true,
-            (Origin::Here(_), None) => true,
-            (Origin::Echo(_), None) => false,
-            // Not published (nothing of it comes back): here, unless on its way.
-            (Origin::Here(0), Some(range)) => range.end != u64::MAX,
-            (Origin::Here(seq), Some(range)) => !range.contains(&seq),
-            (Origin::Echo(seq), Some(range)) => range.contains(&seq),
-        }
-    }
 }
-

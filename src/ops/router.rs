@@ -105,15 +105,22 @@ impl Node {
                 return Ok(Origin::Here(seq).run(|| self.execute(op)));
             }
             // What is sent to a connection on its way between nodes goes through Redis, in
-            // the order both nodes see (`hub::moves`).
-            Reach::Holder(id)
-                if self.hub.get(id.as_str()).is_some_and(|c| {
-                    !c.in_transit() || !matches!(op, Op::Send { .. } | Op::SendBinary { .. })
-                }) =>
-            {
-                None
+            // the order both nodes see (`hub::moves`); checked and run in one step, so that a
+            // move cannot begin in between.
+            Reach::Holder(id) => {
+                let step = crate::hub::ROUTING.read();
+                let sends = matches!(op, Op::Send { .. } | Op::SendBinary { .. });
+                if self
+                    .hub
+                    .get(id.as_str())
+                    .is_some_and(|c| !sends || !c.in_transit())
+                {
+                    return Ok(self.execute(op));
+                }
+                drop(step);
+                self.broker.ask(&op)
             }
-            Reach::Holder(_) | Reach::Everyone => self.broker.ask(&op),
+            Reach::Everyone => self.broker.ask(&op),
             Reach::Shared => self.broker.run_shared(&op),
         };
         match elsewhere {

@@ -34,7 +34,8 @@ mod relay;
 mod outbox;
 
 pub use acks::{Acks, AheadOfSent};
-pub use relay::any_relayed;
+pub use relay::{any_relayed, echoed};
+pub(super) use relay::Way;
 use relay::RELAYED;
 
 pub use super::socket::{reason, CloseCause, Socket};
@@ -69,10 +70,9 @@ pub struct Extra {
     pub acks: Option<Acks>,
     /// The user a Pusher client signed in as (`pusher:signin`).
     pub signed_in: Option<String>,
-    /// This node's own operations numbered in this range reach it through Redis
-    /// (`Origin::Echo`), not when they run here: those published while it was on its way
-    /// between nodes (the end is `u64::MAX` until it arrives or stays).
-    pub relayed: Option<std::ops::Range<u64>>,
+    /// Which of this node's own operations reach it through Redis (`Origin::Echo`), not
+    /// when they run here: those published while it was on its way between nodes.
+    pub relay: Option<relay::Relay>,
 }
 
 pub struct Connection {
@@ -103,7 +103,7 @@ pub struct Connection {
     /// A Pusher protocol client (`/app/{key}`): what is sent to it goes as Pusher events.
     /// Set once, before the connection is registered.
     pusher: AtomicBool,
-    /// `extra.relayed` is set (`hub::moves`).
+    /// `extra.relay` is set (`hub::moves`).
     relayed: AtomicBool,
     /// Milliseconds (server clock) when the client was last heard from.
     last_seen_ms: AtomicU64,

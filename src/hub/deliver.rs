@@ -1,0 +1,93 @@
+//! Delivery: one message queued for many connections (a channel, a user, a tag, everyone),
+//! the frame made once for native clients and once for Pusher clients.
+
+use super::connection::{self, Connection, Way};
+use super::{Frame, Hub, Origin, Stats, Topic};
+use std::sync::Arc;
+
+impl Hub {
+    /// Queues `message` for each recipient on `route` (any, if none) except `except`; a Pusher
+    /// client gets it as `topic` says (`Topic::for_pusher`), made once for all of them.
+    pub(crate) fn deliver<'a>(
+        &self,
+        recipients: impl Iterator<Item = &'a Arc<Connection>>,
+        message: &Frame,
+        topic: Topic,
+        route: Option<&str>,
+        except: Option<&Arc<Connection>>,
+    ) -> usize {
+        let for_pusher = std::cell::OnceCell::new();
+        // An echo reaches only relayed connections, even if the last of them stopped being
+        // relayed since `any_relayed` let it run (it then reaches none).
+        let origin = Origin::current();
+        let relaying = matches!(origin, Origin::Echo(_)) || connection::any_relayed();
+        let delivered = recipients
+            .filter(|c| route.is_none_or(|r| *c.route == *r))
+            .filter(|c| except.is_none_or(|e| !Arc::ptr_eq(c, e)))
+            .filter(|c| {
+                let way = if relaying { c.way(origin) } else { Way::Now };
+                let frame = if !c.speaks_pusher() {
+                    if !topic.reaches_native() {
+                        return false;
+                    }
+                    message
+                } else {
+                    match for_pusher.get_or_init(|| topic.for_pusher(message)) {
+                        Some(frame) => frame,
+                        None => return false,
+                    }
+                };
+                match way {
+                    Way::Now => c.send(frame.clone()),
+                    Way::Held => c.hold(frame.clone()),
+                    Way::Never => false,
+                }
+            })
+            .count();
+        Stats::add(&self.stats.deliveries, delivered as u64);
+        delivered
+    }
+
+    /// Queues `message` for every subscriber of `channel` on this node.
+    pub fn fan_out(&self, channel: &str, message: &Frame) -> usize {
+        self.fan_out_as(channel, message, Topic::Channel(channel), None)
+    }
+
+    /// Queues a Pusher event (the same bytes for native and Pusher clients) for every
+    /// subscriber of `channel` on this node but the connection `except`.
+    pub fn fan_out_event(&self, channel: &str, message: &Frame, except: Option<&str>) -> usize {
+        let except = except.and_then(|id| self.get(id));
+        self.fan_out_as(channel, message, Topic::Event, except.as_ref())
+    }
+
+    pub(crate) fn fan_out_as(
+        &self,
+        channel: &str,
+        message: &Frame,
+        topic: Topic,
+        except: Option<&Arc<Connection>>,
+    ) -> usize {
+        // Walked with the index's lock let go (a snapshot): subscribes elsewhere go on.
+        let channels = self.channels.read();
+        let Some(members) = channels.snapshot(channel) else {
+            return 0;
+        };
+        let _delivering = members.delivering();
+        drop(channels);
+        self.deliver(members.members().iter(), message, topic, None, except)
+    }
+
+    pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {
+        match self.get_open(id) {
+            Some(conn) => {
+                self.deliver(std::iter::once(&conn), &message, Topic::Direct, route, None) == 1
+            }
+            None => false,
+        }
+    }
+
+    pub fn send_all(&self, message: &Frame, route: Option<&str>) -> usize {
+        let recipients = self.open_connections(route);
+        self.deliver(recipients.iter(), message, Topic::Direct, None, None)
+    }
+}
