@@ -7,7 +7,7 @@ SO        := target/release/libfrankenphp_ws.so
 EXT_DIR    = $(shell php-config --extension-dir)
 SCAN_DIR   = $(shell $(PHP) -r 'echo PHP_CONFIG_FILE_SCAN_DIR;')
 
-.PHONY: all setup build install test test-rust test-phpt test-zts run bench fuzz conformance stubs clean
+.PHONY: all setup build install test test-rust test-phpt test-zts soak-restart run bench fuzz conformance stubs clean
 
 all: build
 
@@ -53,6 +53,12 @@ test-zts: setup
 	$(ZTS_ENV) scripts/run-phpt.sh $(ZTS_SO) tests/phpt
 	$(ZTS_ENV) $(CARGO) test --release --workspace
 	$(ZTS_ENV) $(CARGO) test --release --test zts_threads -- --ignored --test-threads=1
+
+# A rolling restart under load (tests/handoff.rs, ignored by `make test`): 1,000 clients on
+# three nodes, each node stopped with handoff and started again in turn, while broadcasts and
+# direct sends flow; every client must get every message once, in order. Prints the counts.
+soak-restart: build
+	FRANKENPHP_WS_SO=$(CURDIR)/$(SO) $(CARGO) test --release --test handoff -- --ignored --nocapture
 
 # The example chat app: a worker loop on ws://127.0.0.1:8080/ws and its pages on
 # http://127.0.0.1:8000 (php -S). Ctrl-C stops both.

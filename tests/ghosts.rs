@@ -11,16 +11,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 const T: Duration = Duration::from_secs(5);
 
-/// Runs a PHP expression in the worker through `control`; returns its JSON value.
-fn events_of(worker: &Worker, id: &str) -> Vec<String> {
-    worker
-        .events()
-        .iter()
-        .filter(|e| e["connection"] == id)
-        .map(|e| e["type"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_ghost_resumes_with_its_token_and_misses_nothing() {
     let worker = Worker::start(json!({}));

@@ -39,16 +39,6 @@ async fn connect_as(worker: &Worker, path: &str, user: &str) -> Client {
         .expect("handshake")
 }
 
-/// The events `worker` reported for connection `id`, by type.
-fn events_of(worker: &Worker, id: &str) -> Vec<String> {
-    worker
-        .events()
-        .iter()
-        .filter(|e| e["connection"] == id)
-        .map(|e| e["type"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// How many connections the node itself holds (its own `/stats`, not the cluster's).
 async fn held(worker: &Worker) -> u64 {
     let stats = admin_get(worker, "/stats").await;
@@ -133,17 +123,6 @@ async fn a_ghost_resumes_on_another_node_with_what_every_node_sent_it() {
     assert_eq!(events_of(&a, &id), ["open", "join"]);
     assert_eq!(events_of(&b, &id), ["resume", "join"]);
     assert!(events_of(&c, &id).is_empty());
-}
-
-/// The first frame of a socket on a node with `resume_tokens=auto`: (token, resumed).
-async fn token_frame(client: &mut Client) -> (String, bool) {
-    let frame = next_data(client, WAIT).await;
-    let message: Value = serde_json::from_str(frame.to_text().unwrap()).unwrap();
-    assert_eq!(message["event"], "resume_token", "{message}");
-    (
-        message["token"].as_str().unwrap().to_string(),
-        message["resumed"].as_bool().unwrap(),
-    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -41,7 +41,7 @@ pub(super) fn hand_off(shared: &Shared, node: &Arc<Node>) -> usize {
     for (i, id) in ids.iter().enumerate() {
         let handed = {
             let _step = crate::hub::ROUTING.write();
-            node.hub.hand_off(id, super::moving::next_seq(&shared))
+            node.hub.hand_off(id, super::fence::next_seq(&shared))
         };
         let Some((state, token)) = handed else {
             continue;

@@ -7,11 +7,12 @@
 //!   cluster-wide read a request to every node, answered through Redis (`request`);
 //! - nodes announce themselves with a heartbeat (`cluster`);
 //! - presence channels' members are the cluster's (`presence`);
-//! - a ghost moves to the node its client comes back to (`moving`), and a stopping node gives
-//!   its ghosts to the others (`handoff`);
+//! - a ghost moves to the node its client comes back to (`moving`, `fence`), and a stopping
+//!   node gives its ghosts to the others (`handoff`);
 //! - the global store lives in Redis (`redis_sync`).
 
 pub mod cluster;
+mod fence;
 mod figures;
 mod handoff;
 mod interest;

@@ -23,7 +23,7 @@
 
 use super::link::{publish_command, Link};
 use super::redis::Shared;
-use super::{redis_sync, request, topics};
+use super::{fence, redis_sync, request, topics};
 use crate::config::Config;
 use crate::hub::connection::Connection;
 use crate::hub::index::Scope;
@@ -56,6 +56,9 @@ pub(super) enum Move {
         state: Handover,
         token: String,
     },
+    /// On the ghost's topic, from the node it arrived on, to itself (`fence`).
+    #[serde(rename = "move:fence")]
+    Fence { id: String },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -122,26 +125,25 @@ pub(super) fn receive(
             if topic != everyone || origin == shared.origin {
                 return true;
             }
-            // The routing lock waits for fan-outs running here: off the receiving task.
-            let (shared, connection, node) = (shared.clone(), connection.clone(), node.clone());
-            tokio::task::spawn_blocking(move || {
-                let claimed = {
-                    let _step = crate::hub::ROUTING.write();
-                    node.hub.claim(&token, next_seq(&shared))
-                };
-                let answer = match claimed {
-                    Some((state, old)) => {
-                        tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
-                        shared.moves.claimed.lock().insert(state.id.clone(), old);
-                        undo_unless_released(shared.clone(), node.clone(), state.id.clone(), token);
-                        Answer::Claimed(Some(state))
-                    }
-                    None if node.hub.moving(&token) => Answer::Moving,
-                    None => Answer::Claimed(None),
-                };
-                tokio::runtime::Handle::current()
-                    .spawn(async move { self::answer(&shared, connection, origin, ask, &answer).await });
+            // Answered in the order Redis gave: a claim that came before a release sees the
+            // ghost still here (moving). The routing lock waits for fan-outs running here, so
+            // this thread is given up to the runtime's other tasks meanwhile.
+            let claimed = tokio::task::block_in_place(|| {
+                let _step = crate::hub::ROUTING.write();
+                node.hub.claim(&token, fence::next_seq(shared))
             });
+            let answer = match claimed {
+                Some((state, old)) => {
+                    tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
+                    shared.moves.claimed.lock().insert(state.id.clone(), old);
+                    undo_unless_released(shared.clone(), node.clone(), state.id.clone(), token);
+                    Answer::Claimed(Some(state))
+                }
+                None if node.hub.moving(&token) => Answer::Moving,
+                None => Answer::Claimed(None),
+            };
+            let (shared, connection) = (shared.clone(), connection.clone());
+            tokio::spawn(async move { self::answer(&shared, connection, origin, ask, &answer).await });
         }
         Move::Release { id } => {
             if topics::scoped(&shared.prefix, Scope::Connection, &id) != topic {
@@ -178,6 +180,7 @@ pub(super) fn receive(
                 answer(&shared, connection, origin, ask, &Answer::Released(parcel)).await;
             });
         }
+        Move::Fence { .. } => fence::back(shared, origin, payload),
         Move::Adopt { to, state, token } => {
             if topic != everyone || to != shared.origin {
                 return true;
@@ -207,10 +210,8 @@ fn undo_unless_released(shared: Arc<Shared>, node: Arc<Node>, id: String, token:
         tokio::time::sleep(longest).await;
         let ghost = id.clone();
         let unclaim = move || {
-            shared.moves.claimed.lock().remove(&ghost).is_some() && {
-                let _step = crate::hub::ROUTING.write();
-                node.hub.unclaim(&ghost, &token, next_seq(&shared))
-            }
+            let claimed = shared.moves.claimed.lock().remove(&ghost).is_some();
+            claimed && fence::unclaim(&shared, &node, &ghost, &token)
         };
         if matches!(tokio::task::spawn_blocking(unclaim).await, Ok(true)) {
             tracing::warn!(connection = %id, "no node took the ghost it claimed: it stays here, resumable with its token");
@@ -312,29 +313,17 @@ fn settle(
             if !cut {
                 tracing::warn!(connection = %state.id, "this node's release of a moving ghost did not come back: messages sent during the move may come twice");
             }
-            arrive(shared, node, &conn, parcel);
+            fence::arrive(shared, node, &conn, parcel);
             Some(conn)
         }
         // Released or expired there meanwhile, and reported there.
         Ok(Some(None)) => gone("the node that held it had let it go"),
         Ok(None) => {
             tracing::warn!(connection = %state.id, "the node that held a moving ghost did not answer: the messages it kept are lost");
-            arrive(shared, node, &conn, Parcel { messages: Vec::new(), last_sent: None });
+            fence::arrive(shared, node, &conn, Parcel { messages: Vec::new(), last_sent: None });
             Some(conn)
         }
     }
-}
-
-/// The ghost is this node's now: its own operations from here on reach it as they run.
-fn arrive(shared: &Shared, node: &Node, conn: &Connection, parcel: Parcel) {
-    let _step = crate::hub::ROUTING.write();
-    node.hub.arrive(conn, parcel, next_seq(shared));
-}
-
-/// The number this node's next published operation gets. Read under `hub::ROUTING`
-/// (written), so no fan-out takes one meanwhile; the outbox is not locked beyond the read.
-pub(super) fn next_seq(shared: &Shared) -> u64 {
-    shared.outbox.lock().next_seq()
 }
 
 /// Publishes `message` on `topic` and waits for the first answer `accept` takes, from any

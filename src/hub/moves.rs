@@ -81,6 +81,9 @@ impl Hub {
     /// (`parcel`), once the old socket's writer gave back what it held.
     pub fn let_go(&self, id: &str) -> Option<Arc<Connection>> {
         let conn = self.get(id)?;
+        // What waited behind this node's own messages goes with the rest: those came back
+        // before the cut (published before the claim), so they are in its outbox already.
+        conn.flush_held();
         {
             let mut life = conn.life.lock();
             if !matches!(&*life, Life::Dormant { moving: true, .. }) {
@@ -204,7 +207,7 @@ impl Hub {
     /// The other node's messages arrive, ahead of those queued here since the cut: the
     /// ghost is this node's now, to resume or to release.
     /// `below`: this node's next operation number (under `ROUTING`).
-    pub fn arrive(&self, conn: &Connection, parcel: Parcel, below: u64) {
+    pub fn arrive(&self, conn: &Arc<Connection>, parcel: Parcel, below: u64) {
         let frames = parcel
             .messages
             .iter()

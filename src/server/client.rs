@@ -229,9 +229,9 @@ async fn take_over(
             return Some(resumed);
         }
         let moving = node.hub.moving(token) || {
-            let (moving, token) = (node.clone(), token.to_string());
+            let (moving, owned) = (node.clone(), token.to_string());
             let taken =
-                tokio::task::spawn_blocking(move || moving.broker.take_over(&moving, &token));
+                tokio::task::spawn_blocking(move || moving.broker.take_over(&moving, &owned));
             match taken.await.ok()? {
                 TakeOver::Taken(conn) => {
                     if !node.hub.wake(&conn, socket.clone()) {
@@ -242,7 +242,14 @@ async fn take_over(
                     return Some((conn, None));
                 }
                 TakeOver::Moving => true,
-                TakeOver::Nowhere => false,
+                // A stopping node may have handed the ghost to this node while it asked: the
+                // others let it go then, so they know it no more.
+                TakeOver::Nowhere => {
+                    if let Some(resumed) = node.hub.resume(token, socket.clone()) {
+                        return Some(resumed);
+                    }
+                    node.hub.moving(token)
+                }
             }
         };
         if !moving || tokio::time::Instant::now() >= deadline {

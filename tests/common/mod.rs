@@ -338,6 +338,11 @@ mod nodes;
 #[allow(unused_imports)]
 pub use nodes::*;
 
+#[path = "resume.rs"]
+mod resume;
+#[allow(unused_imports)]
+pub use resume::{events_of, token_frame};
+
 #[path = "chat.rs"]
 mod chat;
 #[allow(unused_imports)]

@@ -1,28 +1,24 @@
 //! Relayed connections: while a connection moves between nodes, its node's own operations
 //! published in that time reach it through Redis (`hub::Origin`), in the order the other
 //! node sees. Once it arrived, what this node runs for it waits until Redis brought back the
-//! last of those, so nothing overtakes them; then it is an ordinary connection again.
+//! last of those (a fence the move publishes, `broker::moving`), so nothing overtakes them;
+//! then it is an ordinary connection again.
 
-use super::Connection;
+use super::{Connection, GONE};
 use crate::hub::{Frame, Origin};
 use parking_lot::Mutex;
+use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// How many connections of the process are relayed (`Connection::relayed`): while none is,
 /// deliveries skip the per-recipient check (`Hub::deliver`).
 pub(super) static RELAYED: AtomicUsize = AtomicUsize::new(0);
 
-/// The relayed connections, for `echoed` to find those whose operations all came back.
-static RELAYING: Mutex<Vec<Arc<Connection>>> = Mutex::new(Vec::new());
-
-/// The newest of this node's own operations Redis brought back (`echoed`).
-static ECHOED: AtomicU64 = AtomicU64::new(0);
-
-/// Past this many frames held back for one connection (Redis does not bring its operations
-/// back), they go out as they come: out of order rather than piling up.
-const HELD_MAX: usize = 4096;
+/// Connections that arrived, by the number their relayed range ends at: `echoed` takes those
+/// whose last relayed operation Redis brought back.
+static WAITING: Mutex<BTreeMap<u64, Vec<Arc<Connection>>>> = Mutex::new(BTreeMap::new());
 
 pub fn any_relayed() -> bool {
     RELAYED.load(Ordering::Acquire) > 0
@@ -37,6 +33,7 @@ pub struct Relay {
     ranges: Vec<Range<u64>>,
     /// What this node ran for it since it arrived, while a closed range waits for Redis.
     held: Vec<Frame>,
+    held_bytes: usize,
     /// `held` is being sent: what comes meanwhile is held too, behind it.
     flushing: bool,
 }
@@ -64,7 +61,7 @@ impl Connection {
     /// This node's own operations numbered `from` onward reach it through Redis, until
     /// `relay_until` (`hub::moves`). Set under the moves' routing lock. Ranges of an earlier
     /// move still waiting for Redis stay.
-    pub(in crate::hub) fn relay_from(self: &Arc<Self>, from: u64) {
+    pub(in crate::hub) fn relay_from(&self, from: u64) {
         self.with_extra(|e| {
             let relay = e.relay.get_or_insert_with(Default::default);
             relay.ranges.retain(|r| r.end != u64::MAX);
@@ -73,41 +70,43 @@ impl Connection {
                 RELAYED.fetch_add(1, Ordering::AcqRel);
             }
         });
-        let mut relaying = RELAYING.lock();
-        if !relaying.iter().any(|c| Arc::ptr_eq(c, self)) {
-            relaying.push(self.clone());
+        // Gone meanwhile (`set_life` clears the flag): not counted.
+        if self.mode.load(Ordering::Acquire) == GONE && self.relayed.swap(false, Ordering::AcqRel) {
+            RELAYED.fetch_sub(1, Ordering::AcqRel);
         }
     }
 
     /// It arrived (or stays): this node's operations numbered `below` onward are its as they
-    /// run, once Redis brought back those before.
-    pub(in crate::hub) fn relay_until(&self, below: u64) {
-        self.with_extra(|e| {
-            if let Some(relay) = e.relay.as_mut() {
-                if let Some(open) = relay.ranges.iter_mut().find(|r| r.end == u64::MAX) {
-                    open.end = below;
-                }
-                // An echo that came before the range closed does not sweep it (`echoed`).
-                relay.passed(ECHOED.load(Ordering::SeqCst));
+    /// run, once Redis brought back those before (`echoed`). Under the routing lock.
+    pub(in crate::hub) fn relay_until(self: &Arc<Self>, below: u64) {
+        let waits = self.with_extra(|e| {
+            let Some(relay) = e.relay.as_mut() else {
+                return false;
+            };
+            if let Some(open) = relay.ranges.iter_mut().find(|r| r.end == u64::MAX) {
+                open.end = below;
             }
+            relay.ranges.retain(|r| r.start < r.end);
+            relay.ranges.iter().any(|r| r.end == below)
         });
+        if waits {
+            WAITING.lock().entry(below).or_default().push(self.clone());
+        }
         self.catch_up();
     }
 
     /// Whether the operation `origin` is delivering reaches it, and when.
     pub(in crate::hub) fn way(&self, origin: Origin) -> Way {
+        let plain = match origin {
+            Origin::Echo(_) => Way::Never,
+            _ => Way::Now,
+        };
         if !self.relayed.load(Ordering::Acquire) {
-            return match origin {
-                Origin::Echo(_) => Way::Never,
-                _ => Way::Now,
-            };
+            return plain;
         }
         self.read_extra(|e| {
             let Some(relay) = e.and_then(|e| e.relay.as_ref()) else {
-                return match origin {
-                    Origin::Echo(_) => Way::Never,
-                    _ => Way::Now,
-                };
+                return plain;
             };
             let relayed = |seq: u64| relay.ranges.iter().any(|r| r.contains(&seq));
             let open = relay.ranges.iter().any(|r| r.end == u64::MAX);
@@ -119,22 +118,48 @@ impl Connection {
                 // Not published (nothing of it comes back): lost on its way, as before a move.
                 Origin::Here(0) if open => Way::Never,
                 Origin::Here(seq) if seq != 0 && relayed(seq) => Way::Never,
-                Origin::Here(_) if relay.waits() && relay.held.len() < HELD_MAX => Way::Held,
+                Origin::Here(_) if relay.waits() => Way::Held,
                 Origin::Here(_) => Way::Now,
             }
         })
     }
 
-    /// Queues `frame` behind the echoes it must not overtake (`Way::Held`).
+    /// Queues `frame` behind the echoes it must not overtake (`Way::Held`). Past
+    /// `send_buffer` bytes held, it stops waiting: Redis is not bringing them back.
     pub(in crate::hub) fn hold(&self, frame: Frame) -> bool {
         let held = self.with_extra(|e| match e.relay.as_mut() {
             Some(relay) if relay.waits() => {
+                if relay.held_bytes + frame.len() > self.send_buffer {
+                    return false;
+                }
+                relay.held_bytes += frame.len();
                 relay.held.push(frame.clone());
                 true
             }
             _ => false,
         });
-        held || self.send(frame)
+        if held {
+            return true;
+        }
+        if self.flush_held() {
+            tracing::warn!(connection = %self.id(), "over send_buffer waits for messages this node sent while it was moving here: what came since goes out now, possibly ahead of them");
+        }
+        self.send(frame)
+    }
+
+    /// What was held goes out now, whatever Redis has not brought back yet. True if
+    /// something had not come back (it may come after what was held).
+    pub fn flush_held(&self) -> bool {
+        let dropped = self.with_extra(|e| match e.relay.as_mut() {
+            Some(relay) => {
+                let before = relay.ranges.len();
+                relay.ranges.retain(|r| r.end == u64::MAX);
+                before != relay.ranges.len()
+            }
+            None => false,
+        });
+        self.catch_up();
+        dropped
     }
 
     /// Sends what was held once no closed range waits for Redis, and stops relaying once no
@@ -162,6 +187,7 @@ impl Connection {
                     return None;
                 }
                 relay.flushing = true;
+                relay.held_bytes = 0;
                 Some(std::mem::take(&mut relay.held))
             });
             let Some(frames) = next else { break };
@@ -189,15 +215,18 @@ impl Connection {
 }
 
 /// Redis brought back this node's own operation `seq` (after running it for the relayed
-/// connections): the connections whose ranges it passes catch up. With one Redis, this node's
+/// connections): the connections whose ranges end by it catch up. With one Redis, this node's
 /// operations come back in their order, so none older is still on its way.
 pub fn echoed(seq: u64) {
-    ECHOED.fetch_max(seq, Ordering::SeqCst);
-    if !any_relayed() {
-        return;
-    }
-    let relaying = RELAYING.lock().clone();
-    for conn in &relaying {
+    let due = {
+        let mut waiting = WAITING.lock();
+        if waiting.is_empty() {
+            return;
+        }
+        let later = waiting.split_off(&seq.saturating_add(2));
+        std::mem::replace(&mut *waiting, later)
+    };
+    for conn in due.into_values().flatten() {
         conn.with_extra(|e| {
             if let Some(relay) = e.relay.as_mut() {
                 relay.passed(seq);
@@ -205,7 +234,4 @@ pub fn echoed(seq: u64) {
         });
         conn.catch_up();
     }
-    RELAYING
-        .lock()
-        .retain(|c| c.relayed.load(Ordering::Acquire));
 }
