@@ -57,6 +57,8 @@ fn resumable_node(redis: &RedisServer, name: &str) -> Worker {
         "node_name": name,
         "ghost_ttl": 60,
         "resume_tokens": "auto",
+        // The test's control client sends a tick every few milliseconds.
+        "message_rate": 0,
     }))
 }
 

@@ -19,7 +19,7 @@ mod interest;
 pub mod link;
 pub mod memory;
 mod moving;
-pub use moving::{longest_move, TakeOver};
+pub use moving::{longest_move, move_slot, TakeOver};
 pub mod outbox;
 mod presence;
 mod publish;

@@ -103,6 +103,17 @@ impl Moves {
 
 static NEXT_ASK: AtomicU64 = AtomicU64::new(1);
 
+/// Moves under way at once on this node. Each holds a blocking thread while it waits on
+/// Redis (up to a few seconds); a node handed hundreds of ghosts at once would otherwise take
+/// every blocking thread, and the runtime's own tasks (which borrow one to wait on Redis)
+/// would stall behind them.
+static MOVES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(64);
+
+/// Waits for a place among the moves under way (`MOVES`).
+pub async fn move_slot() -> tokio::sync::SemaphorePermit<'static> {
+    MOVES.acquire().await.expect("the moves' semaphore is never closed")
+}
+
 /// Runs a move message received on `topic`; false if the message is not one (an operation).
 pub(super) fn receive(
     shared: &Arc<Shared>,
@@ -125,13 +136,14 @@ pub(super) fn receive(
             if topic != everyone || origin == shared.origin {
                 return true;
             }
-            // Answered in the order Redis gave: a claim that came before a release sees the
-            // ghost still here (moving). The routing lock waits for fan-outs running here, so
-            // this thread is given up to the runtime's other tasks meanwhile.
-            let claimed = tokio::task::block_in_place(|| {
+            // Answered here, in the order Redis gave: a claim that came before a release sees
+            // the ghost still here (moving). The routing lock waits at most for the fan-outs
+            // running here; handing the claim to another thread would lose the order, and
+            // `block_in_place` would wait for a blocking thread, which moves may all hold.
+            let claimed = {
                 let _step = crate::hub::ROUTING.write();
                 node.hub.claim(&token, fence::next_seq(shared))
-            });
+            };
             let answer = match claimed {
                 Some((state, old)) => {
                     tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
@@ -186,10 +198,14 @@ pub(super) fn receive(
                 return true;
             }
             let (shared, node) = (shared.clone(), node.clone());
-            tokio::task::spawn_blocking(move || {
-                if settle(&shared, &node, &state, Some(&token)).is_some() {
-                    tracing::info!(connection = %state.id, "ghost adopted from a stopping node");
-                }
+            tokio::spawn(async move {
+                let _slot = move_slot().await;
+                let _ = tokio::task::spawn_blocking(move || {
+                    if settle(&shared, &node, &state, Some(&token)).is_some() {
+                        tracing::info!(connection = %state.id, "ghost adopted from a stopping node");
+                    }
+                })
+                .await;
             });
         }
     }
@@ -285,10 +301,15 @@ fn settle(
     let made = shared.interest_made.load(Ordering::Acquire);
     let mut confirmed = shared.interest_confirmed.subscribe();
     let wait = node.config.redis_timeout;
+    // A bool at once: the value `wait_for` returns is a read guard on the confirmations, and
+    // held while the move goes on, it would stop every confirmation on this node.
     let subscribed = tokio::runtime::Handle::current().block_on(async {
-        tokio::time::timeout(wait, confirmed.wait_for(|n| *n >= made)).await
+        matches!(
+            tokio::time::timeout(wait, confirmed.wait_for(|n| *n >= made)).await,
+            Ok(Ok(_))
+        )
     });
-    if !matches!(subscribed, Ok(Ok(_))) {
+    if !subscribed {
         // Not released: the node holding it undoes the claim in a while.
         return gone("Redis did not confirm its subscriptions in time");
     }

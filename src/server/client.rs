@@ -10,7 +10,7 @@
 use super::outgoing::Outgoing;
 use super::reader::Reader;
 use crate::events::{Event, EventKind};
-use crate::broker::{longest_move, TakeOver};
+use crate::broker::{longest_move, move_slot, TakeOver};
 use crate::hub::connection::{reason, Connection, Socket};
 use crate::hub::frame::Deflate;
 use crate::hub::stats::Stats;
@@ -230,9 +230,12 @@ async fn take_over(
         }
         let moving = node.hub.moving(token) || {
             let (moving, owned) = (node.clone(), token.to_string());
+            let slot = move_slot().await;
             let taken =
                 tokio::task::spawn_blocking(move || moving.broker.take_over(&moving, &owned));
-            match taken.await.ok()? {
+            let taken = taken.await.ok()?;
+            drop(slot);
+            match taken {
                 TakeOver::Taken(conn) => {
                     if !node.hub.wake(&conn, socket.clone()) {
                         // Released by a PHP call in the meantime: that call reported its end.
