@@ -65,18 +65,49 @@ fn resumable_node(redis: &RedisServer, name: &str) -> Worker {
 /// The URLs of the nodes that are up, as a load balancer would know them.
 type Up = Arc<Mutex<Vec<String>>>;
 
+/// Closes the clients saw, and resumes they made, so far: a deploy stops the next node once
+/// the last one's clients are back (a stop while a client's takeover on that node is under
+/// way ends that takeover).
+#[derive(Default)]
+struct Settled {
+    closed: std::sync::atomic::AtomicUsize,
+    resumed: std::sync::atomic::AtomicUsize,
+}
+
 /// What one client got.
 struct Seen {
     ticks: Vec<usize>,
     direct: Vec<usize>,
     resumes: usize,
+    /// Reconnects that failed before their first frame, tried again elsewhere.
+    retries: usize,
     closes: Vec<u16>,
+}
+
+/// Comes back to `url` with `token`: the socket and its new token, or `None` if the socket
+/// failed before its first frame. Panics if the server did not resume it.
+async fn resume(url: &str, token: &str) -> Option<(Client, String)> {
+    let (mut client, _) = tokio_tungstenite::connect_async(format!("{url}?resume={token}")).await.ok()?;
+    match tokio::time::timeout(WAIT, client.next()).await {
+        Ok(Some(Ok(Message::Text(text)))) => {
+            let message: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(message["event"], "resume_token", "{message}");
+            assert_eq!(message["resumed"], true, "resumed on {url}");
+            Some((client, message["token"].as_str().unwrap().to_string()))
+        }
+        Ok(Some(Ok(other))) => panic!("resuming on {url}: {other:?} before the token"),
+        other => {
+            eprintln!("resuming on {url} failed before its first frame: {other:?}");
+            None
+        }
+    }
 }
 
 /// One client as the documented reconnect logic has it: on a close, it comes back with its
 /// token to a node that is up.
-async fn follow(mut client: Client, mut token: String, mut on: String, up: Up, who: usize, last: usize) -> Seen {
-    let mut seen = Seen { ticks: Vec::new(), direct: Vec::new(), resumes: 0, closes: Vec::new() };
+async fn follow(mut client: Client, mut token: String, mut on: String, up: Up, settled: Arc<Settled>, who: usize, last: usize) -> Seen {
+    use std::sync::atomic::Ordering::SeqCst;
+    let mut seen = Seen { ticks: Vec::new(), direct: Vec::new(), resumes: 0, retries: 0, closes: Vec::new() };
     let deadline = Instant::now() + Duration::from_secs(120);
     while seen.ticks.last() != Some(&last) && Instant::now() < deadline {
         match tokio::time::timeout(Duration::from_secs(10), client.next()).await {
@@ -89,16 +120,25 @@ async fn follow(mut client: Client, mut token: String, mut on: String, up: Up, w
             }
             Ok(Some(Ok(Message::Close(frame)))) => {
                 seen.closes.push(frame.map_or(0, |f| u16::from(f.code)));
+                settled.closed.fetch_add(1, SeqCst);
             }
             Ok(Some(Ok(_))) => {}
             Ok(Some(Err(_))) | Ok(None) => {
-                let others: Vec<String> = up.lock().unwrap().iter().filter(|u| **u != on).cloned().collect();
-                on = others[(who + seen.resumes) % others.len()].clone();
-                client = connect(&format!("{on}?resume={token}")).await;
-                let (fresh, resumed) = token_frame(&mut client).await;
-                assert!(resumed, "client {who} resumed on {on}");
-                token = fresh;
+                // As the documented logic does: a reconnect that fails before its first frame
+                // (the node went away meanwhile) is tried again on the next node, token kept.
+                loop {
+                    let others: Vec<String> = up.lock().unwrap().iter().filter(|u| **u != on).cloned().collect();
+                    on = others[(who + seen.resumes + seen.retries) % others.len()].clone();
+                    if let Some(resumed) = resume(&on, &token).await {
+                        (client, token) = resumed;
+                        break;
+                    }
+                    seen.retries += 1;
+                    assert!(seen.retries < 10, "client {who}: no node took it back");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
                 seen.resumes += 1;
+                settled.resumed.fetch_add(1, SeqCst);
             }
             Err(_) => panic!("client {who}: nothing for 10 s after ticks {:?}", seen.ticks.last()),
         }
@@ -118,14 +158,15 @@ async fn rolling_restart(load: Load) {
     let redis = Arc::new(RedisServer::start());
     let mut nodes: Vec<Worker> = ["a", "b", "c"].iter().map(|n| resumable_node(&redis, n)).collect();
     let up: Up = Arc::new(Mutex::new(nodes.iter().map(|n| n.url("/ws")).collect()));
+    let settled = Arc::new(Settled::default());
     let mut clients = Vec::new();
     for who in 0..load.clients {
         let on = nodes[who % 3].url("/ws");
         let mut client = connect(&on).await;
         let (token, _) = token_frame(&mut client).await;
         subscribe(&mut client, "feed").await;
-        let up = up.clone();
-        clients.push(tokio::spawn(follow(client, token, on, up, who, load.ticks - 1)));
+        let (up, settled) = (up.clone(), settled.clone());
+        clients.push(tokio::spawn(follow(client, token, on, up, settled, who, load.ticks - 1)));
     }
     wait_subscribers(&*redis, "frankenphp_ws:channel:feed", 3);
     for (n, node) in nodes.iter().enumerate() {
@@ -153,6 +194,13 @@ async fn rolling_restart(load: Load) {
         if let Some(n) = (0..3).find(|n| load.stop_at(*n) == tick) {
             if let Some(restart) = restarted.take() {
                 nodes.push(restart.await.unwrap());
+            }
+            let back = Instant::now() + Duration::from_secs(10);
+            while settled.closed.load(std::sync::atomic::Ordering::SeqCst)
+                != settled.resumed.load(std::sync::atomic::Ordering::SeqCst)
+            {
+                assert!(Instant::now() < back, "the clients of the last stop came back within 10 s");
+                tokio::time::sleep(Duration::from_millis(10)).await;
             }
             if n == 2 {
                 // Its publishing order and the next node's are not one: let c's go first.
@@ -185,7 +233,7 @@ async fn rolling_restart(load: Load) {
         nodes.push(restart.await.unwrap());
     }
 
-    let (mut resumed, mut closed) = (0, 0);
+    let (mut resumed, mut closed, mut retried) = (0, 0, 0);
     for (who, client) in clients.into_iter().enumerate() {
         let seen = client.await.unwrap();
         assert_eq!(seen.ticks, (0..load.ticks).collect::<Vec<_>>(), "client {who}: every tick, in order, once");
@@ -195,6 +243,7 @@ async fn rolling_restart(load: Load) {
         assert!(seen.resumes >= 1, "client {who}: its node restarted");
         resumed += seen.resumes;
         closed += seen.closes.len();
+        retried += seen.retries;
     }
     let count = |kind: &str, control: bool| {
         nodes
@@ -208,7 +257,7 @@ async fn rolling_restart(load: Load) {
     assert_eq!(count("resume", false), resumed, "the workers saw each resume");
     let directs: usize = (0..load.ticks).map(|t| load.direct(t).len()).sum();
     println!(
-        "rolling restart of 3 nodes ({} clients): {} ticks and {directs} direct messages, each received once and in order; {resumed} resumes after {closed} closes (1012); stops at {:?}; {:?} in all",
+        "rolling restart of 3 nodes ({} clients): {} ticks and {directs} direct messages, each received once and in order; {resumed} resumes after {closed} closes (1012), {retried} reconnects tried again; stops at {:?}; {:?} in all",
         load.clients,
         load.ticks,
         stopped,
