@@ -2,7 +2,8 @@
 //! where their clients resume them (`moving` carries each, as for a client's claim).
 
 use super::link::publish_command;
-use super::moving::{log_failure, longest_move, Move};
+use super::move_answers::log_failure;
+use super::moving::{longest_move, Move};
 use super::redis::Shared;
 use super::{cluster, redis_sync, topics};
 use crate::node::Node;

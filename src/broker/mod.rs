@@ -7,7 +7,7 @@
 //!   cluster-wide read a request to every node, answered through Redis (`request`);
 //! - nodes announce themselves with a heartbeat (`cluster`);
 //! - presence channels' members are the cluster's (`presence`);
-//! - a ghost moves to the node its client comes back to (`moving`, `fence`), and a stopping
+//! - a ghost moves to the node its client comes back to (`moving`, `move_answers`, `fence`), and a stopping
 //!   node gives its ghosts to the others (`handoff`);
 //! - the global store lives in Redis (`redis_sync`).
 
@@ -18,6 +18,7 @@ mod handoff;
 mod interest;
 pub mod link;
 pub mod memory;
+mod move_answers;
 mod moving;
 pub use moving::{longest_move, move_slot, TakeOver};
 pub mod outbox;

@@ -21,20 +21,20 @@
 //! Cluster orders each shard on its own, so a message published to another shard during the
 //! move (a few milliseconds) may come twice or not at all.
 
-use super::link::{publish_command, Link};
+use super::link::Link;
 use super::redis::Shared;
-use super::{fence, redis_sync, request, topics};
-use crate::config::Config;
+use super::move_answers::{ask, send_answer, NotAsked};
+use super::{fence, topics};
 use crate::hub::connection::Connection;
 use crate::hub::index::Scope;
 use crate::hub::connection::Socket;
 use crate::hub::{Handover, Hub, Parcel};
 use crate::node::Node;
-use crate::ops::{codec, OpError};
+use crate::ops::codec;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -62,7 +62,7 @@ pub(super) enum Move {
 }
 
 #[derive(Serialize, Deserialize)]
-enum Answer {
+pub(super) enum Answer {
     Claimed(Option<Handover>),
     /// The ghost is on its way between two nodes: ask again in a moment.
     Moving,
@@ -100,8 +100,6 @@ impl Moves {
         self.claimed.lock().len()
     }
 }
-
-static NEXT_ASK: AtomicU64 = AtomicU64::new(1);
 
 /// Moves under way at once on this node. Each holds a blocking thread while it waits on
 /// Redis (up to a few seconds); a node handed hundreds of ghosts at once would otherwise take
@@ -155,7 +153,17 @@ pub(super) fn receive(
                 None => Answer::Claimed(None),
             };
             let (shared, connection) = (shared.clone(), connection.clone());
-            tokio::spawn(async move { self::answer(&shared, connection, origin, ask, &answer).await });
+            tokio::spawn(async move {
+                if matches!(answer, Answer::Claimed(Some(_))) {
+                    // The claimer releases the ghost on its topic next: this node must hear it
+                    // (a connection that just opened here may not be subscribed in Redis yet).
+                    let made = shared.interest_made.load(Ordering::Acquire);
+                    let mut confirmed = shared.interest_confirmed.subscribe();
+                    let wait = shared.timeout / 2;
+                    let _ = tokio::time::timeout(wait, confirmed.wait_for(|n| *n >= made)).await;
+                }
+                send_answer(&shared, connection, origin, ask, &answer).await
+            });
         }
         Move::Release { id } => {
             if topics::scoped(&shared.prefix, Scope::Connection, &id) != topic {
@@ -189,7 +197,7 @@ pub(super) fn receive(
                     let count = parcel.messages.len();
                     tracing::info!(connection = %id, messages = count, "ghost handed over to the node its client came back to");
                 }
-                answer(&shared, connection, origin, ask, &Answer::Released(parcel)).await;
+                send_answer(&shared, connection, origin, ask, &Answer::Released(parcel)).await;
             });
         }
         Move::Fence { .. } => fence::back(shared, origin, payload),
@@ -235,14 +243,6 @@ fn undo_unless_released(shared: Arc<Shared>, node: Arc<Node>, id: String, token:
     });
 }
 
-async fn answer(shared: &Shared, mut connection: Link, origin: u64, ask: u64, answer: &Answer) {
-    let bytes = codec::encode_answered(shared.origin, answer);
-    let pipe = request::answer_bytes(&shared.prefix, origin, ask, bytes);
-    let sent = tokio::time::timeout(shared.timeout, pipe.query_async::<()>(&mut connection)).await;
-    if !matches!(sent, Ok(Ok(()))) {
-        tracing::warn!("an answer about a moving ghost was not sent to Redis at {}", shared.address);
-    }
-}
 
 /// Claims the ghost `token` names from the node that holds it, for a client here.
 /// Blocking, bounded by `redis_timeout`: run it off the runtime's threads.
@@ -345,58 +345,4 @@ fn settle(
             Some(conn)
         }
     }
-}
-
-/// Publishes `message` on `topic` and waits for the first answer `accept` takes, from any
-/// other node, until every other node answered or the deadline.
-fn ask<T>(
-    shared: &Shared,
-    config: &Config,
-    topic: &str,
-    message: &Move,
-    deadline: Instant,
-    mut accept: impl FnMut(Answer) -> Option<T>,
-) -> Result<Option<T>, NotAsked> {
-    let number = NEXT_ASK.fetch_add(1, Ordering::Relaxed);
-    let payload = codec::encode_envelope(shared.origin, 0, number, message);
-    let failed = "a ghost was not moved";
-    let publish = redis::cmd(publish_command(config))
-        .arg(topic)
-        .arg(&payload[..])
-        .clone();
-    let receivers: u64 =
-        log_failure(redis_sync::run_blocking(config, &publish, failed)).ok_or(NotAsked)?;
-    // This node hears its own message and does not answer it.
-    let mut waiting = receivers.saturating_sub(1);
-    if waiting == 0 {
-        return Err(NotAsked);
-    }
-    let answers = topics::answers(&shared.prefix, shared.origin, number);
-    while waiting > 0 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left < Duration::from_millis(1) {
-            break;
-        }
-        let Some(Some(popped)) = log_failure(redis_sync::pop(config, &answers, left, failed)) else {
-            break;
-        };
-        waiting -= 1;
-        let Some((_, answer)) = codec::decode_answered_as::<Answer>(&popped) else {
-            tracing::warn!("an undecodable answer about a moving ghost");
-            continue;
-        };
-        if let Some(taken) = accept(answer) {
-            return Ok(Some(taken));
-        }
-    }
-    Ok(None)
-}
-
-/// The message was not published, or no other node heard it.
-struct NotAsked;
-
-pub(super) fn log_failure<T>(result: Result<T, OpError>) -> Option<T> {
-    result
-        .map_err(|e| tracing::warn!("a ghost did not move: {e}"))
-        .ok()
 }
