@@ -13,15 +13,6 @@ async fn json(client: &mut Client) -> Value {
     serde_json::from_str(next_data(client, T).await.to_text().unwrap()).unwrap()
 }
 
-fn types_of(worker: &Worker, id: &str) -> Vec<String> {
-    worker
-        .events()
-        .iter()
-        .filter(|e| e["connection"] == id)
-        .map(|e| e["type"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconnection_example_client_drops_and_comes_back_missing_nothing() {
     let worker = Worker::start_script(
@@ -62,7 +53,7 @@ async fn reconnection_example_client_drops_and_comes_back_missing_nothing() {
             .iter()
             .any(|e| e["connection"] == id.as_str() && e["type"] == "resume")
     });
-    assert_eq!(types_of(&worker, &id), vec!["open", "join", "resume"]);
+    assert_eq!(events_of(&worker, &id), vec!["open", "join", "resume"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,7 +118,7 @@ async fn critical_example_a_drop_during_the_operation_closes_only_after_it() {
     drop(client); // dropped in the middle of the operation
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
-        types_of(&worker, &id),
+        events_of(&worker, &id),
         vec!["open", "message"],
         "nothing reported during the operation"
     );
@@ -135,7 +126,7 @@ async fn critical_example_a_drop_during_the_operation_closes_only_after_it() {
         e["type"] == "close" && e["connection"] == id.as_str()
     });
     assert_eq!(
-        types_of(&worker, &id),
+        events_of(&worker, &id),
         vec![
             "open",
             "message",
