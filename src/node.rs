@@ -11,6 +11,7 @@ use crate::hub::stats::Stats;
 use crate::hub::{Ending, Hub};
 use crate::ops::router::Router;
 use crate::server::admission::Admission;
+use crate::server::arrivals::Arrivals;
 use crate::shutdown::Shutdown;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -25,6 +26,8 @@ pub struct Node {
     pub shutdown: Shutdown,
     /// Connection limits and handshake rate, met before authentication.
     pub admission: Arc<Admission>,
+    /// The handshakes under way; a stopping node refuses new ones.
+    pub arrivals: Arc<Arrivals>,
     pub auth: Authenticator,
     /// Where every operation enters, and its dispatch counts.
     pub router: Router,
@@ -48,6 +51,7 @@ impl Node {
             global: GlobalStore::default(),
             shutdown: Shutdown::new(),
             admission,
+            arrivals: Arrivals::new(),
             auth,
             router: Router::default(),
             started: Instant::now(),

@@ -177,7 +177,8 @@ pub fn stop() {
     stop_with(None);
 }
 
-/// Stops the server. `handoff` (default: the `stop_handoff` directive): with a Redis driver,
+/// Stops the server: refuses new handshakes (503) and waits for those under way, then
+/// closes. `handoff` (default: the `stop_handoff` directive): with a Redis driver,
 /// the connections that hold a resume token go to the other nodes as dormant ghosts first
 /// (their sockets closed with 1012), so their clients resume there; the others close with
 /// 1001.
@@ -189,6 +190,17 @@ pub fn stop_with(handoff: Option<bool>) {
     STOPPED.store(true, Ordering::Release);
     // (Both under LIFECYCLE: `serving` sees either the server or the stop.)
     let node = &server.node;
+    // No new connection from here on (503). A resume under way may be taking a ghost over
+    // from another node: waited for, as long as a move can take, so the hand-off below (or
+    // the close) counts it.
+    let bound = match node.config.redis() {
+        true => crate::broker::longest_move(node.config.redis_timeout),
+        false => crate::server::client::CLOSE_GRACE,
+    };
+    let left = node.arrivals.close(bound);
+    if left > 0 {
+        tracing::warn!("{left} WebSocket handshakes were still under way after {bound:?}; stopping without them");
+    }
     if handoff.unwrap_or(node.config.stop_handoff) {
         if node.config.redis() {
             node.broker.hand_off(node);

@@ -169,3 +169,24 @@ async fn stop_closes_clients_with_1001() {
     }
     assert!(!worker.alive(), "the worker exits promptly after stop");
 }
+
+/// A stopping node takes no new connection: 503, so the client (or the load balancer) goes
+/// to another node, while the connections it had close with 1001 as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_node_refuses_new_connections_with_503() {
+    let worker = Worker::start(json!({}));
+    // It never answers the close frame, so the stop waits its close grace for it.
+    let _mute = mute_client(&worker, "/ws?tag=mute").await;
+    let mut open = connect(&worker.url("/ws?tag=open")).await;
+    let mut stopper = connect(&worker.url("/ws?tag=stopper")).await;
+    worker.open_id("stopper");
+    send_text(&mut stopper, "stop").await;
+    assert_eq!(close_code(&mut open, T).await, Some(1001));
+    match try_connect(&worker.url("/ws?tag=late"), &[]).await {
+        Err((503, body)) => assert!(body.contains("stopping"), "{body}"),
+        Err(other) => panic!("expected 503, got {other:?}"),
+        Ok(_) => panic!("a stopping node accepted a connection"),
+    }
+    assert_eq!(admin_get(&worker, "/health").await["status"], "stopping");
+    worker.wait_event("the stop", T, |e| e["type"] == "stopped");
+}

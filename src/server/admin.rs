@@ -129,6 +129,13 @@ async fn handle(req: Request<Incoming>, node: Arc<Node>) -> Response<Body> {
         .unwrap_or_default();
     match (method.as_str(), req.uri().path()) {
         ("GET", "/health") => {
+            // A stopping node takes no new connection: a load balancer stops sending any.
+            if node.arrivals.is_stopping() {
+                return json_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    json!({"status": "stopping"}),
+                );
+            }
             return match node.broker.degraded() {
                 None => json_response(StatusCode::OK, json!({"status": "ok"})),
                 Some(redis) => json_response(

@@ -20,6 +20,7 @@ use crate::log::LogLimiter;
 use crate::node::Node;
 use crate::protocol::{self};
 use crate::server::admission::Slot;
+use crate::server::arrivals::Arrival;
 use bytes::Bytes;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -49,6 +50,8 @@ pub struct Handshake {
     pub last: Option<u64>,
     /// The admission place, held as long as the socket lives (none when nothing is limited).
     pub slot: Option<Slot>,
+    /// Counts the handshake as under way until the connection is in the hub.
+    pub arrival: Arrival,
     /// The subprotocol chosen (`subprotocols`), if any.
     pub protocol: Option<String>,
     /// permessage-deflate, if negotiated.
@@ -213,6 +216,8 @@ where
         node,
         handshake.slot,
     ));
+    // In the hub, with its tasks: a stop hands it off or closes it like any other.
+    drop(handshake.arrival);
 }
 
 /// Resume on any node: the ghost `token` names, here or taken over from the node that holds

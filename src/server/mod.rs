@@ -1,11 +1,13 @@
-//! The network side: the WebSocket listener (`upgrade`, behind `admission` limits and, for
-//! wss://, `tls`), each client (`client`, which starts its `reader` and `writer` tasks),
-//! permessage-deflate (`deflate`, `inflate`), the JavaScript client's file (`script`) and the
-//! admin HTTP API (`admin`). Everything here runs on tokio threads and never touches Zend.
+//! The network side: the WebSocket listener (`upgrade`, behind `admission` limits, closed by
+//! `arrivals` when the node stops, and, for wss://, `tls`), each client (`client`, which
+//! starts its `reader` and `writer` tasks), permessage-deflate (`deflate`, `inflate`), the
+//! JavaScript client's file (`script`) and the admin HTTP API (`admin`). Everything here runs
+//! on tokio threads and never touches Zend.
 
 pub mod admin;
 pub mod admin_guard;
 pub mod admission;
+pub mod arrivals;
 pub mod client;
 mod control;
 pub mod deflate;

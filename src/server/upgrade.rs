@@ -153,6 +153,17 @@ async fn handshake(
         );
     }
     let origin = header(&req, "origin");
+    // Held until the connection is in the hub, so a stop waits for it (`Arrivals`).
+    let Some(arrival) = node.arrivals.enter() else {
+        let mut response = reject(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "this node is stopping: connect again, to another node\n",
+        );
+        response
+            .headers_mut()
+            .insert(hyper::header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    };
     let slot = match node.admission.admit(remote.ip()) {
         Ok(slot) => slot,
         Err(Refusal::Full) => {
@@ -267,6 +278,7 @@ async fn handshake(
         user,
         trusted,
         slot,
+        arrival,
         // A Pusher client asks for none: it shows in `open` as the protocol it speaks.
         protocol: match pusher_key {
             Some(_) => Some("pusher".to_string()),
