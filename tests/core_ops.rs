@@ -7,7 +7,7 @@ mod core_common;
 use bytes::Bytes;
 use core_common::*;
 use frankenphp_ws::ops::{
-    codec, rest, EventName, Expression, Filter, Key, Presence, Route, Tag, UserId,
+    codec, rest, EventName, OpError, Expression, Filter, Key, Presence, Route, Tag, UserId,
 };
 use std::collections::HashMap;
 
@@ -233,7 +233,7 @@ fn every_op_round_trips_through_the_codec() {
 
 #[test]
 fn answers_round_trip_through_the_codec() {
-    use frankenphp_ws::ops::{HistoryEntry, OpError};
+    use frankenphp_ws::ops::HistoryEntry;
     let answers = [
         Ok(Reply::Done),
         Ok(Reply::Bool(true)),
@@ -279,6 +279,24 @@ fn decoding_checks_arguments_as_building_does() {
     );
     assert!(forged(serde_json::json!({"noSuchOp": {}})).is_err());
     assert!(codec::decode_op(b"\xc1 not msgpack").is_err());
+}
+
+#[test]
+fn admin_trigger_refuses_the_pusher_protocols_own_event_names() {
+    for name in ["pusher:error", "pusher_internal:member_added"] {
+        let refused = rest::parse(
+            "POST",
+            &format!("/frankenphp_ws/trigger/presence-room?event={name}"),
+            Bytes::from_static(b"{}"),
+        );
+        match refused {
+            Err(OpError::InvalidArgument(why)) => assert!(why.contains("name it otherwise"), "{why}"),
+            other => panic!("{name} was not refused: {other:?}"),
+        }
+    }
+    assert!(rest::parse("POST", "/frankenphp_ws/trigger/room?event=update", Bytes::new())
+        .unwrap()
+        .is_some());
 }
 
 #[test]

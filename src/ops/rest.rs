@@ -58,7 +58,7 @@ pub fn parse(method: &str, path_and_query: &str, body: Bytes) -> Result<Option<O
             kind.method()
         )));
     }
-    Op::from_rest(
+    let op = Op::from_rest(
         kind,
         &Request {
             kind,
@@ -66,8 +66,19 @@ pub fn parse(method: &str, path_and_query: &str, body: Bytes) -> Result<Option<O
             query: parse_query(query),
             body,
         },
-    )
-    .map(Some)
+    )?;
+    from_application(op).map(Some)
+}
+
+/// An op the application sends (through the admin API, as through PHP) may not name the
+/// Pusher protocol's own events: a forged `pusher_internal:member_added` would enter
+/// clients' member lists. Only the nodes' presence keeper sends those, never through here.
+pub fn from_application(op: Op) -> Result<Op, OpError> {
+    if let Op::Trigger { event, .. } = &op {
+        crate::pusher::wire::check_application_event(event.as_str())
+            .map_err(OpError::InvalidArgument)?;
+    }
+    Ok(op)
 }
 
 /// The target argument of an op.

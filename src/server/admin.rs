@@ -166,7 +166,9 @@ async fn handle(req: Request<Incoming>, node: Arc<Node>) -> Response<Body> {
     if (method.as_str(), target.as_str()) == ("POST", ENDPOINT) {
         // An op in the binary codec (processes that host no server): answered in the codec,
         // errors included, with status 200.
-        let answer = codec::decode_op(&body).and_then(|op| node.route(op));
+        let answer = codec::decode_op(&body)
+            .and_then(rest::from_application)
+            .and_then(|op| node.route(op));
         return respond(
             StatusCode::OK,
             codec::CONTENT_TYPE,
