@@ -207,3 +207,82 @@ async fn an_acknowledging_client_whose_socket_looks_alive_resumes_on_another_nod
     assert_eq!(close_code(&mut old, WAIT).await, Some(1000), "the old socket is closed");
     assert_eq!(events_of(&a, &id), ["open", "join"]);
 }
+
+/// A ghost nobody resumes is released after `ghost_ttl` by exactly one node, the one that
+/// holds it when the time is up, with the events in order and its state still readable at
+/// `beforeClose`: here one moved by a resume (A to B) and one moved by A's stop (handoff).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ghost_nobody_resumes_is_released_once_in_the_cluster() {
+    let _serial = one_at_a_time();
+    let redis = RedisServer::start();
+    let nodes = ["a", "b", "c"].map(|name| {
+        Worker::start(json!({
+            "driver": "redis",
+            "redis_address": redis.url(),
+            "node_name": name,
+            "auth_jwt_secret": SECRET,
+            "resume_tokens": "auto",
+            "ghost_ttl": 2,
+        }))
+    });
+    let [a, b, c] = &nodes;
+    // How many times each node reported the end of `id`.
+    let closes = |id: &str| {
+        let count = |n: &Worker| events_of(n, id).iter().filter(|t| *t == "close").count();
+        nodes.iter().map(count).collect::<Vec<_>>()
+    };
+
+    // One ghost goes from A to B by a resume, then its client leaves for good.
+    let mut first = connect_as(a, "/ws?tag=moved", "ada").await;
+    let (token, _) = token_frame(&mut first).await;
+    subscribe(&mut first, "news").await;
+    let moved = a.open_id("moved");
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut back = connect_as(b, &format!("/ws?resume={token}"), "ada").await;
+    assert!(token_frame(&mut back).await.1, "resumed on b");
+    drop(back);
+
+    // The other sleeps on A, which stops with a handoff: B or C adopts it.
+    let mut second = connect_as(a, "/ws?tag=handed", "bob").await;
+    token_frame(&mut second).await;
+    subscribe(&mut second, "news").await;
+    let handed = a.open_id("handed");
+    drop(second);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut stopper = connect_as(a, "/ws?tag=stopper", "ops").await;
+    token_frame(&mut stopper).await;
+    send_text(&mut stopper, "eval:frankenphp_ws_stop(['handoff' => true])").await;
+
+    let ends = ["ghostConnectionClose", "beforeClose", "state", "leave", "close"];
+    let deadline = Instant::now() + Duration::from_secs(8);
+    while closes(&moved).iter().sum::<usize>() + closes(&handed).iter().sum::<usize>() < 2 {
+        let (m, h) = (closes(&moved), closes(&handed));
+        assert!(Instant::now() < deadline, "both released within 8 s: {m:?} {h:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Longer than a second TTL: nobody releases either again.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(closes(&moved), [0, 1, 0], "released once, by b");
+    assert_eq!(events_of(a, &moved), ["open", "join"]);
+    // Its subscription came along with it: no `join` on B, and a `leave` at the end.
+    assert_eq!(events_of(b, &moved)[..1], ["resume"]);
+    assert_eq!(events_of(b, &moved)[1..], ends);
+    assert!(events_of(c, &moved).is_empty());
+
+    let holder = closes(&handed).iter().position(|n| *n == 1).expect("released");
+    let handed_closes = closes(&handed);
+    assert_eq!(handed_closes.iter().sum::<usize>(), 1, "once: {handed_closes:?}");
+    assert_ne!(holder, 0, "by the node that adopted it, not the stopped one");
+    assert_eq!(events_of(a, &handed), ["open", "join"]);
+    assert_eq!(events_of(&nodes[holder], &handed), ends);
+    let state = nodes[holder].wait_event("its state at beforeClose", WAIT, |e| {
+        e["type"] == "state" && e["connection"] == handed.as_str()
+    });
+    assert_eq!(state["subscriptions"], json!(["news"]));
+    let mut on_c = connect_as(c, "/ws?tag=control", "control").await;
+    token_frame(&mut on_c).await;
+    let everyone = php(&mut on_c, "frankenphp_ws_getClients()").await;
+    let listed = |id: &str| everyone.as_array().unwrap().iter().any(|e| *e == id);
+    assert!(!listed(&moved) && !listed(&handed), "{everyone}");
+}
