@@ -4,7 +4,10 @@
 //! every message sent to them, in order, once. Three PHP worker nodes on one real
 //! `redis-server`; broadcasts and direct sends keep flowing throughout.
 //!
-//! `make test` runs it with 30 clients; `make soak-restart` with 1,000 (ignored here).
+//! Beside the Rust clients, the JavaScript client (`js/frankenphp_ws.js`, in Node) behind a
+//! small load balancer (`tests/clients/restart_js.mjs`): it must resume, and miss nothing, on
+//! its own. `make test` runs it with 30 + 10 clients; `make soak-restart` with 1,000 + 100
+//! (ignored here).
 
 mod common;
 
@@ -19,6 +22,8 @@ use tokio_tungstenite::tungstenite::Message;
 /// tick, `d-N` by id to `DIRECT_TO` clients in turn.
 struct Load {
     clients: usize,
+    /// JavaScript clients besides (`tests/clients/restart_js.mjs`), sent the ticks only.
+    js_clients: usize,
     ticks: usize,
 }
 
@@ -146,6 +151,64 @@ async fn follow(mut client: Client, mut token: String, mut on: String, up: Up, s
     seen
 }
 
+/// JavaScript clients (`tests/clients/restart_js.mjs`) behind their own load balancer, which
+/// sends each connection to a node that is up.
+struct JsClients {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+fn port_of(url: &str) -> u16 {
+    url.rsplit(':').next().unwrap().trim_end_matches("/ws").parse().unwrap()
+}
+
+impl JsClients {
+    /// Starts `n` clients on the nodes `up` and waits until each is subscribed to `feed`.
+    fn start(n: usize, up: &Up, last: usize) -> JsClients {
+        use std::io::BufRead;
+        let ports: Vec<u16> = up.lock().unwrap().iter().map(|u| port_of(u)).collect();
+        let input = json!({"ports": ports, "clients": n, "last": last, "seconds": 120});
+        let mut child = std::process::Command::new("node")
+            .args(["--experimental-websocket", "tests/clients/restart_js.mjs", &input.to_string()])
+            .current_dir(root())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node runs (scripts/setup.sh installs it)");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (send, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                let _ = send.send(line);
+            }
+        });
+        let js = JsClients { child, stdin, lines };
+        assert_eq!(js.line(Duration::from_secs(15)), "READY", "the JavaScript clients subscribed");
+        js
+    }
+
+    fn line(&self, timeout: Duration) -> String {
+        tokio::task::block_in_place(|| self.lines.recv_timeout(timeout))
+            .expect("a line from restart_js.mjs")
+    }
+
+    /// Tells the load balancer which nodes are up.
+    fn up(&mut self, up: &Up) {
+        use std::io::Write;
+        let ports: Vec<String> = up.lock().unwrap().iter().map(|u| port_of(u).to_string()).collect();
+        writeln!(self.stdin, "up {}", ports.join(" ")).unwrap();
+    }
+
+    /// What each client got, once every one has the last tick.
+    fn finish(mut self) -> Vec<serde_json::Value> {
+        let report: serde_json::Value = serde_json::from_str(&self.line(Duration::from_secs(130))).unwrap();
+        let _ = self.child.wait();
+        report["clients"].as_array().unwrap().clone()
+    }
+}
+
 /// A control client on `worker`, for `php()`.
 async fn control(worker: &Worker) -> Client {
     let mut client = connect(&worker.url("/ws?tag=control")).await;
@@ -172,7 +235,7 @@ async fn rolling_restart(load: Load) {
     for (n, node) in nodes.iter().enumerate() {
         let here = (load.clients + 2 - n) / 3;
         node.wait_until("every open", WAIT, |events| {
-            events.iter().filter(|e| e["type"] == "open").count() == here
+            events.iter().filter(|e| e["type"] == "open" && e["query"]["tag"] != "js").count() == here
         });
     }
     let mut ids = vec![String::new(); load.clients];
@@ -184,6 +247,7 @@ async fn rolling_restart(load: Load) {
         }
     }
     assert!(ids.iter().all(|id| !id.is_empty()), "every client opened");
+    let mut js = JsClients::start(load.js_clients, &up, load.ticks - 1);
 
     // Ticks come from a node not stopping in that phase: c, then the restarted a.
     let mut ticker = control(&nodes[2]).await;
@@ -194,6 +258,7 @@ async fn rolling_restart(load: Load) {
         if let Some(n) = (0..3).find(|n| load.stop_at(*n) == tick) {
             if let Some(restart) = restarted.take() {
                 nodes.push(restart.await.unwrap());
+                js.up(&up);
             }
             let back = Instant::now() + Duration::from_secs(10);
             while settled.closed.load(std::sync::atomic::Ordering::SeqCst)
@@ -209,6 +274,7 @@ async fn rolling_restart(load: Load) {
             }
             let leaving = nodes[n].url("/ws");
             up.lock().unwrap().retain(|u| *u != leaving);
+            js.up(&up);
             let mut stopper = control(&nodes[n]).await;
             send_text(&mut stopper, "eval:frankenphp_ws_stop(['handoff' => true])").await;
             stopped.push((n, started.elapsed()));
@@ -231,6 +297,18 @@ async fn rolling_restart(load: Load) {
     }
     if let Some(restart) = restarted.take() {
         nodes.push(restart.await.unwrap());
+        js.up(&up);
+    }
+
+    // The JavaScript clients: the same, through their load balancer.
+    let mut js_resumed = 0;
+    for (who, seen) in js.finish().iter().enumerate() {
+        let ticks: Vec<usize> = serde_json::from_value(seen["ticks"].clone()).unwrap();
+        assert_eq!(ticks, (0..load.ticks).collect::<Vec<_>>(), "JavaScript client {who}: every tick, in order, once");
+        assert_eq!(seen["connects"], 1, "JavaScript client {who}: never a new connection: {seen}");
+        let resumes = seen["resumes"].as_u64().unwrap() as usize;
+        assert!(resumes >= 1, "JavaScript client {who}: its node restarted: {seen}");
+        js_resumed += resumes;
     }
 
     let (mut resumed, mut closed, mut retried) = (0, 0, 0);
@@ -252,13 +330,15 @@ async fn rolling_restart(load: Load) {
             .filter(|e| e["type"] == kind && (e["query"]["tag"] == "control") == control)
             .count()
     };
-    assert_eq!(count("open", false), load.clients, "no client got a new connection");
+    let all = load.clients + load.js_clients;
+    assert_eq!(count("open", false), all, "no client got a new connection");
     assert_eq!(count("close", false), 0, "no node reported the end of a client's connection");
-    assert_eq!(count("resume", false), resumed, "the workers saw each resume");
+    assert_eq!(count("resume", false), resumed + js_resumed, "the workers saw each resume");
     let directs: usize = (0..load.ticks).map(|t| load.direct(t).len()).sum();
     println!(
-        "rolling restart of 3 nodes ({} clients): {} ticks and {directs} direct messages, each received once and in order; {resumed} resumes after {closed} closes (1012), {retried} reconnects tried again; stops at {:?}; {:?} in all",
-        load.clients,
+        "rolling restart of 3 nodes ({} clients, {} of them JavaScript): {} ticks and {directs} direct messages, each received once and in order; {resumed} resumes after {closed} closes (1012), {retried} reconnects tried again, and {js_resumed} JavaScript resumes; stops at {:?}; {:?} in all",
+        all,
+        load.js_clients,
         load.ticks,
         stopped,
         started.elapsed()
@@ -267,12 +347,12 @@ async fn rolling_restart(load: Load) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_node_restarted_in_turn_with_handoff_gives_its_clients_to_the_others_and_they_miss_nothing() {
-    rolling_restart(Load { clients: 30, ticks: 400 }).await;
+    rolling_restart(Load { clients: 30, js_clients: 10, ticks: 400 }).await;
 }
 
 /// `make soak-restart`: the same with 1,000 clients.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore]
 async fn a_rolling_restart_under_load_loses_nothing_for_1000_clients() {
-    rolling_restart(Load { clients: 1000, ticks: 1600 }).await;
+    rolling_restart(Load { clients: 1000, js_clients: 100, ticks: 1600 }).await;
 }
