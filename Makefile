@@ -55,8 +55,9 @@ test-zts: setup
 	$(ZTS_ENV) $(CARGO) test --release --test zts_threads -- --ignored --test-threads=1
 
 # A rolling restart under load (tests/handoff.rs, ignored by `make test`): 1,000 clients, and
-# 100 of the JavaScript client behind a small load balancer, on three nodes, each node stopped with handoff and started again in turn, while broadcasts and
-# direct sends flow; every client must get every message once, in order. Prints the counts.
+# 100 of the JavaScript client behind a small load balancer, on three nodes, each node stopped
+# with handoff and started again in turn, while broadcasts and direct sends flow; every client
+# must get every message once, in order. Prints the counts.
 soak-restart: build
 	FRANKENPHP_WS_SO=$(CURDIR)/$(SO) $(CARGO) test --release --test handoff -- --ignored --nocapture
 
