@@ -209,6 +209,18 @@ impl JsClients {
     }
 }
 
+/// Panics unless `got` is `expected`, naming what is missing, what came twice, and where
+/// they first differ (the lists are long).
+fn each_once_in_order(what: &str, got: &[usize], expected: &[usize]) {
+    if got == expected {
+        return;
+    }
+    let missing: Vec<_> = expected.iter().filter(|n| !got.contains(n)).collect();
+    let twice: Vec<_> = got.iter().enumerate().filter(|(i, n)| got[..*i].contains(n)).map(|(_, n)| n).collect();
+    let first = got.iter().zip(expected).position(|(a, b)| a != b);
+    panic!("{what}: {} of {}; missing {missing:?}; twice {twice:?}; first difference at {first:?}", got.len(), expected.len());
+}
+
 /// A control client on `worker`, for `php()`.
 async fn control(worker: &Worker) -> Client {
     let mut client = connect(&worker.url("/ws?tag=control")).await;
@@ -304,7 +316,7 @@ async fn rolling_restart(load: Load) {
     let mut js_resumed = 0;
     for (who, seen) in js.finish().iter().enumerate() {
         let ticks: Vec<usize> = serde_json::from_value(seen["ticks"].clone()).unwrap();
-        assert_eq!(ticks, (0..load.ticks).collect::<Vec<_>>(), "JavaScript client {who}: every tick, in order, once");
+        each_once_in_order(&format!("JavaScript client {who}'s ticks"), &ticks, &(0..load.ticks).collect::<Vec<_>>());
         assert_eq!(seen["connects"], 1, "JavaScript client {who}: never a new connection: {seen}");
         let resumes = seen["resumes"].as_u64().unwrap() as usize;
         assert!(resumes >= 1, "JavaScript client {who}: its node restarted: {seen}");
@@ -314,8 +326,8 @@ async fn rolling_restart(load: Load) {
     let (mut resumed, mut closed, mut retried) = (0, 0, 0);
     for (who, client) in clients.into_iter().enumerate() {
         let seen = client.await.unwrap();
-        assert_eq!(seen.ticks, (0..load.ticks).collect::<Vec<_>>(), "client {who}: every tick, in order, once");
-        assert_eq!(seen.direct, load.direct_for(who), "client {who}: every direct message, in order, once");
+        each_once_in_order(&format!("client {who}'s ticks"), &seen.ticks, &(0..load.ticks).collect::<Vec<_>>());
+        each_once_in_order(&format!("client {who}'s direct messages"), &seen.direct, &load.direct_for(who));
         assert!(seen.closes.iter().all(|c| *c == 1012), "client {who}: closed only for restarts: {:?}", seen.closes);
         assert_eq!(seen.resumes, seen.closes.len(), "client {who}: resumed after each close");
         assert!(seen.resumes >= 1, "client {who}: its node restarted");

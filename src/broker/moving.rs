@@ -34,7 +34,7 @@ use crate::ops::codec;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -86,6 +86,24 @@ pub(super) struct Moves {
     arrivals: Mutex<HashMap<String, SyncSender<()>>>,
     /// Claimed here by another node, with the old socket if one was still open.
     claimed: Mutex<HashMap<String, Option<Arc<Socket>>>>,
+    /// Released here, their answers (the messages kept for them) not yet sent.
+    answering: AtomicUsize,
+}
+
+/// A release being answered (`Moves::answering`); done when dropped.
+struct Answering(Arc<Shared>);
+
+impl Answering {
+    fn start(shared: &Arc<Shared>) -> Answering {
+        shared.moves.answering.fetch_add(1, Ordering::AcqRel);
+        Answering(shared.clone())
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.0.moves.answering.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Moves {
@@ -95,9 +113,10 @@ impl Moves {
         self.arrivals.lock().contains_key(id)
     }
 
-    /// How many ghosts other nodes claimed from here and have not released yet.
+    /// How many ghosts other nodes claimed from here and have not taken yet: claimed and
+    /// not released, or released and the answer not sent. A stopping node waits for them.
     pub(super) fn claimed(&self) -> usize {
-        self.claimed.lock().len()
+        self.claimed.lock().len() + self.answering.load(Ordering::Acquire)
     }
 }
 
@@ -180,11 +199,14 @@ pub(super) fn receive(
                 }
                 return true;
             }
+            // Counted before the claim is forgotten: a stopping node must not stop between.
+            let answering = Answering::start(shared);
             let old = shared.moves.claimed.lock().remove(&id).flatten();
             // The cut: from here on, nothing more is queued for it on this node.
             let conn = node.hub.let_go(&id);
             let (shared, connection) = (shared.clone(), connection.clone());
             tokio::spawn(async move {
+                let _answering = answering;
                 // What the old writer took and did not write goes back to the ghost first.
                 if let Some(old) = old {
                     let grace = crate::server::client::CLOSE_GRACE;
