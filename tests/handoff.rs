@@ -288,7 +288,7 @@ async fn rolling_restart(load: Load) {
             up.lock().unwrap().retain(|u| *u != leaving);
             js.up(&up);
             let mut stopper = control(&nodes[n]).await;
-            send_text(&mut stopper, "eval:frankenphp_ws_stop(['handoff' => true])").await;
+            send_text(&mut stopper, "stop:handoff").await;
             stopped.push((n, started.elapsed()));
             // The node comes back (a new process, as a deploy starts one), under its name.
             let (redis, up, name) = (redis.clone(), up.clone(), ["a2", "b2", "c2"][n]);

@@ -252,7 +252,7 @@ async fn a_ghost_nobody_resumes_is_released_once_in_the_cluster() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let mut stopper = connect_as(a, "/ws?tag=stopper", "ops").await;
     token_frame(&mut stopper).await;
-    send_text(&mut stopper, "eval:frankenphp_ws_stop(['handoff' => true])").await;
+    send_text(&mut stopper, "stop:handoff").await;
 
     let ends = ["ghostConnectionClose", "beforeClose", "state", "leave", "close"];
     let deadline = Instant::now() + Duration::from_secs(8);

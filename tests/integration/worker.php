@@ -3,7 +3,7 @@
 // WS_OPTIONS on free ports, prints "READY <listen> <admin>", then one JSON line per event.
 // Commands arrive as client messages: "broadcast:<channel>:<data>", "echo:<data>",
 // "kill:<id>", "sleep:<ms>" (the worker stops draining events), "eval:<php expression>"
-// (answers the sender with its JSON value), "stop".
+// (answers the sender with its JSON value), "stop", "stop:handoff" (then exits).
 $options = json_decode(getenv('WS_OPTIONS') ?: '{}', true) + [
     'listen' => '127.0.0.1:0',
     'admin_listen' => '127.0.0.1:0',
@@ -44,8 +44,8 @@ while (true) {
     } elseif (str_starts_with($payload, 'eval:')) {
         // Test-only: run PHP in the worker and answer the sender with the JSON result.
         frankenphp_ws_send($event['connection'], json_encode(eval('return ' . substr($payload, 5) . ';')));
-    } elseif ($payload === 'stop') {
-        frankenphp_ws_stop();
+    } elseif ($payload === 'stop' || $payload === 'stop:handoff') {
+        frankenphp_ws_stop(['handoff' => $payload === 'stop:handoff']);
         echo json_encode(['type' => 'stopped']), "\n";
         exit(0);
     }
