@@ -88,8 +88,20 @@ impl Worker {
         std::fs::read_to_string(format!("/proc/{}/{file}", self.child.id())).unwrap_or_default()
     }
 
-    /// User + system CPU time of the worker process (all its threads).
+    /// User + system CPU time of the worker process (all its threads, those that ended too).
+    /// From the process's CPU clock, to the nanosecond: `/proc/pid/stat` counts 10 ms ticks,
+    /// which is ±8% on a 130 ms burst and blurred every ratio between two bursts.
     pub fn cpu_time(&self) -> Duration {
+        let mut clock: libc::clockid_t = 0;
+        let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: both pointers are to live locals; a failed call leaves them unused.
+        let precise = unsafe {
+            libc::clock_getcpuclockid(self.child.id() as libc::pid_t, &mut clock) == 0
+                && libc::clock_gettime(clock, &mut now) == 0
+        };
+        if precise {
+            return Duration::new(now.tv_sec as u64, now.tv_nsec as u32);
+        }
         let stat = self.stat_field("stat");
         let after_name = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
         let fields: Vec<&str> = after_name.split_whitespace().collect();
