@@ -150,16 +150,29 @@ impl Connection {
     /// What was held goes out now, whatever Redis has not brought back yet. True if
     /// something had not come back (it may come after what was held).
     pub fn flush_held(&self) -> bool {
-        let dropped = self.with_extra(|e| match e.relay.as_mut() {
+        let ends: Vec<u64> = self.with_extra(|e| match e.relay.as_mut() {
             Some(relay) => {
-                let before = relay.ranges.len();
+                let ends = relay.ranges.iter().map(|r| r.end).filter(|end| *end != u64::MAX);
+                let ends = ends.collect();
                 relay.ranges.retain(|r| r.end == u64::MAX);
-                before != relay.ranges.len()
+                ends
             }
-            None => false,
+            None => Vec::new(),
         });
+        if !ends.is_empty() {
+            // No echo may ever pass them (the fence was lost): the registry lets go of it.
+            let mut waiting = WAITING.lock();
+            for end in &ends {
+                if let Some(waiters) = waiting.get_mut(end) {
+                    waiters.retain(|c| !std::ptr::eq(Arc::as_ptr(c), self));
+                    if waiters.is_empty() {
+                        waiting.remove(end);
+                    }
+                }
+            }
+        }
         self.catch_up();
-        dropped
+        !ends.is_empty()
     }
 
     /// Sends what was held once no closed range waits for Redis, and stops relaying once no
