@@ -9,13 +9,12 @@
 
 use super::moving::{longest_move, Move};
 use super::redis::Shared;
-use super::topics;
+use super::{publish, topics};
 use crate::hub::connection::Connection;
 use crate::hub::index::Scope;
 use crate::hub::Parcel;
 use crate::node::Node;
 use crate::ops::{codec, Kind};
-use bytes::Bytes;
 use std::sync::Arc;
 
 /// The number this node's next published operation gets. Read under `hub::ROUTING`
@@ -49,23 +48,15 @@ pub(super) fn unclaim(shared: &Shared, node: &Node, id: &str, token: &str) -> bo
 fn publish(shared: &Shared, conn: &Arc<Connection>) {
     let id = conn.id();
     let topic = topics::scoped(&shared.prefix, Scope::Connection, &id);
-    let mut outbox = shared.outbox.lock();
-    let seq = outbox.next_seq();
     let fence = Move::Fence { id: id.to_string() };
-    let payload = codec::encode_envelope(shared.origin, seq, 0, &fence);
-    let dropped = outbox.dropped;
     // Counted with the sends: it is addressed to one connection.
-    outbox.push(Kind::Send, topic, Bytes::from(payload));
-    let overflowed = outbox.dropped != dropped;
-    drop(outbox);
-    if overflowed {
-        shared.flushed.notify_all();
-    }
-    shared.wake.notify_one();
+    let seq = publish::queue(shared, Kind::Send, topic, &fence);
     let (conn, longest) = (conn.clone(), longest_move(shared.timeout));
     tokio::runtime::Handle::current().spawn(async move {
         tokio::time::sleep(longest).await;
-        if conn.flush_held() {
+        // This move's ranges only (they end just past the fence): the connection may have
+        // moved again since, and a later fence of its own is on its way.
+        if conn.give_up_through(seq + 1) {
             tracing::warn!(connection = %conn.id(), "Redis did not bring back this node's messages sent while it moved here: those sent since went out, possibly ahead of them");
         }
     });

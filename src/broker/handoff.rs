@@ -1,13 +1,11 @@
 //! A rolling restart: a stopping node gives its ghosts to the other live nodes, in turn,
 //! where their clients resume them (`moving` carries each, as for a client's claim).
 
-use super::link::publish_command;
-use super::move_answers::log_failure;
 use super::moving::{longest_move, Move};
 use super::redis::Shared;
-use super::{cluster, redis_sync, topics};
+use super::{cluster, publish, topics};
 use crate::node::Node;
-use crate::ops::codec;
+use crate::ops::Kind;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,21 +40,17 @@ pub(super) fn hand_off(shared: &Shared, node: &Arc<Node>) -> usize {
     for (i, id) in ids.iter().enumerate() {
         let handed = {
             let _step = crate::hub::ROUTING.write();
-            node.hub.hand_off(id, super::fence::next_seq(&shared))
+            node.hub.hand_off(id, super::fence::next_seq(shared))
         };
         let Some((state, token)) = handed else {
             continue;
         };
-        let to = peers[i % peers.len()];
-        let adopt = Move::Adopt { to, state, token };
-        let payload = codec::encode_envelope(shared.origin, 0, 0, &adopt);
-        let publish = redis::cmd(publish_command(config))
-            .arg(&everyone)
-            .arg(&payload[..])
-            .clone();
-        if log_failure(redis_sync::run_blocking::<u64>(config, &publish, "a ghost was not handed off")).is_some() {
-            sent.push(id);
-        }
+        let adopt = Move::Adopt { to: peers[i % peers.len()], state, token };
+        // In this node's order of publishing: what it ran for the ghost before reached it
+        // here, and must be in Redis ahead of the adoption, or the adopting node would get
+        // it after its cut too, a second time.
+        publish::queue(shared, Kind::Send, everyone.clone(), &adopt);
+        sent.push(id);
     }
     // Taken in turn by the other nodes: waited for as long as they keep taking them (this
     // node must answer every release before it stops listening), each within a move's time.
@@ -64,7 +58,7 @@ pub(super) fn hand_off(shared: &Shared, node: &Arc<Node>) -> usize {
     // node's answers.
     let remaining = || {
         sent.iter().filter(|id| node.hub.get(id).is_some()).count()
-            + shared.moves.claimed()
+            + shared.moves.unfinished()
     };
     let mut left = remaining();
     let mut progress = Instant::now();

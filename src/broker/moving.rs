@@ -15,7 +15,10 @@
 //! A node delivers its own operations to its members before Redis orders them. While a
 //! connection is on its way, those reach it when Redis brings them back instead, and what
 //! the node runs for it after it arrived waits for the last of them (`hub::Origin`,
-//! `Connection::way`).
+//! `Connection::way`). What the node that holds the ghost ran for it before the move began
+//! reached it there already: that must be in Redis ahead of the release, so the holder
+//! answers a claim only once its outbox has passed it, and a stopping node's adoptions go
+//! out through its outbox, in its order (`handoff`).
 //!
 //! The cut is exact with one Redis: every node reads every message in one order. A Redis
 //! Cluster orders each shard on its own, so a message published to another shard during the
@@ -34,7 +37,7 @@ use crate::ops::codec;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -84,8 +87,10 @@ pub enum TakeOver {
 pub(super) struct Moves {
     /// Adopted here, each waiting for its cut.
     arrivals: Mutex<HashMap<String, SyncSender<()>>>,
-    /// Claimed here by another node, with the old socket if one was still open.
-    claimed: Mutex<HashMap<String, Option<Arc<Socket>>>>,
+    /// Claimed here by another node: the claim's number, and the old socket if one was
+    /// still open. Numbered because a ghost can come back and be claimed again while an
+    /// earlier claim's undo (`undo_unless_released`) still waits: that one must not undo it.
+    claimed: Mutex<HashMap<String, (u64, Option<Arc<Socket>>)>>,
     /// Released here, their answers (the messages kept for them) not yet sent.
     answering: AtomicUsize,
 }
@@ -115,10 +120,13 @@ impl Moves {
 
     /// How many ghosts other nodes claimed from here and have not taken yet: claimed and
     /// not released, or released and the answer not sent. A stopping node waits for them.
-    pub(super) fn claimed(&self) -> usize {
+    pub(super) fn unfinished(&self) -> usize {
         self.claimed.lock().len() + self.answering.load(Ordering::Acquire)
     }
 }
+
+/// Numbers the claims answered here (`Moves::claimed`).
+static NEXT_CLAIM: AtomicU64 = AtomicU64::new(1);
 
 /// Moves under way at once on this node. Each holds a blocking thread while it waits on
 /// Redis (up to a few seconds); a node handed hundreds of ghosts at once would otherwise take
@@ -157,15 +165,17 @@ pub(super) fn receive(
             // the ghost still here (moving). The routing lock waits at most for the fan-outs
             // running here; handing the claim to another thread would lose the order, and
             // `block_in_place` would wait for a blocking thread, which moves may all hold.
-            let claimed = {
+            let (claimed, from) = {
                 let _step = crate::hub::ROUTING.write();
-                node.hub.claim(&token, fence::next_seq(shared))
+                let from = fence::next_seq(shared);
+                (node.hub.claim(&token, from), from)
             };
             let answer = match claimed {
                 Some((state, old)) => {
                     tracing::info!(connection = %state.id, "ghost claimed by a client on another node");
-                    shared.moves.claimed.lock().insert(state.id.clone(), old);
-                    undo_unless_released(shared.clone(), node.clone(), state.id.clone(), token);
+                    let number = NEXT_CLAIM.fetch_add(1, Ordering::Relaxed);
+                    shared.moves.claimed.lock().insert(state.id.clone(), (number, old));
+                    undo_unless_released(shared.clone(), node.clone(), state.id.clone(), token, number);
                     Answer::Claimed(Some(state))
                 }
                 None if node.hub.moving(&token) => Answer::Moving,
@@ -173,13 +183,19 @@ pub(super) fn receive(
             };
             let (shared, connection) = (shared.clone(), connection.clone());
             tokio::spawn(async move {
-                if matches!(answer, Answer::Claimed(Some(_))) {
+                if let Answer::Claimed(Some(state)) = &answer {
                     // The claimer releases the ghost on its topic next: this node must hear it
                     // (a connection that just opened here may not be subscribed in Redis yet).
                     let made = shared.interest_made.load(Ordering::Acquire);
                     let mut confirmed = shared.interest_confirmed.subscribe();
                     let wait = shared.timeout / 2;
                     let _ = tokio::time::timeout(wait, confirmed.wait_for(|n| *n >= made)).await;
+                    // And this node's operations that reached the ghost here before the claim
+                    // must be in Redis before that release: published after it, they would
+                    // reach the claimer after its cut too, a second time.
+                    if !shared.until_left(from - 1, wait).await {
+                        tracing::warn!(connection = %state.id, "this node's earlier messages had not reached Redis when another node claimed a ghost: its client may get some twice");
+                    }
                 }
                 send_answer(&shared, connection, origin, ask, &answer).await
             });
@@ -201,7 +217,7 @@ pub(super) fn receive(
             }
             // Counted before the claim is forgotten: a stopping node must not stop between.
             let answering = Answering::start(shared);
-            let old = shared.moves.claimed.lock().remove(&id).flatten();
+            let old = shared.moves.claimed.lock().remove(&id).and_then(|(_, old)| old);
             // The cut: from here on, nothing more is queued for it on this node.
             let conn = node.hub.let_go(&id);
             let (shared, connection) = (shared.clone(), connection.clone());
@@ -250,13 +266,17 @@ pub fn longest_move(redis_timeout: Duration) -> Duration {
 
 /// A claim no node follows up on (it failed or died) is undone after the time a move can
 /// take: the ghost is this node's again, resumable with its token.
-fn undo_unless_released(shared: Arc<Shared>, node: Arc<Node>, id: String, token: String) {
+fn undo_unless_released(shared: Arc<Shared>, node: Arc<Node>, id: String, token: String, number: u64) {
     let longest = longest_move(shared.timeout);
     tokio::spawn(async move {
         tokio::time::sleep(longest).await;
         let ghost = id.clone();
         let unclaim = move || {
-            let claimed = shared.moves.claimed.lock().remove(&ghost).is_some();
+            let claimed = {
+                let mut claims = shared.moves.claimed.lock();
+                let mine = claims.get(&ghost).is_some_and(|(n, _)| *n == number);
+                mine && claims.remove(&ghost).is_some()
+            };
             claimed && fence::unclaim(&shared, &node, &ghost, &token)
         };
         if matches!(tokio::task::spawn_blocking(unclaim).await, Ok(true)) {

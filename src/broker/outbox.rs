@@ -78,6 +78,11 @@ impl Outbox {
         self.items.front().is_none_or(|item| item.seq > seq)
     }
 
+    /// The sequence number through which every message has left (sent or dropped).
+    pub fn left_through(&self) -> u64 {
+        self.items.front().map_or(self.next_seq, |item| item.seq) - 1
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -106,6 +111,7 @@ mod tests {
         assert!(!outbox.passed(5));
         outbox.sent(batch.last().unwrap().seq);
         assert!(outbox.passed(5));
+        assert_eq!(outbox.left_through(), 5);
         assert_eq!(
             outbox
                 .peek(10)

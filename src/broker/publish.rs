@@ -5,9 +5,29 @@ use super::link::Link;
 use super::outbox::Item;
 use super::redis::Shared;
 use crate::node::Node;
+use crate::ops::{codec, Kind};
+use bytes::Bytes;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Queues `message` for Redis channel `topic`, numbered in this node's order of publishing
+/// (under the outbox's lock, so numbers follow that order); returns its number.
+pub(super) fn queue<T: serde::Serialize>(shared: &Shared, kind: Kind, topic: String, message: &T) -> u64 {
+    let mut outbox = shared.outbox.lock();
+    let seq = outbox.next_seq();
+    let payload = Bytes::from(codec::encode_envelope(shared.origin, seq, 0, message));
+    let dropped = outbox.dropped;
+    outbox.push(kind, topic, payload);
+    let overflowed = outbox.dropped != dropped;
+    drop(outbox);
+    if overflowed {
+        // Those dropped have left too, as far as their waiters are concerned.
+        shared.left();
+    }
+    shared.wake.notify_one();
+    seq
+}
 
 /// At most this many messages go in one pipeline.
 const BATCH: usize = 256;
@@ -35,7 +55,7 @@ pub(super) async fn publish(shared: Arc<Shared>, mut connection: Link, node: Arc
         match sent {
             Ok(Ok(())) => {
                 shared.outbox.lock().sent(last);
-                shared.flushed.notify_all();
+                shared.left();
                 for item in &batch {
                     shared.published[item.kind as usize].fetch_add(1, Ordering::Relaxed);
                 }
@@ -53,7 +73,7 @@ pub(super) async fn publish(shared: Arc<Shared>, mut connection: Link, node: Arc
                 outbox.sent(last);
                 outbox.dropped += batch.len() as u64;
                 drop(outbox);
-                shared.flushed.notify_all();
+                shared.left();
             }
             Ok(Err(e)) => {
                 shared.set_up(false, &e);

@@ -24,8 +24,7 @@ use super::{
 use crate::config::{mask_password, Config};
 use crate::hub::index::{Scope, Watcher};
 use crate::node::Node;
-use crate::ops::{codec, Id, Kind, Op, OpError, Reply};
-use bytes::Bytes;
+use crate::ops::{Id, Kind, Op, OpError, Reply};
 use parking_lot::{Condvar, Mutex};
 use redis::PushInfo;
 use serde_json::Value;
@@ -66,8 +65,10 @@ pub(super) struct Shared {
     pub(super) address: String,
     pub(super) outbox: Mutex<Outbox>,
     pub(super) wake: Notify,
-    /// Signalled when messages leave the outbox (`ask` waits on it).
+    /// Signalled when messages leave the outbox (`ask` waits on it), through `left`.
     pub(super) flushed: Condvar,
+    /// The same for async waiters: the number through which every message has left.
+    pub(super) left_through: tokio::sync::watch::Sender<u64>,
     pub(super) up: AtomicBool,
     /// When Redis last came back.
     pub(super) back_at: Mutex<Option<std::time::Instant>>,
@@ -112,6 +113,7 @@ impl RedisBroker {
             outbox: Mutex::new(Outbox::new(config.redis_outbox)),
             wake: Notify::new(),
             flushed: Condvar::new(),
+            left_through: tokio::sync::watch::Sender::new(0),
             up: AtomicBool::new(true),
             back_at: Mutex::new(None),
             resync: AtomicBool::new(false),
@@ -153,20 +155,7 @@ impl Broker for RedisBroker {
         let Some(topic) = topics::fan_out(&self.shared.prefix, op) else {
             return 0;
         };
-        // Numbered under the outbox's lock, so numbers follow the publish order.
-        let mut outbox = self.shared.outbox.lock();
-        let seq = outbox.next_seq();
-        let payload = Bytes::from(codec::encode_envelope(self.shared.origin, seq, 0, op));
-        let dropped = outbox.dropped;
-        outbox.push(op.kind(), topic, payload);
-        let overflowed = outbox.dropped != dropped;
-        drop(outbox);
-        if overflowed {
-            // Those dropped have left too, as far as `wait_flushed` is concerned.
-            self.shared.flushed.notify_all();
-        }
-        self.shared.wake.notify_one();
-        seq
+        publish::queue(&self.shared, op.kind(), topic, op)
     }
 
     fn run_shared(&self, op: &Op) -> Option<Result<Reply, OpError>> {
@@ -314,6 +303,26 @@ impl Shared {
                 self.address
             );
         }
+    }
+
+    /// Messages left the outbox (sent or dropped): those waiting for them are told.
+    pub(super) fn left(&self) {
+        let through = self.outbox.lock().left_through();
+        self.flushed.notify_all();
+        self.left_through.send_if_modified(|left| {
+            let newer = through > *left;
+            *left = (*left).max(through);
+            newer
+        });
+    }
+
+    /// Waits, at most `within`, until every message numbered up to `seq` has left the outbox
+    /// (reached Redis, unless dropped); false if they had not by then.
+    pub(super) async fn until_left(&self, seq: u64, within: Duration) -> bool {
+        let mut left = self.left_through.subscribe();
+        // A bool at once: the value `wait_for` returns is a read guard on the watch.
+        let passed = tokio::time::timeout(within, left.wait_for(|n| *n >= seq)).await;
+        matches!(passed, Ok(Ok(_))) || self.outbox.lock().passed(seq)
     }
 
     /// Waits until every message queued so far has left the outbox, so that a request sent

@@ -85,3 +85,20 @@ fn hub_member(hub: &Hub, id: &str) -> Arc<Connection> {
     assert!(conn.way_is_plain());
     conn
 }
+
+// A lost fence is given up on for its own move only: a later move's ranges keep waiting.
+#[test]
+fn giving_up_on_one_moves_fence_keeps_a_later_moves_waiting() {
+    let hub = Hub::new();
+    let twice = ghost(&hub, "twice");
+    hub.arrive(&twice, Parcel { messages: Vec::new(), last_sent: None }, 1001);
+    twice.relay_from(1005);
+    twice.relay_until(1010);
+    broadcast(&hub, Origin::Here(1011), "own-1011");
+    assert!(queued(&twice).is_empty());
+    assert!(twice.give_up_through(1002));
+    assert!(queued(&twice).is_empty(), "the second move's range still waits");
+    assert!(twice.give_up_through(1011));
+    assert_eq!(queued(&twice), ["own-1011"]);
+    assert!(twice.way_is_plain());
+}

@@ -150,11 +150,18 @@ impl Connection {
     /// What was held goes out now, whatever Redis has not brought back yet. True if
     /// something had not come back (it may come after what was held).
     pub fn flush_held(&self) -> bool {
+        self.give_up_through(u64::MAX - 1)
+    }
+
+    /// Stops waiting for the closed ranges that end by `end` (one move's, when its fence is
+    /// lost; a later move's ranges keep waiting), and sends what was held if none is left.
+    /// True if one was still waiting.
+    pub fn give_up_through(&self, end: u64) -> bool {
+        let given_up = |r: &Range<u64>| r.end != u64::MAX && r.end <= end;
         let ends: Vec<u64> = self.with_extra(|e| match e.relay.as_mut() {
             Some(relay) => {
-                let ends = relay.ranges.iter().map(|r| r.end).filter(|end| *end != u64::MAX);
-                let ends = ends.collect();
-                relay.ranges.retain(|r| r.end == u64::MAX);
+                let ends = relay.ranges.iter().filter(|r| given_up(r)).map(|r| r.end).collect();
+                relay.ranges.retain(|r| !given_up(r));
                 ends
             }
             None => Vec::new(),
