@@ -235,7 +235,12 @@ async fn take_over(
         }
         let moving = node.hub.moving(token) || {
             let (moving, owned) = (node.clone(), token.to_string());
-            let slot = move_slot().await;
+            // A node adopting hundreds of ghosts can keep every slot busy: past the move's
+            // time, the client gets a new connection rather than waiting on.
+            let Ok(slot) = tokio::time::timeout_at(deadline, move_slot()).await else {
+                tracing::warn!("a resume waited a move's time for a place among the moves: it gets a new connection");
+                return None;
+            };
             let taken =
                 tokio::task::spawn_blocking(move || moving.broker.take_over(&moving, &owned));
             let taken = taken.await.ok()?;
