@@ -126,19 +126,28 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         }
     }
 
-    /// Puts the data frames not known to be delivered (unflushed, then not fully written)
-    /// back at the front of the connection's outbox, in order, for its next socket; once.
-    /// Pings and pongs are dropped: they were this socket's own. What it may still
-    /// write stays: a frame half written (to finish before a close frame) and a close frame
-    /// (the answer to the client's close).
-    pub fn give_back(&mut self, conn: &Connection) {
+    /// Puts the data frames not known to be delivered back at the front of the connection's
+    /// outbox, in order, for its next socket; once. Pings and pongs are dropped: they were
+    /// this socket's own. What it may still write stays: a frame half written (to finish
+    /// before a close frame) and a close frame (the answer to the client's close).
+    ///
+    /// `peer_reads`: the socket is closed on purpose while its client still reads (a
+    /// handoff's 1012). What reached the kernel, and the frame half written, reach the client
+    /// ahead of the close frame, so only the frames not begun go back: given back too, they
+    /// would come twice to a client that does not acknowledge. Otherwise (the socket failed,
+    /// or its client is presumed gone) nothing written is known to be delivered.
+    pub fn give_back(&mut self, conn: &Connection, peer_reads: bool) {
         if std::mem::replace(&mut self.given_back, true) {
             return;
         }
-        let mut data: VecDeque<Frame> = self.unflushed.drain(..).filter(|f| f.is_data()).collect();
+        let half_written = self.mid_frame().then(|| self.frames.pop_front()).flatten();
+        let mut data: VecDeque<Frame> = VecDeque::new();
+        if !peer_reads {
+            data.extend(self.unflushed.drain(..).filter(|f| f.is_data()));
+            data.extend(half_written.iter().filter(|f| f.is_data()).cloned());
+        }
         data.extend(self.frames.iter().filter(|f| f.is_data()).cloned());
         conn.requeue_front(&mut data);
-        let half_written = self.mid_frame().then(|| self.frames.pop_front()).flatten();
         self.frames.retain(|f| f.is_close());
         if let Some(frame) = half_written {
             self.frames.push_front(frame);
@@ -255,20 +264,23 @@ mod tests {
         assert_eq!(out.io.out, expected);
     }
 
-    #[tokio::test]
-    async fn giving_back_keeps_what_this_socket_must_still_write() {
-        use crate::hub::connection::Socket;
+    fn test_connection() -> Connection {
         let addr = "127.0.0.1:1".parse().unwrap();
-        let conn = Connection::new(
+        Connection::new(
             "c".into(),
             "/ws".into(),
             None,
             addr,
             false,
-            Socket::new(),
+            crate::hub::connection::Socket::new(),
             (1 << 20, 0),
             0,
-        );
+        )
+    }
+
+    #[tokio::test]
+    async fn giving_back_keeps_what_this_socket_must_still_write() {
+        let conn = test_connection();
         let mut out = Outgoing::new(
             Trickle {
                 out: Vec::new(),
@@ -284,15 +296,48 @@ mod tests {
             .await
             .unwrap();
         assert!(out.mid_frame());
-        out.give_back(&conn);
+        out.give_back(&conn, false);
         // The half-written frame and the close stay to be written; both data frames went back.
         assert_eq!(out.frames, [Frame::text("half"), Frame::close(1000, "")]);
         let mut back = VecDeque::new();
         conn.take_outbox(&mut back);
         assert_eq!(back, [Frame::text("half"), Frame::text("whole")]);
         // Once only.
-        out.give_back(&conn);
+        out.give_back(&conn, false);
         assert!(!conn.take_outbox(&mut back));
+    }
+
+    #[tokio::test]
+    async fn a_client_that_still_reads_gets_back_only_the_frames_not_begun() {
+        let conn = test_connection();
+        let mut out = Outgoing::new(
+            Trickle {
+                out: Vec::new(),
+                chunk: 8,
+            },
+            None,
+        );
+        out.push(Frame::text("one"));
+        out.push(Frame::text("two, half"));
+        out.push(Frame::text("three"));
+        std::future::poll_fn(|cx| out.poll_write_some(cx))
+            .await
+            .unwrap();
+        assert!(out.mid_frame());
+        assert_eq!(out.unflushed, [Frame::text("one")]);
+        out.give_back(&conn, true);
+        // "one" is in the kernel and "two, half" is finished before the close frame: the
+        // client reads both, so only "three" is for the next socket.
+        out.push(Frame::close(1012, ""));
+        assert_eq!(out.frames, [Frame::text("two, half"), Frame::close(1012, "")]);
+        let mut back = VecDeque::new();
+        conn.take_outbox(&mut back);
+        assert_eq!(back, [Frame::text("three")]);
+        out.write().await.unwrap();
+        let mut expected = Frame::text("one").wire().to_vec();
+        expected.extend_from_slice(Frame::text("two, half").wire());
+        expected.extend_from_slice(Frame::close(1012, "").wire());
+        assert_eq!(out.io.out, expected);
     }
 
     #[test]

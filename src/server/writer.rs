@@ -34,7 +34,7 @@ where
         if panicked {
             // What it held goes back to the connection before letting go (a takeover waits
             // for that), unless the close sequence already gave it back.
-            give_back(&mut out, &conn, &socket);
+            give_back(&mut out, &conn, &socket, false);
         }
         // However it ended (a dropped client returns early), the frames are let go of.
         socket.released.trigger();
@@ -48,12 +48,17 @@ where
 /// Gives what the writer holds back to the connection, unless a takeover stopped waiting for
 /// it (`released` already triggered): given back now, it would land ahead of the new socket's
 /// first frames, after the replay.
-fn give_back<W: AsyncWrite + Unpin>(out: &mut Outgoing<W>, conn: &Connection, socket: &Socket) {
+fn give_back<W: AsyncWrite + Unpin>(
+    out: &mut Outgoing<W>,
+    conn: &Connection,
+    socket: &Socket,
+    peer_reads: bool,
+) {
     if socket.released.is_triggered() {
         tracing::warn!(connection = %conn.id(), "a writer let go after its takeover stopped waiting: the frames it held are dropped");
         return;
     }
-    out.give_back(conn);
+    out.give_back(conn, peer_reads);
 }
 
 fn write_loop<'a, W>(
@@ -89,7 +94,7 @@ where
                     written = out.write() => written,
                 };
                 if written.is_err() {
-                    give_back(out, &conn, &socket);
+                    give_back(out, &conn, &socket, false);
                     return socket.dropped();
                 }
                 let deflated = out.take_deflated_count();
@@ -146,7 +151,10 @@ where
                 || matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN));
         let drain = final_close && cause.send_frame && cause.reason != reason::SLOW_CONSUMER;
         if !drain {
-            give_back(out, &conn, &socket);
+            // Only a handoff closes a socket whose client reads on: a takeover's old socket,
+            // a timeout's, a client's own close are presumed unread.
+            let peer_reads = cause.reason == reason::SERVICE_RESTART && cause.send_frame;
+            give_back(out, &conn, &socket, peer_reads);
         }
         socket.released.trigger();
         // The answer to a client's close, if tungstenite gave one, goes out as the last frame.
