@@ -14,9 +14,10 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use tokio::io::AsyncWrite;
 
-/// Frames handed to one `writev`: enough to fill a socket buffer with small frames, well
-/// under the kernel's `IOV_MAX` (1024).
-const SLICES: usize = 128;
+/// Frames handed to one `writev`: the kernel's `IOV_MAX`. A burst of small frames (a
+/// thousand broadcasts of 64 B is 66 KiB) then goes out in one call where the socket buffer
+/// takes it: at 128, that burst took eight.
+const SLICES: usize = 1024;
 
 pub struct Outgoing<W> {
     io: W,
@@ -163,6 +164,15 @@ mod tests {
     struct Trickle {
         out: Vec<u8>,
         chunk: usize,
+        writes: usize,
+    }
+
+    fn trickle(chunk: usize) -> Trickle {
+        Trickle {
+            out: Vec::new(),
+            chunk,
+            writes: 0,
+        }
     }
 
     impl AsyncWrite for Trickle {
@@ -181,6 +191,7 @@ mod tests {
             _: &mut Context<'_>,
             bufs: &[IoSlice<'_>],
         ) -> Poll<io::Result<usize>> {
+            self.writes += 1;
             let mut n = 0;
             for buf in bufs {
                 let take = buf.len().min(self.chunk - n);
@@ -212,13 +223,7 @@ mod tests {
             .map(|i| Frame::text(format!("frame {i}")))
             .collect();
         let expected: Vec<u8> = frames.iter().flat_map(|f| f.wire().to_vec()).collect();
-        let mut out = Outgoing::new(
-            Trickle {
-                out: Vec::new(),
-                chunk: 7,
-            },
-            None,
-        );
+        let mut out = Outgoing::new(trickle(7), None);
         for frame in frames {
             out.push(frame);
         }
@@ -250,13 +255,7 @@ mod tests {
             "compressed: {}",
             expected.len()
         );
-        let mut out = Outgoing::new(
-            Trickle {
-                out: Vec::new(),
-                chunk: 5,
-            },
-            Some(DEFLATE),
-        );
+        let mut out = Outgoing::new(trickle(5), Some(DEFLATE));
         for frame in frames {
             out.push(frame);
         }
@@ -281,13 +280,7 @@ mod tests {
     #[tokio::test]
     async fn giving_back_keeps_what_this_socket_must_still_write() {
         let conn = test_connection();
-        let mut out = Outgoing::new(
-            Trickle {
-                out: Vec::new(),
-                chunk: 3,
-            },
-            None,
-        );
+        let mut out = Outgoing::new(trickle(3), None);
         out.push(Frame::text("half"));
         out.push(Frame::ping(b"p"));
         out.push(Frame::text("whole"));
@@ -310,13 +303,7 @@ mod tests {
     #[tokio::test]
     async fn a_client_that_still_reads_gets_back_only_the_frames_not_begun() {
         let conn = test_connection();
-        let mut out = Outgoing::new(
-            Trickle {
-                out: Vec::new(),
-                chunk: 8,
-            },
-            None,
-        );
+        let mut out = Outgoing::new(trickle(8), None);
         out.push(Frame::text("one"));
         out.push(Frame::text("two, half"));
         out.push(Frame::text("three"));
@@ -329,7 +316,10 @@ mod tests {
         // "one" is in the kernel and "two, half" is finished before the close frame: the
         // client reads both, so only "three" is for the next socket.
         out.push(Frame::close(1012, ""));
-        assert_eq!(out.frames, [Frame::text("two, half"), Frame::close(1012, "")]);
+        assert_eq!(
+            out.frames,
+            [Frame::text("two, half"), Frame::close(1012, "")]
+        );
         let mut back = VecDeque::new();
         conn.take_outbox(&mut back);
         assert_eq!(back, [Frame::text("three")]);
@@ -340,15 +330,20 @@ mod tests {
         assert_eq!(out.io.out, expected);
     }
 
+    #[tokio::test]
+    async fn a_burst_of_small_frames_goes_out_in_one_write() {
+        let mut out = Outgoing::new(trickle(usize::MAX), None);
+        for i in 0..1000 {
+            out.push(Frame::text(format!("{i:x<64}")));
+        }
+        out.write().await.unwrap();
+        assert_eq!(out.io.writes, 1);
+        assert_eq!(out.io.out.len(), 1000 * 66);
+    }
+
     #[test]
     fn nothing_follows_a_close_frame() {
-        let mut out = Outgoing::new(
-            Trickle {
-                out: Vec::new(),
-                chunk: 1,
-            },
-            None,
-        );
+        let mut out = Outgoing::new(trickle(1), None);
         out.push(Frame::close(1000, ""));
         out.push(Frame::text("late"));
         assert_eq!(out.frames.len(), 1);
