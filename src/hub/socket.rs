@@ -16,6 +16,15 @@ pub struct CloseCause {
     pub send_frame: bool,
 }
 
+impl CloseCause {
+    /// Whether the client still reads after this close: only a handoff's 1012 closes a
+    /// socket on purpose under a client that goes on to resume elsewhere. A takeover's old
+    /// socket, a timeout's, a client's own close are presumed unread.
+    pub fn peer_reads(&self) -> bool {
+        self.reason == reason::SERVICE_RESTART && self.send_frame
+    }
+}
+
 pub mod reason {
     pub const CLIENT_CLOSED: &str = "client_closed";
     pub const TIMEOUT: &str = "timeout";
@@ -148,5 +157,32 @@ impl Socket {
             reason: reason::CLIENT_CLOSED,
             send_frame: false,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_handoff_close_is_read_on_by_its_client() {
+        let cause = |close: fn(&Socket)| {
+            let socket = Socket::new();
+            close(&socket);
+            socket.cause().peer_reads()
+        };
+        assert!(cause(|s| s.close(1012, reason::SERVICE_RESTART)));
+        assert!(!cause(|s| s.close(1000, reason::TAKEN_OVER)));
+        assert!(!cause(|s| s.close(1001, reason::TIMEOUT)));
+        assert!(!cause(|s| s.close(1008, reason::SLOW_CONSUMER)));
+        assert!(!cause(Socket::dropped));
+        // The client closed first: no close frame of ours, nothing it reads after.
+        assert!(!cause(|s| {
+            s.end(CloseCause {
+                code: 1012,
+                reason: reason::SERVICE_RESTART,
+                send_frame: false,
+            })
+        }));
     }
 }

@@ -151,10 +151,7 @@ where
                 || matches!(cause.reason, reason::KILLED | reason::SERVER_SHUTDOWN));
         let drain = final_close && cause.send_frame && cause.reason != reason::SLOW_CONSUMER;
         if !drain {
-            // Only a handoff closes a socket whose client reads on: a takeover's old socket,
-            // a timeout's, a client's own close are presumed unread.
-            let peer_reads = cause.reason == reason::SERVICE_RESTART && cause.send_frame;
-            give_back(out, &conn, &socket, peer_reads);
+            give_back(out, &conn, &socket, cause.peer_reads());
         }
         socket.released.trigger();
         // The answer to a client's close, if tungstenite gave one, goes out as the last frame.
