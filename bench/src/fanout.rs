@@ -4,8 +4,8 @@
 //! JSON messages to subscribers that negotiated compression, against the same uncompressed.
 
 use crate::client::{Conn, Pool};
-use crate::fmt_rate;
 use crate::worker::Worker;
+use crate::{fmt_rate, median};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,6 +26,55 @@ pub(crate) fn against_ceiling(title: &str, subscribers: usize, broadcasts: usize
         product.1 / ceiling.1,
         product.0 / ceiling.0
     );
+}
+
+/// The product and the ceiling up at once, with `subscribers` each; bursts alternate between
+/// them, each round starting with the other, so that a slow moment of this machine weighs on
+/// both alike. Each round gives a ratio; their median and range are printed. (With 10,000
+/// subscribers each, the two pools would pass the 20,000 open files a process may have.)
+pub(crate) fn alternating_with_ceiling(
+    title: &str,
+    subscribers: usize,
+    broadcasts: usize,
+    size: usize,
+    rounds: usize,
+) {
+    let load = Load::padded(size);
+    let servers = [Worker::start("php/bench/fanout.php", &[]), Worker::ceiling()];
+    let pools = servers.each_ref().map(|server| {
+        let mut pool = Pool::empty(server.listen, 2);
+        pool.add(subscribers, Some("bench"));
+        pool
+    });
+    let mut controls = servers.each_ref().map(|server| Conn::blocking(server.listen));
+    let per_burst = (subscribers * broadcasts) as u64;
+    let mut cpu: [Vec<f64>; 2] = Default::default();
+    let mut ratios = Vec::new();
+    for round in 0..rounds {
+        for k in [round % 2, (round + 1) % 2] {
+            let before = pools[k].received();
+            let cpu0 = servers[k].cpu_time();
+            controls[k].send_texts((0..broadcasts).map(|i| format!("pub:{}", load.message(i))));
+            pools[k].wait_received(before + per_burst, Duration::from_secs(60));
+            let got = pools[k].received() - before;
+            let used = (servers[k].cpu_time() - cpu0).as_secs_f64();
+            cpu[k].push(used * 1e6 / got.max(1) as f64);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        ratios.push(cpu[0][round] / cpu[1][round]);
+    }
+    let (low, high) = ratios
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
+    println!(
+        "{title}, both servers up, bursts alternating: server CPU per delivery {:.3} µs (product), {:.3} µs (ceiling), medians of {rounds}; product / ceiling per round: median {:.2}x, range {low:.2}-{high:.2}x",
+        median(cpu[0].clone()),
+        median(cpu[1].clone()),
+        median(ratios)
+    );
+    for pool in pools {
+        pool.close();
+    }
 }
 
 /// 1,000 (or 10,000) subscribers; a publishing client sends N messages at once and the worker

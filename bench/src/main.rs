@@ -35,6 +35,7 @@ fn main() {
     }
     if run("burst") {
         against_ceiling("fan-out burst", 1000, 1000, 64);
+        fanout::alternating_with_ceiling("fan-out burst", 1000, 1000, 64, 7);
     }
     if run("compression") {
         fanout::compression("fan-out compressed", 1000, 1000, 1024);
@@ -183,6 +184,12 @@ fn handshakes() {
         fmt_rate(n as f64 / took)
     );
     pool.close();
+}
+
+/// The middle value (the upper one of an even count).
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[values.len() / 2]
 }
 
 pub(crate) fn fmt_rate(n: f64) -> String {

@@ -8,8 +8,8 @@
 
 use crate::client::{Conn, Pool};
 use crate::fanout::native_and_pusher;
-use crate::fmt_rate;
 use crate::worker::Worker;
+use crate::{fmt_rate, median};
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
@@ -91,16 +91,12 @@ fn interleaved(env: &[(&str, &str)]) {
             std::thread::sleep(Duration::from_millis(200));
         }
     }
-    let median = |v: &[(f64, f64)], f: fn(&(f64, f64)) -> f64| {
-        let mut values: Vec<f64> = v.iter().map(f).collect();
-        values.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        values[values.len() / 2]
-    };
-    let cpu: Vec<f64> = samples.iter().map(|s| median(s, |s| s.1)).collect();
+    let median_of = |v: &[(f64, f64)], f: fn(&(f64, f64)) -> f64| median(v.iter().map(f).collect());
+    let cpu: Vec<f64> = samples.iter().map(|s| median_of(s, |s| s.1)).collect();
     for (k, (label, ..)) in kinds.iter().enumerate() {
         println!(
             "pusher fan-out, one worker, bursts alternating: {label}: {}deliveries/s, server CPU {:.3} µs/delivery (medians of 6)",
-            fmt_rate(median(&samples[k], |s| s.0)),
+            fmt_rate(median_of(&samples[k], |s| s.0)),
             cpu[k]
         );
     }
