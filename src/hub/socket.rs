@@ -176,7 +176,8 @@ mod tests {
         assert!(!cause(|s| s.close(1001, reason::TIMEOUT)));
         assert!(!cause(|s| s.close(1008, reason::SLOW_CONSUMER)));
         assert!(!cause(Socket::dropped));
-        // The client closed first: no close frame of ours, nothing it reads after.
+        // Without a close frame of ours nothing says the client reads on (no close records
+        // this today; it checks the rule's second half).
         assert!(!cause(|s| {
             s.end(CloseCause {
                 code: 1012,
