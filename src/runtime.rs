@@ -21,6 +21,12 @@ use tokio::net::TcpListener;
 /// How long `stop` waits for clients to take their close frames before the runtime goes.
 const STOP_GRACE: Duration = Duration::from_secs(3);
 
+/// Task polls between two looks at the sockets (tokio's default is 61). A writer's poll can
+/// write a batch of up to 1,024 frames, so during a fan-out 61 of them kept a client's
+/// subscribe waiting about 0.5 ms before its reader ran (`ws-bench wide`, 10,000 subscribers:
+/// round-trip p50 0.6 ms at 61, 0.09 ms at 4, with no change in CPU per delivery).
+const IO_EVENT_INTERVAL: u32 = 4;
+
 pub struct Server {
     pub node: Arc<Node>,
     pub listen: SocketAddr,
@@ -96,6 +102,7 @@ fn start_locked(config: Config) -> Result<Arc<Server>, String> {
                 .unwrap_or(2),
         )
         .thread_name("frankenphp-ws")
+        .event_interval(IO_EVENT_INTERVAL)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
