@@ -136,7 +136,7 @@ pub(crate) fn compression(title: &str, subscribers: usize, broadcasts: usize, si
     let plain = run(false, "uncompressed");
     let deflated = run(true, "permessage-deflate");
     println!(
-        "{title}: compressed / uncompressed: CPU per delivery {:.2}x, bytes on the wire per delivery {:.2}x ({:.0} B vs {:.0} B; the clients count frames and bytes, they do not inflate)",
+        "{title}: compressed / uncompressed: CPU per delivery {:.2}x, bytes on the wire per delivery {:.3}x ({:.0} B vs {:.0} B; the clients count frames and bytes, they do not inflate)",
         deflated.1 / plain.1,
         deflated.2 / plain.2,
         deflated.2,
