@@ -1,5 +1,6 @@
 //! permessage-deflate with the clients people use: headless Chromium (puppeteer-core,
-//! `tests/browser/compression.mjs`) and Python's `websockets` (`tests/clients/compression.py`).
+//! `tests/browser/compression.mjs`), Python's `websockets` (`tests/clients/compression.py`),
+//! and Node's built-in WebSocket and `ws` package (`tests/clients/compression.mjs`).
 //! Each negotiates compression by default, receives a compressed broadcast and a compressed
 //! echo, and sends a compressed message the worker gets inflated. The server's `/stats`
 //! shows that the frames to them really went compressed.
@@ -102,4 +103,22 @@ async fn python_websockets_negotiates_and_exchanges_compressed_messages() {
     judge(&worker, &output, &message).await;
     let stats = admin_get(&worker, "/stats").await;
     assert_eq!(stats["compression_negotiated"], json!(1), "{stats}");
+}
+
+/// Node's built-in WebSocket keeps one inflater for all the messages of a connection: a
+/// message that ended in a final DEFLATE block would leave every later one empty.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_websockets_negotiate_and_exchange_compressed_messages() {
+    for client in ["native", "ws"] {
+        let worker = Worker::start(json!({}));
+        let message = json_message();
+        let output = Command::new("node")
+            .arg("--experimental-websocket")
+            .arg(root().join("tests/clients/compression.mjs"))
+            .args([client, &worker.url("/ws"), &message])
+            .current_dir(root())
+            .output()
+            .expect("node runs (scripts/setup.sh installs it)");
+        judge(&worker, &output, &message).await;
+    }
 }

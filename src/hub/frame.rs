@@ -10,8 +10,6 @@
 //! them: the first writer that needs the compressed frame makes it, and the others share it.
 
 use bytes::{BufMut, Bytes, BytesMut};
-use flate2::{Compress, Compression, FlushCompress, Status};
-use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 const TEXT: u8 = 0x1;
@@ -239,80 +237,13 @@ impl Frame {
     }
 }
 
-/// libdeflate's level for the full window: on 1 KiB JSON quotes, 400 B chat messages and 2 KiB
-/// order updates it sent 1%, 0% and 3% fewer bytes than zlib's default level, in 15-35% less
-/// time (its level 6, the default, leaves 0.4-1.3% of that on the table for 5-10% less time).
-const WIDE_LEVEL: i32 = 9;
-
-thread_local! {
-    /// One compressor per thread and window size, kept because building one allocates its
-    /// tables. A full window goes to libdeflate, which compresses a whole message in one call,
-    /// as a message that takes over no context is. libdeflate always uses the 32 KiB window,
-    /// so a narrowed one (512 bytes, 2^9, zlib's smallest for raw DEFLATE) goes to zlib.
-    static WIDE: RefCell<libdeflater::Compressor> = RefCell::new(libdeflater::Compressor::new(
-        libdeflater::CompressionLvl::new(WIDE_LEVEL).expect("a level libdeflate has"),
-    ));
-    static NARROW: RefCell<Compress> =
-        RefCell::new(Compress::new_with_window_bits(Compression::default(), false, 9));
-}
-
-/// A message compressed as one frame (RFC 7692 §7.2.1: raw DEFLATE ending in an empty stored
-/// block, without that block's final `00 00 ff ff`), or `None` if that is not smaller.
+/// A message compressed as one frame, or `None` if that is not smaller.
 fn compress(first: u8, payload: &[u8], narrow: bool) -> Option<Bytes> {
-    let deflated = match narrow {
-        false => whole(payload)?,
-        true => flushed(payload)?,
-    };
-    if deflated.len() + 4 >= payload.len() {
-        return None;
-    }
+    let deflated = super::deflate::compress(payload, narrow)?;
     let mut wire = BytesMut::with_capacity(deflated.len() + 10);
     put_header(&mut wire, first | RSV1, deflated.len());
     wire.put_slice(&deflated);
     Some(wire.freeze())
-}
-
-/// libdeflate's one final block, then the first byte of the empty stored block (its header
-/// bits and padding; §7.2.3.3 shows the same `00`): a client that appends `00 00 ff ff` and
-/// inflates on past the final block finds a whole empty block there, not a broken one.
-/// `None` if the result would be no smaller than the message.
-fn whole(payload: &[u8]) -> Option<Vec<u8>> {
-    let mut out = vec![0; payload.len().checked_sub(5)?];
-    // Too little room is the usual answer for data that does not shrink: no error.
-    let len = WIDE.with(|c| c.borrow_mut().deflate_compress(payload, &mut out)).ok()?;
-    out.truncate(len);
-    out.push(0);
-    Some(out)
-}
-
-/// zlib's deflate, flushed: it ends in the empty stored block, whose `00 00 ff ff` goes.
-fn flushed(payload: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(payload.len() / 2 + 64);
-    NARROW.with(|compressor| {
-        let mut compressor = compressor.borrow_mut();
-        compressor.reset();
-        loop {
-            let read = compressor.total_in() as usize;
-            out.reserve(payload.len() - read + 64);
-            match compressor.compress_vec(&payload[read..], &mut out, FlushCompress::Sync) {
-                Ok(Status::Ok | Status::BufError)
-                    if compressor.total_in() as usize == payload.len()
-                        && out.len() < out.capacity() =>
-                {
-                    break
-                }
-                Ok(_) => continue,
-                Err(error) => {
-                    tracing::error!("compressing a message failed ({error}); it goes uncompressed");
-                    return None;
-                }
-            }
-        }
-        Some(())
-    })?;
-    let len = out.strip_suffix(&[0, 0, 0xff, 0xff])?.len();
-    out.truncate(len);
-    Some(out)
 }
 
 #[cfg(test)]

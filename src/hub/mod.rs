@@ -11,6 +11,7 @@
 
 mod channels;
 pub mod connection;
+mod deflate;
 mod deliver;
 pub mod frame;
 mod ghosts;
