@@ -128,13 +128,18 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Inflates as a client does, which may keep its inflater for the next message: all of it is
+/// read, and it does not end the stream.
 fn inflate(payload: &[u8]) -> Vec<u8> {
     let mut input = payload.to_vec();
     input.extend([0, 0, 0xff, 0xff]);
     let mut out = Vec::with_capacity(16 << 20);
-    Decompress::new(false)
+    let mut inflater = Decompress::new(false);
+    let status = inflater
         .decompress_vec(&input, &mut out, FlushDecompress::Sync)
         .unwrap();
+    assert_ne!(status, flate2::Status::StreamEnd, "a final block");
+    assert_eq!(inflater.total_in(), input.len() as u64);
     out
 }
 

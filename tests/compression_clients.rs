@@ -18,7 +18,12 @@ const NEGOTIATED: &str =
 
 /// A JSON message of about 3 KiB.
 fn json_message() -> String {
-    let rows: Vec<String> = (0..60)
+    json_rows(60)
+}
+
+/// A JSON message of `n` rows, about 43 bytes each.
+fn json_rows(n: usize) -> String {
+    let rows: Vec<String> = (0..n)
         .map(|i| format!(r#"{{"id":{i},"user":"u{}","text":"hello again"}}"#, i % 7))
         .collect();
     format!(r#"{{"event":"chat","rows":[{}]}}"#, rows.join(","))
@@ -106,19 +111,46 @@ async fn python_websockets_negotiates_and_exchanges_compressed_messages() {
 }
 
 /// Node's built-in WebSocket keeps one inflater for all the messages of a connection: a
-/// message that ended in a final DEFLATE block would leave every later one empty.
+/// message that ended in a final DEFLATE block would leave every later one empty. The three
+/// messages end each way the server ends one: 40 rows in the last byte's padding, 42 rows with
+/// one more byte (as libdeflate compressed them when this was written), 300 rows (13 KB)
+/// through zlib.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn node_websockets_negotiate_and_exchange_compressed_messages() {
+async fn node_websockets_read_compressed_message_after_message() {
+    let messages: Vec<String> = [40, 42, 300].map(json_rows).into();
     for client in ["native", "ws"] {
         let worker = Worker::start(json!({}));
-        let message = json_message();
         let output = Command::new("node")
             .arg("--experimental-websocket")
             .arg(root().join("tests/clients/compression.mjs"))
-            .args([client, &worker.url("/ws"), &message])
+            .args([client, &worker.url("/ws"), &json!(messages).to_string()])
             .current_dir(root())
             .output()
             .expect("node runs (scripts/setup.sh installs it)");
-        judge(&worker, &output, &message).await;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{client} failed: {}\n{stdout}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let result: Value = serde_json::from_str(stdout.trim()).unwrap();
+        assert_eq!(
+            result["extensions"],
+            json!(NEGOTIATED),
+            "{client}: {result}"
+        );
+        let mut expected = vec![r#"{"event":"subscribed","channel":"prices"}"#.to_string()];
+        for message in &messages {
+            expected.extend([message.clone(), message.clone()]);
+        }
+        assert!(
+            result["replies"] == json!(expected),
+            "{client} read: {result}"
+        );
+        let stats = admin_get(&worker, "/stats").await;
+        assert!(
+            stats["compressed_frames_sent"].as_u64().unwrap() >= 6,
+            "{stats}"
+        );
     }
 }

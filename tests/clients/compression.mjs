@@ -1,10 +1,12 @@
 // permessage-deflate with Node's clients: its built-in WebSocket (undici, which keeps one
-// inflater for the whole connection) or the `ws` package. Subscribes, has the test worker
-// broadcast MESSAGE to the channel, sends the same message to be echoed, then prints one JSON
-// line: the negotiated extensions and what came back. tests/compression_clients.rs judges it.
+// inflater for the whole connection) or the `ws` package. Subscribes; then for each of
+// MESSAGES in turn, has the test worker broadcast it to the channel and sends it to be echoed,
+// and waits for both. Prints one JSON line: the negotiated extensions and what came back.
+// tests/compression_clients.rs judges it.
 //
-// Usage: node --experimental-websocket compression.mjs native|ws WS_URL MESSAGE
-const [impl, url, message] = process.argv.slice(2);
+// Usage: node --experimental-websocket compression.mjs native|ws WS_URL '["message", …]'
+const [impl, url, messagesJson] = process.argv.slice(2);
+const messages = JSON.parse(messagesJson);
 const deadline = setTimeout(() => { console.error('compression.mjs: timed out'); process.exit(3); }, 30_000);
 
 let extensions = null;
@@ -17,6 +19,12 @@ if (impl === 'ws') {
   ws = new WebSocket(url);
 }
 const replies = [];
+let next = 0;
+const sendNext = () => {
+  const message = messages[next++];
+  ws.send(`broadcast:prices:${message}`);
+  ws.send(`echo:${message}`);
+};
 ws.onerror = (e) => { console.error('compression.mjs: WebSocket error', e.message); process.exit(1); };
 ws.onopen = () => {
   extensions ??= ws.extensions;
@@ -24,13 +32,13 @@ ws.onopen = () => {
 };
 ws.onmessage = (e) => {
   replies.push(String(e.data));
-  if (replies.length === 1) {
-    ws.send(`broadcast:prices:${message}`);
-    ws.send(`echo:${message}`);
-  } else if (replies.length === 3) {
+  if (replies.length === 1 + 2 * messages.length) {
     console.log(JSON.stringify({ extensions, replies }));
     clearTimeout(deadline);
     ws.onclose = () => process.exit(0);
     ws.close(1000);
+  } else if (replies.length % 2 === 1) {
+    // Subscribed, or both copies of the last message in.
+    sendNext();
   }
 };
