@@ -129,7 +129,8 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 }
 
 /// Inflates as a client does, which may keep its inflater for the next message: all of it is
-/// read, and it does not end the stream.
+/// read, and it leaves the inflater between two blocks, where an empty final block (fixed
+/// codes) then ends the stream.
 fn inflate(payload: &[u8]) -> Vec<u8> {
     let mut input = payload.to_vec();
     input.extend([0, 0, 0xff, 0xff]);
@@ -140,6 +141,12 @@ fn inflate(payload: &[u8]) -> Vec<u8> {
         .unwrap();
     assert_ne!(status, flate2::Status::StreamEnd, "a final block");
     assert_eq!(inflater.total_in(), input.len() as u64);
+    let len = out.len();
+    let status = inflater
+        .decompress_vec(&[0x03, 0x00], &mut out, FlushDecompress::Sync)
+        .unwrap();
+    assert_eq!(status, flate2::Status::StreamEnd, "left inside a block");
+    assert_eq!(out.len(), len);
     out
 }
 

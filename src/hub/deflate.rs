@@ -5,15 +5,16 @@
 //! final block, so every message after the first would come out empty.
 //!
 //! The server takes over no context (`server_no_context_takeover`), so a message compresses
-//! alone, once for all its recipients. A message under 10,000 bytes for the full window goes
-//! through libdeflate, whole; anything else through zlib's streaming deflate.
+//! alone, once for all its recipients. A message of a few dozen bytes to 9,999 for the full
+//! window goes through libdeflate, whole; anything else through zlib's streaming deflate.
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// libdeflate's level. On 1 KiB JSON quotes, 400 B chat messages and 2 KiB order updates it
 /// sent 1%, 0% and 3% fewer bytes than zlib's default level, in 20-35% less time; its default,
-/// 6, sends 0.4-1.3% more than this. Its worst case is slower than zlib's: 10,000 random
+/// 6, sends 0.4-1.3% more than this. Its worst case is slower than zlib's: 9,999 random
 /// letters of a two-letter alphabet take 0.8 ms against zlib's 0.25 ms (level 9: 1.3 ms, for
 /// the same bytes on the JSON). That is still less than writing such a message to a few
 /// hundred subscribers, and a broadcast is compressed once.
@@ -22,6 +23,13 @@ const LEVEL: i32 = 8;
 /// libdeflate splits a block only with 5,000 bytes on each side (`MIN_BLOCK_LENGTH`) at the
 /// levels up to 9, so below this a message is one block, whose final bit is the output's first.
 const ONE_BLOCK_BELOW: usize = 10_000;
+
+/// libdeflate stores a message this short as it is (`max_passthrough_size`, 55 - 4 × level),
+/// where zlib may still shrink it.
+const STORED_UP_TO: usize = 55 - 4 * LEVEL as usize;
+
+/// Set once a block has failed the check, which is then logged only the first time.
+static UNVERIFIED_SEEN: AtomicBool = AtomicBool::new(false);
 
 /// What a client appends to a compressed message (RFC 7692 §7.2.2).
 const TAIL: [u8; 4] = [0, 0, 0xff, 0xff];
@@ -46,18 +54,22 @@ thread_local! {
 /// `payload` compressed, or `None` if that would not make it smaller. `narrow`: with a
 /// 512-byte window.
 pub fn compress(payload: &[u8], narrow: bool) -> Option<Vec<u8>> {
-    let deflated = match narrow || payload.len() >= ONE_BLOCK_BELOW {
-        false => match one_block(payload)? {
+    let whole = !narrow && (STORED_UP_TO + 1..ONE_BLOCK_BELOW).contains(&payload.len());
+    let deflated = match whole {
+        true => match one_block(payload)? {
             Ok(deflated) => deflated,
             Err(Unverified) => {
-                tracing::warn!(
-                    len = payload.len(),
-                    "libdeflate's block did not end as a flush does; the message goes through zlib"
-                );
+                if !UNVERIFIED_SEEN.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        len = payload.len(),
+                        "libdeflate's block did not end as a flush does; such messages go \
+                         through zlib (logged once)"
+                    );
+                }
                 flushed(payload, false)?
             }
         },
-        true => flushed(payload, narrow)?,
+        false => flushed(payload, narrow)?,
     };
     (deflated.len() + 4 < payload.len()).then_some(deflated)
 }
@@ -231,10 +243,12 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn a_long_or_narrow_message_goes_through_zlib() {
+    fn a_long_tiny_or_narrow_message_goes_through_zlib() {
         let long: Vec<u8> = messages().flatten().take(ONE_BLOCK_BELOW).collect();
         let short: Vec<u8> = messages().next().unwrap();
-        for (message, narrow) in [(&long, false), (&short, true)] {
+        // libdeflate would store it as it is; zlib makes it a few bytes.
+        let tiny = vec![b'a'; STORED_UP_TO];
+        for (message, narrow) in [(&long, false), (&short, true), (&tiny, false)] {
             let deflated = compress(message, narrow).unwrap();
             assert!(deflated == flushed(message, narrow).unwrap());
             assert!(inflate_twice(&deflated) == *message);
