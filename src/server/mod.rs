@@ -1,6 +1,7 @@
 //! The network side: the WebSocket listener (`upgrade`, behind `admission` limits, closed by
 //! `arrivals` when the node stops, and, for wss://, `tls`), each client (`client`, which
-//! starts its `reader` and `writer` tasks), permessage-deflate (`deflate`, `inflate`), the
+//! starts its `reader` and `writer` tasks; the writer's frames reach the kernel through
+//! `outgoing` and `gather`), permessage-deflate (`deflate`, `inflate`), the
 //! JavaScript client's file (`script`) and the admin HTTP API (`admin`). Everything here runs
 //! on tokio threads and never touches Zend.
 
@@ -11,6 +12,7 @@ pub mod arrivals;
 pub mod client;
 mod control;
 pub mod deflate;
+mod gather;
 pub mod http;
 pub mod inflate;
 pub mod origin;

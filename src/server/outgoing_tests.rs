@@ -1,0 +1,239 @@
+use super::*;
+use std::io::IoSlice;
+
+/// Accepts at most `chunk` bytes per write, as a full socket buffer does.
+struct Trickle {
+    out: Vec<u8>,
+    chunk: usize,
+    writes: usize,
+}
+
+fn trickle(chunk: usize) -> Trickle {
+    Trickle {
+        out: Vec::new(),
+        chunk,
+        writes: 0,
+    }
+}
+
+impl AsyncWrite for Trickle {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let n = buf.len().min(self.chunk);
+        self.out.extend_from_slice(&buf[..n]);
+        Poll::Ready(Ok(n))
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.writes += 1;
+        let mut n = 0;
+        for buf in bufs {
+            let take = buf.len().min(self.chunk - n);
+            self.out.extend_from_slice(&buf[..take]);
+            n += take;
+            if n == self.chunk {
+                break;
+            }
+        }
+        Poll::Ready(Ok(n))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// An `Outgoing` over a socket taking `chunk` bytes per write, holding `frames`; and the bytes
+/// they make on the wire, in order.
+fn loaded(frames: Vec<Frame>, chunk: usize) -> (Outgoing<Trickle>, Vec<u8>) {
+    let expected = frames.iter().flat_map(|f| f.wire().to_vec()).collect();
+    let mut out = Outgoing::new(trickle(chunk), None);
+    for frame in frames {
+        out.push(frame);
+    }
+    (out, expected)
+}
+
+#[tokio::test]
+async fn partial_writes_keep_frames_whole_and_in_order() {
+    let frames = (0..300)
+        .map(|i| Frame::text(format!("frame {i}")))
+        .collect();
+    let (mut out, expected) = loaded(frames, 7);
+    out.write().await.unwrap();
+    assert!(out.is_idle() && !out.mid_frame());
+    assert_eq!(out.io.out, expected);
+}
+
+#[tokio::test]
+async fn small_and_large_frames_mixed_stay_whole_and_in_order_through_partial_writes() {
+    // Runs of small frames are copied into one slice, larger ones go as their own (`gather`):
+    // writes ending anywhere in either kind resume at the right byte.
+    let frames = (0..400)
+        .map(|i| Frame::text(format!("{i}").repeat(if i % 7 == 0 { 300 } else { 1 })))
+        .collect();
+    for chunk in [1, 5, 66, 999, 4096] {
+        let (mut out, expected) = loaded(Vec::clone(&frames), chunk);
+        out.write().await.unwrap();
+        assert!(out.is_idle() && !out.mid_frame());
+        assert_eq!(out.io.out, expected, "{chunk} bytes per write");
+    }
+}
+
+const DEFLATE: Deflate = Deflate {
+    threshold: 256,
+    narrow: false,
+};
+
+#[tokio::test]
+async fn a_deflate_socket_writes_the_compressed_frames_whole() {
+    let json = "{\"price\":1234,\"symbol\":\"ABC\"}".repeat(40);
+    let frames = [
+        Frame::data(json.as_bytes(), false),
+        Frame::text("a protocol reply"),
+        Frame::data(b"short", false),
+        Frame::data(json.as_bytes(), false),
+    ];
+    let expected: Vec<u8> = frames
+        .iter()
+        .flat_map(|f| f.wire_deflated(DEFLATE).to_vec())
+        .collect();
+    assert!(
+        expected.len() < json.len(),
+        "compressed: {}",
+        expected.len()
+    );
+    let mut out = Outgoing::new(trickle(5), Some(DEFLATE));
+    for frame in frames {
+        out.push(frame);
+    }
+    out.write().await.unwrap();
+    assert_eq!(out.io.out, expected);
+}
+
+fn test_connection() -> Connection {
+    let addr = "127.0.0.1:1".parse().unwrap();
+    Connection::new(
+        "c".into(),
+        "/ws".into(),
+        None,
+        addr,
+        false,
+        crate::hub::connection::Socket::new(),
+        (1 << 20, 0),
+        0,
+    )
+}
+
+#[tokio::test]
+async fn giving_back_keeps_what_this_socket_must_still_write() {
+    let conn = test_connection();
+    let mut out = Outgoing::new(trickle(3), None);
+    out.push(Frame::text("half"));
+    out.push(Frame::ping(b"p"));
+    out.push(Frame::text("whole"));
+    out.push(Frame::close(1000, ""));
+    std::future::poll_fn(|cx| out.poll_write_some(cx))
+        .await
+        .unwrap();
+    assert!(out.mid_frame());
+    out.give_back(&conn, false);
+    // The half-written frame and the close stay to be written; both data frames went back.
+    assert_eq!(out.frames, [Frame::text("half"), Frame::close(1000, "")]);
+    let mut back = VecDeque::new();
+    conn.take_outbox(&mut back);
+    assert_eq!(back, [Frame::text("half"), Frame::text("whole")]);
+    // Once only.
+    out.give_back(&conn, false);
+    assert!(!conn.take_outbox(&mut back));
+}
+
+#[tokio::test]
+async fn a_client_that_still_reads_gets_back_only_the_frames_not_begun() {
+    let conn = test_connection();
+    let mut out = Outgoing::new(trickle(8), None);
+    out.push(Frame::text("one"));
+    out.push(Frame::text("two, half"));
+    out.push(Frame::text("three"));
+    std::future::poll_fn(|cx| out.poll_write_some(cx))
+        .await
+        .unwrap();
+    assert!(out.mid_frame());
+    assert_eq!(out.unflushed, [Frame::text("one")]);
+    out.give_back(&conn, true);
+    // "one" is in the kernel and "two, half" is finished before the close frame: the
+    // client reads both, so only "three" is for the next socket.
+    out.push(Frame::close(1012, ""));
+    assert_eq!(
+        out.frames,
+        [Frame::text("two, half"), Frame::close(1012, "")]
+    );
+    let mut back = VecDeque::new();
+    conn.take_outbox(&mut back);
+    assert_eq!(back, [Frame::text("three")]);
+    out.write().await.unwrap();
+    let mut expected = Frame::text("one").wire().to_vec();
+    expected.extend_from_slice(Frame::text("two, half").wire());
+    expected.extend_from_slice(Frame::close(1012, "").wire());
+    assert_eq!(out.io.out, expected);
+}
+
+#[tokio::test]
+async fn a_burst_of_small_frames_goes_out_in_one_write() {
+    let mut out = Outgoing::new(trickle(usize::MAX), None);
+    for i in 0..1000 {
+        out.push(Frame::text(format!("{i:x<64}")));
+    }
+    out.write().await.unwrap();
+    assert_eq!(out.io.writes, 1);
+    assert_eq!(out.io.out.len(), 1000 * 66);
+}
+
+#[tokio::test]
+async fn a_write_that_ends_deep_in_a_batch_keeps_the_rest_in_order() {
+    let frames = (0..1500)
+        .map(|i| Frame::text(format!("{i:x<64}")))
+        .collect();
+    let (mut out, expected) = loaded(frames, 900 * 66 + 10);
+    std::future::poll_fn(|cx| out.poll_write_some(cx))
+        .await
+        .unwrap();
+    assert!(out.mid_frame());
+    assert_eq!((out.unflushed.len(), out.written), (900, 10));
+    out.write().await.unwrap();
+    assert_eq!(out.io.out, expected);
+}
+
+#[tokio::test]
+async fn large_frames_are_batched_by_bytes() {
+    let mut out = Outgoing::new(trickle(usize::MAX), None);
+    for _ in 0..8 {
+        out.push(Frame::data(&[b'x'; 100 * 1024], true));
+    }
+    out.write().await.unwrap();
+    // 100 KiB frames: three reach the 256 KiB bound, so eight take three writes.
+    assert_eq!(out.io.writes, 3);
+}
+
+#[test]
+fn nothing_follows_a_close_frame() {
+    let mut out = Outgoing::new(trickle(1), None);
+    out.push(Frame::close(1000, ""));
+    out.push(Frame::text("late"));
+    assert_eq!(out.frames.len(), 1);
+}
