@@ -159,11 +159,7 @@ fn start_locked(config: Config) -> Result<Arc<Server>, String> {
     }
     tracing::info!(
         "frankenphp_ws started: WebSocket on {}://{listen}{}, admin API on {}",
-        if node.config.tls_cert.is_empty() {
-            "ws"
-        } else {
-            "wss"
-        },
+        if node.config.tls() { "wss" } else { "ws" },
         node.config.path,
         admin.map_or("off".to_string(), |a| a.to_string())
     );

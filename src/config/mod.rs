@@ -169,6 +169,12 @@ impl Config {
         self.driver == "redis-cluster"
     }
 
+    /// Whether the WebSocket listener speaks TLS (wss://): a certificate is set (and, checked
+    /// at load, its key).
+    pub fn tls(&self) -> bool {
+        !self.tls_cert.is_empty()
+    }
+
     /// Whether nodes share the application through Redis (either Redis driver).
     pub fn redis(&self) -> bool {
         self.driver.starts_with("redis")

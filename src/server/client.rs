@@ -205,7 +205,8 @@ where
     let writer = tokio::spawn(super::writer::write_task(
         conn.clone(),
         socket.clone(),
-        Outgoing::new(write, handshake.deflate),
+        // rustls gathers what it is given into its records itself.
+        Outgoing::new(write, handshake.deflate, !node.config.tls()),
         node.clone(),
     ));
     tokio::spawn(live(

@@ -4,6 +4,10 @@
 //! small frames is copied, back to back, into one buffer per thread and handed as one slice;
 //! a larger frame goes as its own bytes, shared with every other recipient. Either way the
 //! frame was encoded once, and the kernel copies every byte into the socket once more.
+//!
+//! Not gathered: frames for TLS, whose library copies what it is given into its records
+//! anyway; and the call after a write the socket took only part of, since that call most
+//! likely finds the socket full, and the copy would be made for nothing (`Outgoing::write`).
 
 use std::cell::RefCell;
 use std::io::IoSlice;
@@ -12,8 +16,8 @@ use std::mem::MaybeUninit;
 /// Slices handed to one `writev`: the kernel's `IOV_MAX`.
 pub const SLICES: usize = 1024;
 
-/// Bytes of frames (before compression) handed to one `writev` at most, beyond the first
-/// frame: a socket buffer's worth, and a bound on the compression one poll may do.
+/// Bytes of frames (before compression) handed to one `writev` at most, with the frame that
+/// reaches it: a socket buffer's worth, and a bound on the compression one poll may do.
 pub const BATCH_BYTES: usize = 256 * 1024;
 
 /// Frames up to this size on the wire are copied into the run. Above it, the frame's own
@@ -21,8 +25,8 @@ pub const BATCH_BYTES: usize = 256 * 1024;
 pub const GATHER_UP_TO: usize = 512;
 
 thread_local! {
-    /// The run of small frames for the `writev` this thread is making: at most
-    /// `BATCH_BYTES + GATHER_UP_TO`, kept between calls. Only writer tasks use it.
+    /// The run of small frames for the `writev` this thread is making: `BATCH_BYTES +
+    /// GATHER_UP_TO` bytes once used, kept between calls. Only writer tasks use it.
     static RUN: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -34,66 +38,78 @@ enum Span<'f> {
     Own(&'f [u8]),
 }
 
-/// The first `count` of `slices`, which the caller wrote; the frames' borrow carries over.
-fn written<'s, 'f>(slices: &'s [MaybeUninit<IoSlice<'f>>], count: usize) -> &'s [IoSlice<'f>] {
-    let init = &slices[..count];
-    // SAFETY: the caller wrote these `count` slices, and `MaybeUninit<T>` has `T`'s layout.
-    unsafe { &*(init as *const [MaybeUninit<IoSlice<'f>>] as *const [IoSlice<'f>]) }
+/// The first `count` of `items`, which the caller wrote; what they borrow carries over.
+fn written<T>(items: &[MaybeUninit<T>], count: usize) -> &[T] {
+    let init = &items[..count];
+    // SAFETY: the caller wrote these `count` items, and `MaybeUninit<T>` has `T`'s layout.
+    unsafe { &*(init as *const [MaybeUninit<T>] as *const [T]) }
 }
 
-/// Calls `write` with slices covering the front of `frames`, each given as (its bytes on the
-/// wire from the first one not yet written, its size before compression), in order. Stops at
-/// `SLICES` slices or `BATCH_BYTES`, whichever comes first.
-pub fn with_slices<'f, R>(
-    frames: impl Iterator<Item = (&'f [u8], usize)>,
+/// Calls `write` with slices covering the front of `frames`, in order. Each frame comes as
+/// its size before compression, and a call that gives its bytes on the wire (compressing
+/// them, on a deflate socket, the first time any socket asks), from the first byte not yet
+/// written. Stops at `SLICES` slices or once `BATCH_BYTES` is reached. Runs of small frames
+/// are gathered only if `gather`.
+pub fn with_slices<'f, F, R>(
+    frames: impl Iterator<Item = (usize, F)>,
+    gather: bool,
     write: impl FnOnce(&[IoSlice<'_>]) -> R,
-) -> R {
+) -> R
+where
+    F: FnOnce() -> &'f [u8],
+{
     RUN.with_borrow_mut(|run| {
         run.clear();
+        if gather && run.capacity() == 0 {
+            // What a run can hold: frames before the bound, then one small frame. Reserved
+            // whole, so that growing never doubles it.
+            run.reserve_exact(BATCH_BYTES + GATHER_UP_TO);
+        }
         // Left uninitialised: filling 16 KiB on every call, for a few frames, was measurable.
         let mut spans = [const { MaybeUninit::<Span<'f>>::uninit() }; SLICES];
-        let (mut count, mut bytes) = (0usize, 0);
-        for (wire, size) in frames {
+        let (mut count, mut bytes) = (0, 0);
+        // The last span is a run, which the next small frame joins.
+        let mut run_open = false;
+        for (size, wire) in frames {
             // Large frames stop the batch early: on a deflate socket each is compressed as it
-            // is taken, all in this one poll, for a write that may accept far less.
-            if bytes >= BATCH_BYTES {
+            // is taken, all in this one poll, for a write that may accept far less. So does a
+            // full set of slices, before the next frame is compressed, unless that frame may
+            // join the last run: only then is one compressed and left for the next call.
+            if bytes >= BATCH_BYTES || (count == SLICES && !run_open) {
                 break;
             }
-            let span = if wire.len() <= GATHER_UP_TO {
+            let wire = wire();
+            if gather && wire.len() <= GATHER_UP_TO {
                 let start = run.len();
                 run.extend_from_slice(wire);
-                match count.checked_sub(1).map(|last| written_span(&spans, last)) {
-                    Some(Span::Run(from, end)) if end == start => {
-                        spans[count - 1].write(Span::Run(from, run.len()));
-                        bytes += size;
-                        continue;
-                    }
-                    _ => Span::Run(start, run.len()),
+                if run_open {
+                    let Span::Run(from, _) = written(&spans, count)[count - 1] else {
+                        unreachable!("an open run is the last span");
+                    };
+                    spans[count - 1].write(Span::Run(from, run.len()));
+                } else {
+                    spans[count].write(Span::Run(start, run.len()));
+                    count += 1;
+                    run_open = true;
                 }
-            } else {
-                Span::Own(wire)
-            };
-            if count == SLICES {
+            } else if count == SLICES {
                 break;
+            } else {
+                spans[count].write(Span::Own(wire));
+                count += 1;
+                run_open = false;
             }
-            spans[count].write(span);
-            count += 1;
             bytes += size;
         }
         let mut slices = [const { MaybeUninit::<IoSlice<'_>>::uninit() }; SLICES];
-        for (slice, k) in slices.iter_mut().zip(0..count) {
-            slice.write(IoSlice::new(match written_span(&spans, k) {
+        for (slice, span) in slices.iter_mut().zip(written(&spans, count)) {
+            slice.write(IoSlice::new(match *span {
                 Span::Run(start, end) => &run[start..end],
                 Span::Own(wire) => wire,
             }));
         }
         write(written(&slices, count))
     })
-}
-
-fn written_span<'f>(spans: &[MaybeUninit<Span<'f>>], k: usize) -> Span<'f> {
-    // SAFETY: callers pass `k` below the count of spans written.
-    unsafe { spans[k].assume_init() }
 }
 
 #[cfg(test)]
@@ -107,7 +123,8 @@ mod tests {
 
     /// The same, with each frame's size before compression given by `size`.
     fn gathered_as(frames: &[Vec<u8>], size: fn(&[u8]) -> usize) -> (Vec<usize>, Vec<u8>) {
-        with_slices(frames.iter().map(|f| (&f[..], size(f))), |slices| {
+        let frames = frames.iter().map(|f| (size(f), move || &f[..]));
+        with_slices(frames, true, |slices| {
             let lens = slices.iter().map(|s| s.len()).collect();
             (lens, slices.iter().flat_map(|s| s.to_vec()).collect())
         })
@@ -146,5 +163,31 @@ mod tests {
         let (lens, _) = gathered(&frames);
         // The frame that reaches the bound is the last one taken.
         assert_eq!(lens, [BATCH_BYTES.div_ceil(500) * 500]);
+    }
+
+    #[test]
+    fn only_the_frames_taken_are_asked_for_their_bytes() {
+        // On a deflate socket, asking is compressing: a frame past either bound waits.
+        for (frames, size, taken) in [(1000, 600, BATCH_BYTES.div_ceil(600)), (2000, 1, SLICES)] {
+            let large = vec![0; GATHER_UP_TO + 1];
+            let asked = std::cell::Cell::new(0);
+            let frames = (0..frames).map(|_| {
+                (size, || {
+                    asked.set(asked.get() + 1);
+                    &large[..]
+                })
+            });
+            let slices = with_slices(frames, true, |slices| slices.len());
+            assert_eq!((slices, asked.get()), (taken, taken));
+        }
+    }
+
+    #[test]
+    fn without_gathering_small_frames_are_their_own_slices() {
+        let frames = [vec![1; 10], vec![2; 10], vec![3; 10]];
+        let lens = with_slices(frames.iter().map(|f| (10, || &f[..])), false, |slices| {
+            slices.iter().map(|s| s.len()).collect::<Vec<_>>()
+        });
+        assert_eq!(lens, [10, 10, 10]);
     }
 }

@@ -35,12 +35,14 @@ pub struct Outgoing<W> {
     given_back: bool,
     /// The socket negotiated permessage-deflate.
     deflate: Option<Deflate>,
+    /// Runs of small frames are copied into one slice (`gather`): not for TLS.
+    gather: bool,
     /// Frames written compressed since `take_deflated_count`.
     deflated: u64,
 }
 
 impl<W: AsyncWrite + Unpin> Outgoing<W> {
-    pub fn new(io: W, deflate: Option<Deflate>) -> Self {
+    pub fn new(io: W, deflate: Option<Deflate>, gather: bool) -> Self {
         Outgoing {
             io,
             frames: VecDeque::new(),
@@ -49,6 +51,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             closed: false,
             given_back: false,
             deflate,
+            gather,
             deflated: 0,
         }
     }
@@ -82,29 +85,43 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     /// Writes every frame held, then flushes. Cancel-safe.
     pub async fn write(&mut self) -> io::Result<()> {
+        let mut gather = self.gather;
         while !self.frames.is_empty() {
-            std::future::poll_fn(|cx| self.poll_write_some(cx)).await?;
+            let short = std::future::poll_fn(|cx| self.poll_write_some(cx, gather)).await?;
+            // After a short write the next call most likely finds the socket full: gathered,
+            // the batch would be copied for nothing.
+            gather = self.gather && !short;
         }
         std::future::poll_fn(|cx| Pin::new(&mut self.io).poll_flush(cx)).await?;
         self.unflushed.clear();
         Ok(())
     }
 
-    fn poll_write_some(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    /// Hands the kernel what the socket takes of the frames held; true if it took less than
+    /// it was handed.
+    fn poll_write_some(&mut self, cx: &mut Context<'_>, gather: bool) -> Poll<io::Result<bool>> {
         let (skip, deflate) = (self.written, self.deflate);
         let frames = self.frames.iter().enumerate().map(|(k, frame)| {
-            let wire = wire(deflate, frame);
-            (if k == 0 { &wire[skip..] } else { wire }, frame.len())
+            (frame.len(), move || {
+                let wire = wire(deflate, frame);
+                if k == 0 {
+                    &wire[skip..]
+                } else {
+                    wire
+                }
+            })
         });
         let io = &mut self.io;
-        let n = ready!(gather::with_slices(frames, |slices| {
-            Pin::new(io).poll_write_vectored(cx, slices)
-        }))?;
+        let (handed, written) = gather::with_slices(frames, gather, |slices| {
+            let handed: usize = slices.iter().map(|s| s.len()).sum();
+            (handed, Pin::new(io).poll_write_vectored(cx, slices))
+        });
+        let n = ready!(written)?;
         if n == 0 {
             return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
         }
         self.advance(n);
-        Poll::Ready(Ok(()))
+        Poll::Ready(Ok(n < handed))
     }
 
     fn advance(&mut self, mut n: usize) {

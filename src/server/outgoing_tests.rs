@@ -5,14 +5,15 @@ use std::io::IoSlice;
 struct Trickle {
     out: Vec<u8>,
     chunk: usize,
-    writes: usize,
+    /// How many slices each write was handed.
+    slices: Vec<usize>,
 }
 
 fn trickle(chunk: usize) -> Trickle {
     Trickle {
         out: Vec::new(),
         chunk,
-        writes: 0,
+        slices: Vec::new(),
     }
 }
 
@@ -32,7 +33,7 @@ impl AsyncWrite for Trickle {
         _: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.writes += 1;
+        self.slices.push(bufs.len());
         let mut n = 0;
         for buf in bufs {
             let take = buf.len().min(self.chunk - n);
@@ -62,7 +63,7 @@ impl AsyncWrite for Trickle {
 /// they make on the wire, in order.
 fn loaded(frames: Vec<Frame>, chunk: usize) -> (Outgoing<Trickle>, Vec<u8>) {
     let expected = frames.iter().flat_map(|f| f.wire().to_vec()).collect();
-    let mut out = Outgoing::new(trickle(chunk), None);
+    let mut out = Outgoing::new(trickle(chunk), None, true);
     for frame in frames {
         out.push(frame);
     }
@@ -118,7 +119,7 @@ async fn a_deflate_socket_writes_the_compressed_frames_whole() {
         "compressed: {}",
         expected.len()
     );
-    let mut out = Outgoing::new(trickle(5), Some(DEFLATE));
+    let mut out = Outgoing::new(trickle(5), Some(DEFLATE), true);
     for frame in frames {
         out.push(frame);
     }
@@ -143,12 +144,12 @@ fn test_connection() -> Connection {
 #[tokio::test]
 async fn giving_back_keeps_what_this_socket_must_still_write() {
     let conn = test_connection();
-    let mut out = Outgoing::new(trickle(3), None);
+    let mut out = Outgoing::new(trickle(3), None, true);
     out.push(Frame::text("half"));
     out.push(Frame::ping(b"p"));
     out.push(Frame::text("whole"));
     out.push(Frame::close(1000, ""));
-    std::future::poll_fn(|cx| out.poll_write_some(cx))
+    std::future::poll_fn(|cx| out.poll_write_some(cx, true))
         .await
         .unwrap();
     assert!(out.mid_frame());
@@ -166,11 +167,11 @@ async fn giving_back_keeps_what_this_socket_must_still_write() {
 #[tokio::test]
 async fn a_client_that_still_reads_gets_back_only_the_frames_not_begun() {
     let conn = test_connection();
-    let mut out = Outgoing::new(trickle(8), None);
+    let mut out = Outgoing::new(trickle(8), None, true);
     out.push(Frame::text("one"));
     out.push(Frame::text("two, half"));
     out.push(Frame::text("three"));
-    std::future::poll_fn(|cx| out.poll_write_some(cx))
+    std::future::poll_fn(|cx| out.poll_write_some(cx, true))
         .await
         .unwrap();
     assert!(out.mid_frame());
@@ -195,12 +196,13 @@ async fn a_client_that_still_reads_gets_back_only_the_frames_not_begun() {
 
 #[tokio::test]
 async fn a_burst_of_small_frames_goes_out_in_one_write() {
-    let mut out = Outgoing::new(trickle(usize::MAX), None);
+    let mut out = Outgoing::new(trickle(usize::MAX), None, true);
     for i in 0..1000 {
         out.push(Frame::text(format!("{i:x<64}")));
     }
     out.write().await.unwrap();
-    assert_eq!(out.io.writes, 1);
+    // And as one slice (`gather`).
+    assert_eq!(out.io.slices, [1]);
     assert_eq!(out.io.out.len(), 1000 * 66);
 }
 
@@ -210,7 +212,7 @@ async fn a_write_that_ends_deep_in_a_batch_keeps_the_rest_in_order() {
         .map(|i| Frame::text(format!("{i:x<64}")))
         .collect();
     let (mut out, expected) = loaded(frames, 900 * 66 + 10);
-    std::future::poll_fn(|cx| out.poll_write_some(cx))
+    std::future::poll_fn(|cx| out.poll_write_some(cx, true))
         .await
         .unwrap();
     assert!(out.mid_frame());
@@ -221,18 +223,98 @@ async fn a_write_that_ends_deep_in_a_batch_keeps_the_rest_in_order() {
 
 #[tokio::test]
 async fn large_frames_are_batched_by_bytes() {
-    let mut out = Outgoing::new(trickle(usize::MAX), None);
+    let mut out = Outgoing::new(trickle(usize::MAX), None, true);
     for _ in 0..8 {
         out.push(Frame::data(&[b'x'; 100 * 1024], true));
     }
     out.write().await.unwrap();
     // 100 KiB frames: three reach the 256 KiB bound, so eight take three writes.
-    assert_eq!(out.io.writes, 3);
+    assert_eq!(out.io.slices.len(), 3);
+}
+
+#[tokio::test]
+async fn more_frames_than_a_writev_takes_go_out_whole_and_in_order() {
+    // Not gathered (TLS), each small frame is a slice: 1,024 per write. Gathered, a run takes
+    // them all, and small and large frames alternating reach the byte bound first (a large
+    // one is over 512 bytes): that is the most slices one write is handed.
+    let alternating = |i: usize| if i % 2 == 0 { 8 } else { 600 };
+    for (gather, width, chunk) in [
+        (false, (|_| 8) as fn(usize) -> usize, usize::MAX),
+        (true, alternating, usize::MAX),
+        (true, alternating, 10_000),
+    ] {
+        let frames: Vec<Frame> = (0..3000)
+            .map(|i| Frame::text(format!("{i:x<w$}", w = width(i))))
+            .collect();
+        let mut out = Outgoing::new(trickle(chunk), None, gather);
+        for frame in &frames {
+            out.push(frame.clone());
+        }
+        out.write().await.unwrap();
+        let expected: Vec<u8> = frames.iter().flat_map(|f| f.wire().to_vec()).collect();
+        assert_eq!(
+            out.io.out, expected,
+            "gathered: {gather}, {chunk} bytes per write"
+        );
+        if !gather {
+            assert_eq!(out.io.slices[0], gather::SLICES);
+        }
+    }
+}
+
+#[tokio::test]
+async fn without_gathering_each_frame_is_a_slice() {
+    let frames: Vec<Frame> = (0..10).map(|i| Frame::text(format!("{i:x<64}"))).collect();
+    let mut out = Outgoing::new(trickle(usize::MAX), None, false);
+    for frame in &frames {
+        out.push(frame.clone());
+    }
+    out.write().await.unwrap();
+    assert_eq!(out.io.slices, [10]);
+    assert_eq!(
+        out.io.out,
+        frames
+            .iter()
+            .flat_map(|f| f.wire().to_vec())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn the_write_after_a_short_one_is_not_gathered() {
+    let frames = (0..10).map(|i| Frame::text(format!("{i:x<64}"))).collect();
+    let (mut out, expected) = loaded(frames, 100);
+    out.write().await.unwrap();
+    assert_eq!(out.io.out, expected);
+    // 660 bytes, 100 per write: the first write is handed one run; the next, after it took
+    // only part, the nine frames not done as nine slices.
+    assert_eq!(out.io.slices[..2], [1, 9]);
+}
+
+#[tokio::test]
+async fn the_rest_of_a_half_written_large_frame_joins_the_run_behind_it() {
+    let frames = [
+        Frame::text("L".repeat(600)),
+        Frame::text("a"),
+        Frame::text("b"),
+    ];
+    let (mut out, expected) = loaded(frames.to_vec(), 200);
+    std::future::poll_fn(|cx| out.poll_write_some(cx, true))
+        .await
+        .unwrap();
+    assert_eq!(out.written, 200);
+    // 404 bytes of the large frame are left: small enough to be copied with the others.
+    out.io.chunk = usize::MAX;
+    std::future::poll_fn(|cx| out.poll_write_some(cx, true))
+        .await
+        .unwrap();
+    assert_eq!(out.io.slices, [2, 1]);
+    assert_eq!(out.io.out, expected);
 }
 
 #[test]
 fn nothing_follows_a_close_frame() {
-    let mut out = Outgoing::new(trickle(1), None);
+    let mut out = Outgoing::new(trickle(1), None, true);
     out.push(Frame::close(1000, ""));
     out.push(Frame::text("late"));
     assert_eq!(out.frames.len(), 1);

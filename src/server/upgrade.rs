@@ -135,7 +135,7 @@ async fn handshake(
     let Some(key_header) = req.headers().get(SEC_WEBSOCKET_KEY).cloned() else {
         return reject(StatusCode::BAD_REQUEST, "Sec-WebSocket-Key is missing\n");
     };
-    let tls = !config.tls_cert.is_empty();
+    let tls = config.tls();
     if let Err(why) = origin::check_handshake(
         req.headers(),
         remote.ip(),
