@@ -91,9 +91,9 @@ fn start_locked(config: Config) -> Result<Arc<Server>, String> {
     }
     let (listen, admin) = config.validate_for_server()?;
     crate::log::install(config.log_level, &config.log_file)?;
-    let tls = match config.tls_cert.as_str() {
-        "" => None,
-        cert => Some(server::tls::acceptor(cert, &config.tls_key)?),
+    let tls = match config.tls() {
+        false => None,
+        true => Some(server::tls::acceptor(&config.tls_cert, &config.tls_key)?),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(

@@ -6,8 +6,9 @@
 //! frame was encoded once, and the kernel copies every byte into the socket once more.
 //!
 //! Not gathered: frames for TLS, whose library copies what it is given into its records
-//! anyway; and the call after a write the socket took only part of, since that call most
-//! likely finds the socket full, and the copy would be made for nothing (`Outgoing::write`).
+//! anyway; and the call right after a write the socket took only part of, since that call
+//! most likely finds the socket full, and the copy would be made for nothing. Once the socket
+//! wakes its writer again, it has room, and runs are gathered again (`Outgoing::write`).
 
 use std::cell::RefCell;
 use std::io::IoSlice;
@@ -61,7 +62,8 @@ where
     RUN.with_borrow_mut(|run| {
         run.clear();
         if gather && run.capacity() == 0 {
-            // What a run can hold: frames before the bound, then one small frame. Reserved
+            // What a run can hold: frames before the bound, then one small frame (a frame's
+            // bytes, compressed or half written, are never more than its size). Reserved
             // whole, so that growing never doubles it.
             run.reserve_exact(BATCH_BYTES + GATHER_UP_TO);
         }
@@ -148,13 +150,17 @@ mod tests {
 
     #[test]
     fn alternating_frames_stop_at_the_slice_limit() {
-        let frames: Vec<Vec<u8>> = (0..3 * SLICES)
-            .map(|i| vec![i as u8; if i % 2 == 0 { 1 } else { GATHER_UP_TO + 1 }])
-            .collect();
-        // Counted as compressed to almost nothing, so that the byte bound is not reached.
-        let (lens, bytes) = gathered_as(&frames, |_| 1);
-        assert_eq!(lens.len(), SLICES);
-        assert_eq!(bytes, frames[..SLICES].concat());
+        // The last slice a run (then a large frame stops the batch), or a large frame (then a
+        // small one does).
+        for first in [0, 1] {
+            let frames: Vec<Vec<u8>> = (first..first + 3 * SLICES)
+                .map(|i| vec![i as u8; if i % 2 == 0 { 1 } else { GATHER_UP_TO + 1 }])
+                .collect();
+            // Counted as compressed to almost nothing, so that the byte bound is not reached.
+            let (lens, bytes) = gathered_as(&frames, |_| 1);
+            assert_eq!(lens.len(), SLICES);
+            assert_eq!(bytes, frames[..SLICES].concat());
+        }
     }
 
     #[test]

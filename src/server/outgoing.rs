@@ -87,7 +87,15 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
     pub async fn write(&mut self) -> io::Result<()> {
         let mut gather = self.gather;
         while !self.frames.is_empty() {
-            let short = std::future::poll_fn(|cx| self.poll_write_some(cx, gather)).await?;
+            let short = std::future::poll_fn(|cx| {
+                let polled = self.poll_write_some(cx, gather);
+                // Woken again, the socket has room.
+                if polled.is_pending() {
+                    gather = self.gather;
+                }
+                polled
+            })
+            .await?;
             // After a short write the next call most likely finds the socket full: gathered,
             // the batch would be copied for nothing.
             gather = self.gather && !short;

@@ -7,6 +7,10 @@ struct Trickle {
     chunk: usize,
     /// How many slices each write was handed.
     slices: Vec<usize>,
+    /// After a short write, the next finds the buffer full (and wakes the writer), then the
+    /// client has read everything: from there on, every write is taken whole.
+    drains: bool,
+    full: bool,
 }
 
 fn trickle(chunk: usize) -> Trickle {
@@ -14,6 +18,8 @@ fn trickle(chunk: usize) -> Trickle {
         out: Vec::new(),
         chunk,
         slices: Vec::new(),
+        drains: false,
+        full: false,
     }
 }
 
@@ -30,9 +36,14 @@ impl AsyncWrite for Trickle {
 
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
+        cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        if std::mem::take(&mut self.full) {
+            self.chunk = usize::MAX;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
         self.slices.push(bufs.len());
         let mut n = 0;
         for buf in bufs {
@@ -43,6 +54,7 @@ impl AsyncWrite for Trickle {
                 break;
             }
         }
+        self.full = self.drains && n < bufs.iter().map(|b| b.len()).sum();
         Poll::Ready(Ok(n))
     }
 
@@ -289,6 +301,17 @@ async fn the_write_after_a_short_one_is_not_gathered() {
     // 660 bytes, 100 per write: the first write is handed one run; the next, after it took
     // only part, the nine frames not done as nine slices.
     assert_eq!(out.io.slices[..2], [1, 9]);
+}
+
+#[tokio::test]
+async fn once_the_socket_has_room_again_runs_are_gathered_again() {
+    let frames = (0..10).map(|i| Frame::text(format!("{i:x<64}"))).collect();
+    let (mut out, expected) = loaded(frames, 100);
+    out.io.drains = true;
+    out.write().await.unwrap();
+    assert_eq!(out.io.out, expected);
+    // One run, short; then the socket is full, and once it wakes the writer, one run again.
+    assert_eq!(out.io.slices, [1, 1]);
 }
 
 #[tokio::test]
