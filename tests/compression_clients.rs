@@ -30,21 +30,25 @@ fn json_rows(n: usize) -> String {
 }
 
 /// The JSON line a client printed, once it exited cleanly having negotiated compression.
-fn negotiated(output: &std::process::Output) -> Value {
+fn negotiated(client: &str, output: &std::process::Output) -> Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "the client failed: {}\n{stdout}",
+        "{client} failed: {}\n{stdout}",
         String::from_utf8_lossy(&output.stderr)
     );
     let result: Value = serde_json::from_str(stdout.trim()).unwrap();
-    assert_eq!(result["extensions"], json!(NEGOTIATED), "{result}");
+    assert_eq!(
+        result["extensions"],
+        json!(NEGOTIATED),
+        "{client}: {result}"
+    );
     result
 }
 
 /// Checks what a client printed, the worker's events and the server's counters.
 async fn judge(worker: &Worker, output: &std::process::Output, message: &str) {
-    let result = negotiated(output);
+    let result = negotiated("the client", output);
     assert_eq!(
         result["replies"],
         json!([
@@ -133,7 +137,7 @@ async fn node_websockets_read_compressed_message_after_message() {
             .current_dir(root())
             .output()
             .expect("node runs (scripts/setup.sh installs it)");
-        let result = negotiated(&output);
+        let result = negotiated(client, &output);
         let mut expected = vec![r#"{"event":"subscribed","channel":"prices"}"#.to_string()];
         for message in &messages {
             expected.extend([message.clone(), message.clone()]);
