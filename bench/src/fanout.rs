@@ -39,8 +39,31 @@ pub(crate) fn alternating_with_ceiling(
     size: usize,
     rounds: usize,
 ) {
-    let load = Load::padded(size);
     let servers = [Worker::start("php/bench/fanout.php", &[]), Worker::ceiling()];
+    let title = format!("{title}, both servers up, bursts alternating");
+    alternating(&title, servers, ["product", "ceiling"], subscribers, broadcasts, size, rounds);
+}
+
+/// Two builds of the extension (`ws-bench compare A.so B.so`) under the alternating burst:
+/// what a change does to the server's CPU per delivery, measured against the build without it
+/// in the same run. Separate runs on a shared machine differ by more than most changes do.
+pub(crate) fn compare(builds: [&str; 2], subscribers: usize, broadcasts: usize, rounds: usize) {
+    let servers = builds.map(|so| Worker::start_with(so, "php/bench/fanout.php", &[]));
+    println!("compare: A = {}, B = {}", builds[0], builds[1]);
+    let title = "compare, fan-out burst, both builds up, bursts alternating";
+    alternating(title, servers, ["A", "B"], subscribers, broadcasts, 64, rounds);
+}
+
+fn alternating(
+    title: &str,
+    servers: [Worker; 2],
+    names: [&str; 2],
+    subscribers: usize,
+    broadcasts: usize,
+    size: usize,
+    rounds: usize,
+) {
+    let load = Load::padded(size);
     let pools = servers.each_ref().map(|server| {
         let mut pool = Pool::empty(server.listen, 2);
         pool.add(subscribers, Some("bench"));
@@ -49,16 +72,20 @@ pub(crate) fn alternating_with_ceiling(
     let mut controls = servers.each_ref().map(|server| Conn::blocking(server.listen));
     let per_burst = (subscribers * broadcasts) as u64;
     let mut cpu: [Vec<f64>; 2] = Default::default();
+    let mut php: [Vec<f64>; 2] = Default::default();
     let mut ratios = Vec::new();
     for round in 0..rounds {
         for k in [round % 2, (round + 1) % 2] {
             let before = pools[k].received();
-            let cpu0 = servers[k].cpu_time();
+            let (cpu0, php0) = (servers[k].cpu_time(), servers[k].php_thread_time());
             controls[k].send_texts((0..broadcasts).map(|i| format!("pub:{}", load.message(i))));
             pools[k].wait_received(before + per_burst, Duration::from_secs(60));
-            let got = pools[k].received() - before;
+            let got = (pools[k].received() - before).max(1) as f64;
             let used = (servers[k].cpu_time() - cpu0).as_secs_f64();
-            cpu[k].push(used * 1e6 / got.max(1) as f64);
+            cpu[k].push(used * 1e6 / got);
+            if let (Some(php0), Some(php1)) = (php0, servers[k].php_thread_time()) {
+                php[k].push((php1 - php0).as_secs_f64() * 1e6 / got);
+            }
             std::thread::sleep(Duration::from_millis(200));
         }
         ratios.push(cpu[0][round] / cpu[1][round]);
@@ -66,10 +93,20 @@ pub(crate) fn alternating_with_ceiling(
     let (low, high) = ratios
         .iter()
         .fold((f64::MAX, 0.0f64), |(lo, hi), r| (lo.min(*r), hi.max(*r)));
+    let of_which = |k: usize| match php[k].is_empty() {
+        true => String::new(),
+        false => format!(" (PHP thread {:.3})", median(php[k].clone())),
+    };
     println!(
-        "{title}, both servers up, bursts alternating: server CPU per delivery {:.3} µs (product), {:.3} µs (ceiling), medians of {rounds}; product / ceiling per round: median {:.2}x, range {low:.2}-{high:.2}x",
+        "{title}: server CPU per delivery {:.3} µs{} ({}), {:.3} µs{} ({}), medians of {rounds}; {} / {} per round: median {:.2}x, range {low:.2}-{high:.2}x",
         median(cpu[0].clone()),
+        of_which(0),
+        names[0],
         median(cpu[1].clone()),
+        of_which(1),
+        names[1],
+        names[0],
+        names[1],
         median(ratios)
     );
     for pool in pools {
@@ -224,12 +261,14 @@ fn fan_out_on(
         let before = pool.received();
         let bytes_before = pool.bytes_received();
         let cpu0 = worker.cpu_time();
+        let php0 = worker.php_thread_time();
         let t0 = Instant::now();
         // One client publishes N messages through the worker: each is decoded and broadcast.
         control.send_texts((0..broadcasts).map(|i| format!("pub:{}", load.message(i))));
         let done = pool.wait_received(before + per_burst, Duration::from_secs(60));
         let elapsed = t0.elapsed().as_secs_f64();
         let cpu = (worker.cpu_time() - cpu0).as_secs_f64();
+        let php = php0.zip(worker.php_thread_time()).map(|(a, b)| (b - a).as_secs_f64());
         let got = pool.received() - before;
         let bytes = (pool.bytes_received() - bytes_before) as f64 / got.max(1) as f64;
         probe.measuring(false);
@@ -238,15 +277,17 @@ fn fan_out_on(
             cpu * 1e6 / got.max(1) as f64,
             done,
             bytes,
+            php.map(|php| php * 1e6 / got.max(1) as f64),
         ));
         std::thread::sleep(Duration::from_millis(200));
     }
     let mut rtts = probe.stop();
     runs.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
-    let (rate, cpu_us, done, bytes) = runs[runs.len() / 2];
+    let (rate, cpu_us, done, bytes, php_us) = runs[runs.len() / 2];
     let size = load.message(0).len();
+    let of_which = php_us.map_or(String::new(), |php| format!(" (PHP thread {php:.3})"));
     println!(
-        "{title}: {subscribers} subscribers x {broadcasts} broadcasts of {size} B: {}deliveries/s, server CPU {cpu_us:.3} µs/delivery, {bytes:.0} B on the wire per delivery (median of 5 bursts; range {}-{}){}",
+        "{title}: {subscribers} subscribers x {broadcasts} broadcasts of {size} B: {}deliveries/s, server CPU {cpu_us:.3} µs/delivery{of_which}, {bytes:.0} B on the wire per delivery (median of 5 bursts; range {}-{}){}",
         fmt_rate(rate),
         fmt_rate(runs[0].0),
         fmt_rate(runs[runs.len() - 1].0),

@@ -37,6 +37,15 @@ fn main() {
         against_ceiling("fan-out burst", 1000, 1000, 64);
         fanout::alternating_with_ceiling("fan-out burst", 1000, 1000, 64, 7);
     }
+    if which == "compare" {
+        // Not part of `all`: two builds of the extension, A and B, side by side.
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        let [a, b] = args.as_slice() else {
+            eprintln!("usage: ws-bench compare A.so B.so");
+            std::process::exit(2);
+        };
+        fanout::compare([a, b], 1000, 1000, 9);
+    }
     if run("compression") {
         fanout::compression("fan-out compressed", 1000, 1000, 1024);
         fanout::compression("fan-out wide compressed", 10_000, 100, 1024);

@@ -1,5 +1,5 @@
 //! The PHP worker under test: `php -n -d extension=… <script>` on a free loopback port, with
-//! its CPU time and resident memory read from /proc.
+//! its CPU time (all of it, and its PHP thread's alone) and resident memory read from /proc.
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -11,15 +11,23 @@ pub struct Worker {
     child: Child,
     pub listen: SocketAddr,
     output: Arc<Mutex<Vec<String>>>,
+    /// A PHP process, whose main thread runs the script (the ceiling runs none).
+    php: bool,
 }
 
-fn extension() -> String {
+pub(crate) fn extension() -> String {
     std::env::var("FRANKENPHP_WS_SO")
         .unwrap_or_else(|_| "target/release/libfrankenphp_ws.so".into())
 }
 
 impl Worker {
     pub fn start(script: &str, env: &[(&str, &str)]) -> Worker {
+        Worker::start_with(&extension(), script, env)
+    }
+
+    /// `script` run by PHP with the extension built at `extension` (`ws-bench compare` runs
+    /// two builds side by side).
+    pub fn start_with(extension: &str, script: &str, env: &[(&str, &str)]) -> Worker {
         let listen = free_port();
         let mut command = Command::new("php");
         command
@@ -27,7 +35,7 @@ impl Worker {
             .args([
                 "-n",
                 "-d",
-                &format!("extension={}", extension()),
+                &format!("extension={extension}"),
                 "-d",
                 "memory_limit=-1",
             ])
@@ -39,7 +47,7 @@ impl Worker {
         for (k, v) in env {
             command.env(k, v);
         }
-        Worker::spawn(command, script, listen)
+        Worker::spawn(command, script, listen, true)
     }
 
     /// The bare tokio-tungstenite broadcaster (`ws-ceiling`, built beside `ws-bench`), driven
@@ -54,10 +62,10 @@ impl Worker {
             .arg(listen.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
-        Worker::spawn(command, "ws-ceiling", listen)
+        Worker::spawn(command, "ws-ceiling", listen, false)
     }
 
-    fn spawn(mut command: Command, script: &str, listen: SocketAddr) -> Worker {
+    fn spawn(mut command: Command, script: &str, listen: SocketAddr, php: bool) -> Worker {
         let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("{script} runs: {e}"));
@@ -81,6 +89,7 @@ impl Worker {
             child,
             listen,
             output,
+            php,
         }
     }
 
@@ -110,6 +119,19 @@ impl Worker {
             + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0);
         let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
         Duration::from_nanos(ticks * 1_000_000_000 / hz)
+    }
+
+    /// CPU time of the thread that runs the PHP script (the process's first): where
+    /// `broadcast()` queues a frame for each recipient. The rest of `cpu_time` is the server's
+    /// own threads. None for the ceiling. From the scheduler's count, in nanoseconds.
+    pub fn php_thread_time(&self) -> Option<Duration> {
+        if !self.php {
+            return None;
+        }
+        let pid = self.child.id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/schedstat")).ok()?;
+        let ns = stat.split_whitespace().next()?.parse().ok()?;
+        Some(Duration::from_nanos(ns))
     }
 
     pub fn rss_kib(&self) -> u64 {
