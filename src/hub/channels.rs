@@ -42,6 +42,12 @@ impl Hub {
         }
         let was_member = conn.remove_subscription(channel);
         let in_flight = was_member.then(|| channels.in_flight(channel)).flatten();
+        // A link into the channel's feed would take its broadcasts from now on too: closed
+        // before the index lets go, so a broadcast that no longer reaches it appends after.
+        let feed = was_member.then(|| channels.made_feed(channel)).flatten();
+        if feed.is_some() {
+            conn.unlink();
+        }
         channels.remove(channel, &conn);
         if was_member {
             report(Event::membership(&conn, channel.to_string(), false));
@@ -55,6 +61,9 @@ impl Hub {
         // does next (the `unsubscribed` reply, the PHP call returning).
         if let Some(in_flight) = in_flight {
             in_flight.wait();
+        }
+        if let Some(feed) = feed {
+            conn.forget_feed(&feed);
         }
         if was_member {
             Change::Done

@@ -1,9 +1,15 @@
 //! Delivery: one message queued for many connections (a channel, a user, a tag, everyone),
-//! the frame made once for native clients and once for Pusher clients.
+//! the frame made once for native clients and once for Pusher clients; to a large channel's
+//! native subscribers, appended once to its `Feed`.
 
 use super::connection::{self, Connection, Way};
-use super::{Frame, Hub, Origin, Stats, Topic};
+use super::{feed, Frame, Hub, Origin, Stats, Topic};
 use std::sync::Arc;
+
+/// A channel with this many subscribers here has its broadcasts go through a `Feed`, which
+/// its subscribers' writers pull: the broadcasting thread touches each subscriber's outbox
+/// once per write of its writer, not once per broadcast. Fewer are queued for one by one.
+const FEED_FROM: usize = 32;
 
 impl Hub {
     /// Queues `message` for each recipient on `route` (any, if none) except `except`; a Pusher
@@ -72,9 +78,32 @@ impl Hub {
         let Some(members) = channels.snapshot(channel) else {
             return 0;
         };
+        let feed = (members.members().len() >= FEED_FROM
+            && except.is_none()
+            && topic.reaches_native()
+            && message.len() <= feed::LARGEST
+            && !connection::any_relayed()
+            && !matches!(Origin::current(), Origin::Echo(_)))
+        .then(|| channels.feed(channel))
+        .flatten();
         let _delivering = members.delivering();
         drop(channels);
-        self.deliver(members.members().iter(), message, topic, None, except)
+        let Some(feed) = feed else {
+            return self.deliver(members.members().iter(), message, topic, None, except);
+        };
+        // Appended once; held until every subscriber here has been passed (`feed`).
+        let appended = feed.append(message);
+        let mut linked = 0;
+        let mut pusher = Vec::new();
+        for member in members.members().iter() {
+            if member.speaks_pusher() {
+                pusher.push(member);
+            } else if member.send_appended(&appended, channel, message) {
+                linked += 1;
+            }
+        }
+        Stats::add(&self.stats.deliveries, linked as u64);
+        linked + self.deliver(pusher.into_iter(), message, topic, None, None)
     }
 
     pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {

@@ -55,6 +55,14 @@ pub struct Deflate {
     pub narrow: bool,
 }
 
+#[cfg(test)]
+impl Frame {
+    /// How many hold this frame (a test's count of who still keeps it).
+    pub fn holders(&self) -> usize {
+        Arc::strong_count(&self.0)
+    }
+}
+
 impl PartialEq for Frame {
     fn eq(&self, other: &Frame) -> bool {
         self.0.wire == other.0.wire

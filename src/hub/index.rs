@@ -11,6 +11,7 @@
 //! broadcast begun before it can still reach the connection, and a fan-out never waits.
 
 use super::connection::Connection;
+use super::feed::Feed;
 use super::in_flight::{Generation, InFlight};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -65,6 +66,8 @@ struct Entry {
     /// Dropped on every change; rebuilt by the next fan-out.
     snapshot: OnceLock<Arc<[Arc<Connection>]>>,
     generation: Arc<Generation>,
+    /// Made by the first fan-out large enough to use one (`Hub::fan_out_as`).
+    feed: OnceLock<Arc<Feed>>,
 }
 
 pub fn key(conn: &Arc<Connection>) -> usize {
@@ -151,6 +154,17 @@ impl MemberIndex {
             members,
             generation: entry.generation.clone(),
         })
+    }
+
+    /// The feed of `name`'s broadcasts, made on first use (`feed`).
+    pub fn feed(&self, name: &str) -> Option<Arc<Feed>> {
+        let entry = self.names.get(name)?;
+        Some(entry.feed.get_or_init(Default::default).clone())
+    }
+
+    /// `name`'s feed, if a fan-out made one.
+    pub fn made_feed(&self, name: &str) -> Option<Arc<Feed>> {
+        self.names.get(name)?.feed.get().cloned()
     }
 
     /// The fan-outs under way to `name`, to wait for after removing a member (with the

@@ -7,12 +7,14 @@
 //! one of these. A connection stays in the map after its socket ended, until the worker has
 //! seen its `close` event, so its state is readable while `beforeClose` is handled.
 //! The hub reports what happened (a close, a dormancy, a release); the `Node` turns that into
-//! events. Here: connections; `deliver` the fan-out; `channels`, `users`, `ghosts`, `tags`, `stored` the rest.
+//! events. Here: connections; `deliver` the fan-out, `feed` a large channel's broadcasts for
+//! its subscribers to pull; `channels`, `users`, `ghosts`, `tags`, `stored` the rest.
 
 mod channels;
 pub mod connection;
 mod deflate;
 mod deliver;
+pub mod feed;
 pub mod frame;
 mod ghosts;
 mod moves;
@@ -328,3 +330,5 @@ impl Hub {
 #[cfg(test)]
 #[path = "relay_tests.rs"]
 mod relay_tests;
+#[cfg(test)]
+mod feed_tests;

@@ -135,7 +135,7 @@ impl Connection {
     /// numbers follow the order of the outbox. A message the slow-consumer rule refuses gets no
     /// number and is not kept: the application is told it was not sent.
     pub(super) fn send_sequenced(&self, message: Frame) -> bool {
-        let outbox = self.outbox.lock();
+        let outbox = self.outbox();
         let mode = self.mode.load(Ordering::Acquire);
         if mode != LIVE && mode != DORMANT {
             return false;

@@ -9,7 +9,7 @@ impl Connection {
     /// A ghost leaves for another node: its messages to replay, in order, and, for a
     /// connection that acknowledges, the last number given (the other node goes on from it).
     pub(in crate::hub) fn carry(&self) -> (Vec<Frame>, Option<u64>) {
-        let mut outbox = self.outbox.lock();
+        let mut outbox = self.outbox();
         if !self.acks_on.load(Ordering::Acquire) {
             return (outbox.drain(..).filter(Frame::is_data).collect(), None);
         }
@@ -24,14 +24,14 @@ impl Connection {
     /// The node it arrives on drops what it queued for the ghost before the cut: the node it
     /// leaves has those and gives them (`carry`).
     pub(in crate::hub) fn forget_queued(&self) {
-        self.outbox.lock().clear();
+        self.outbox().clear();
     }
 
     /// The ghost arrives: `carried` (what the node it left gave) go ahead of what this node
     /// queued for it since the cut. A connection that acknowledges goes on numbering from
     /// `last_sent`; what was queued here since is numbered after what it carried.
     pub(in crate::hub) fn arrive(&self, carried: Vec<Frame>, last_sent: Option<u64>) {
-        let mut outbox = self.outbox.lock();
+        let mut outbox = self.outbox();
         let since: Vec<Frame> = outbox.drain(..).collect();
         let Some(last_sent) = last_sent else {
             // What was carried was within the bounds there, or never written (given back by

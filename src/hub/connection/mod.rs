@@ -16,12 +16,15 @@
 //! `VecDeque`: it costs nothing until used, which matters at tens of thousands of mostly idle
 //! connections. Rarely used state (tags, stored information, history) sits behind one lazily
 //! allocated box for the same reason.
+//!
+//! A large channel's broadcasts may instead wait in its feed, behind a *link* that ends the
+//! outbox (`link`): `outbox()` copies them in before anything else reads or adds to it.
 
 use super::frame::Frame;
 use super::history::History;
 use bytes::Bytes;
 use parking_lot::{Mutex, RwLock};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -30,6 +33,7 @@ use tokio::sync::Notify;
 
 mod acks;
 mod carry;
+mod link;
 mod relay;
 mod outbox;
 
@@ -82,7 +86,12 @@ pub struct Connection {
     pub remote_addr: SocketAddr,
     /// The handshake carried the admin token: `{"sender":"server"}` notifications are honoured.
     pub trusted: bool,
-    outbox: Mutex<VecDeque<Frame>>,
+    outbox: Mutex<link::Outbox>,
+    /// The id of the feed this connection's open link is into; 0 for none (`link`).
+    linked: AtomicU64,
+    /// The feed's byte count before the open link's first frame: the link's backlog is the
+    /// feed's count since. `NEVER_LINKED` until the first link.
+    link_bytes_before: AtomicU64,
     /// Wakes the writer (frames queued, ping settings changed); `notify_one` keeps a permit,
     /// so a wake-up is never lost.
     attention: Notify,
@@ -131,7 +140,9 @@ impl Connection {
             user,
             remote_addr,
             trusted,
-            outbox: Mutex::new(VecDeque::new()),
+            outbox: Mutex::new(link::Outbox::default()),
+            linked: AtomicU64::new(0),
+            link_bytes_before: AtomicU64::new(link::NEVER_LINKED),
             attention: Notify::new(),
             queued_bytes: AtomicUsize::new(0),
             send_buffer,
@@ -192,6 +203,11 @@ impl Connection {
         let gone = matches!(next, Life::Gone);
         *life = next;
         self.mode.store(mode, Ordering::Release);
+        if mode != LIVE {
+            // What the link holds is what the live socket had not taken: a ghost keeps it
+            // like the rest of its outbox, and no link opens again until a socket is live.
+            self.unlink();
+        }
         if gone && self.relayed.swap(false, Ordering::AcqRel) {
             RELAYED.fetch_sub(1, Ordering::AcqRel);
         }
@@ -333,11 +349,13 @@ impl Connection {
 
     pub fn set_history(&self, history: Option<History>) {
         let on = history.is_some();
+        // What a link holds came before: taken in unrecorded (`link`).
+        self.unlink();
         self.with_extra(|e| e.history = history);
         self.history_on.store(on, Ordering::Release);
     }
 
-    fn record(&self, frame: &Frame) {
+    pub(super) fn record(&self, frame: &Frame) {
         if !frame.is_data() {
             return;
         }

@@ -4,13 +4,13 @@
 
 use super::{Connection, DORMANT, LIVE};
 use crate::hub::socket::reason;
-use parking_lot::MutexGuard;
+use parking_lot::MappedMutexGuard;
 use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 
 /// `queued_bytes` of a socket closed as a slow consumer: every send is refused until a new
 /// socket resumes the connection.
-const SLOW: usize = usize::MAX;
+pub(super) const SLOW: usize = usize::MAX;
 use crate::hub::Frame;
 
 impl Connection {
@@ -27,7 +27,7 @@ impl Connection {
         match self.mode.load(Ordering::Acquire) {
             LIVE => self.send_live(message),
             DORMANT => {
-                let mut outbox = self.outbox.lock();
+                let mut outbox = self.outbox();
                 // A ghost arriving from another node starts numbering under this lock
                 // (`arrive`): a send that waited for it is numbered too.
                 if self.acks_on.load(Ordering::Acquire) && message.is_data() {
@@ -62,13 +62,13 @@ impl Connection {
         if self.mode.load(Ordering::Acquire) != LIVE {
             return false;
         }
-        self.outbox.lock().push_front(message);
+        self.outbox().push_front(message);
         self.attention.notify_one();
         true
     }
 
     fn send_live(&self, message: Frame) -> bool {
-        self.queue_live(self.outbox.lock(), message)
+        self.queue_live(self.outbox(), message)
     }
 
     /// `send_buffer` bounds the backlog waiting behind what the writer is writing. A message
@@ -84,22 +84,12 @@ impl Connection {
 
     pub(super) fn queue_live(
         &self,
-        mut outbox: MutexGuard<'_, VecDeque<Frame>>,
+        mut outbox: MappedMutexGuard<'_, VecDeque<Frame>>,
         message: Frame,
     ) -> bool {
         let len = message.len();
         if !self.fits(len) {
-            // Refused for good on this socket, even once its writer has taken what was queued:
-            // it is closing, and what is sent from now on would never be written.
-            self.queued_bytes.store(SLOW, Ordering::Relaxed);
-            drop(outbox);
-            if let Some(socket) = self.socket() {
-                // Unless a resume came in between and cleared the mark: that socket is new.
-                if self.queued_bytes.load(Ordering::Relaxed) == SLOW {
-                    socket.close(1008, reason::SLOW_CONSUMER);
-                }
-            }
-            return false;
+            return self.refuse_slow_consumer(outbox);
         }
         let backlog = self.queued_bytes.load(Ordering::Relaxed) + len;
         self.queued_bytes.store(backlog, Ordering::Relaxed);
@@ -113,10 +103,27 @@ impl Connection {
         true
     }
 
+    /// The backlog broke `send_buffer`: the socket closes (1008, `slow_consumer`) and the
+    /// frame that broke it counts as not sent. Takes the outbox lock's guard: the mark is set
+    /// under it, so that a new socket's `reset_backlog` comes before or after it, whole.
+    pub(super) fn refuse_slow_consumer(&self, outbox_guard: impl Sized) -> bool {
+        // Refused for good on this socket, even once its writer has taken what was queued:
+        // it is closing, and what is sent from now on would never be written.
+        self.queued_bytes.store(SLOW, Ordering::Relaxed);
+        drop(outbox_guard);
+        if let Some(socket) = self.socket() {
+            // Unless a resume came in between and cleared the mark: that socket is new.
+            if self.queued_bytes.load(Ordering::Relaxed) == SLOW {
+                socket.close(1008, reason::SLOW_CONSUMER);
+            }
+        }
+        false
+    }
+
     /// Moves everything queued to the end of `batch`; false if nothing was. An empty `batch`
     /// trades places with the outbox, so the capacity goes back and forth with no copy.
     pub fn take_outbox(&self, batch: &mut VecDeque<Frame>) -> bool {
-        let mut outbox = self.outbox.lock();
+        let mut outbox = self.outbox();
         if outbox.is_empty() {
             return false;
         }
@@ -134,7 +141,7 @@ impl Connection {
 
     /// Puts frames a dying writer could not write back at the front, so a ghost keeps them.
     pub fn requeue_front(&self, batch: &mut VecDeque<Frame>) {
-        let mut outbox = self.outbox.lock();
+        let mut outbox = self.outbox();
         if self.acks_on.load(Ordering::Relaxed) {
             // Replayed from what is kept: given back as well, they would come twice.
             self.without_kept(batch);
@@ -155,7 +162,9 @@ impl Connection {
     /// Called under the life lock as the new socket takes over (the outbox lock is never
     /// held while taking the life lock).
     pub(in crate::hub) fn reset_backlog(&self) {
-        let _outbox = self.outbox.lock();
+        // Settled first: what a link held is what the old socket did not take, the new
+        // writer's first frames, not backlog counted against it.
+        let _outbox = self.outbox();
         self.queued_bytes.store(0, Ordering::Relaxed);
     }
 
@@ -163,7 +172,7 @@ impl Connection {
     /// connection that acknowledges, that is every message after `last` (the client's own
     /// count, or its last acknowledgement), written before or not.
     pub fn restart_outbox(&self, last: Option<u64>) -> usize {
-        let mut outbox = self.outbox.lock();
+        let mut outbox = self.outbox();
         // The replay is what the new writer takes first: no backlog behind it yet.
         self.queued_bytes.store(0, Ordering::Relaxed);
         let replayed = match self.acks_on.load(Ordering::Relaxed) {
