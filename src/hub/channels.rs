@@ -44,7 +44,7 @@ impl Hub {
         let in_flight = was_member.then(|| channels.in_flight(channel)).flatten();
         // A link into the channel's feed would take its broadcasts from now on too: closed
         // before the index lets go, so a broadcast that no longer reaches it appends after.
-        let feed = was_member.then(|| channels.made_feed(channel)).flatten();
+        let feed = was_member.then(|| channels.made_feeds(channel)).flatten();
         if feed.is_some() {
             conn.unlink();
         }
@@ -62,8 +62,8 @@ impl Hub {
         if let Some(in_flight) = in_flight {
             in_flight.wait();
         }
-        if let Some(feed) = feed {
-            conn.forget_feed(&feed);
+        for feed in feed.iter().flatten() {
+            conn.forget_feed(feed);
         }
         if was_member {
             Change::Done

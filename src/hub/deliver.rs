@@ -1,6 +1,6 @@
 //! Delivery: one message queued for many connections (a channel, a user, a tag, everyone),
 //! the frame made once for native clients and once for Pusher clients; to a large channel's
-//! native subscribers, appended once to its `Feed`.
+//! subscribers, appended once to its `Feed` (one for each of those frames).
 
 use super::connection::{self, Connection, Way};
 use super::{feed, Frame, Hub, Origin, Stats, Topic};
@@ -84,26 +84,38 @@ impl Hub {
             && message.len() <= feed::LARGEST
             && !connection::any_relayed()
             && !matches!(Origin::current(), Origin::Echo(_)))
-        .then(|| channels.feed(channel))
+        .then(|| channels.feeds(channel))
         .flatten();
         let _delivering = members.delivering();
         drop(channels);
-        let Some(feed) = feed else {
+        let Some([native, pusher]) = feed else {
             return self.deliver(members.members().iter(), message, topic, None, except);
         };
-        // Appended once; held until every subscriber here has been passed (`feed`).
-        let appended = feed.append(message);
-        let mut linked = 0;
-        let mut pusher = Vec::new();
+        // Appended once; held until every subscriber here has been passed (`feed`). The
+        // Pusher frame is made, and appended to the channel's other feed, when a Pusher
+        // subscriber first needs it (always after the native one: one order for the tails).
+        let appended = native.append(message);
+        let for_pusher = std::cell::OnceCell::new();
+        let mut pusher_appended = None;
+        let mut reached = 0;
         for member in members.members().iter() {
-            if member.speaks_pusher() {
-                pusher.push(member);
-            } else if member.send_appended(&appended, channel, message) {
-                linked += 1;
-            }
+            let sent = if !member.speaks_pusher() {
+                member.send_appended(&appended, channel, message)
+            } else {
+                match for_pusher.get_or_init(|| topic.for_pusher(message)) {
+                    // Binary data: the Pusher protocol cannot carry it.
+                    None => false,
+                    Some(frame) if frame.len() > feed::LARGEST => member.send(frame.clone()),
+                    Some(frame) => {
+                        let appended = pusher_appended.get_or_insert_with(|| pusher.append(frame));
+                        member.send_appended(appended, channel, frame)
+                    }
+                }
+            };
+            reached += usize::from(sent);
         }
-        Stats::add(&self.stats.deliveries, linked as u64);
-        linked + self.deliver(pusher.into_iter(), message, topic, None, None)
+        Stats::add(&self.stats.deliveries, reached as u64);
+        reached
     }
 
     pub fn send(&self, id: &str, message: Frame, route: Option<&str>) -> bool {

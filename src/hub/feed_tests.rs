@@ -262,3 +262,45 @@ fn a_new_socket_does_not_count_what_the_old_ones_link_held_as_its_backlog() {
     }
     assert_eq!(taken(&conn).len(), 18);
 }
+
+#[test]
+fn pusher_and_native_subscribers_each_get_their_own_frames_once_and_in_order() {
+    let hub = Hub::new();
+    let mut pusher = Vec::new();
+    for i in 0..MEMBERS {
+        let socket = Socket::new();
+        let conn = Arc::new(Connection::new(
+            format!("p{i}").into(),
+            "/".into(),
+            None,
+            "127.0.0.1:1".parse().unwrap(),
+            false,
+            socket,
+            (1 << 20, 0),
+            0,
+        ));
+        conn.speak_pusher();
+        hub.register(conn.clone());
+        assert_eq!(
+            hub.subscribe(&format!("p{i}"), CHANNEL, |_| {}),
+            Change::Done
+        );
+        pusher.push(conn);
+    }
+    let native = channel(&hub);
+    for i in 0..5 {
+        assert_eq!(broadcast(&hub, &format!("m{i}")), 2 * MEMBERS);
+    }
+    assert!(pusher[0].is_linked() && native[0].is_linked());
+    // Binary data reaches native clients only.
+    assert_eq!(hub.fan_out(CHANNEL, &Frame::data(&[0xff], true)), MEMBERS);
+    broadcast(&hub, "m5");
+    let got = taken(&pusher[7]);
+    assert_eq!(got.len(), 6);
+    for (i, event) in got.iter().enumerate() {
+        let event: serde_json::Value = serde_json::from_str(event).expect("a Pusher event");
+        assert_eq!(event["channel"], CHANNEL);
+        assert_eq!(event["data"], format!("m{i}"));
+    }
+    assert_eq!(taken(&native[7]).len(), 7);
+}

@@ -66,8 +66,9 @@ struct Entry {
     /// Dropped on every change; rebuilt by the next fan-out.
     snapshot: OnceLock<Arc<[Arc<Connection>]>>,
     generation: Arc<Generation>,
-    /// Made by the first fan-out large enough to use one (`Hub::fan_out_as`).
-    feed: OnceLock<Arc<Feed>>,
+    /// Made by the first fan-out large enough to use them (`Hub::fan_out_as`): one for native
+    /// clients' frames, one for Pusher clients'.
+    feeds: OnceLock<[Arc<Feed>; 2]>,
 }
 
 pub fn key(conn: &Arc<Connection>) -> usize {
@@ -156,15 +157,15 @@ impl MemberIndex {
         })
     }
 
-    /// The feed of `name`'s broadcasts, made on first use (`feed`).
-    pub fn feed(&self, name: &str) -> Option<Arc<Feed>> {
+    /// The feeds of `name`'s broadcasts, native then Pusher, made on first use (`feed`).
+    pub fn feeds(&self, name: &str) -> Option<[Arc<Feed>; 2]> {
         let entry = self.names.get(name)?;
-        Some(entry.feed.get_or_init(Default::default).clone())
+        Some(entry.feeds.get_or_init(Default::default).clone())
     }
 
-    /// `name`'s feed, if a fan-out made one.
-    pub fn made_feed(&self, name: &str) -> Option<Arc<Feed>> {
-        self.names.get(name)?.feed.get().cloned()
+    /// `name`'s feeds, if a fan-out made them.
+    pub fn made_feeds(&self, name: &str) -> Option<[Arc<Feed>; 2]> {
+        self.names.get(name)?.feeds.get().cloned()
     }
 
     /// The fan-outs under way to `name`, to wait for after removing a member (with the
