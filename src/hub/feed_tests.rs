@@ -137,6 +137,7 @@ fn a_client_that_reads_nothing_is_closed_once_its_link_holds_more_than_send_buff
     assert_eq!(socket.cause().reason, reason::SLOW_CONSUMER);
     // Ten fit in 1,000 bytes; the eleventh is refused, as a queued one would be.
     assert_eq!(reached, 10);
+    assert_eq!(taken(&slow).len(), 10, "the refused frame is not kept");
     assert!(!slow.send(Frame::text("refused")));
 }
 

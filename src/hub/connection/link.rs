@@ -63,18 +63,14 @@ impl Connection {
         MutexGuard::map(outbox, |o| &mut o.frames)
     }
 
-    fn settle(&self, outbox: &mut Outbox) {
-        let Some(link) = outbox.links.as_mut().and_then(|links| links.open.take()) else {
-            return;
-        };
+    /// Copies the open link's frames into the outbox and closes it; returns the feed and the
+    /// end of what it copied. Never with history on: `set_history` settles first, under the
+    /// outbox lock, and no link opens while it is on.
+    fn settle(&self, outbox: &mut Outbox) -> Option<(u64, u64)> {
+        let link = outbox.links.as_mut().and_then(|links| links.open.take())?;
         self.linked.store(0, Ordering::SeqCst);
         let end = link.feed.head();
-        // A connection whose history was turned on while linked records what it got since.
-        let history = self.history_on.load(Ordering::Acquire);
         let bytes = feed::read(&link.segment, link.from, end, |f| {
-            if history {
-                self.record(&f);
-            }
             outbox.frames.push_back(f)
         });
         // Backlog from now on, as if each had been queued (`take_outbox` counts it out).
@@ -88,6 +84,7 @@ impl Connection {
             Some(range) => *range = (id, link.from, end),
             None => covered.push((id, link.from, end)),
         }
+        Some((id, end))
     }
 
     #[cfg(test)]
@@ -145,13 +142,19 @@ impl Connection {
             return self.send(frame.clone());
         }
         let mut outbox = self.outbox.lock();
-        self.settle(&mut outbox);
+        let settled = self.settle(&mut outbox);
         if outbox.covers(feed.id(), appended.seq) {
-            // Settled with the rest: the slow-consumer rule as `queue_live` asks it, with this
-            // frame as the one last queued.
-            let len = appended.len() as usize;
             let queued = self.queued_bytes.load(Ordering::Relaxed);
-            if queued != SLOW && queued > self.send_buffer && queued != len {
+            if queued == SLOW {
+                return false;
+            }
+            // Just settled, this frame last (the tail is held: nothing came after it): the
+            // slow-consumer rule as `queue_live` asks it, and a refused frame is not kept.
+            let len = appended.len() as usize;
+            let last = settled == Some((feed.id(), appended.seq + 1));
+            if last && queued > self.send_buffer && queued != len {
+                outbox.frames.pop_back();
+                self.queued_bytes.store(queued - len, Ordering::Relaxed);
                 return self.refuse_slow_consumer(outbox);
             }
             return true;

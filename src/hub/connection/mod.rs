@@ -349,13 +349,14 @@ impl Connection {
 
     pub fn set_history(&self, history: Option<History>) {
         let on = history.is_some();
-        // What a link holds came before: taken in unrecorded (`link`).
-        self.unlink();
+        // Under the outbox lock, a link settled first: what it held came before, unrecorded.
+        // No link opens meanwhile, nor after (`link`): the flag is set before the lock goes.
+        let _outbox = self.outbox();
         self.with_extra(|e| e.history = history);
         self.history_on.store(on, Ordering::Release);
     }
 
-    pub(super) fn record(&self, frame: &Frame) {
+    fn record(&self, frame: &Frame) {
         if !frame.is_data() {
             return;
         }
