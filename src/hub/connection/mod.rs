@@ -222,8 +222,6 @@ impl Connection {
         true
     }
 
-
-
     /// The live socket, if any.
     pub fn socket(&self) -> Option<Arc<Socket>> {
         match &*self.life.lock() {
@@ -349,8 +347,7 @@ impl Connection {
 
     pub fn set_history(&self, history: Option<History>) {
         let on = history.is_some();
-        // Under the outbox lock, a link settled first: what it held came before, unrecorded.
-        // No link opens meanwhile, nor after (`link`): the flag is set before the lock goes.
+        // Settled first, unrecorded; no link opens after (`link`): set before the lock goes.
         let _outbox = self.outbox();
         self.with_extra(|e| e.history = history);
         self.history_on.store(on, Ordering::Release);
