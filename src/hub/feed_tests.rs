@@ -11,6 +11,11 @@ const CHANNEL: &str = "big";
 const MEMBERS: usize = 40;
 
 fn live(hub: &Hub, id: &str, send_buffer: usize) -> (Arc<Connection>, Arc<Socket>) {
+    joined(hub, id, send_buffer, false)
+}
+
+/// A live connection subscribed to the channel; `pusher`: a Pusher protocol client.
+fn joined(hub: &Hub, id: &str, send_buffer: usize, pusher: bool) -> (Arc<Connection>, Arc<Socket>) {
     let socket = Socket::new();
     let conn = Arc::new(Connection::new(
         id.into(),
@@ -22,6 +27,9 @@ fn live(hub: &Hub, id: &str, send_buffer: usize) -> (Arc<Connection>, Arc<Socket
         (send_buffer, 100),
         0,
     ));
+    if pusher {
+        conn.speak_pusher();
+    }
     hub.register(conn.clone());
     assert_eq!(hub.subscribe(id, CHANNEL, |_| {}), Change::Done);
     (conn, socket)
@@ -267,27 +275,9 @@ fn a_new_socket_does_not_count_what_the_old_ones_link_held_as_its_backlog() {
 #[test]
 fn pusher_and_native_subscribers_each_get_their_own_frames_once_and_in_order() {
     let hub = Hub::new();
-    let mut pusher = Vec::new();
-    for i in 0..MEMBERS {
-        let socket = Socket::new();
-        let conn = Arc::new(Connection::new(
-            format!("p{i}").into(),
-            "/".into(),
-            None,
-            "127.0.0.1:1".parse().unwrap(),
-            false,
-            socket,
-            (1 << 20, 0),
-            0,
-        ));
-        conn.speak_pusher();
-        hub.register(conn.clone());
-        assert_eq!(
-            hub.subscribe(&format!("p{i}"), CHANNEL, |_| {}),
-            Change::Done
-        );
-        pusher.push(conn);
-    }
+    let pusher: Vec<Arc<Connection>> = (0..MEMBERS)
+        .map(|i| joined(&hub, &format!("p{i}"), 1 << 20, true).0)
+        .collect();
     let native = channel(&hub);
     for i in 0..5 {
         assert_eq!(broadcast(&hub, &format!("m{i}")), 2 * MEMBERS);
