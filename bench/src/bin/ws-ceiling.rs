@@ -2,8 +2,10 @@
 //! against, the practical ceiling of a naive server on this stack. One task per connection
 //! reading, one writing; a `tokio::sync::broadcast` channel; one `Message` per recipient,
 //! encoded by tungstenite for each. It speaks just enough of the product's protocol for the
-//! bench's clients: a subscribe or unsubscribe gets an answer, and a text "pub:<data>" is
-//! broadcast as <data> to every connection.
+//! bench's clients: a subscribe or unsubscribe gets an answer, a subscribe to the bench's
+//! channel (`bench`) joins the broadcast, and a text "pub:<data>" is broadcast as <data> to
+//! every connection that joined. Others (the publisher, the subscribe probe) get no
+//! broadcasts, as in the product, so the probe times its own answers.
 //!
 //! Usage: `ws-ceiling 127.0.0.1:PORT`; it prints `READY <addr>` once listening.
 
@@ -44,15 +46,24 @@ async fn serve(stream: TcpStream, fan_out: broadcast::Sender<Message>) {
         return;
     };
     let (mut sink, mut stream) = ws.split();
-    let mut incoming = fan_out.subscribe();
     let (direct, mut replies) = tokio::sync::mpsc::unbounded_channel::<Message>();
+    let (join, mut joined) = tokio::sync::oneshot::channel::<broadcast::Receiver<Message>>();
+    let mut join = Some(join);
     let writer = tokio::spawn(async move {
+        let mut incoming: Option<broadcast::Receiver<Message>> = None;
         loop {
             let message = tokio::select! {
-                m = incoming.recv() => match m {
+                m = async { incoming.as_mut().unwrap().recv().await }, if incoming.is_some() => match m {
                     Ok(m) => m,
                     Err(broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(broadcast::error::RecvError::Closed) => return,
+                },
+                r = &mut joined, if incoming.is_none() => match r {
+                    Ok(r) => {
+                        incoming = Some(r);
+                        continue;
+                    }
+                    Err(_) => return,
                 },
                 m = replies.recv() => match m {
                     Some(m) => m,
@@ -62,7 +73,7 @@ async fn serve(stream: TcpStream, fan_out: broadcast::Sender<Message>) {
             if sink.feed(message).await.is_err() {
                 return;
             }
-            while let Ok(message) = incoming.try_recv() {
+            while let Some(Ok(message)) = incoming.as_mut().map(|i| i.try_recv()) {
                 if sink.feed(message).await.is_err() {
                     return;
                 }
@@ -78,10 +89,16 @@ async fn serve(stream: TcpStream, fan_out: broadcast::Sender<Message>) {
         };
         if let Some(data) = text.as_str().strip_prefix("pub:") {
             let _ = fan_out.send(Message::text(data.to_string()));
-        } else {
-            // A subscribe or unsubscribe: answered, as the product answers them.
-            let _ = direct.send(Message::text(r#"{"event":"ok"}"#));
+            continue;
         }
+        // A subscribe or unsubscribe: answered, as the product answers them. The receiver
+        // is made before the answer goes, so no broadcast after the answer is missed.
+        if text.contains(r#""bench""#) && !text.contains("unsubscribe") {
+            if let Some(join) = join.take() {
+                let _ = join.send(fan_out.subscribe());
+            }
+        }
+        let _ = direct.send(Message::text(r#"{"event":"ok"}"#));
     }
     writer.abort();
 }
