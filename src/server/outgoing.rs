@@ -3,9 +3,14 @@
 //! then one flush. A frame is done with only once written whole and flushed (TLS buffers
 //! what it is given until the flush), and the state lives here rather than in a future, so a
 //! write cancelled midway (the socket asked to close) loses nothing and never tears a frame.
+//!
+//! A large channel's frames come as a `Run` (`hub::feed`): written from where they sit in the
+//! channel's feed, after the frames held. Only the rare paths (a frame pushed behind it, a
+//! socket that ends) turn it into held frames, so they need not know of runs.
 
 use super::gather;
 use crate::hub::connection::Connection;
+use crate::hub::feed::Run;
 use crate::hub::frame::Deflate;
 use crate::hub::Frame;
 use std::collections::VecDeque;
@@ -25,7 +30,11 @@ fn wire(deflate: Option<Deflate>, frame: &Frame) -> &[u8] {
 pub struct Outgoing<W> {
     io: W,
     frames: VecDeque<Frame>,
-    /// Bytes of the front frame already written.
+    /// Frames taken from a channel's feed as they sit there, after all of `frames`.
+    run: Option<Run>,
+    /// The run's first frame not written whole (those before are in the kernel, unflushed).
+    run_next: u64,
+    /// Bytes of the front frame already written (of the run's, once `frames` is empty).
     written: usize,
     /// Written whole but not flushed yet: given back too if the socket dies.
     unflushed: Vec<Frame>,
@@ -46,6 +55,8 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         Outgoing {
             io,
             frames: VecDeque::new(),
+            run: None,
+            run_next: 0,
             written: 0,
             unflushed: Vec::new(),
             closed: false,
@@ -64,6 +75,8 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     pub fn push(&mut self, frame: Frame) {
         if !self.closed {
+            // After the run: it becomes frames like the others.
+            self.unrun();
             self.closed = frame.is_close();
             self.frames.push_back(frame);
         }
@@ -71,11 +84,38 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     /// Takes what the connection queued; false if nothing was.
     pub fn take_from(&mut self, conn: &Connection) -> bool {
-        !self.closed && conn.take_outbox(&mut self.frames)
+        if self.closed {
+            return false;
+        }
+        let had_run = self.run.is_some();
+        let took = conn.take_outbox_or_run(&mut self.frames, &mut self.run);
+        if let (false, Some(run)) = (had_run, &self.run) {
+            self.run_next = run.first();
+        }
+        took
+    }
+
+    /// Turns the run into frames held like any other (a reference each): its frames written
+    /// whole join `unflushed`, the rest `frames`. For the rare paths (a frame pushed after
+    /// it, a socket that ends), so that only the writing path knows of runs.
+    fn unrun(&mut self) {
+        let Some(run) = self.run.take() else {
+            return;
+        };
+        let written = run
+            .frames_from(run.first())
+            .take((self.run_next - run.first()) as usize);
+        self.unflushed.extend(written.cloned());
+        self.frames.extend(run.frames_from(self.run_next).cloned());
     }
 
     pub fn is_idle(&self) -> bool {
-        self.frames.is_empty()
+        self.frames.is_empty() && self.run.is_none()
+    }
+
+    /// Frames left to hand the kernel.
+    fn has_unwritten(&self) -> bool {
+        !self.frames.is_empty() || self.run.as_ref().is_some_and(|r| self.run_next < r.end())
     }
 
     /// Whether a frame is half written: anything else sent now would land inside it.
@@ -86,7 +126,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
     /// Writes every frame held, then flushes. Cancel-safe.
     pub async fn write(&mut self) -> io::Result<()> {
         let mut gather = self.gather;
-        while !self.frames.is_empty() {
+        while self.has_unwritten() {
             let short = std::future::poll_fn(|cx| {
                 let polled = self.poll_write_some(cx, gather);
                 // Woken again, the socket has room.
@@ -102,6 +142,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         }
         std::future::poll_fn(|cx| Pin::new(&mut self.io).poll_flush(cx)).await?;
         self.unflushed.clear();
+        self.run = None;
         Ok(())
     }
 
@@ -109,7 +150,9 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
     /// it was handed.
     fn poll_write_some(&mut self, cx: &mut Context<'_>, gather: bool) -> Poll<io::Result<bool>> {
         let (skip, deflate) = (self.written, self.deflate);
-        let frames = self.frames.iter().enumerate().map(|(k, frame)| {
+        let run = self.run.as_ref().map(|run| run.frames_from(self.run_next));
+        let held = self.frames.iter().chain(run.into_iter().flatten());
+        let frames = held.enumerate().map(|(k, frame)| {
             (frame.len(), move || {
                 let wire = wire(deflate, frame);
                 if k == 0 {
@@ -134,17 +177,23 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     fn advance(&mut self, mut n: usize) {
         while let Some(front) = self.frames.front() {
-            let wire = wire(self.deflate, front).len();
-            let left = wire - self.written;
-            if n < left {
-                self.written += n;
+            let (written, deflated) = (&mut self.written, &mut self.deflated);
+            let Some(rest) = advance_frame(self.deflate, written, deflated, front, n) else {
                 return;
-            }
-            // Compressed frames are always the shorter (`Frame::wire_deflated`).
-            self.deflated += u64::from(wire < front.len());
-            n -= left;
-            self.written = 0;
+            };
+            n = rest;
             self.unflushed.extend(self.frames.pop_front());
+        }
+        let Some(run) = self.run.as_ref() else {
+            return;
+        };
+        for frame in run.frames_from(self.run_next) {
+            let (written, deflated) = (&mut self.written, &mut self.deflated);
+            let Some(rest) = advance_frame(self.deflate, written, deflated, frame, n) else {
+                return;
+            };
+            n = rest;
+            self.run_next += 1;
         }
     }
 
@@ -162,6 +211,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         if std::mem::replace(&mut self.given_back, true) {
             return;
         }
+        self.unrun();
         let half_written = self.mid_frame().then(|| self.frames.pop_front()).flatten();
         let mut data: VecDeque<Frame> = VecDeque::new();
         if !peer_reads {
@@ -175,6 +225,27 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             self.frames.push_front(frame);
         }
     }
+}
+
+/// `n` more bytes written of `frame` (the front one, of which `written` were): what is left of
+/// `n` if they finish it, `None` if they do not.
+fn advance_frame(
+    deflate: Option<Deflate>,
+    written: &mut usize,
+    deflated: &mut u64,
+    frame: &Frame,
+    n: usize,
+) -> Option<usize> {
+    let wire = wire(deflate, frame).len();
+    let left = wire - *written;
+    if n < left {
+        *written += n;
+        return None;
+    }
+    // Compressed frames are always the shorter (`Frame::wire_deflated`).
+    *deflated += u64::from(wire < frame.len());
+    *written = 0;
+    Some(n - left)
 }
 
 #[cfg(test)]

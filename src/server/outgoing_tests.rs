@@ -342,3 +342,6 @@ fn nothing_follows_a_close_frame() {
     out.push(Frame::text("late"));
     assert_eq!(out.frames.len(), 1);
 }
+
+#[path = "outgoing_run_tests.rs"]
+mod runs;

@@ -13,7 +13,7 @@
 
 use super::outbox::SLOW;
 use super::{Connection, LIVE};
-use crate::hub::feed::{self, Appended, Feed, Segment};
+use crate::hub::feed::{Appended, Feed, Run, Segment};
 use crate::hub::Frame;
 use parking_lot::{MappedMutexGuard, MutexGuard};
 use std::collections::VecDeque;
@@ -67,24 +67,50 @@ impl Connection {
     /// end of what it copied. Never with history on: `set_history` settles first, under the
     /// outbox lock, and no link opens while it is on.
     fn settle(&self, outbox: &mut Outbox) -> Option<(u64, u64)> {
-        let link = outbox.links.as_mut().and_then(|links| links.open.take())?;
-        self.linked.store(0, Ordering::SeqCst);
-        let end = link.feed.head();
-        let bytes = feed::read(&link.segment, link.from, end, |f| {
-            outbox.frames.push_back(f)
-        });
+        let (id, run) = self.close_link(outbox)?;
+        let mut bytes = 0;
+        for frame in run.frames_from(run.first()) {
+            bytes += frame.len();
+            outbox.frames.push_back(frame.clone());
+        }
         // Backlog from now on, as if each had been queued (`take_outbox` counts it out).
         let queued = self.queued_bytes.load(Ordering::Relaxed);
         if queued != SLOW {
             self.queued_bytes.store(queued + bytes, Ordering::Relaxed);
         }
+        Some((id, run.end()))
+    }
+
+    /// Closes the open link; returns its feed and the frames it had, which the caller puts
+    /// at the end of the outbox (or writes, if that is empty).
+    fn close_link(&self, outbox: &mut Outbox) -> Option<(u64, Run)> {
+        let link = outbox.links.as_mut().and_then(|links| links.open.take())?;
+        self.linked.store(0, Ordering::SeqCst);
+        let end = link.feed.head();
         let id = link.feed.id();
         let covered = &mut outbox.links.as_mut().expect("the link was there").covered;
         match covered.iter_mut().find(|(feed, ..)| *feed == id) {
             Some(range) => *range = (id, link.from, end),
             None => covered.push((id, link.from, end)),
         }
-        Some((id, end))
+        Some((id, Run::new(link.segment, link.from, end)))
+    }
+
+    /// For the writer, holding nothing of a run: the open link's frames as a `Run`, if
+    /// nothing is queued before them; otherwise as `take_outbox`. False if there was nothing.
+    pub fn take_outbox_or_run(&self, batch: &mut VecDeque<Frame>, run: &mut Option<Run>) -> bool {
+        if run.is_none() {
+            let mut outbox = self.outbox.lock();
+            if outbox.frames.is_empty() {
+                *run = self.close_link(&mut outbox).map(|(_, taken)| taken);
+                // Nothing queued is backlog now, as `take_outbox` counts it.
+                if run.is_some() && self.queued_bytes.load(Ordering::Relaxed) != SLOW {
+                    self.queued_bytes.store(0, Ordering::Relaxed);
+                }
+                return run.is_some();
+            }
+        }
+        self.take_outbox(batch)
     }
 
     #[cfg(test)]

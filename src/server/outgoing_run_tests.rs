@@ -1,0 +1,122 @@
+//! A writer that takes a large channel's frames as a `Run` (straight from the feed, no
+//! reference per frame) writes them as it writes held frames: whole, in order, after what it
+//! held, through partial writes; and gives back exactly what a socket that ends had not sent.
+
+use super::*;
+use crate::hub::connection::Socket;
+use crate::hub::Hub;
+use std::sync::Arc;
+
+/// Enough subscribers for the channel's broadcasts to go through its feed.
+const MEMBERS: usize = 40;
+
+/// A hub whose channel `big` has `MEMBERS` live subscribers; the first is returned.
+fn linked_channel() -> (Hub, Arc<Connection>) {
+    let hub = Hub::new();
+    let members: Vec<Arc<Connection>> = (0..MEMBERS)
+        .map(|i| {
+            let id = format!("c{i}");
+            let conn = Arc::new(Connection::new(
+                id.as_str().into(),
+                "/".into(),
+                None,
+                "127.0.0.1:1".parse().unwrap(),
+                false,
+                Socket::new(),
+                (1 << 20, 100),
+                0,
+            ));
+            hub.register(conn.clone());
+            assert_eq!(hub.subscribe(&id, "big", |_| {}), crate::hub::Change::Done);
+            conn
+        })
+        .collect();
+    (hub, members[0].clone())
+}
+
+fn broadcast(hub: &Hub, texts: impl IntoIterator<Item = String>) -> Vec<Frame> {
+    texts
+        .into_iter()
+        .map(|text| {
+            let frame = Frame::text(text);
+            assert_eq!(hub.fan_out("big", &frame), MEMBERS);
+            frame
+        })
+        .collect()
+}
+
+fn wire_of(frames: &[Frame]) -> Vec<u8> {
+    frames.iter().flat_map(|f| f.wire().to_vec()).collect()
+}
+
+#[tokio::test]
+async fn a_run_goes_out_after_the_frames_held_whole_and_in_order_through_partial_writes() {
+    for chunk in [1, 7, 66, 4096] {
+        let (hub, conn) = linked_channel();
+        // Over two segments of the feed (64 frames each), and a large frame among them.
+        let mut texts: Vec<String> = (0..150).map(|i| format!("m{i}")).collect();
+        texts[70] = "x".repeat(600);
+        let sent = broadcast(&hub, texts);
+        let mut out = Outgoing::new(trickle(chunk), None, true);
+        let pong = Frame::ping(b"held");
+        out.push(pong.clone());
+        assert!(out.take_from(&conn));
+        assert!(out.run.is_some(), "the link's frames come as a run");
+        assert!(out.frames.len() == 1, "none is copied into the batch");
+        out.write().await.unwrap();
+        assert!(out.is_idle() && !out.mid_frame());
+        let mut expected = pong.wire().to_vec();
+        expected.extend(wire_of(&sent));
+        assert_eq!(out.io.out, expected, "{chunk} bytes per write");
+        // Taken once: the next broadcast opens a new link, and only it comes.
+        assert!(!out.take_from(&conn));
+        let next = broadcast(&hub, ["after".to_string()]);
+        assert!(out.take_from(&conn));
+        out.write().await.unwrap();
+        expected.extend(wire_of(&next));
+        assert_eq!(out.io.out, expected);
+    }
+}
+
+#[tokio::test]
+async fn a_frame_pushed_behind_a_run_half_written_follows_it() {
+    let (hub, conn) = linked_channel();
+    let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
+    let mut out = Outgoing::new(trickle(20), None, true);
+    assert!(out.take_from(&conn));
+    std::future::poll_fn(|cx| out.poll_write_some(cx, true))
+        .await
+        .unwrap();
+    assert!(out.mid_frame(), "20 bytes end inside the third frame");
+    let ping = Frame::ping(b"p");
+    out.push(ping.clone());
+    assert!(out.run.is_none(), "pushed behind, the run became frames");
+    assert_eq!(out.unflushed, sent[..2]);
+    out.io.chunk = usize::MAX;
+    out.write().await.unwrap();
+    let mut expected = wire_of(&sent);
+    expected.extend_from_slice(ping.wire());
+    assert_eq!(out.io.out, expected);
+}
+
+#[tokio::test]
+async fn a_socket_that_ends_mid_run_gives_back_what_it_had_not_sent() {
+    for peer_reads in [false, true] {
+        let (hub, conn) = linked_channel();
+        let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
+        let mut out = Outgoing::new(trickle(20), None, true);
+        assert!(out.take_from(&conn));
+        std::future::poll_fn(|cx| out.poll_write_some(cx, true))
+            .await
+            .unwrap();
+        out.give_back(&conn, peer_reads);
+        // The half-written third frame stays to be finished before a close frame.
+        assert_eq!(Vec::from(out.frames.clone()), sent[2..3]);
+        let mut back = VecDeque::new();
+        conn.take_outbox(&mut back);
+        // A client that still reads gets the frames not begun on its next socket; one
+        // presumed gone gets all that was not known to arrive (nothing was flushed).
+        let from = if peer_reads { 3 } else { 0 };
+        assert_eq!(Vec::from(back), sent[from..], "peer_reads: {peer_reads}");
+    }
+}
