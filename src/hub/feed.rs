@@ -54,6 +54,17 @@ pub(crate) struct Segment {
     next: OnceLock<Arc<Segment>>,
 }
 
+/// A chain of segments is let go one by one: dropped by recursion through `next`, a long one
+/// (a link or run far behind) could overflow the stack.
+impl Drop for Segment {
+    fn drop(&mut self) {
+        let mut next = self.next.take();
+        while let Some(segment) = next {
+            next = Arc::into_inner(segment).and_then(|mut last| last.next.take());
+        }
+    }
+}
+
 impl Segment {
     fn starting_at(first: u64) -> Arc<Segment> {
         Arc::new(Segment::empty(first))
@@ -292,5 +303,26 @@ mod tests {
         assert!(tail.segment.slots[1].get().is_none());
         drop(tail);
         assert_eq!(frame.holders(), 1, "the feed let the old frames go");
+    }
+
+    #[test]
+    fn a_long_chain_of_segments_is_let_go_without_recursing() {
+        // On a small stack, dropped one inside the next, 10,000 segments would overflow it.
+        let dropped = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let first = Segment::starting_at(0);
+                let mut last = first.clone();
+                for i in 1..10_000 {
+                    let next = Segment::starting_at(i * SEGMENT as u64);
+                    let _ = last.next.set(next.clone());
+                    last = next;
+                }
+                drop(last);
+                drop(first);
+            })
+            .unwrap()
+            .join();
+        assert!(dropped.is_ok());
     }
 }

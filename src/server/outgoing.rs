@@ -87,17 +87,20 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         if self.closed {
             return false;
         }
-        let had_run = self.run.is_some();
+        // What is taken goes behind what is held, the run included (the close sequence takes
+        // the outbox after a write was cancelled midway).
+        self.unrun();
         let took = conn.take_outbox_or_run(&mut self.frames, &mut self.run);
-        if let (false, Some(run)) = (had_run, &self.run) {
+        if let Some(run) = &self.run {
             self.run_next = run.first();
         }
         took
     }
 
     /// Turns the run into frames held like any other (a reference each): its frames written
-    /// whole join `unflushed`, the rest `frames`. For the rare paths (a frame pushed after
-    /// it, a socket that ends), so that only the writing path knows of runs.
+    /// whole join `unflushed`, the rest `frames`. For the rarer paths (a frame pushed or
+    /// taken behind it, a socket that is full or ends), so that only the writing path knows
+    /// of runs.
     fn unrun(&mut self) {
         let Some(run) = self.run.take() else {
             return;
@@ -129,9 +132,13 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         while self.has_unwritten() {
             let short = std::future::poll_fn(|cx| {
                 let polled = self.poll_write_some(cx, gather);
-                // Woken again, the socket has room.
                 if polled.is_pending() {
+                    // Woken again, the socket has room.
                     gather = self.gather;
+                    // A run holds the feed from its start to the head: a client that reads
+                    // nothing (and left the channel, so no slow-consumer rule ends it) would
+                    // keep every later broadcast. Held as frames, it keeps only its own.
+                    self.unrun();
                 }
                 polled
             })

@@ -5,6 +5,7 @@
 use super::*;
 use crate::hub::connection::Socket;
 use crate::hub::Hub;
+use std::future::Future;
 use std::sync::Arc;
 
 /// Enough subscribers for the channel's broadcasts to go through its feed.
@@ -119,4 +120,46 @@ async fn a_socket_that_ends_mid_run_gives_back_what_it_had_not_sent() {
         let from = if peer_reads { 3 } else { 0 };
         assert_eq!(Vec::from(back), sent[from..], "peer_reads: {peer_reads}");
     }
+}
+
+#[tokio::test]
+async fn what_is_taken_behind_a_half_written_run_goes_after_it() {
+    // The close sequence: a write cancelled midway, then the outbox taken once more.
+    let (hub, conn) = linked_channel();
+    let mut sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
+    let mut out = Outgoing::new(trickle(20), None, true);
+    assert!(out.take_from(&conn));
+    std::future::poll_fn(|cx| out.poll_write_some(cx, true))
+        .await
+        .unwrap();
+    assert!(out.mid_frame());
+    sent.extend(broadcast(&hub, ["later".to_string()]));
+    let goodbye = Frame::text("goodbye");
+    assert!(hub.send("c0", goodbye.clone(), None));
+    sent.push(goodbye);
+    assert!(out.take_from(&conn));
+    out.io.chunk = usize::MAX;
+    out.write().await.unwrap();
+    assert_eq!(out.io.out, wire_of(&sent), "whole and in order");
+}
+
+#[tokio::test]
+async fn a_run_that_finds_the_socket_full_lets_go_of_the_feed() {
+    let (hub, conn) = linked_channel();
+    let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
+    let mut io = trickle(20);
+    io.drains = true;
+    let mut out = Outgoing::new(io, None, true);
+    assert!(out.take_from(&conn));
+    {
+        let write = std::pin::pin!(out.write());
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(write.poll(&mut cx).is_pending(), "the socket is full");
+    }
+    // Waiting on a client that may never read, it holds its frames, not the feed.
+    assert!(out.run.is_none());
+    assert_eq!(out.unflushed, sent[..2]);
+    assert_eq!(Vec::from(out.frames.clone()), sent[2..]);
+    out.write().await.unwrap();
+    assert_eq!(out.io.out, wire_of(&sent));
 }
