@@ -307,22 +307,34 @@ mod tests {
 
     #[test]
     fn a_long_chain_of_segments_is_let_go_without_recursing() {
-        // On a small stack, dropped one inside the next, 10,000 segments would overflow it.
-        let dropped = std::thread::Builder::new()
+        // On a small stack, dropped one inside the next, 10,000 segments overflow it (which
+        // aborts the test binary: this test fails by crashing).
+        let frame = Frame::text("kept");
+        let chain = frame.clone();
+        std::thread::Builder::new()
             .stack_size(256 * 1024)
-            .spawn(|| {
+            .spawn(move || {
                 let first = Segment::starting_at(0);
                 let mut last = first.clone();
-                for i in 1..10_000 {
+                let mut middle = None;
+                for i in 1..10_000u64 {
                     let next = Segment::starting_at(i * SEGMENT as u64);
+                    let _ = next.slots[0].set(chain.clone());
                     let _ = last.next.set(next.clone());
                     last = next;
+                    if i == 5_000 {
+                        middle = Some(last.clone());
+                    }
                 }
-                drop(last);
+                drop((last, chain));
+                // Held elsewhere (a link further on), the rest of the chain stays.
                 drop(first);
+                assert_eq!(frame.holders(), 1 + 5_000);
+                drop(middle);
+                assert_eq!(frame.holders(), 1, "every segment was let go");
             })
             .unwrap()
-            .join();
-        assert!(dropped.is_ok());
+            .join()
+            .unwrap();
     }
 }

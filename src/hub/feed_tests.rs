@@ -72,6 +72,7 @@ fn broadcast_to(hub: &Hub, channel: &str, text: &str) -> usize {
 
 #[test]
 fn a_large_channels_broadcasts_reach_each_subscriber_once_and_in_order() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let members = channel(&hub);
     for i in 0..100 {
@@ -100,6 +101,7 @@ fn a_large_channels_broadcasts_reach_each_subscriber_once_and_in_order() {
 
 #[test]
 fn a_direct_send_between_broadcasts_keeps_its_place() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let members = channel(&hub);
     broadcast(&hub, "a");
@@ -113,6 +115,7 @@ fn a_direct_send_between_broadcasts_keeps_its_place() {
 
 #[test]
 fn a_connection_that_left_the_channel_gets_nothing_broadcast_after() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let members = channel(&hub);
     broadcast(&hub, "before");
@@ -129,6 +132,7 @@ fn a_connection_that_left_the_channel_gets_nothing_broadcast_after() {
 
 #[test]
 fn a_ghost_whose_socket_ends_keeps_what_its_link_held() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let _members = channel(&hub);
     let (ghost, socket) = live(&hub, "ghost", 1 << 20);
@@ -149,6 +153,7 @@ fn a_ghost_whose_socket_ends_keeps_what_its_link_held() {
 
 #[test]
 fn a_client_that_reads_nothing_is_closed_once_its_link_holds_more_than_send_buffer() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let _members = channel(&hub);
     let (slow, socket) = live(&hub, "slow", 1000);
@@ -167,6 +172,7 @@ fn a_client_that_reads_nothing_is_closed_once_its_link_holds_more_than_send_buff
 
 #[test]
 fn broadcasts_from_two_threads_and_a_writer_taking_meanwhile_reach_each_subscriber_once_in_order() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Arc::new(Hub::new());
     let members = channel(&hub);
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -230,6 +236,7 @@ fn broadcasts_from_two_threads_and_a_writer_taking_meanwhile_reach_each_subscrib
 
 #[test]
 fn a_subscriber_of_two_large_channels_gets_both_in_the_order_they_were_broadcast() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let members = channel(&hub);
     for i in 0..MEMBERS {
@@ -263,6 +270,7 @@ fn a_subscriber_of_two_large_channels_gets_both_in_the_order_they_were_broadcast
 
 #[test]
 fn history_turned_on_while_linked_records_what_the_link_brings_after() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let members = channel(&hub);
     broadcast(&hub, "before");
@@ -277,6 +285,7 @@ fn history_turned_on_while_linked_records_what_the_link_brings_after() {
 
 #[test]
 fn a_new_socket_does_not_count_what_the_old_ones_link_held_as_its_backlog() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let _members = channel(&hub);
     let (conn, _socket) = live(&hub, "taken-over", 1000);
@@ -294,6 +303,7 @@ fn a_new_socket_does_not_count_what_the_old_ones_link_held_as_its_backlog() {
 
 #[test]
 fn pusher_and_native_subscribers_each_get_their_own_frames_once_and_in_order() {
+    let _feeds = RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let pusher: Vec<Arc<Connection>> = (0..MEMBERS)
         .map(|i| joined(&hub, &format!("p{i}"), 1 << 20, true).0)

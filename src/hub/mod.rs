@@ -327,6 +327,10 @@ impl Hub {
     }
 }
 
+/// A relayed connection turns every hub's feeds off, process-wide (`connection::any_relayed`):
+/// tests that relay one hold this for writing, tests that need feeds for reading.
+#[cfg(test)]
+pub(crate) static RELAYING_IN_TESTS: parking_lot::RwLock<()> = parking_lot::const_rwlock(());
 #[cfg(test)]
 #[path = "relay_tests.rs"]
 mod relay_tests;

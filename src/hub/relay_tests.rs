@@ -35,6 +35,7 @@ fn broadcast(hub: &Hub, origin: Origin, text: &str) {
 // One test walks the whole life of a move: `echoed` numbers are process-wide, and only grow.
 #[test]
 fn own_operations_reach_a_moving_connection_once_and_in_redis_order() {
+    let _relaying = super::RELAYING_IN_TESTS.write();
     let hub = Hub::new();
     let bystander = hub_member(&hub, "bystander");
 
@@ -76,6 +77,9 @@ fn own_operations_reach_a_moving_connection_once_and_in_redis_order() {
     assert_eq!(queued(&again), ["own-11", "own-14"]);
     echoed(14);
     assert!(again.in_transit());
+    // Relaying turns feeds off process-wide: nothing relayed is left for the other tests.
+    hub.abandon(&again);
+    assert!(!any_relayed());
 }
 
 fn hub_member(hub: &Hub, id: &str) -> Arc<Connection> {
@@ -89,6 +93,7 @@ fn hub_member(hub: &Hub, id: &str) -> Arc<Connection> {
 // A lost fence is given up on for its own move only: a later move's ranges keep waiting.
 #[test]
 fn giving_up_on_one_moves_fence_keeps_a_later_moves_waiting() {
+    let _relaying = super::RELAYING_IN_TESTS.write();
     let hub = Hub::new();
     let twice = ghost(&hub, "twice");
     hub.arrive(&twice, Parcel { messages: Vec::new(), last_sent: None }, 1001);
@@ -101,4 +106,5 @@ fn giving_up_on_one_moves_fence_keeps_a_later_moves_waiting() {
     assert!(twice.give_up_through(1011));
     assert_eq!(queued(&twice), ["own-1011"]);
     assert!(twice.way_is_plain());
+    assert!(!any_relayed());
 }

@@ -5,8 +5,9 @@
 //! write cancelled midway (the socket asked to close) loses nothing and never tears a frame.
 //!
 //! A large channel's frames come as a `Run` (`hub::feed`): written from where they sit in the
-//! channel's feed, after the frames held. Only the rare paths (a frame pushed behind it, a
-//! socket that ends) turn it into held frames, so they need not know of runs.
+//! channel's feed, after the frames held. Only the rarer paths turn it into held frames, so
+//! they need not know of runs: a frame pushed or taken behind it, a socket that is full (a
+//! run waiting on it would keep the feed), a socket that ends.
 
 use super::gather;
 use crate::hub::connection::Connection;
@@ -147,7 +148,15 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             // the batch would be copied for nothing.
             gather = self.gather && !short;
         }
-        std::future::poll_fn(|cx| Pin::new(&mut self.io).poll_flush(cx)).await?;
+        std::future::poll_fn(|cx| {
+            let flushed = Pin::new(&mut self.io).poll_flush(cx);
+            // TLS takes what it is given into its own buffer and waits here instead.
+            if flushed.is_pending() {
+                self.unrun();
+            }
+            flushed
+        })
+        .await?;
         self.unflushed.clear();
         self.run = None;
         Ok(())

@@ -5,14 +5,17 @@
 use super::*;
 use crate::hub::connection::Socket;
 use crate::hub::Hub;
+use parking_lot::RwLockReadGuard;
 use std::future::Future;
 use std::sync::Arc;
 
 /// Enough subscribers for the channel's broadcasts to go through its feed.
 const MEMBERS: usize = 40;
 
-/// A hub whose channel `big` has `MEMBERS` live subscribers; the first is returned.
-fn linked_channel() -> (Hub, Arc<Connection>) {
+/// A hub whose channel `big` has `MEMBERS` live subscribers; the first is returned, and a
+/// guard that no test relays a connection meanwhile (which would turn feeds off).
+fn linked_channel() -> (Hub, Arc<Connection>, RwLockReadGuard<'static, ()>) {
+    let feeds = crate::hub::RELAYING_IN_TESTS.read();
     let hub = Hub::new();
     let members: Vec<Arc<Connection>> = (0..MEMBERS)
         .map(|i| {
@@ -32,7 +35,7 @@ fn linked_channel() -> (Hub, Arc<Connection>) {
             conn
         })
         .collect();
-    (hub, members[0].clone())
+    (hub, members[0].clone(), feeds)
 }
 
 fn broadcast(hub: &Hub, texts: impl IntoIterator<Item = String>) -> Vec<Frame> {
@@ -53,7 +56,7 @@ fn wire_of(frames: &[Frame]) -> Vec<u8> {
 #[tokio::test]
 async fn a_run_goes_out_after_the_frames_held_whole_and_in_order_through_partial_writes() {
     for chunk in [1, 7, 66, 4096] {
-        let (hub, conn) = linked_channel();
+        let (hub, conn, _feeds) = linked_channel();
         // Over two segments of the feed (64 frames each), and a large frame among them.
         let mut texts: Vec<String> = (0..150).map(|i| format!("m{i}")).collect();
         texts[70] = "x".repeat(600);
@@ -81,7 +84,7 @@ async fn a_run_goes_out_after_the_frames_held_whole_and_in_order_through_partial
 
 #[tokio::test]
 async fn a_frame_pushed_behind_a_run_half_written_follows_it() {
-    let (hub, conn) = linked_channel();
+    let (hub, conn, _feeds) = linked_channel();
     let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
     let mut out = Outgoing::new(trickle(20), None, true);
     assert!(out.take_from(&conn));
@@ -103,7 +106,7 @@ async fn a_frame_pushed_behind_a_run_half_written_follows_it() {
 #[tokio::test]
 async fn a_socket_that_ends_mid_run_gives_back_what_it_had_not_sent() {
     for peer_reads in [false, true] {
-        let (hub, conn) = linked_channel();
+        let (hub, conn, _feeds) = linked_channel();
         let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
         let mut out = Outgoing::new(trickle(20), None, true);
         assert!(out.take_from(&conn));
@@ -124,42 +127,70 @@ async fn a_socket_that_ends_mid_run_gives_back_what_it_had_not_sent() {
 
 #[tokio::test]
 async fn what_is_taken_behind_a_half_written_run_goes_after_it() {
-    // The close sequence: a write cancelled midway, then the outbox taken once more.
-    let (hub, conn) = linked_channel();
-    let mut sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
-    let mut out = Outgoing::new(trickle(20), None, true);
-    assert!(out.take_from(&conn));
-    std::future::poll_fn(|cx| out.poll_write_some(cx, true))
-        .await
-        .unwrap();
-    assert!(out.mid_frame());
-    sent.extend(broadcast(&hub, ["later".to_string()]));
-    let goodbye = Frame::text("goodbye");
-    assert!(hub.send("c0", goodbye.clone(), None));
-    sent.push(goodbye);
-    assert!(out.take_from(&conn));
-    out.io.chunk = usize::MAX;
-    out.write().await.unwrap();
-    assert_eq!(out.io.out, wire_of(&sent), "whole and in order");
+    // The close sequence: a write cancelled midway, then the outbox taken once more; what
+    // comes is a new run (a link opened meanwhile), or frames queued behind it.
+    for direct in [false, true] {
+        let (hub, conn, _feeds) = linked_channel();
+        let mut sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
+        let mut out = Outgoing::new(trickle(20), None, true);
+        assert!(out.take_from(&conn));
+        std::future::poll_fn(|cx| out.poll_write_some(cx, true))
+            .await
+            .unwrap();
+        assert!(out.mid_frame());
+        sent.extend(broadcast(&hub, ["later".to_string()]));
+        if direct {
+            let goodbye = Frame::text("goodbye");
+            assert!(hub.send("c0", goodbye.clone(), None));
+            sent.push(goodbye);
+        }
+        assert!(out.take_from(&conn));
+        assert_eq!(out.run.is_some(), !direct, "a new run, or frames");
+        out.io.chunk = usize::MAX;
+        out.write().await.unwrap();
+        assert_eq!(out.io.out, wire_of(&sent), "whole and in order");
+    }
 }
 
 #[tokio::test]
 async fn a_run_that_finds_the_socket_full_lets_go_of_the_feed() {
-    let (hub, conn) = linked_channel();
+    let (hub, conn, _feeds) = linked_channel();
     let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
     let mut io = trickle(20);
     io.drains = true;
     let mut out = Outgoing::new(io, None, true);
     assert!(out.take_from(&conn));
-    {
-        let write = std::pin::pin!(out.write());
-        let mut cx = Context::from_waker(std::task::Waker::noop());
-        assert!(write.poll(&mut cx).is_pending(), "the socket is full");
-    }
+    assert_eq!(sent[9].holders(), 2, "the feed, and this broadcast's own");
+    poll_write_once(&mut out);
     // Waiting on a client that may never read, it holds its frames, not the feed.
     assert!(out.run.is_none());
     assert_eq!(out.unflushed, sent[..2]);
     assert_eq!(Vec::from(out.frames.clone()), sent[2..]);
+    assert_eq!(sent[9].holders(), 3, "one reference of its own");
     out.write().await.unwrap();
     assert_eq!(out.io.out, wire_of(&sent));
+}
+
+#[tokio::test]
+async fn a_run_whose_flush_waits_lets_go_of_the_feed() {
+    // TLS takes every byte into its own buffer and waits in the flush instead.
+    let (hub, conn, _feeds) = linked_channel();
+    let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
+    let mut io = trickle(usize::MAX);
+    io.flush_waits = true;
+    let mut out = Outgoing::new(io, None, false);
+    assert!(out.take_from(&conn));
+    poll_write_once(&mut out);
+    assert!(out.run.is_none());
+    assert_eq!(out.unflushed, sent, "written whole, not yet flushed");
+    out.write().await.unwrap();
+    assert!(out.unflushed.is_empty());
+    assert_eq!(out.io.out, wire_of(&sent));
+}
+
+/// Polls `out.write()` once; it must wait.
+fn poll_write_once(out: &mut Outgoing<Trickle>) {
+    let write = std::pin::pin!(out.write());
+    let mut cx = Context::from_waker(std::task::Waker::noop());
+    assert!(write.poll(&mut cx).is_pending(), "the socket is full");
 }

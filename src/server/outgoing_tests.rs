@@ -11,6 +11,8 @@ struct Trickle {
     /// client has read everything: from there on, every write is taken whole.
     drains: bool,
     full: bool,
+    /// The next flush waits (and wakes the writer), as TLS waits for a full socket.
+    flush_waits: bool,
 }
 
 fn trickle(chunk: usize) -> Trickle {
@@ -20,6 +22,7 @@ fn trickle(chunk: usize) -> Trickle {
         slices: Vec::new(),
         drains: false,
         full: false,
+        flush_waits: false,
     }
 }
 
@@ -62,7 +65,11 @@ impl AsyncWrite for Trickle {
         true
     }
 
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if std::mem::take(&mut self.flush_waits) {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
         Poll::Ready(Ok(()))
     }
 
