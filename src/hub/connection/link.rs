@@ -96,20 +96,24 @@ impl Connection {
         Some((id, Run::new(link.segment, link.from, end)))
     }
 
-    /// For the writer, holding nothing of a run: the open link's frames as a `Run`, if
-    /// nothing is queued before them; otherwise as `take_outbox`. False if there was nothing.
+    /// For the writer, which holds no run (what it takes goes behind what it holds): the open
+    /// link's frames as a `Run`, if nothing is queued before them; otherwise as
+    /// `take_outbox`. False if there was nothing.
     pub fn take_outbox_or_run(&self, batch: &mut VecDeque<Frame>, run: &mut Option<Run>) -> bool {
-        if run.is_none() {
-            let mut outbox = self.outbox.lock();
-            if outbox.frames.is_empty() {
-                *run = self.close_link(&mut outbox).map(|(_, taken)| taken);
-                // Nothing queued is backlog now, as `take_outbox` counts it.
-                if run.is_some() && self.queued_bytes.load(Ordering::Relaxed) != SLOW {
-                    self.queued_bytes.store(0, Ordering::Relaxed);
-                }
-                return run.is_some();
+        debug_assert!(
+            run.is_none(),
+            "the writer turns a run it holds into frames first"
+        );
+        let mut outbox = self.outbox.lock();
+        if outbox.frames.is_empty() {
+            *run = self.close_link(&mut outbox).map(|(_, taken)| taken);
+            // Nothing queued is backlog now, as `take_outbox` counts it.
+            if run.is_some() && self.queued_bytes.load(Ordering::Relaxed) != SLOW {
+                self.queued_bytes.store(0, Ordering::Relaxed);
             }
+            return run.is_some();
         }
+        drop(outbox);
         self.take_outbox(batch)
     }
 
