@@ -82,8 +82,17 @@ async fn a_run_goes_out_after_the_frames_held_whole_and_in_order_through_partial
     }
 }
 
-#[tokio::test]
-async fn a_frame_pushed_behind_a_run_half_written_follows_it() {
+/// Ten frames broadcast to the channel, taken by `conn`'s writer as a run, and written up to
+/// the middle of the third (20 bytes, of frames of 9).
+struct HalfWritten {
+    hub: Hub,
+    conn: Arc<Connection>,
+    sent: Vec<Frame>,
+    out: Outgoing<Trickle>,
+    _feeds: RwLockReadGuard<'static, ()>,
+}
+
+async fn half_written_run() -> HalfWritten {
     let (hub, conn, _feeds) = linked_channel();
     let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
     let mut out = Outgoing::new(trickle(20), None, true);
@@ -92,6 +101,18 @@ async fn a_frame_pushed_behind_a_run_half_written_follows_it() {
         .await
         .unwrap();
     assert!(out.mid_frame(), "20 bytes end inside the third frame");
+    HalfWritten {
+        hub,
+        conn,
+        sent,
+        out,
+        _feeds,
+    }
+}
+
+#[tokio::test]
+async fn a_frame_pushed_behind_a_run_half_written_follows_it() {
+    let HalfWritten { sent, mut out, .. } = half_written_run().await;
     let ping = Frame::ping(b"p");
     out.push(ping.clone());
     assert!(out.run.is_none(), "pushed behind, the run became frames");
@@ -106,13 +127,12 @@ async fn a_frame_pushed_behind_a_run_half_written_follows_it() {
 #[tokio::test]
 async fn a_socket_that_ends_mid_run_gives_back_what_it_had_not_sent() {
     for peer_reads in [false, true] {
-        let (hub, conn, _feeds) = linked_channel();
-        let sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
-        let mut out = Outgoing::new(trickle(20), None, true);
-        assert!(out.take_from(&conn));
-        std::future::poll_fn(|cx| out.poll_write_some(cx, true))
-            .await
-            .unwrap();
+        let HalfWritten {
+            conn,
+            sent,
+            mut out,
+            ..
+        } = half_written_run().await;
         out.give_back(&conn, peer_reads);
         // The half-written third frame stays to be finished before a close frame.
         assert_eq!(Vec::from(out.frames.clone()), sent[2..3]);
@@ -130,14 +150,13 @@ async fn what_is_taken_behind_a_half_written_run_goes_after_it() {
     // The close sequence: a write cancelled midway, then the outbox taken once more; what
     // comes is a new run (a link opened meanwhile), or frames queued behind it.
     for direct in [false, true] {
-        let (hub, conn, _feeds) = linked_channel();
-        let mut sent = broadcast(&hub, (0..10).map(|i| format!("frame {i}")));
-        let mut out = Outgoing::new(trickle(20), None, true);
-        assert!(out.take_from(&conn));
-        std::future::poll_fn(|cx| out.poll_write_some(cx, true))
-            .await
-            .unwrap();
-        assert!(out.mid_frame());
+        let HalfWritten {
+            hub,
+            conn,
+            mut sent,
+            mut out,
+            _feeds,
+        } = half_written_run().await;
         sent.extend(broadcast(&hub, ["later".to_string()]));
         if direct {
             let goodbye = Frame::text("goodbye");
