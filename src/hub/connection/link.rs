@@ -113,8 +113,9 @@ impl Connection {
             }
             return run.is_some();
         }
-        drop(outbox);
-        self.take_outbox(batch)
+        // As `outbox()` gives it (with frames queued, no link is open: a no-op).
+        self.settle(&mut outbox);
+        self.take_queued(MutexGuard::map(outbox, |o| &mut o.frames), batch)
     }
 
     #[cfg(test)]

@@ -123,7 +123,15 @@ impl Connection {
     /// Moves everything queued to the end of `batch`; false if nothing was. An empty `batch`
     /// trades places with the outbox, so the capacity goes back and forth with no copy.
     pub fn take_outbox(&self, batch: &mut VecDeque<Frame>) -> bool {
-        let mut outbox = self.outbox();
+        self.take_queued(self.outbox(), batch)
+    }
+
+    /// `take_outbox`, on the outbox already locked (and settled).
+    pub(super) fn take_queued(
+        &self,
+        mut outbox: MappedMutexGuard<'_, VecDeque<Frame>>,
+        batch: &mut VecDeque<Frame>,
+    ) -> bool {
         if outbox.is_empty() {
             return false;
         }
