@@ -33,9 +33,12 @@ ws.onopen = () => {
 ws.onmessage = (e) => {
   replies.push(String(e.data));
   if (replies.length === 1 + 2 * messages.length) {
-    console.log(JSON.stringify({ extensions, replies }));
     clearTimeout(deadline);
-    ws.onclose = () => process.exit(0);
+    // To a pipe, a line over 64 KiB is finished asynchronously: exit only once it is (an
+    // exit before cut it at 65,536 bytes).
+    const line = JSON.stringify({ extensions, replies }) + '\n';
+    const printed = new Promise((done) => process.stdout.write(line, done));
+    ws.onclose = () => printed.then(() => process.exit(0));
     ws.close(1000);
   } else if (replies.length % 2 === 1) {
     // Subscribed, or both copies of the last message in.
