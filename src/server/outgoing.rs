@@ -117,6 +117,18 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         self.frames.is_empty() && self.run.is_none()
     }
 
+    /// Lets go of the room its queues grew (a writer about to wait): most connections are
+    /// idle most of the time, and two small queues kept for the next burst cost an idle
+    /// connection 96 B. A burst allocates them again, once, which next to a `writev` is free.
+    pub fn shed_room(&mut self) {
+        if self.frames.is_empty() {
+            self.frames = VecDeque::new();
+        }
+        if self.unflushed.is_empty() {
+            self.unflushed = Vec::new();
+        }
+    }
+
     /// Frames left to hand the kernel.
     fn has_unwritten(&self) -> bool {
         !self.frames.is_empty() || self.run.as_ref().is_some_and(|r| self.run_next < r.end())

@@ -101,6 +101,25 @@ async fn partial_writes_keep_frames_whole_and_in_order() {
 }
 
 #[tokio::test]
+async fn an_idle_writer_lets_go_of_its_queues_room_and_writes_on_after() {
+    let frames: Vec<Frame> = (0..50).map(|i| Frame::text(format!("frame {i}"))).collect();
+    let (mut out, mut expected) = loaded(frames.clone(), 4096);
+    out.write().await.unwrap();
+    assert!(out.frames.capacity() > 0 && out.unflushed.capacity() > 0);
+    out.shed_room();
+    assert_eq!((out.frames.capacity(), out.unflushed.capacity()), (0, 0));
+    // Frames still held are kept.
+    for frame in &frames {
+        out.push(frame.clone());
+        expected.extend_from_slice(frame.wire());
+    }
+    out.shed_room();
+    out.write().await.unwrap();
+    assert!(out.is_idle() && !out.mid_frame());
+    assert_eq!(out.io.out, expected);
+}
+
+#[tokio::test]
 async fn small_and_large_frames_mixed_stay_whole_and_in_order_through_partial_writes() {
     // Runs of small frames are copied into one slice, larger ones go as their own (`gather`):
     // writes ending anywhere in either kind resume at the right byte.

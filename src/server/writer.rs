@@ -103,6 +103,7 @@ where
                 }
                 continue;
             }
+            out.shed_room();
             let wanted = conn.ping_interval_ms();
             if wanted != app_ping_ms {
                 app_ping_ms = wanted;

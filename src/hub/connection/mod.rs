@@ -265,6 +265,10 @@ impl Connection {
     pub(super) fn add_subscription(&self, channel: Arc<str>) {
         let mut subs = self.subscriptions.lock();
         if let Err(at) = subs.binary_search(&channel) {
+            // Room for one: most connections follow one channel (a Vec first grows to four).
+            if subs.capacity() == 0 {
+                subs.reserve_exact(1);
+            }
             subs.insert(at, channel);
         }
     }
