@@ -49,6 +49,8 @@ pub struct Outgoing<W> {
     gather: bool,
     /// Frames written compressed since `take_deflated_count`.
     deflated: u64,
+    /// The kernel took bytes since `take_progress`.
+    progressed: bool,
 }
 
 impl<W: AsyncWrite + Unpin> Outgoing<W> {
@@ -65,6 +67,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             deflate,
             gather,
             deflated: 0,
+            progressed: false,
         }
     }
 
@@ -117,9 +120,9 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         self.frames.is_empty() && self.run.is_none()
     }
 
-    /// Lets go of the room its queues grew (a writer about to wait): most connections are
-    /// idle most of the time, and two small queues kept for the next burst cost an idle
-    /// connection 96 B. A burst allocates them again, once, which next to a `writev` is free.
+    /// Lets go of the room its queues grew (a writer that waits after a heartbeat): most
+    /// connections are idle most of the time, and two small queues kept for the next message
+    /// cost an idle connection 96 B.
     pub fn shed_room(&mut self) {
         if self.frames.is_empty() {
             self.frames = VecDeque::new();
@@ -203,7 +206,14 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         Poll::Ready(Ok(n < handed))
     }
 
+    /// Whether the socket took anything since the last call: a client that reads, however
+    /// slowly, is not one that stopped.
+    pub fn take_progress(&mut self) -> bool {
+        std::mem::take(&mut self.progressed)
+    }
+
     fn advance(&mut self, mut n: usize) {
+        self.progressed |= n > 0;
         while let Some(front) = self.frames.front() {
             let (written, deflated) = (&mut self.written, &mut self.deflated);
             let Some(rest) = advance_frame(self.deflate, written, deflated, front, n) else {

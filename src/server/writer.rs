@@ -61,6 +61,11 @@ fn give_back<W: AsyncWrite + Unpin>(
     out.give_back(conn, peer_reads);
 }
 
+/// Not heard from (a pong or anything else) for longer than `pong_timeout` ms.
+fn silent(node: &Node, conn: &Connection, pong_timeout: u64) -> bool {
+    node.now_ms().saturating_sub(conn.last_seen_ms()) > pong_timeout
+}
+
 fn write_loop<'a, W>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,
@@ -77,6 +82,10 @@ where
         let pong_timeout = node.config.pong_timeout.as_millis() as u64;
         let mut app_ping_ms = 0;
         let mut app_ping: Option<Box<tokio::time::Interval>> = None;
+        // A heartbeat came since the writer last waited: it lets go of its queues' room when
+        // it next waits (`shed_room`), so a connection idle for a heartbeat holds none, and
+        // a busy one reuses its room from message to message.
+        let mut shed = false;
         let ping = |node: &Node| Frame::ping(&node.now_ns().to_be_bytes());
         loop {
             for reply in socket.take_replies() {
@@ -87,11 +96,24 @@ where
             }
             out.take_from(&conn);
             if !out.is_idle() {
-                // A peer that reads nothing would hold the writer here: a close request wins.
+                // A peer that reads nothing would hold the writer here: a close request wins,
+                // and the heartbeat goes on (the write is cancel-safe and resumes after it).
                 let written = tokio::select! {
                     biased;
                     _ = socket.closing() => break,
                     written = out.write() => written,
+                    _ = heartbeat.tick() => {
+                        // Silent, and reading nothing of what waits for it: its pings are
+                        // stuck behind that, so only the socket's progress tells it lives.
+                        if silent(&node, &conn, pong_timeout) && !out.take_progress() {
+                            socket.close(1001, reason::TIMEOUT);
+                            break;
+                        }
+                        out.take_progress();
+                        out.push(ping(&node));
+                        shed = true;
+                        continue;
+                    }
                 };
                 if written.is_err() {
                     give_back(out, &conn, &socket, false);
@@ -103,7 +125,9 @@ where
                 }
                 continue;
             }
-            out.shed_room();
+            if std::mem::take(&mut shed) {
+                out.shed_room();
+            }
             let wanted = conn.ping_interval_ms();
             if wanted != app_ping_ms {
                 app_ping_ms = wanted;
@@ -126,11 +150,13 @@ where
                 }
                 _ = conn.attention() => {}
                 _ = heartbeat.tick() => {
-                    if node.now_ms().saturating_sub(conn.last_seen_ms()) > pong_timeout {
+                    if silent(&node, &conn, pong_timeout) {
                         socket.close(1001, reason::TIMEOUT);
                         break;
                     }
+                    out.take_progress();
                     out.push(ping(&node));
+                    shed = true;
                 }
                 _ = async { app_ping.as_mut().expect("guarded").tick().await }, if app_ping.is_some() => {
                     out.push(ping(&node));
