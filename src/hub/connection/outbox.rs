@@ -72,8 +72,8 @@ impl Connection {
     }
 
     /// `send_buffer` bounds the backlog waiting behind what the writer is writing. A message
-    /// alone in it always fits, whatever its size (up to `max_message_size`): a client that
-    /// reads gets it; one that does not is caught by the next frame. Asked under the outbox lock.
+    /// alone in it always fits, whatever its size: a client that reads gets it; one that does
+    /// not is caught by the next frame. Asked under the outbox lock.
     pub(super) fn fits(&self, len: usize) -> bool {
         let backlog = self
             .queued_bytes
