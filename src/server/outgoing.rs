@@ -49,8 +49,6 @@ pub struct Outgoing<W> {
     gather: bool,
     /// Frames written compressed since `take_deflated_count`.
     deflated: u64,
-    /// The kernel took bytes since `take_progress`.
-    progressed: bool,
 }
 
 impl<W: AsyncWrite + Unpin> Outgoing<W> {
@@ -67,7 +65,6 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
             deflate,
             gather,
             deflated: 0,
-            progressed: false,
         }
     }
 
@@ -206,14 +203,7 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
         Poll::Ready(Ok(n < handed))
     }
 
-    /// Whether the socket took anything since the last call: a client that reads, however
-    /// slowly, is not one that stopped.
-    pub fn take_progress(&mut self) -> bool {
-        std::mem::take(&mut self.progressed)
-    }
-
     fn advance(&mut self, mut n: usize) {
-        self.progressed |= n > 0;
         while let Some(front) = self.frames.front() {
             let (written, deflated) = (&mut self.written, &mut self.deflated);
             let Some(rest) = advance_frame(self.deflate, written, deflated, front, n) else {

@@ -120,15 +120,6 @@ async fn an_idle_writer_lets_go_of_its_queues_room_and_writes_on_after() {
 }
 
 #[tokio::test]
-async fn progress_is_told_once_per_write_that_moved_bytes() {
-    let (mut out, _) = loaded(vec![Frame::text("a"), Frame::text("b")], 1);
-    assert!(!out.take_progress());
-    out.write().await.unwrap();
-    assert!(out.take_progress());
-    assert!(!out.take_progress());
-}
-
-#[tokio::test]
 async fn small_and_large_frames_mixed_stay_whole_and_in_order_through_partial_writes() {
     // Runs of small frames are copied into one slice, larger ones go as their own (`gather`):
     // writes ending anywhere in either kind resume at the right byte.

@@ -61,11 +61,6 @@ fn give_back<W: AsyncWrite + Unpin>(
     out.give_back(conn, peer_reads);
 }
 
-/// Not heard from (a pong or anything else) for longer than `pong_timeout` ms.
-fn silent(node: &Node, conn: &Connection, pong_timeout: u64) -> bool {
-    node.now_ms().saturating_sub(conn.last_seen_ms()) > pong_timeout
-}
-
 fn write_loop<'a, W>(
     conn: Arc<Connection>,
     socket: Arc<Socket>,
@@ -96,24 +91,11 @@ where
             }
             out.take_from(&conn);
             if !out.is_idle() {
-                // A peer that reads nothing would hold the writer here: a close request wins,
-                // and the heartbeat goes on (the write is cancel-safe and resumes after it).
+                // A peer that reads nothing would hold the writer here: a close request wins.
                 let written = tokio::select! {
                     biased;
                     _ = socket.closing() => break,
                     written = out.write() => written,
-                    _ = heartbeat.tick() => {
-                        // Silent, and reading nothing of what waits for it: its pings are
-                        // stuck behind that, so only the socket's progress tells it lives.
-                        if silent(&node, &conn, pong_timeout) && !out.take_progress() {
-                            socket.close(1001, reason::TIMEOUT);
-                            break;
-                        }
-                        out.take_progress();
-                        out.push(ping(&node));
-                        shed = true;
-                        continue;
-                    }
                 };
                 if written.is_err() {
                     give_back(out, &conn, &socket, false);
@@ -150,11 +132,10 @@ where
                 }
                 _ = conn.attention() => {}
                 _ = heartbeat.tick() => {
-                    if silent(&node, &conn, pong_timeout) {
+                    if node.now_ms().saturating_sub(conn.last_seen_ms()) > pong_timeout {
                         socket.close(1001, reason::TIMEOUT);
                         break;
                     }
-                    out.take_progress();
                     out.push(ping(&node));
                     shed = true;
                 }
