@@ -77,10 +77,6 @@ where
         let pong_timeout = node.config.pong_timeout.as_millis() as u64;
         let mut app_ping_ms = 0;
         let mut app_ping: Option<Box<tokio::time::Interval>> = None;
-        // A heartbeat came since the writer last waited: it lets go of its queues' room when
-        // it next waits (`shed_room`), so a connection idle for a heartbeat holds none, and
-        // a busy one reuses its room from message to message.
-        let mut shed = false;
         let ping = |node: &Node| Frame::ping(&node.now_ns().to_be_bytes());
         loop {
             for reply in socket.take_replies() {
@@ -107,9 +103,7 @@ where
                 }
                 continue;
             }
-            if std::mem::take(&mut shed) {
-                out.shed_room();
-            }
+            out.shed_room();
             let wanted = conn.ping_interval_ms();
             if wanted != app_ping_ms {
                 app_ping_ms = wanted;
@@ -137,7 +131,6 @@ where
                         break;
                     }
                     out.push(ping(&node));
-                    shed = true;
                 }
                 _ = async { app_ping.as_mut().expect("guarded").tick().await }, if app_ping.is_some() => {
                     out.push(ping(&node));
