@@ -2,9 +2,9 @@
 //! §5.2: FIN, opcode, unmasked length, payload) and shared by every recipient. A broadcast to
 //! a thousand subscribers builds its bytes once; each outbox holds a reference, and each
 //! writer hands the same bytes to the kernel (`writev`): nothing is re-encoded per recipient.
-//! (Runs of small frames are copied into one slice just before the `writev`, `gather`, which
-//! costs less than the kernel's walk over many small slices; a client that acknowledges,
-//! `?ack=1`, gets its own numbered frame.)
+//! (Without TLS, runs of small frames are copied into one slice just before the `writev`,
+//! `gather`, which costs less than the kernel's walk over many small slices; a client that
+//! acknowledges, `?ack=1`, gets its own numbered frame.)
 //!
 //! Application data may also go out compressed (permessage-deflate, RFC 7692), to the sockets
 //! that negotiated it. Those sockets never take over the compression context

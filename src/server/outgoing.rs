@@ -119,7 +119,8 @@ impl<W: AsyncWrite + Unpin> Outgoing<W> {
 
     /// Lets go of the room for frames written but not flushed (a writer about to wait): most
     /// connections are idle most of the time, and the room a burst left costs each of them
-    /// 48 B. Taken again on the writer's own thread, once per burst, next to a `writev`.
+    /// 48 B. It grows again on the writer's own thread at the next burst (a small channel's
+    /// writer, a few allocations per burst), next to the `writev`s.
     /// (The queue of frames to write stays: it trades places with the connection's outbox,
     /// and emptied here, the next send would allocate under the outbox lock, on the sending
     /// thread, often the PHP one.)
