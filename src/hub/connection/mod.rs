@@ -36,6 +36,7 @@ mod carry;
 mod link;
 mod relay;
 mod outbox;
+mod subscriptions;
 
 pub use acks::{Acks, AheadOfSent};
 pub use relay::{any_relayed, echoed};
@@ -241,47 +242,6 @@ impl Connection {
 
     pub fn last_seen_ms(&self) -> u64 {
         self.last_seen_ms.load(Ordering::Relaxed)
-    }
-
-    pub fn subscriptions(&self) -> Vec<String> {
-        self.subscriptions
-            .lock()
-            .iter()
-            .map(|c| c.to_string())
-            .collect()
-    }
-
-    pub fn is_subscribed(&self, channel: &str) -> bool {
-        self.subscriptions
-            .lock()
-            .binary_search_by(|c| (**c).cmp(channel))
-            .is_ok()
-    }
-
-    pub(super) fn subscribed_channels(&self) -> Vec<Arc<str>> {
-        self.subscriptions.lock().clone()
-    }
-
-    pub(super) fn add_subscription(&self, channel: Arc<str>) {
-        let mut subs = self.subscriptions.lock();
-        if let Err(at) = subs.binary_search(&channel) {
-            // Room for one: most connections follow one channel (a Vec first grows to four).
-            if subs.capacity() == 0 {
-                subs.reserve_exact(1);
-            }
-            subs.insert(at, channel);
-        }
-    }
-
-    pub(super) fn remove_subscription(&self, channel: &str) -> bool {
-        let mut subs = self.subscriptions.lock();
-        match subs.binary_search_by(|c| (**c).cmp(channel)) {
-            Ok(at) => {
-                subs.remove(at);
-                true
-            }
-            Err(_) => false,
-        }
     }
 
     /// Runs `f` on the rarely used state, allocating it on first use.
