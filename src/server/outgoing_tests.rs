@@ -108,12 +108,20 @@ async fn an_idle_writer_lets_go_of_its_room_for_unflushed_frames_and_writes_on_a
     assert!(out.unflushed.capacity() > 0);
     out.shed_room();
     assert_eq!(out.unflushed.capacity(), 0);
-    // Frames still held are kept.
+    // Frames written whole but not flushed (TLS waits in the flush) are kept.
+    out.io.flush_waits = true;
     for frame in &frames {
         out.push(frame.clone());
         expected.extend_from_slice(frame.wire());
     }
+    {
+        let write = std::pin::pin!(out.write());
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(std::future::Future::poll(write, &mut cx).is_pending());
+    }
+    assert_eq!(out.unflushed, frames);
     out.shed_room();
+    assert_eq!(out.unflushed, frames);
     out.write().await.unwrap();
     assert!(out.is_idle() && !out.mid_frame());
     assert_eq!(out.io.out, expected);
