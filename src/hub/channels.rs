@@ -1,20 +1,20 @@
-//! Channels: subscribing and unsubscribing (each change reported under the channel lock), and
-//! who is subscribed to what.
+//! Channels: subscribing and unsubscribing (each change reported under the lock of the channel's shard,
+//! `ChannelIndex`), and who is subscribed to what.
 
 use super::{Change, Hub};
 use crate::events::Event;
 
 impl Hub {
-    /// Subscribes and, if that changed anything, hands the `join` to `report` under the channel
-    /// lock: an end is reported after `retire`, which takes that lock too, and so does any
+    /// Subscribes and, if that changed anything, hands the `join` to `report` under the channel's
+    /// shard lock: an end is reported after `retire`, which passes every shard first, and so does any
     /// other change of this channel. So, whoever makes the change (the client, a PHP call on
     /// any thread), its event is queued in the order of the changes and never after `close`.
     pub fn subscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
         let Some(conn) = self.get_open(id) else {
             return Change::NoSuchConnection;
         };
-        let mut channels = self.channels.write();
-        // Checked under the channel lock: `retire` empties the index under it too.
+        let mut channels = self.channels.shard(channel).write();
+        // Checked under the shard's lock: `retire` reads the list once it passed every shard.
         if !conn.is_open() {
             return Change::NoSuchConnection;
         }
@@ -28,22 +28,22 @@ impl Hub {
         }
     }
 
-    /// Unsubscribes and, if it was a member, hands the `leave` to `report` under the channel
-    /// lock (see `subscribe`).
+    /// Unsubscribes and, if it was a member, hands the `leave` to `report` under the channel's
+    /// shard lock (see `subscribe`).
     pub fn unsubscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
         let Some(conn) = self.get_open(id) else {
             return Change::NoSuchConnection;
         };
-        let mut channels = self.channels.write();
+        let mut channels = self.channels.shard(channel).write();
         // A connection that ended keeps its list readable for `beforeClose`, unchanged: its
-        // `leave`s are part of its end report. Checked under the lock `retire` takes.
+        // `leave`s are part of its end report. Checked under a lock `retire` takes.
         if !conn.is_open() {
             return Change::NoSuchConnection;
         }
         let was_member = conn.remove_subscription(channel);
         let in_flight = was_member.then(|| channels.in_flight(channel)).flatten();
         // A link into the channel's feed would take its broadcasts from now on too: closed
-        // before the index lets go, so a broadcast that no longer reaches it appends after.
+        // before the shard lets go, so a broadcast that no longer reaches it appends after.
         let feed = was_member.then(|| channels.made_feeds(channel)).flatten();
         if feed.is_some() {
             conn.unlink();
@@ -102,17 +102,21 @@ impl Hub {
     }
 
     pub fn channels(&self) -> Vec<String> {
-        self.channels.read().names()
+        self.channels.names()
     }
 
     /// How many connections on this node are subscribed to `channel`.
     pub fn subscriber_count(&self, channel: &str) -> usize {
-        self.channels.read().members(channel).map_or(0, |m| m.len())
+        self.channels
+            .shard(channel)
+            .read()
+            .members(channel)
+            .map_or(0, |m| m.len())
     }
 
     /// Distinct users subscribed to `channel` (anonymous connections are not counted).
     pub fn channel_users(&self, channel: &str) -> Vec<String> {
-        let channels = self.channels.read();
+        let channels = self.channels.shard(channel).read();
         let Some(members) = channels.members(channel) else {
             return Vec::new();
         };

@@ -73,8 +73,8 @@ impl Hub {
         topic: Topic,
         except: Option<&Arc<Connection>>,
     ) -> usize {
-        // Walked with the index's lock let go (a snapshot): subscribes elsewhere go on.
-        let channels = self.channels.read();
+        // Walked with the shard's lock let go (a snapshot): subscribes elsewhere go on.
+        let channels = self.channels.shard(channel).read();
         let Some(members) = channels.snapshot(channel) else {
             return 0;
         };

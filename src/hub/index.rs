@@ -1,5 +1,5 @@
-//! `MemberIndex`: which connections belong to which name; the channel registry and the tag
-//! index are both one. Members are keyed by the connection's address, not its id, so a
+//! `MemberIndex`: which connections belong to which name; each shard of the channel registry
+//! (`ChannelIndex`) is one, and so are the tag and user indexes. Members are keyed by the connection's address, not its id, so a
 //! renamed connection stays where it is, and a fan-out walks one name's members and nothing
 //! else.
 //!
@@ -190,6 +190,11 @@ impl MemberIndex {
         let mut names: Vec<String> = self.names.keys().map(|k| k.to_string()).collect();
         names.sort();
         names
+    }
+
+    /// Adds the names, unsorted, to `names`.
+    pub fn extend_names(&self, names: &mut Vec<String>) {
+        names.extend(self.names.keys().map(|k| k.to_string()));
     }
 
     pub fn len(&self) -> usize {

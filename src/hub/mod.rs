@@ -3,13 +3,15 @@
 //!
 //! Users are indexed by the id their handshake gave: user sends cost that user's connections.
 //! Locks, each held briefly, always taken in this order when nested: `connections` →
-//! `channels` → `tags` → `users` → `tokens`. A connection's own `life` lock is never held while taking
-//! one of these. A connection stays in the map after its socket ended, until the worker has
-//! seen its `close` event, so its state is readable while `beforeClose` is handled.
+//! `channels` (one shard at a time: `ChannelIndex`) → `tags` → `users` →
+//! `tokens`. A connection's own `life` lock is never held while taking one of these. A
+//! connection stays in the map after its socket ended, until the worker has seen its `close`
+//! event, so its state is readable while `beforeClose` is handled.
 //! The hub reports what happened (a close, a dormancy, a release); the `Node` turns that into
 //! events. Here: connections; `deliver` the fan-out, `feed` a large channel's broadcasts for
 //! its subscribers to pull; `channels`, `users`, `ghosts`, `tags`, `stored` the rest.
 
+mod channel_index;
 mod channels;
 pub mod connection;
 mod deflate;
@@ -37,6 +39,7 @@ use connection::{CloseCause, Connection, Life, Socket};
 pub use frame::Frame;
 pub use topic::Topic;
 use history::History;
+use channel_index::ChannelIndex;
 use index::MemberIndex;
 use parking_lot::{Mutex, RwLock};
 use stats::Stats;
@@ -97,7 +100,7 @@ struct CachedSelection {
 #[derive(Default)]
 pub struct Hub {
     connections: RwLock<HashMap<Arc<str>, Arc<Connection>>>,
-    channels: RwLock<MemberIndex>,
+    channels: ChannelIndex,
     tags: RwLock<MemberIndex>,
     /// Connections by the user id their handshake authentication gave.
     users: RwLock<MemberIndex>,
@@ -122,7 +125,7 @@ impl Hub {
     /// subscribes to.
     pub fn watched(watcher: index::Watcher) -> Self {
         Hub {
-            channels: RwLock::new(MemberIndex::watched(index::Scope::Channel, watcher.clone())),
+            channels: ChannelIndex::watched(watcher.clone()),
             tags: RwLock::new(MemberIndex::watched(index::Scope::Tag, watcher.clone())),
             users: RwLock::new(MemberIndex::watched(index::Scope::User, watcher.clone())),
             holder: Some(watcher),
@@ -191,13 +194,13 @@ impl Hub {
     /// A connection is gone: it leaves every index; its own state stays readable.
     fn retire(&self, conn: &Arc<Connection>) {
         let mut presence = Vec::new();
-        {
-            let mut channels = self.channels.write();
-            for channel in conn.subscribed_channels() {
-                channels.remove(&channel, conn);
-                if conn.speaks_pusher() && channel.starts_with("presence-") {
-                    presence.push(channel);
-                }
+        // It is no longer open, so once every change under way is done, its channels are
+        // final: no subscribe can add one behind the removal.
+        self.channels.pass_every_shard();
+        for channel in conn.subscribed_channels() {
+            self.channels.shard(&channel).write().remove(&channel, conn);
+            if conn.speaks_pusher() && channel.starts_with("presence-") {
+                presence.push(channel);
             }
         }
         for channel in presence {
@@ -318,12 +321,14 @@ impl Hub {
 
     /// (connections, distinct users, channels, channel names) for `/stats`.
     pub fn summary(&self) -> (usize, usize, usize, Vec<String>) {
-        let connections = self.connections.read();
-        let open = connections.values().filter(|c| c.is_open());
-        let users: HashSet<&str> = open.clone().filter_map(|c| c.user.as_deref()).collect();
-        let count = open.count();
-        let channels = self.channels.read();
-        (count, users.len(), channels.len(), channels.names())
+        let (count, users) = {
+            let connections = self.connections.read();
+            let open = connections.values().filter(|c| c.is_open());
+            let users: HashSet<&str> = open.clone().filter_map(|c| c.user.as_deref()).collect();
+            (open.count(), users.len())
+        };
+        let names = self.channels.names();
+        (count, users, names.len(), names)
     }
 }
 

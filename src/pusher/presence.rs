@@ -13,7 +13,7 @@
 //! One lock orders what a client is told: its member list first, then the changes after it.
 //! With Redis the list comes back later than changes that may reach this node meanwhile; those
 //! wait beside the member (`Listed::Waiting`) and follow the list, each only if it changes what
-//! the list said. Lock order: this one, then the hub's channel index.
+//! the list said. Lock order: this one, then a shard of the hub's channel index.
 
 use super::wire::{self, MemberChange};
 use crate::hub::connection::Connection;

@@ -28,9 +28,9 @@ pub(super) async fn handle_control(
         }
     };
     Stats::add(&hub.stats.control_messages, 1);
-    // A join or leave is queued under the channel lock where the change is made, without
-    // waiting for room (as for the worker's own calls): queued later, an event of a change
-    // racing on the same channel could pass it, and the worker's presence would drift.
+    // A join or leave is queued under the channel's shard lock where the change is made,
+    // without waiting for room (as for the worker's own calls): queued later, an event of a
+    // change racing on the same channel could pass it, and the worker's presence would drift.
     let report = |event: Event| node.push_now(event);
     let limit = node.config.max_subscriptions;
     match control {

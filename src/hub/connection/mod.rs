@@ -104,7 +104,7 @@ pub struct Connection {
     pub(super) life: Mutex<Life>,
     pub(super) ghost: AtomicBool,
     pub(super) resume_token: Mutex<Option<Arc<str>>>,
-    /// Channels, sorted; written under the hub's channel lock so the index never disagrees.
+    /// Channels, sorted; each written under its shard's lock so the index never disagrees.
     subscriptions: Mutex<Vec<Arc<str>>>,
     extra: Mutex<Option<Box<Extra>>>,
     history_on: AtomicBool,

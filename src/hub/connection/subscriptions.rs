@@ -1,5 +1,5 @@
-//! A connection's channels: a sorted list, changed under the hub's channel lock so that the
-//! index never disagrees with it.
+//! A connection's channels: a sorted list, each channel changed under its shard's lock in the
+//! hub's index (`ChannelIndex`), so that the index never disagrees with it.
 
 use super::Connection;
 use std::sync::Arc;
