@@ -116,6 +116,11 @@ impl Hub {
     pub fn resume_token(&self, id: &str) -> Option<String> {
         let conn = self.get_open(id)?;
         let mut token = conn.resume_token.lock();
+        // Ended since `get_open`: its end has forgotten its token (`forget_token`, under this
+        // lock) or will, and a token made now would keep the connection in `tokens` for good.
+        if !conn.is_open() {
+            return None;
+        }
         if token.is_none() {
             let fresh: Arc<str> = Arc::from(random_hex_128());
             self.tokens.lock().insert(fresh.clone(), conn.clone());
