@@ -1,14 +1,15 @@
-//! Channels: subscribing and unsubscribing (each change reported under the lock of the channel's shard,
-//! `ChannelIndex`), and who is subscribed to what.
+//! Channels: subscribing and unsubscribing (each change reported under the lock of the
+//! channel's shard, `ChannelIndex`), and who is subscribed to what.
 
 use super::{Change, Hub};
 use crate::events::Event;
 
 impl Hub {
-    /// Subscribes and, if that changed anything, hands the `join` to `report` under the channel's
-    /// shard lock: an end is reported after `retire`, which passes every shard first, and so does any
-    /// other change of this channel. So, whoever makes the change (the client, a PHP call on
-    /// any thread), its event is queued in the order of the changes and never after `close`.
+    /// Subscribes and, if that changed anything, hands the `join` to `report` under the
+    /// channel's shard lock: an end is reported after `retire`, which passes every shard
+    /// first, and any other change of this channel takes that lock too. So, whoever makes the
+    /// change (the client, a PHP call on any thread), its event is queued in the order of the
+    /// changes and never after `close`.
     pub fn subscribe(&self, id: &str, channel: &str, report: impl FnOnce(Event)) -> Change {
         let Some(conn) = self.get_open(id) else {
             return Change::NoSuchConnection;

@@ -1,7 +1,7 @@
 //! `MemberIndex`: which connections belong to which name; each shard of the channel registry
-//! (`ChannelIndex`) is one, and so are the tag and user indexes. Members are keyed by the connection's address, not its id, so a
-//! renamed connection stays where it is, and a fan-out walks one name's members and nothing
-//! else.
+//! (`ChannelIndex`) is one, and so are the tag and user indexes. Members are keyed by the
+//! connection's address, not its id, so a renamed connection stays where it is, and a fan-out
+//! walks one name's members and nothing else.
 //!
 //! A fan-out does not walk them under the index's lock: it takes a snapshot (built on first
 //! use after a change, then shared) and lets go, so a broadcast to a large channel never holds
