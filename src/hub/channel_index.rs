@@ -2,9 +2,9 @@
 //! a channel's shard chosen by its name (as Centrifugo's hub does).
 //!
 //! A fan-out holds its channel's shard for a moment (taking a snapshot of the members), and
-//! only for reading. Under one lock, a PHP thread taken off its core in that moment held up a
-//! subscribe to any other channel until it ran again: 2.9 ms once in `ws-bench wide`. Now only
-//! changes to channels of the same shard can wait for it.
+//! only for reading. Under one lock, a PHP thread taken off its core in that moment could hold
+//! up a subscribe to any other channel until it ran again (a subscribe waited 2.9 ms for that
+//! lock once in `ws-bench wide`). Now only changes to channels of the same shard can wait.
 //!
 //! Every path holds one shard at a time. A connection that goes passes each shard in turn
 //! (`pass_every_shard`) before reading its channel list: a subscribe checks that the
