@@ -11,8 +11,9 @@
 //! connection is open under its shard's lock, so once every shard has been passed, none can be
 //! adding a channel behind the removal's back.
 
-use super::index::{MemberIndex, Scope, Watcher};
+use super::index::{AddressHasher, MemberIndex, Scope, Watcher};
 use parking_lot::RwLock;
+use std::hash::Hasher;
 
 /// As many as Centrifugo's hub: two channels share a shard once in 64.
 const SHARDS: usize = 64;
@@ -75,16 +76,13 @@ impl ChannelIndex {
     }
 }
 
-/// FNV-1a, then a Fibonacci multiply whose top bits are taken (FNV's own low bits depend only
-/// on each byte's low bits, and its top bits hardly on the last bytes): a few nanoseconds for
-/// a channel name. Names chosen to land in one shard only bring back the single lock there
-/// was before.
+/// The top bits of the index's own byte hasher (`AddressHasher`, a multiply per byte: its top
+/// bits depend on every byte). Names chosen to land in one shard only bring back the single
+/// lock there was before.
 fn shard_of(channel: &str) -> usize {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in channel.as_bytes() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SHARDS.trailing_zeros())) as usize
+    let mut hasher = AddressHasher::default();
+    hasher.write(channel.as_bytes());
+    (hasher.finish() >> (64 - SHARDS.trailing_zeros())) as usize
 }
 
 #[cfg(test)]
